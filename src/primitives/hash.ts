@@ -1,0 +1,21 @@
+/** Hash functions, all from @noble/hashes (audited, pure JavaScript). */
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { ripemd160 as nobleRipemd160 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from './bytes.js';
+
+export function keccak256(data: Uint8Array): Uint8Array {
+  return keccak_256(data);
+}
+
+export function sha256(data: Uint8Array): Uint8Array {
+  return nobleSha256(data);
+}
+
+export function ripemd160(data: Uint8Array): Uint8Array {
+  return nobleRipemd160(data);
+}
+
+/** keccak256 of the empty string: the code hash of an account without code. */
+export const KECCAK256_EMPTY = keccak256(new Uint8Array(0));
+export const KECCAK256_EMPTY_HEX = bytesToHex(KECCAK256_EMPTY);

@@ -1,0 +1,131 @@
+/**
+ * 256-bit EVM words as bigints in [0, 2^256). Every function here takes and returns words in that
+ * range; signed operations convert at the edges (two's complement).
+ */
+
+export const MAX_UINT256 = (1n << 256n) - 1n;
+export const TWO_POW_256 = 1n << 256n;
+const SIGN_BIT = 1n << 255n;
+
+export function toSigned(a: bigint): bigint {
+  return a & SIGN_BIT ? a - TWO_POW_256 : a;
+}
+
+export function fromSigned(a: bigint): bigint {
+  return a < 0n ? a + TWO_POW_256 : a;
+}
+
+export function add(a: bigint, b: bigint): bigint {
+  return (a + b) & MAX_UINT256;
+}
+
+export function sub(a: bigint, b: bigint): bigint {
+  return (a - b) & MAX_UINT256;
+}
+
+export function mul(a: bigint, b: bigint): bigint {
+  return (a * b) & MAX_UINT256;
+}
+
+/** DIV: division by zero gives zero. */
+export function div(a: bigint, b: bigint): bigint {
+  return b === 0n ? 0n : a / b;
+}
+
+/** SDIV: truncates toward zero; -2^255 / -1 overflows back to -2^255. */
+export function sdiv(a: bigint, b: bigint): bigint {
+  if (b === 0n) return 0n;
+  return fromSigned(toSigned(a) / toSigned(b)) & MAX_UINT256;
+}
+
+export function mod(a: bigint, b: bigint): bigint {
+  return b === 0n ? 0n : a % b;
+}
+
+/** SMOD: the result takes the sign of the dividend. */
+export function smod(a: bigint, b: bigint): bigint {
+  if (b === 0n) return 0n;
+  return fromSigned(toSigned(a) % toSigned(b));
+}
+
+/** ADDMOD and MULMOD compute the intermediate exactly (bigints have no 512-bit limit). */
+export function addmod(a: bigint, b: bigint, n: bigint): bigint {
+  return n === 0n ? 0n : (a + b) % n;
+}
+
+export function mulmod(a: bigint, b: bigint, n: bigint): bigint {
+  return n === 0n ? 0n : (a * b) % n;
+}
+
+export function exp(base: bigint, exponent: bigint): bigint {
+  let result = 1n;
+  let b = base;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) & MAX_UINT256;
+    e >>= 1n;
+    if (e > 0n) b = (b * b) & MAX_UINT256;
+  }
+  return result;
+}
+
+/** SIGNEXTEND: extends the sign of byte `k` (counted from the least significant) over the word. */
+export function signextend(k: bigint, x: bigint): bigint {
+  if (k >= 31n) return x;
+  const bit = k * 8n + 7n;
+  const mask = (1n << bit) - 1n;
+  return (x >> bit) & 1n ? x | (MAX_UINT256 ^ mask) : x & mask;
+}
+
+/** BYTE: the i-th byte counted from the most significant; 0 when i >= 32. */
+export function byte(i: bigint, x: bigint): bigint {
+  if (i >= 32n) return 0n;
+  return (x >> (8n * (31n - i))) & 0xffn;
+}
+
+export function shl(shift: bigint, x: bigint): bigint {
+  return shift >= 256n ? 0n : (x << shift) & MAX_UINT256;
+}
+
+export function shr(shift: bigint, x: bigint): bigint {
+  return shift >= 256n ? 0n : x >> shift;
+}
+
+/** SAR: arithmetic shift; a large shift leaves 0 or all ones depending on the sign. */
+export function sar(shift: bigint, x: bigint): bigint {
+  const negative = (x & SIGN_BIT) !== 0n;
+  if (shift >= 256n) return negative ? MAX_UINT256 : 0n;
+  return fromSigned(toSigned(x) >> shift) & MAX_UINT256;
+}
+
+export function lt(a: bigint, b: bigint): bigint {
+  return a < b ? 1n : 0n;
+}
+
+export function gt(a: bigint, b: bigint): bigint {
+  return a > b ? 1n : 0n;
+}
+
+export function slt(a: bigint, b: bigint): bigint {
+  return toSigned(a) < toSigned(b) ? 1n : 0n;
+}
+
+export function sgt(a: bigint, b: bigint): bigint {
+  return toSigned(a) > toSigned(b) ? 1n : 0n;
+}
+
+export function not(a: bigint): bigint {
+  return MAX_UINT256 ^ a;
+}
+
+/** CLZ (EIP-7939): the number of leading zero bits; 256 for zero. */
+export function clz(a: bigint): bigint {
+  if (a === 0n) return 256n;
+  return BigInt(256 - a.toString(2).length);
+}
+
+/** The number of bytes needed to hold `a` (0 for zero); used by EXP's gas. */
+export function byteLength(a: bigint): number {
+  if (a === 0n) return 0;
+  return (a.toString(16).length + 1) >> 1;
+}

@@ -19,6 +19,22 @@ export function rlpEncode(input: RlpInput): Uint8Array {
   return out;
 }
 
+/**
+ * Wraps items that are already RLP-encoded in a list header. For callers that keep encodings
+ * cached (the Merkle-Patricia trie splices in child nodes embedded or by hash).
+ */
+export function rlpEncodeList(encodedItems: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const item of encodedItems) length += item.length;
+  const out = new Uint8Array((length < 56 ? 1 : 1 + lengthOfLength(length)) + length);
+  let pos = writeHeader(out, 0, length, 0xc0, 0xf7);
+  for (const item of encodedItems) {
+    out.set(item, pos);
+    pos += item.length;
+  }
+  return out;
+}
+
 function payloadLength(input: RlpInput): number {
   if (input instanceof Uint8Array) return input.length;
   let n = 0;

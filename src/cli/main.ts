@@ -1,0 +1,36 @@
+/** The polyvm command line, in the conventions of geth's `evm` tool. */
+import { UsageError } from './args.js';
+import { statetestCommand } from './statetest/index.js';
+import { runCommand } from './run.js';
+import { UnknownForkError } from '../forks/index.js';
+
+const USAGE = `usage: polyvm <command> [options]
+commands:
+  statetest   run Ethereum state tests (files or folders)
+  run         run EVM bytecode in a fresh state
+run "polyvm <command> --help" for a command's options`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'statetest':
+        return await statetestCommand(rest);
+      case 'run':
+        return await runCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+        process.stdout.write(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof UnknownForkError) {
+      process.stderr.write(`polyvm: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

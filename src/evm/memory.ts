@@ -1,0 +1,114 @@
+/**
+ * Memory: a Uint8Array grown by doubling, with the active size (a multiple of 32 bytes) kept
+ * for the expansion cost (Yellow Paper: 3 per word plus words squared over 512).
+ */
+import type { Frame } from './frame.js';
+import { Status } from './status.js';
+
+/** Offsets past this can never be paid for; treating them as out of gas avoids huge numbers. */
+const MAX_MEMORY_END = 0xffffffff;
+
+export function memoryCost(words: number): number {
+  return 3 * words + Math.floor((words * words) / 512);
+}
+
+/**
+ * The end (in bytes) that a range [offset, offset+size) needs, or -1 when it cannot be paid.
+ * A zero-size range needs nothing, whatever its offset.
+ */
+export function rangeEnd(offset: bigint, size: bigint): number {
+  if (size === 0n) return 0;
+  const end = offset + size;
+  if (end > BigInt(MAX_MEMORY_END)) return -1;
+  return Number(end);
+}
+
+/** The gas to grow memory to cover `end` bytes (0 when already large enough). */
+export function expansionCost(f: Frame, end: number): number {
+  if (end <= f.memorySize) return 0;
+  const words = Math.ceil(end / 32);
+  return memoryCost(words) - memoryCost(f.memorySize / 32);
+}
+
+/** Grows the active memory to cover `end` bytes; the caller has charged for it. */
+export function growMemory(f: Frame, end: number): void {
+  if (end <= f.memorySize) return;
+  const size = Math.ceil(end / 32) * 32;
+  if (size > f.memory.length) {
+    let capacity = Math.max(f.memory.length * 2, 1024);
+    while (capacity < size) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(f.memory.subarray(0, f.memorySize));
+    f.memory = grown;
+  }
+  f.memorySize = size;
+}
+
+/** Charges `extra` gas plus the expansion for the range, then grows memory. False when out of gas. */
+export function useMemory(f: Frame, offset: bigint, size: bigint, extra = 0): boolean {
+  const end = rangeEnd(offset, size);
+  if (end < 0) {
+    f.status = Status.OutOfGas;
+    return false;
+  }
+  const cost = expansionCost(f, end) + extra;
+  if (cost > f.gas) {
+    f.status = Status.OutOfGas;
+    return false;
+  }
+  f.gas -= cost;
+  growMemory(f, end);
+  return true;
+}
+
+/** Charges gas; sets out-of-gas and returns false when there is not enough. */
+export function useGas(f: Frame, cost: number): boolean {
+  if (cost > f.gas) {
+    f.status = Status.OutOfGas;
+    return false;
+  }
+  f.gas -= cost;
+  return true;
+}
+
+/** Number of 32-byte words covering `size` bytes; callers ensure size fits in a number. */
+export function words(size: number): number {
+  return Math.ceil(size / 32);
+}
+
+/** Copies `length` bytes of `source` from `sourceOffset` into memory, padding with zeros past its end. */
+export function copyToMemory(f: Frame, memoryOffset: number, source: Uint8Array, sourceOffset: bigint, length: number): void {
+  if (length === 0) return;
+  const mem = f.memory;
+  const start = sourceOffset > BigInt(source.length) ? source.length : Number(sourceOffset);
+  const available = Math.min(length, source.length - start);
+  if (available > 0) mem.set(source.subarray(start, start + available), memoryOffset);
+  if (available < length) mem.fill(0, memoryOffset + Math.max(available, 0), memoryOffset + length);
+}
+
+export function readMemory(f: Frame, offset: number, size: number): Uint8Array {
+  if (size === 0) return new Uint8Array(0);
+  return f.memory.slice(offset, offset + size);
+}
+
+export function readWord(f: Frame, offset: number): bigint {
+  const m = f.memory;
+  let hi = 0n;
+  // Read as four 64-bit chunks via hex: cheap and exact.
+  let hex = '0x';
+  for (let i = 0; i < 32; i++) {
+    const b = m[offset + i]!;
+    hex += (b < 16 ? '0' : '') + b.toString(16);
+  }
+  hi = BigInt(hex);
+  return hi;
+}
+
+export function writeWord(f: Frame, offset: number, value: bigint): void {
+  const m = f.memory;
+  let v = value;
+  for (let i = 31; i >= 0; i--) {
+    m[offset + i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}

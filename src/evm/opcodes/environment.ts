@@ -1,0 +1,181 @@
+/** Environmental information, 0x20 and 0x30-0x3f, and SELFBALANCE. */
+import { bytesToBigint } from '../../primitives/bytes.js';
+import { keccak256 } from '../../primitives/hash.js';
+import type { Frame } from '../frame.js';
+import { copyToMemory, useGas, useMemory, words } from '../memory.js';
+import { Status } from '../status.js';
+import { accountAccessCost, addressToWord, toAddress, toSmall } from './helpers.js';
+import type { OpcodeDeclaration } from './types.js';
+
+function push(f: Frame, value: bigint): void {
+  f.stack[f.sp++] = value;
+}
+
+/** Shared by CALLDATACOPY, CODECOPY, EXTCODECOPY and RETURNDATACOPY: 3 gas per word copied plus memory. */
+function copyCost(size: bigint): number {
+  return size > 0xffffffffn ? Infinity : 3 * words(Number(size));
+}
+
+export const environmentOpcodes: OpcodeDeclaration[] = [
+  {
+    code: 0x20,
+    name: 'KECCAK256',
+    inputs: 2,
+    outputs: 1,
+    gas: 30,
+    since: 'Frontier',
+    handler: (f) => {
+      const offset = f.stack[--f.sp]!;
+      const size = f.stack[f.sp - 1]!;
+      const cost = size > 0xffffffffn ? Infinity : 6 * words(Number(size));
+      if (!useMemory(f, offset, size, cost)) return;
+      const o = Number(offset);
+      const data = size === 0n ? new Uint8Array(0) : f.memory.subarray(o, o + Number(size));
+      f.stack[f.sp - 1] = bytesToBigint(keccak256(data));
+    },
+  },
+  { code: 0x30, name: 'ADDRESS', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, addressToWord(f.message.address)) },
+  {
+    code: 0x31,
+    name: 'BALANCE',
+    inputs: 1,
+    outputs: 1,
+    gas: (r) => Number(r.gasBalance),
+    since: 'Frontier',
+    handler: (f) => {
+      const address = toAddress(f.stack[f.sp - 1]!);
+      if (!useGas(f, accountAccessCost(f, address))) return;
+      f.stack[f.sp - 1] = f.env.host.getBalance(address);
+    },
+  },
+  { code: 0x32, name: 'ORIGIN', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, addressToWord(f.env.tx.origin)) },
+  { code: 0x33, name: 'CALLER', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, addressToWord(f.message.caller)) },
+  { code: 0x34, name: 'CALLVALUE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, f.message.value) },
+  {
+    code: 0x35,
+    name: 'CALLDATALOAD',
+    inputs: 1,
+    outputs: 1,
+    gas: 3,
+    since: 'Frontier',
+    handler: (f) => {
+      const offset = f.stack[f.sp - 1]!;
+      const data = f.message.data;
+      if (offset >= BigInt(data.length)) {
+        f.stack[f.sp - 1] = 0n;
+        return;
+      }
+      const o = Number(offset);
+      let hex = '0x';
+      for (let i = 0; i < 32; i++) {
+        const b = o + i < data.length ? data[o + i]! : 0;
+        hex += (b < 16 ? '0' : '') + b.toString(16);
+      }
+      f.stack[f.sp - 1] = BigInt(hex);
+    },
+  },
+  { code: 0x36, name: 'CALLDATASIZE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, BigInt(f.message.data.length)) },
+  {
+    code: 0x37,
+    name: 'CALLDATACOPY',
+    inputs: 3,
+    outputs: 0,
+    gas: 3,
+    since: 'Frontier',
+    handler: (f) => copyHandler(f, f.message.data),
+  },
+  { code: 0x38, name: 'CODESIZE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, BigInt(f.code.length)) },
+  {
+    code: 0x39,
+    name: 'CODECOPY',
+    inputs: 3,
+    outputs: 0,
+    gas: 3,
+    since: 'Frontier',
+    handler: (f) => copyHandler(f, f.code),
+  },
+  { code: 0x3a, name: 'GASPRICE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, f.env.tx.gasPrice) },
+  {
+    code: 0x3b,
+    name: 'EXTCODESIZE',
+    inputs: 1,
+    outputs: 1,
+    gas: (r) => Number(r.gasExtcodeSize),
+    since: 'Frontier',
+    handler: (f) => {
+      const address = toAddress(f.stack[f.sp - 1]!);
+      if (!useGas(f, accountAccessCost(f, address))) return;
+      f.stack[f.sp - 1] = BigInt(f.env.host.getCode(address).length);
+    },
+  },
+  {
+    code: 0x3c,
+    name: 'EXTCODECOPY',
+    inputs: 4,
+    outputs: 0,
+    gas: (r) => Number(r.gasExtcodeSize),
+    since: 'Frontier',
+    handler: (f) => {
+      const address = toAddress(f.stack[--f.sp]!);
+      const memoryOffset = f.stack[--f.sp]!;
+      const codeOffset = f.stack[--f.sp]!;
+      const size = f.stack[--f.sp]!;
+      const access = accountAccessCost(f, address);
+      if (!useMemory(f, memoryOffset, size, copyCost(size) + access)) return;
+      copyToMemory(f, toSmall(memoryOffset, 0), f.env.host.getCode(address), codeOffset, Number(size));
+    },
+  },
+  { code: 0x3d, name: 'RETURNDATASIZE', inputs: 0, outputs: 1, gas: 2, since: 'Byzantium', handler: (f) => push(f, BigInt(f.returnData.length)) },
+  {
+    code: 0x3e,
+    name: 'RETURNDATACOPY',
+    inputs: 3,
+    outputs: 0,
+    gas: 3,
+    since: 'Byzantium',
+    handler: (f) => {
+      const memoryOffset = f.stack[--f.sp]!;
+      const dataOffset = f.stack[--f.sp]!;
+      const size = f.stack[--f.sp]!;
+      if (!useMemory(f, memoryOffset, size, copyCost(size))) return;
+      // EIP-211: reading past the end of the return data is an exceptional halt.
+      if (dataOffset + size > BigInt(f.returnData.length)) {
+        f.status = Status.ReturnDataOutOfBounds;
+        return;
+      }
+      copyToMemory(f, toSmall(memoryOffset, 0), f.returnData, dataOffset, Number(size));
+    },
+  },
+  {
+    code: 0x3f,
+    name: 'EXTCODEHASH',
+    inputs: 1,
+    outputs: 1,
+    gas: (r) => Number(r.gasExtcodeHash),
+    since: 'Constantinople',
+    handler: (f) => {
+      const address = toAddress(f.stack[f.sp - 1]!);
+      if (!useGas(f, accountAccessCost(f, address))) return;
+      const host = f.env.host;
+      // EIP-1052: 0 for an account that does not exist (or is empty, EIP-161).
+      f.stack[f.sp - 1] = host.isEmpty(address) ? 0n : bytesToBigint(host.getCodeHash(address));
+    },
+  },
+  {
+    code: 0x47,
+    name: 'SELFBALANCE',
+    inputs: 0,
+    outputs: 1,
+    gas: 5,
+    since: 'Istanbul',
+    handler: (f) => push(f, f.env.host.getBalance(f.message.address)),
+  },
+];
+
+function copyHandler(f: Frame, source: Uint8Array): void {
+  const memoryOffset = f.stack[--f.sp]!;
+  const sourceOffset = f.stack[--f.sp]!;
+  const size = f.stack[--f.sp]!;
+  if (!useMemory(f, memoryOffset, size, copyCost(size))) return;
+  copyToMemory(f, toSmall(memoryOffset, 0), source, sourceOffset, Number(size));
+}

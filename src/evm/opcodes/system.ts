@@ -1,0 +1,171 @@
+/**
+ * System operations, 0xf0-0xff: creating and calling (which suspend the frame and hand a request
+ * to the frame loop in exec/), returning, reverting and self-destructing.
+ */
+import type { Frame } from '../frame.js';
+import { expansionCost, growMemory, rangeEnd, readMemory, useGas, useMemory, words } from '../memory.js';
+import { Status } from '../status.js';
+import { accountAccessCost, toAddress, toSmall, writeProtected } from './helpers.js';
+import type { OpcodeDeclaration } from './types.js';
+
+const CALL_VALUE_COST = 9000;
+const NEW_ACCOUNT_COST = 25000;
+const CALL_STIPEND = 2300;
+const INITCODE_WORD_COST = 2;
+const KECCAK_WORD_COST = 6;
+
+const CALL = 0xf1;
+const CALLCODE = 0xf2;
+const DELEGATECALL = 0xf4;
+const STATICCALL = 0xfa;
+
+/** EIP-150: all but one 64th of the available gas. */
+function allButOne64th(gas: number): number {
+  return gas - Math.floor(gas / 64);
+}
+
+function create(f: Frame, isCreate2: boolean): void {
+  const s = f.stack;
+  const value = s[--f.sp]!;
+  const offset = s[--f.sp]!;
+  const size = s[--f.sp]!;
+  const salt = isCreate2 ? s[--f.sp]! : undefined;
+  const rules = f.env.rules;
+  let extra = 0;
+  if (size > 0xffffffffn) extra = Infinity;
+  else {
+    const n = words(Number(size));
+    if (rules.shanghai) extra += INITCODE_WORD_COST * n; // EIP-3860
+    if (isCreate2) extra += KECCAK_WORD_COST * n; // hashing the initcode for the address
+  }
+  if (!useMemory(f, offset, size, extra)) return;
+  // EIP-3860: initcode over the limit halts as if out of gas.
+  if (size > BigInt(rules.maxInitcodeSize)) {
+    f.status = Status.OutOfGas;
+    return;
+  }
+  if (writeProtected(f)) return;
+  const initcode = readMemory(f, Number(size === 0n ? 0n : offset), Number(size));
+  const gas = rules.eip150 ? allButOne64th(f.gas) : f.gas;
+  f.gas -= gas;
+  f.returnData = EMPTY;
+  f.request = { kind: 'create', gas, value, initcode, salt };
+  f.status = Status.Suspended;
+}
+
+function call(f: Frame, opcode: number): void {
+  const s = f.stack;
+  const requestedGas = s[--f.sp]!;
+  const target = toAddress(s[--f.sp]!);
+  const value = opcode === CALL || opcode === CALLCODE ? s[--f.sp]! : 0n;
+  const inOffset = s[--f.sp]!;
+  const inSize = s[--f.sp]!;
+  const outOffset = s[--f.sp]!;
+  const outSize = s[--f.sp]!;
+  const rules = f.env.rules;
+  const host = f.env.host;
+
+  const inEnd = rangeEnd(inOffset, inSize);
+  const outEnd = rangeEnd(outOffset, outSize);
+  if (inEnd < 0 || outEnd < 0) {
+    f.status = Status.OutOfGas;
+    return;
+  }
+  const end = Math.max(inEnd, outEnd);
+  const memoryCost = expansionCost(f, end);
+
+  let extra = accountAccessCost(f, target);
+  if (value !== 0n) extra += CALL_VALUE_COST;
+  if (opcode === CALL) {
+    // EIP-161: the new-account charge applies only when value goes to a dead account.
+    const needsAccount = rules.eip158 ? value !== 0n && host.isEmpty(target) : !host.accountExists(target);
+    if (needsAccount) extra += NEW_ACCOUNT_COST;
+  }
+
+  let gas: number;
+  if (rules.eip150) {
+    if (f.gas < extra + memoryCost) {
+      f.status = Status.OutOfGas;
+      return;
+    }
+    const cap = allButOne64th(f.gas - memoryCost - extra);
+    gas = requestedGas < BigInt(cap) ? Number(requestedGas) : cap;
+  } else {
+    gas = requestedGas > BigInt(f.gas) ? Infinity : Number(requestedGas);
+  }
+  if (!useGas(f, gas + extra + memoryCost)) return;
+  if (opcode === CALL && value !== 0n && writeProtected(f)) return;
+  growMemory(f, end);
+
+  const address = f.message.address;
+  const input = readMemory(f, toSmall(inOffset, 0), Number(inSize === 0n ? 0n : inSize));
+  f.returnData = EMPTY;
+  f.request = {
+    kind: 'call',
+    opcode,
+    gas: value !== 0n ? gas + CALL_STIPEND : gas,
+    caller: opcode === DELEGATECALL ? f.message.caller : address,
+    to: opcode === CALL || opcode === STATICCALL ? target : address,
+    codeAddress: target,
+    value: opcode === DELEGATECALL ? f.message.value : value,
+    transfersValue: opcode === CALL || opcode === CALLCODE,
+    isStatic: opcode === STATICCALL || f.message.isStatic,
+    input,
+    outOffset: outSize === 0n ? 0 : Number(outOffset),
+    outSize: outSize === 0n ? 0 : Number(outSize),
+  };
+  f.status = Status.Suspended;
+}
+
+function halt(f: Frame, status: Status): void {
+  const offset = f.stack[--f.sp]!;
+  const size = f.stack[--f.sp]!;
+  if (!useMemory(f, offset, size)) return;
+  f.output = readMemory(f, Number(size === 0n ? 0n : offset), Number(size));
+  f.status = status;
+}
+
+function selfdestruct(f: Frame): void {
+  const beneficiary = toAddress(f.stack[--f.sp]!);
+  const rules = f.env.rules;
+  const host = f.env.host;
+  const address = f.message.address;
+  let cost = accountAccessCost(f, beneficiary);
+  if (rules.eip150) {
+    const needsAccount = rules.eip158
+      ? host.isEmpty(beneficiary) && host.getBalance(address) !== 0n
+      : !host.accountExists(beneficiary);
+    if (needsAccount) cost += NEW_ACCOUNT_COST;
+  }
+  if (!useGas(f, cost)) return;
+  if (writeProtected(f)) return;
+  // Before EIP-3529 a first self-destruct earned a refund.
+  if (rules.selfdestructRefund > 0n && !host.hasSelfdestructed(address)) host.addRefund(Number(rules.selfdestructRefund));
+  host.selfdestruct(address, beneficiary, rules.cancun);
+  f.status = Status.Stop;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export const systemOpcodes: OpcodeDeclaration[] = [
+  { code: 0xf0, name: 'CREATE', inputs: 3, outputs: 1, gas: 32000, since: 'Frontier', handler: (f) => create(f, false) },
+  { code: 0xf1, name: 'CALL', inputs: 7, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Frontier', handler: (f) => call(f, CALL) },
+  { code: 0xf2, name: 'CALLCODE', inputs: 7, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Frontier', handler: (f) => call(f, CALLCODE) },
+  { code: 0xf3, name: 'RETURN', inputs: 2, outputs: 0, gas: 0, since: 'Frontier', handler: (f) => halt(f, Status.Return) },
+  { code: 0xf4, name: 'DELEGATECALL', inputs: 6, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Homestead', handler: (f) => call(f, DELEGATECALL) },
+  { code: 0xf5, name: 'CREATE2', inputs: 4, outputs: 1, gas: 32000, since: 'Constantinople', handler: (f) => create(f, true) },
+  { code: 0xfa, name: 'STATICCALL', inputs: 6, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Byzantium', handler: (f) => call(f, STATICCALL) },
+  { code: 0xfd, name: 'REVERT', inputs: 2, outputs: 0, gas: 0, since: 'Byzantium', handler: (f) => halt(f, Status.Revert) },
+  {
+    code: 0xfe,
+    name: 'INVALID',
+    inputs: 0,
+    outputs: 0,
+    gas: 0,
+    since: 'Frontier',
+    handler: (f) => {
+      f.status = Status.InvalidOpcode;
+    },
+  },
+  { code: 0xff, name: 'SELFDESTRUCT', inputs: 1, outputs: 0, gas: (r) => Number(r.gasSelfdestruct), since: 'Frontier', handler: selfdestruct },
+];

@@ -1,0 +1,45 @@
+/** How a frame ends. Protocol outcomes are values, not exceptions. */
+export const enum Status {
+  Running = 0,
+  /** Paused on a CALL or CREATE: the frame loop in exec/ runs the child, then resumes this frame. */
+  Suspended = 1,
+  Stop = 2,
+  Return = 3,
+  Revert = 4,
+  // Exceptional halts: all gas is consumed.
+  OutOfGas = 10,
+  StackUnderflow = 11,
+  StackOverflow = 12,
+  InvalidOpcode = 13,
+  InvalidJump = 14,
+  StaticStateChange = 15,
+  ReturnDataOutOfBounds = 16,
+  /** Code deposit rules (EIP-170 size, EIP-3541 prefix) and the initcode limit. */
+  CodeRejected = 17,
+  CreateCollision = 18,
+  PrecompileFailure = 19,
+}
+
+export function isExceptional(status: Status): boolean {
+  return status >= Status.OutOfGas;
+}
+
+const NAMES: Record<number, string> = {
+  [Status.Stop]: 'stop',
+  [Status.Return]: 'return',
+  [Status.Revert]: 'execution reverted',
+  [Status.OutOfGas]: 'out of gas',
+  [Status.StackUnderflow]: 'stack underflow',
+  [Status.StackOverflow]: 'stack limit reached 1024',
+  [Status.InvalidOpcode]: 'invalid opcode',
+  [Status.InvalidJump]: 'invalid jump destination',
+  [Status.StaticStateChange]: 'write protection',
+  [Status.ReturnDataOutOfBounds]: 'return data out of bounds',
+  [Status.CodeRejected]: 'contract code rejected',
+  [Status.CreateCollision]: 'contract address collision',
+  [Status.PrecompileFailure]: 'precompile failed',
+};
+
+export function statusMessage(status: Status): string {
+  return NAMES[status] ?? `status ${status}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * The library entry point: `createEvm` gives an EVM over an in-memory state, to run calls and
+ * transactions from scripts and tools.
+ */
+import type { Address } from '../primitives/address.js';
+import { DEFAULT_FORK, getRules, type ForkName, type Rules } from '../forks/index.js';
+import type { BlockContext } from '../host/index.js';
+import { WorldState } from '../state/world-state.js';
+import { Account } from '../state/account.js';
+import { stateRoot } from '../state/roots.js';
+import type { Transaction } from '../tx/types.js';
+import { runCallOnState, type CallParameters, type CallResult } from './call.js';
+import { runTransaction, type TransactionOptions, type TransactionResult } from './transaction.js';
+
+export interface CreateEvmOptions {
+  fork?: ForkName | string;
+  block?: Partial<BlockContext>;
+}
+
+export interface AccountInit {
+  balance?: bigint;
+  nonce?: bigint;
+  code?: Uint8Array;
+  storage?: Map<bigint, bigint> | Record<string, bigint>;
+}
+
+export interface Evm {
+  readonly rules: Rules;
+  readonly state: WorldState;
+  block: BlockContext;
+  setAccount(address: Address, account: AccountInit): void;
+  runCall(params: CallParameters): CallResult;
+  runTx(tx: Transaction, sender: Address, options?: TransactionOptions): TransactionResult;
+  stateRoot(): Uint8Array;
+}
+
+export function defaultBlock(overrides: Partial<BlockContext> = {}): BlockContext {
+  return {
+    coinbase: '0x0000000000000000000000000000000000000000',
+    number: 1n,
+    timestamp: 1n,
+    gasLimit: 30_000_000n,
+    baseFee: 0n,
+    prevRandao: 0n,
+    difficulty: 0n,
+    blobBaseFee: 1n,
+    chainId: 1n,
+    blockHash: () => 0n,
+    ...overrides,
+  };
+}
+
+export function createEvm(options: CreateEvmOptions = {}): Evm {
+  const rules = getRules(options.fork ?? DEFAULT_FORK);
+  const state = new WorldState();
+  const evm: Evm = {
+    rules,
+    state,
+    block: defaultBlock(options.block),
+    setAccount(address, init) {
+      const account = new Account();
+      account.balance = init.balance ?? 0n;
+      account.nonce = init.nonce ?? 0n;
+      if (init.code) account.setCode(init.code);
+      if (init.storage) {
+        const entries = init.storage instanceof Map ? init.storage.entries() : Object.entries(init.storage).map(([k, v]) => [BigInt(k), v] as const);
+        for (const [slot, value] of entries) if (value !== 0n) account.storage.set(slot, value);
+      }
+      state.putAccount(address.toLowerCase(), account);
+    },
+    runCall(params) {
+      return runCallOnState(state, { ...params, caller: params.caller.toLowerCase(), to: params.to.toLowerCase() }, evm.block, rules);
+    },
+    runTx(tx, sender, txOptions) {
+      return runTransaction(state, tx, sender.toLowerCase(), evm.block, rules, txOptions);
+    },
+    stateRoot() {
+      return stateRoot(state.accounts);
+    },
+  };
+  return evm;
+}

@@ -1,0 +1,188 @@
+/**
+ * One transaction: validity checks against the state, buying gas, the message call or create,
+ * refunds, the fee to the coinbase, and the end-of-transaction account rules.
+ */
+import type { Address } from '../primitives/address.js';
+import { createAddress } from '../primitives/address.js';
+import type { BlockContext, Log } from '../host/index.js';
+import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
+import type { WorldState } from '../state/world-state.js';
+import { InvalidTransactionError, type Transaction } from '../tx/types.js';
+import { intrinsicGas, calldataFloorGas, validateTransactionStatic } from './_tx-shim.js';
+import { getPrecompiles } from '../evm/precompiles/index.js';
+import type { Environment, Message, Tracer } from '../evm/frame.js';
+import { Status, statusMessage } from '../evm/status.js';
+import { FrameLoop, succeeded } from './frame-loop.js';
+
+export interface TransactionOptions {
+  tracer?: Tracer;
+  /** Gas already used in the block: a transaction may not need more than what is left. */
+  blockGasUsed?: bigint;
+  /** Blob gas already used in the block. */
+  blockBlobGasUsed?: bigint;
+}
+
+export interface TransactionResult {
+  /** Gas charged to the sender (after refunds; at least the EIP-7623 floor). */
+  gasUsed: bigint;
+  /** Gas the block counts: like gasUsed. */
+  blockGasUsed: bigint;
+  blobGasUsed: bigint;
+  status: Status;
+  success: boolean;
+  /** Error text for a failed execution ("execution reverted", "out of gas", ...). */
+  error: string | undefined;
+  output: Uint8Array;
+  logs: Log[];
+  createdAddress: Address | undefined;
+}
+
+const MAX_NONCE = (1n << 64n) - 1n;
+const EMPTY = new Uint8Array(0);
+
+function invalid(code: string, message: string): never {
+  throw new InvalidTransactionError(`TransactionException.${code}`, message);
+}
+
+/**
+ * Runs `tx` from `sender` against `state`. A transaction the protocol rejects throws
+ * InvalidTransactionError and leaves the state untouched.
+ */
+export function runTransaction(
+  state: WorldState,
+  tx: Transaction,
+  sender: Address,
+  block: BlockContext,
+  rules: Rules,
+  options: TransactionOptions = {},
+): TransactionResult {
+  validateTransactionStatic(tx, rules, block.chainId);
+  const intrinsic = intrinsicGas(tx, rules);
+
+  // ---- checks against the block and the sender's account ----
+  const blockGasUsed = options.blockGasUsed ?? 0n;
+  if (tx.gasLimit > block.gasLimit - blockGasUsed) {
+    invalid('GAS_ALLOWANCE_EXCEEDED', `gas limit ${tx.gasLimit} exceeds the block's remaining gas ${block.gasLimit - blockGasUsed}`);
+  }
+  const isFeeMarket = tx.type >= 2;
+  let gasPrice: bigint;
+  let maxGasPrice: bigint;
+  if (isFeeMarket) {
+    const maxFee = tx.maxFeePerGas!;
+    const priority = tx.maxPriorityFeePerGas!;
+    if (maxFee < block.baseFee) invalid('INSUFFICIENT_MAX_FEE_PER_GAS', `max fee per gas ${maxFee} is below the base fee ${block.baseFee}`);
+    if (priority > maxFee) invalid('PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS', `priority fee ${priority} exceeds max fee ${maxFee}`);
+    gasPrice = priority + block.baseFee < maxFee ? priority + block.baseFee : maxFee;
+    maxGasPrice = maxFee;
+  } else {
+    gasPrice = tx.gasPrice!;
+    if (rules.london && gasPrice < block.baseFee) invalid('INSUFFICIENT_MAX_FEE_PER_GAS', `gas price ${gasPrice} is below the base fee ${block.baseFee}`);
+    maxGasPrice = gasPrice;
+  }
+
+  let blobGasUsed = 0n;
+  let maxBlobFee = 0n;
+  if (tx.type === 3) {
+    blobGasUsed = GAS_PER_BLOB * BigInt(tx.blobVersionedHashes!.length);
+    if (tx.maxFeePerBlobGas! < block.blobBaseFee) {
+      invalid('INSUFFICIENT_MAX_FEE_PER_BLOB_GAS', `max fee per blob gas ${tx.maxFeePerBlobGas} is below the blob base fee ${block.blobBaseFee}`);
+    }
+    if ((options.blockBlobGasUsed ?? 0n) + blobGasUsed > rules.maxBlobGasPerBlock) {
+      invalid('TYPE_3_TX_BLOB_COUNT_EXCEEDED', `blob gas ${blobGasUsed} exceeds the block's maximum ${rules.maxBlobGasPerBlock}`);
+    }
+    maxBlobFee = blobGasUsed * tx.maxFeePerBlobGas!;
+  }
+
+  const account = state.getAccount(sender);
+  const balance = account?.balance ?? 0n;
+  const nonce = account?.nonce ?? 0n;
+  const maxCost = tx.gasLimit * maxGasPrice + maxBlobFee + tx.value;
+  if (balance < maxCost) invalid('INSUFFICIENT_ACCOUNT_FUNDS', `sender balance ${balance} is below the maximum cost ${maxCost}`);
+  if (tx.nonce !== nonce) {
+    invalid(tx.nonce < nonce ? 'NONCE_MISMATCH_TOO_LOW' : 'NONCE_MISMATCH_TOO_HIGH', `transaction nonce ${tx.nonce}, account nonce ${nonce}`);
+  }
+  if (nonce >= MAX_NONCE) invalid('NONCE_IS_MAX', 'sender nonce is at its maximum');
+  // EIP-3607: the sender must not have code.
+  if (account && account.code.length > 0) invalid('SENDER_NOT_EOA', `sender ${sender} has code`);
+
+  // ---- execution ----
+  const blobGasPrice = block.blobBaseFee;
+  state.incrementNonce(sender);
+  state.subBalance(sender, tx.gasLimit * gasPrice + blobGasUsed * blobGasPrice);
+
+  // EIP-2929: the sender, the target, the precompiles and the access list start warm.
+  if (rules.berlin) {
+    state.warmAddress(sender);
+    for (const address of getPrecompiles(rules).keys()) state.warmAddress(address);
+    for (const entry of tx.accessList) {
+      state.warmAddress(entry.address);
+      for (const key of entry.storageKeys) state.warmSlot(entry.address, key);
+    }
+    // EIP-3651: the coinbase is warm.
+    if (rules.shanghai) state.warmAddress(block.coinbase);
+  }
+
+  const env: Environment = {
+    host: state,
+    block,
+    tx: { origin: sender, gasPrice, blobVersionedHashes: tx.blobVersionedHashes ?? [] },
+    rules,
+    tracer: options.tracer,
+  };
+  const loop = new FrameLoop(state, env);
+  const gas = Number(tx.gasLimit - intrinsic);
+  const isCreate = tx.to === null;
+  const target = isCreate ? createAddress(sender, nonce) : tx.to!;
+  if (rules.berlin) state.warmAddress(target);
+
+  const message: Message = {
+    caller: sender,
+    address: target,
+    codeAddress: target,
+    value: tx.value,
+    data: isCreate ? EMPTY : tx.data,
+    code: isCreate ? tx.data : state.getCode(target),
+    gas,
+    depth: 0,
+    isStatic: false,
+    isCreate,
+    transfersValue: true,
+  };
+  const result =
+    isCreate && loop.collides(target)
+      ? { status: Status.CreateCollision, gasLeft: 0, output: EMPTY, createdAddress: undefined }
+      : loop.run(message);
+
+  // ---- refunds and fees ----
+  const gasLeft = BigInt(result.gasLeft);
+  let gasUsed = tx.gasLimit - gasLeft;
+  const success = succeeded(result.status);
+  const refundCounter = success ? BigInt(Math.max(0, state.refund)) : 0n;
+  const refund = refundCounter < gasUsed / rules.maxRefundQuotient ? refundCounter : gasUsed / rules.maxRefundQuotient;
+  gasUsed -= refund;
+  if (rules.prague) {
+    // EIP-7623: a transaction pays at least its calldata floor.
+    const floor = calldataFloorGas(tx, rules);
+    if (gasUsed < floor) gasUsed = floor;
+  }
+  state.addBalance(sender, (tx.gasLimit - gasUsed) * gasPrice);
+
+  const priorityFee = rules.london ? gasPrice - block.baseFee : gasPrice;
+  const fee = gasUsed * priorityFee;
+  if (fee !== 0n) state.addBalance(block.coinbase, fee);
+  else if (rules.eip158 && state.accountExists(block.coinbase) && state.isEmpty(block.coinbase)) state.touch(block.coinbase);
+
+  const logs = success ? state.logs : [];
+  state.finalizeTransaction({ deleteEmptyTouched: rules.eip158 });
+  return {
+    gasUsed,
+    blockGasUsed: gasUsed,
+    blobGasUsed,
+    status: result.status,
+    success,
+    error: success ? undefined : statusMessage(result.status),
+    output: result.output,
+    logs,
+    createdAddress: success && isCreate ? target : undefined,
+  };
+}

@@ -1,0 +1,342 @@
+/**
+ * The journaled world state: accounts in memory, every change recorded in the journal so a frame
+ * can be reverted, and the per-transaction sets (warm addresses and slots, transient storage,
+ * touched, destroyed and created accounts, refund, logs) that the EVM's rules need.
+ */
+import type { Address } from '../primitives/address.js';
+import type { Host, Log } from '../host/index.js';
+import { KECCAK256_EMPTY } from '../primitives/hash.js';
+import { Account } from './account.js';
+import { Change, type JournalEntry } from './journal.js';
+
+const EMPTY = new Uint8Array(0);
+
+export class WorldState implements Host {
+  readonly accounts = new Map<Address, Account>();
+  private journal: JournalEntry[] = [];
+  private warmAddresses = new Set<Address>();
+  private warmSlots = new Set<string>();
+  private transient = new Map<Address, Map<bigint, bigint>>();
+  private originals = new Map<Account, Map<bigint, bigint>>();
+  private touched = new Set<Address>();
+  private destructed = new Set<Address>();
+  private createdInTx = new Set<Address>();
+  refund = 0;
+  logs: Log[] = [];
+
+  // ---- accounts ----
+
+  getAccount(address: Address): Account | undefined {
+    return this.accounts.get(address);
+  }
+
+  /** Returns the account, creating an empty one (journaled) when absent. */
+  getOrCreateAccount(address: Address): Account {
+    let account = this.accounts.get(address);
+    if (!account) {
+      account = new Account();
+      this.accounts.set(address, account);
+      this.journal.push({ kind: Change.AccountCreated, address });
+    }
+    return account;
+  }
+
+  /** Puts an account without journaling; for loading a state before any transaction. */
+  putAccount(address: Address, account: Account): void {
+    this.accounts.set(address, account);
+  }
+
+  accountExists(address: Address): boolean {
+    return this.accounts.has(address);
+  }
+
+  isEmpty(address: Address): boolean {
+    const account = this.accounts.get(address);
+    return account === undefined || account.isEmpty();
+  }
+
+  /** EIP-161 "dead": absent or empty. */
+  isDead(address: Address): boolean {
+    return this.isEmpty(address);
+  }
+
+  getBalance(address: Address): bigint {
+    return this.accounts.get(address)?.balance ?? 0n;
+  }
+
+  getNonce(address: Address): bigint {
+    return this.accounts.get(address)?.nonce ?? 0n;
+  }
+
+  getCode(address: Address): Uint8Array {
+    return this.accounts.get(address)?.code ?? EMPTY;
+  }
+
+  getCodeHash(address: Address): Uint8Array {
+    return this.accounts.get(address)?.codeHash ?? KECCAK256_EMPTY;
+  }
+
+  setBalance(address: Address, balance: bigint): void {
+    const account = this.getOrCreateAccount(address);
+    this.journal.push({ kind: Change.Balance, account, previous: account.balance });
+    account.balance = balance;
+  }
+
+  addBalance(address: Address, amount: bigint): void {
+    const account = this.getOrCreateAccount(address);
+    this.journal.push({ kind: Change.Balance, account, previous: account.balance });
+    account.balance += amount;
+  }
+
+  subBalance(address: Address, amount: bigint): void {
+    const account = this.getOrCreateAccount(address);
+    this.journal.push({ kind: Change.Balance, account, previous: account.balance });
+    account.balance -= amount;
+  }
+
+  setNonce(address: Address, nonce: bigint): void {
+    const account = this.getOrCreateAccount(address);
+    this.journal.push({ kind: Change.Nonce, account, previous: account.nonce });
+    account.nonce = nonce;
+  }
+
+  incrementNonce(address: Address): void {
+    this.setNonce(address, this.getNonce(address) + 1n);
+  }
+
+  setCode(address: Address, code: Uint8Array): void {
+    const account = this.getOrCreateAccount(address);
+    this.journal.push({ kind: Change.Code, account, previous: account.code });
+    account.setCode(code);
+  }
+
+  /**
+   * A contract is created at an address that may already hold a balance (never code, nonce or
+   * storage: those are collisions). The account starts afresh with its balance kept.
+   */
+  createContractAccount(address: Address, nonce: bigint): void {
+    const previous = this.accounts.get(address);
+    const account = new Account();
+    account.balance = previous?.balance ?? 0n;
+    account.nonce = nonce;
+    this.accounts.set(address, account);
+    if (previous) this.journal.push({ kind: Change.AccountReplaced, address, previous });
+    else this.journal.push({ kind: Change.AccountCreated, address });
+    this.createdInTx.add(address);
+    this.journal.push({ kind: Change.CreatedInTx, address });
+  }
+
+  // ---- storage ----
+
+  getStorage(address: Address, slot: bigint): bigint {
+    const account = this.accounts.get(address);
+    if (!account) return 0n;
+    return account.storage.get(slot) ?? 0n;
+  }
+
+  getOriginalStorage(address: Address, slot: bigint): bigint {
+    const account = this.accounts.get(address);
+    if (!account) return 0n;
+    const originals = this.originals.get(account);
+    if (originals && originals.has(slot)) return originals.get(slot)!;
+    return account.storage.get(slot) ?? 0n;
+  }
+
+  setStorage(address: Address, slot: bigint, value: bigint): void {
+    const account = this.getOrCreateAccount(address);
+    const previous = account.storage.get(slot) ?? 0n;
+    let originals = this.originals.get(account);
+    if (!originals) {
+      originals = new Map();
+      this.originals.set(account, originals);
+    }
+    if (!originals.has(slot)) originals.set(slot, previous);
+    this.journal.push({ kind: Change.Storage, account, slot, previous });
+    if (value === 0n) account.storage.delete(slot);
+    else account.storage.set(slot, value);
+  }
+
+  /** EIP-7610: a create fails on an address whose storage is not empty. */
+  hasStorage(address: Address): boolean {
+    const account = this.accounts.get(address);
+    return account !== undefined && account.storage.size > 0;
+  }
+
+  getTransientStorage(address: Address, slot: bigint): bigint {
+    return this.transient.get(address)?.get(slot) ?? 0n;
+  }
+
+  setTransientStorage(address: Address, slot: bigint, value: bigint): void {
+    let slots = this.transient.get(address);
+    if (!slots) {
+      slots = new Map();
+      this.transient.set(address, slots);
+    }
+    const previous = slots.get(slot) ?? 0n;
+    this.journal.push({ kind: Change.TransientStorage, address, slot, previous });
+    if (value === 0n) slots.delete(slot);
+    else slots.set(slot, value);
+  }
+
+  // ---- EIP-2929 access sets ----
+
+  warmAddress(address: Address): boolean {
+    if (this.warmAddresses.has(address)) return false;
+    this.warmAddresses.add(address);
+    this.journal.push({ kind: Change.WarmAddress, address });
+    return true;
+  }
+
+  isWarmAddress(address: Address): boolean {
+    return this.warmAddresses.has(address);
+  }
+
+  warmSlot(address: Address, slot: bigint): boolean {
+    const key = address + slot.toString(16);
+    if (this.warmSlots.has(key)) return false;
+    this.warmSlots.add(key);
+    this.journal.push({ kind: Change.WarmSlot, key });
+    return true;
+  }
+
+  // ---- refund, logs, touches, destruction ----
+
+  addRefund(amount: number): void {
+    this.journal.push({ kind: Change.Refund, previous: this.refund });
+    this.refund += amount;
+  }
+
+  subRefund(amount: number): void {
+    this.journal.push({ kind: Change.Refund, previous: this.refund });
+    this.refund -= amount;
+  }
+
+  emitLog(log: Log): void {
+    this.logs.push(log);
+    this.journal.push({ kind: Change.Log });
+  }
+
+  /** EIP-161: a touched account that ends the transaction empty is deleted. */
+  touch(address: Address): void {
+    if (this.touched.has(address)) return;
+    this.touched.add(address);
+    this.journal.push({ kind: Change.Touched, address });
+  }
+
+  isCreatedInTx(address: Address): boolean {
+    return this.createdInTx.has(address);
+  }
+
+  hasSelfdestructed(address: Address): boolean {
+    return this.destructed.has(address);
+  }
+
+  selfdestruct(address: Address, beneficiary: Address, onlyIfCreatedInTx: boolean): void {
+    const balance = this.getBalance(address);
+    if (beneficiary !== address && balance !== 0n) {
+      this.addBalance(beneficiary, balance);
+      this.setBalance(address, 0n);
+    }
+    if (onlyIfCreatedInTx && !this.createdInTx.has(address)) return;
+    // Destroyed: a balance it still holds (it named itself as beneficiary) is burnt.
+    if (this.getBalance(address) !== 0n) this.setBalance(address, 0n);
+    if (!this.destructed.has(address)) {
+      this.destructed.add(address);
+      this.journal.push({ kind: Change.Selfdestructed, address });
+    }
+  }
+
+  // ---- checkpoints ----
+
+  checkpoint(): number {
+    return this.journal.length;
+  }
+
+  revert(checkpoint: number): void {
+    const journal = this.journal;
+    while (journal.length > checkpoint) this.undo(journal.pop()!);
+  }
+
+  private undo(entry: JournalEntry): void {
+    switch (entry.kind) {
+      case Change.AccountCreated:
+        this.accounts.delete(entry.address);
+        break;
+      case Change.AccountReplaced:
+        this.accounts.set(entry.address, entry.previous);
+        break;
+      case Change.Balance:
+        entry.account.balance = entry.previous;
+        break;
+      case Change.Nonce:
+        entry.account.nonce = entry.previous;
+        break;
+      case Change.Code:
+        entry.account.setCode(entry.previous);
+        break;
+      case Change.Storage:
+        if (entry.previous === 0n) entry.account.storage.delete(entry.slot);
+        else entry.account.storage.set(entry.slot, entry.previous);
+        break;
+      case Change.TransientStorage: {
+        const slots = this.transient.get(entry.address)!;
+        if (entry.previous === 0n) slots.delete(entry.slot);
+        else slots.set(entry.slot, entry.previous);
+        break;
+      }
+      case Change.WarmAddress:
+        this.warmAddresses.delete(entry.address);
+        break;
+      case Change.WarmSlot:
+        this.warmSlots.delete(entry.key);
+        break;
+      case Change.Refund:
+        this.refund = entry.previous;
+        break;
+      case Change.Log:
+        this.logs.pop();
+        break;
+      case Change.Touched:
+        this.touched.delete(entry.address);
+        break;
+      case Change.Selfdestructed:
+        this.destructed.delete(entry.address);
+        break;
+      case Change.CreatedInTx:
+        this.createdInTx.delete(entry.address);
+        break;
+    }
+  }
+
+  // ---- transaction boundaries ----
+
+  /**
+   * Ends a transaction: deletes destroyed accounts (all of them before Cancun; with EIP-6780 only
+   * those created in this transaction, which the caller passes as `deleteDestructed`), and,
+   * with EIP-161, touched accounts left empty. Then clears the per-transaction sets.
+   */
+  finalizeTransaction(options: { deleteEmptyTouched: boolean }): void {
+    for (const address of this.destructed) this.accounts.delete(address);
+    if (options.deleteEmptyTouched) {
+      for (const address of this.touched) {
+        const account = this.accounts.get(address);
+        if (account && account.isEmpty()) this.accounts.delete(address);
+      }
+    }
+    this.clearTransaction();
+  }
+
+  /** Forgets the per-transaction sets (after finalizing, or after a rejected transaction). */
+  clearTransaction(): void {
+    this.journal = [];
+    this.warmAddresses.clear();
+    this.warmSlots.clear();
+    this.transient.clear();
+    this.originals.clear();
+    this.touched.clear();
+    this.destructed.clear();
+    this.createdInTx.clear();
+    this.refund = 0;
+    this.logs = [];
+  }
+}

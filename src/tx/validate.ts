@@ -1,0 +1,126 @@
+/**
+ * The validity rules that need no state: is the transaction acceptable at this fork, whatever
+ * its sender holds? Sender balance, nonce and code, and the block's base fees, are `exec/`'s.
+ */
+import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
+import { invalidTransaction } from './errors.js';
+import { calldataFloorGas, intrinsicGas } from './intrinsic-gas.js';
+import type { Transaction } from './types.js';
+
+/** EIP-2681: the nonce stays below 2^64 - 1. */
+const MAX_NONCE = 2n ** 64n - 1n;
+const TWO_POW_256 = 2n ** 256n;
+/** EIP-4844: the version byte of a KZG commitment's versioned hash. */
+const VERSIONED_HASH_VERSION_KZG = 0x01;
+
+/**
+ * Throws an `InvalidTransactionError` for the first rule the transaction breaks at this fork.
+ * `chainId`, when given, is the chain's id, which the signature must commit to (EIP-155 and
+ * typed transactions). The signature itself is checked by `recoverSender`.
+ */
+export function validateTransactionStatic(tx: Transaction, rules: Rules, chainId?: bigint): void {
+  checkTypeEnabled(tx, rules);
+  checkChainId(tx, rules, chainId);
+  checkGasLimit(tx, rules);
+  if (tx.nonce >= MAX_NONCE) throw invalidTransaction('NONCE_IS_MAX', 'nonce must be below 2^64 - 1 (EIP-2681)');
+  // EIP-3860: oversized initcode makes a creation invalid.
+  if (tx.to === null && tx.data.length > rules.maxInitcodeSize) {
+    throw invalidTransaction('INITCODE_SIZE_EXCEEDED', `initcode of ${tx.data.length} bytes exceeds ${rules.maxInitcodeSize}`);
+  }
+  checkFees(tx);
+  if (tx.type === 3) checkBlobTransaction(tx, rules);
+  if (tx.type === 4) checkSetCodeTransaction(tx);
+}
+
+/** Type 1 from Berlin (EIP-2930), 2 from London (EIP-1559), 3 from Cancun, 4 from Prague. */
+function checkTypeEnabled(tx: Transaction, rules: Rules): void {
+  const enabled = [true, rules.berlin, rules.london, rules.cancun, rules.prague][tx.type];
+  if (enabled) return;
+  if (tx.type === 3) throw invalidTransaction('TYPE_3_TX_PRE_FORK', `blob transactions are not enabled at ${rules.name}`);
+  throw invalidTransaction('TYPE_NOT_SUPPORTED', `type ${tx.type} transactions are not enabled at ${rules.name}`);
+}
+
+/**
+ * A typed transaction names its chain. A legacy one names it through v = 35/36 + 2·chainId
+ * (EIP-155) or names none with v = 27/28. Any other v from 2 up claims some chain and, as it
+ * cannot be ours, is INVALID_CHAINID; 0 and 1 are bare y-parities, which only typed
+ * transactions carry, so those are a bad signature (the classification the fixtures use).
+ */
+function checkChainId(tx: Transaction, rules: Rules, chainId: bigint | undefined): void {
+  if (tx.type !== 0) {
+    if (chainId !== undefined && tx.chainId !== chainId) {
+      throw invalidTransaction('INVALID_CHAINID', `chain id ${tx.chainId} is not ${chainId}`);
+    }
+    return;
+  }
+  const v = tx.v;
+  if (v === 27n || v === 28n) return;
+  if (!rules.eip155 || v < 2n) {
+    throw invalidTransaction('INVALID_SIGNATURE_VRS', `v = ${v} is not a valid legacy v at ${rules.name}`);
+  }
+  if (v < 35n) {
+    if (chainId === undefined) throw invalidTransaction('INVALID_SIGNATURE_VRS', `v = ${v} names no chain`);
+    throw invalidTransaction('INVALID_CHAINID', `v = ${v} does not encode chain id ${chainId}`);
+  }
+  if (chainId !== undefined && tx.chainId !== chainId) {
+    throw invalidTransaction('INVALID_CHAINID', `v = ${v} encodes chain id ${tx.chainId}, not ${chainId}`);
+  }
+}
+
+/** The intrinsic gas, the EIP-7623 floor (Prague), and the EIP-7825 cap (Osaka). */
+function checkGasLimit(tx: Transaction, rules: Rules): void {
+  const intrinsic = intrinsicGas(tx, rules);
+  if (tx.gasLimit < intrinsic) {
+    throw invalidTransaction('INTRINSIC_GAS_TOO_LOW', `gas limit ${tx.gasLimit} is below the intrinsic gas ${intrinsic}`);
+  }
+  const floor = calldataFloorGas(tx, rules);
+  if (tx.gasLimit < floor) {
+    throw invalidTransaction('INTRINSIC_GAS_TOO_LOW', `gas limit ${tx.gasLimit} is below the calldata floor ${floor}`);
+  }
+  if (rules.txGasLimitCap !== undefined && tx.gasLimit > rules.txGasLimitCap) {
+    throw invalidTransaction('GAS_LIMIT_EXCEEDS_MAXIMUM', `gas limit ${tx.gasLimit} exceeds the cap ${rules.txGasLimitCap}`);
+  }
+}
+
+function checkFees(tx: Transaction): void {
+  const maxFee = tx.maxFeePerGas ?? tx.gasPrice ?? 0n;
+  if (tx.maxPriorityFeePerGas !== undefined && tx.maxPriorityFeePerGas > maxFee) {
+    throw invalidTransaction('PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS', 'maxPriorityFeePerGas exceeds maxFeePerGas');
+  }
+  // No balance can pay a fee that does not fit in 256 bits.
+  if (tx.gasLimit * maxFee >= TWO_POW_256) {
+    throw invalidTransaction('GASLIMIT_PRICE_PRODUCT_OVERFLOW', 'gas limit × fee per gas exceeds 2^256 - 1');
+  }
+}
+
+/**
+ * EIP-4844: a call (never a creation) with at least one blob, each hash of version 0x01.
+ * Before Osaka a transaction may carry as many blobs as a block; from Osaka (EIP-7594) at most
+ * `rules.maxBlobsPerTx`, and going past the block's allowance is reported as such.
+ */
+function checkBlobTransaction(tx: Transaction, rules: Rules): void {
+  const hashes = tx.blobVersionedHashes ?? [];
+  if (tx.to === null) throw invalidTransaction('TYPE_3_TX_CONTRACT_CREATION', 'a blob transaction cannot create a contract');
+  if (hashes.length === 0) throw invalidTransaction('TYPE_3_TX_ZERO_BLOBS', 'a blob transaction needs at least one blob');
+  const blobGas = BigInt(hashes.length) * GAS_PER_BLOB;
+  if (blobGas > rules.maxBlobGasPerBlock) {
+    const name = rules.maxBlobsPerTx === undefined ? 'TYPE_3_TX_BLOB_COUNT_EXCEEDED' : 'TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED';
+    throw invalidTransaction(name, `${hashes.length} blobs exceed the block's blob gas limit`);
+  }
+  if (rules.maxBlobsPerTx !== undefined && hashes.length > rules.maxBlobsPerTx) {
+    throw invalidTransaction('TYPE_3_TX_BLOB_COUNT_EXCEEDED', `${hashes.length} blobs exceed ${rules.maxBlobsPerTx} per transaction`);
+  }
+  hashes.forEach((hash, i) => {
+    if (hash[0] !== VERSIONED_HASH_VERSION_KZG) {
+      throw invalidTransaction('TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH', `blob hash ${i} has version ${hash[0]}`);
+    }
+  });
+}
+
+/** EIP-7702: a call (never a creation) with a non-empty authorization list. */
+function checkSetCodeTransaction(tx: Transaction): void {
+  if (tx.to === null) throw invalidTransaction('TYPE_4_TX_CONTRACT_CREATION', 'a set-code transaction cannot create a contract');
+  if ((tx.authorizationList ?? []).length === 0) {
+    throw invalidTransaction('TYPE_4_EMPTY_AUTHORIZATION_LIST', 'a set-code transaction needs at least one authorization');
+  }
+}

@@ -38,6 +38,7 @@ export interface TransactionResult {
 }
 
 const MAX_NONCE = (1n << 64n) - 1n;
+const MAX_FRAME_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 const EMPTY = new Uint8Array(0);
 
 function invalid(code: string, message: string): never {
@@ -130,7 +131,11 @@ export function runTransaction(
     tracer: options.tracer,
   };
   const loop = new FrameLoop(state, env);
-  const gas = Number(tx.gasLimit - intrinsic);
+  // Gas inside frames is a JavaScript number. Above 2^53 (never on a real chain) the excess is
+  // held aside and given back at the end, so the sender's refund stays exact.
+  const available = tx.gasLimit - intrinsic;
+  const reserve = available > MAX_FRAME_GAS ? available - MAX_FRAME_GAS : 0n;
+  const gas = Number(available - reserve);
   const isCreate = tx.to === null;
   const target = isCreate ? createAddress(sender, nonce) : tx.to!;
   if (rules.berlin) state.warmAddress(target);
@@ -154,7 +159,7 @@ export function runTransaction(
       : loop.run(message);
 
   // ---- refunds and fees ----
-  const gasLeft = BigInt(result.gasLeft);
+  const gasLeft = BigInt(result.gasLeft) + reserve;
   let gasUsed = tx.gasLimit - gasLeft;
   const success = succeeded(result.status);
   const refundCounter = success ? BigInt(Math.max(0, state.refund)) : 0n;

@@ -3,6 +3,10 @@
  * count, a list where a string belongs, a wrongly sized address or key, an integer with leading
  * zeros or too large for its type are all `InvalidTransactionError`s, named as the fixtures name
  * them. Decoding knows no fork: whether a type is enabled is for `validateTransactionStatic`.
+ *
+ * Integer types follow the spec (execution-specs `transactions.py`): value, v, r, s and
+ * maxFeePerBlobGas are U256, the chain id U64; nonce and gas limit are bounded to U64 (EIP-2681,
+ * and the fixtures' NONCE_OVERFLOW / GASLIMIT_OVERFLOW); the fees per gas are unbounded `Uint`.
  */
 import { invalidTransaction } from './errors.js';
 import {
@@ -29,24 +33,11 @@ const NONCE: UintField = {
   notString: 'RLP_INVALID_NONCE',
   malformed: 'RLP_LEADING_ZEROS_NONCE_SIZE',
 };
-const GAS_PRICE: UintField = {
-  name: 'gasPrice',
-  maxBytes: U256,
-  overflow: 'GASPRICE_OVERFLOW',
-  leadingZeros: 'RLP_LEADING_ZEROS_GASPRICE',
-};
-const MAX_PRIORITY_FEE: UintField = {
-  name: 'maxPriorityFeePerGas',
-  maxBytes: U256,
-  overflow: 'PRIORITY_OVERFLOW',
-  leadingZeros: 'RLP_LEADING_ZEROS_PRIORITY_FEE',
-};
-const MAX_FEE: UintField = {
-  name: 'maxFeePerGas',
-  maxBytes: U256,
-  overflow: 'GASPRICE_OVERFLOW',
-  leadingZeros: 'RLP_LEADING_ZEROS_BASEFEE',
-};
+// The fees per gas are the spec's unbounded `Uint`; validation keeps them below 2^256, after it
+// has checked that the transaction's type is enabled.
+const GAS_PRICE: UintField = { name: 'gasPrice', leadingZeros: 'RLP_LEADING_ZEROS_GASPRICE' };
+const MAX_PRIORITY_FEE: UintField = { name: 'maxPriorityFeePerGas', leadingZeros: 'RLP_LEADING_ZEROS_PRIORITY_FEE' };
+const MAX_FEE: UintField = { name: 'maxFeePerGas', leadingZeros: 'RLP_LEADING_ZEROS_BASEFEE' };
 const MAX_FEE_PER_BLOB_GAS: UintField = { name: 'maxFeePerBlobGas', maxBytes: U256, overflow: 'GASPRICE_OVERFLOW' };
 const GAS_LIMIT: UintField = {
   name: 'gasLimit',

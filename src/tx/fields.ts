@@ -12,15 +12,19 @@ import type { AccessListEntry, Authorization } from './types.js';
 /** How an integer field is bounded and what each way of getting it wrong is called. */
 export interface UintField {
   name: string;
-  /** The most bytes the value may take: 8 for U64, 32 for U256. */
-  maxBytes: number;
-  overflow: TransactionExceptionName;
+  /** The most bytes the value may take: 8 for U64, 32 for U256; undefined for the spec's `Uint`. */
+  maxBytes?: number;
+  overflow?: TransactionExceptionName;
   leadingZeros?: TransactionExceptionName;
   notString?: TransactionExceptionName;
   malformed?: TransactionExceptionName;
 }
 
-/** Decodes one item's encoding with the strict decoder, blaming a non-canonical form on the field. */
+/**
+ * Decodes one item's encoding with the strict decoder, blaming a non-canonical form on the field.
+ * Whether the item is a string or a list shows in its first byte, and is judged first: a list
+ * where a string belongs is that, whatever its contents.
+ */
 function decodeItem(encoding: Uint8Array, field: string, malformed: TransactionExceptionName): RlpItem {
   try {
     return rlpDecode(encoding);
@@ -30,18 +34,25 @@ function decodeItem(encoding: Uint8Array, field: string, malformed: TransactionE
   }
 }
 
+function isListEncoding(encoding: Uint8Array): boolean {
+  return encoding[0]! >= 0xc0;
+}
+
 function readString(encoding: Uint8Array, field: string, notString: TransactionExceptionName, malformed: TransactionExceptionName): Uint8Array {
-  const item = decodeItem(encoding, field, malformed);
-  if (!(item instanceof Uint8Array)) throw invalidTransaction(notString, `${field} must be a string, got a list`);
-  return item;
+  if (isListEncoding(encoding)) throw invalidTransaction(notString, `${field} must be a string, got a list`);
+  return decodeItem(encoding, field, malformed) as Uint8Array;
 }
 
 /**
- * A canonical unsigned integer. The order of the two size checks follows geth, whose outcomes
- * the fixtures record: a 64-bit field refuses a string longer than 8 bytes before looking at its
- * bytes, while a 256-bit field is first read as a canonical big number and then range-checked.
+ * A canonical unsigned integer within its type. The order of the two checks follows geth, whose
+ * outcomes the fixtures record: a 64-bit field refuses a string longer than 8 bytes before looking
+ * at its bytes (a 9-byte nonce overflows whatever it holds), while a 256-bit field is first read
+ * as a canonical big number and then range-checked.
  */
 export function readUint(encoding: Uint8Array, field: UintField): bigint {
+  if (isListEncoding(encoding)) {
+    throw invalidTransaction(field.notString ?? 'RLP_INVALID_HEADER', `${field.name} must be a string, got a list`);
+  }
   return uintOf(decodeItem(encoding, field.name, field.malformed ?? 'RLP_ERROR_SIZE_LEADING_ZEROS'), field);
 }
 
@@ -49,8 +60,8 @@ function uintOf(item: RlpItem, field: UintField): bigint {
   if (!(item instanceof Uint8Array)) {
     throw invalidTransaction(field.notString ?? 'RLP_INVALID_HEADER', `${field.name} must be a string, got a list`);
   }
-  const tooLong = item.length > field.maxBytes;
-  if (tooLong && field.maxBytes <= 8) throw overflow(field, item.length);
+  const tooLong = field.maxBytes !== undefined && item.length > field.maxBytes;
+  if (tooLong && field.maxBytes! <= 8) throw overflow(field, item.length);
   if (item.length > 0 && item[0] === 0) {
     throw invalidTransaction(field.leadingZeros ?? 'RLP_ERROR_SIZE_LEADING_ZEROS', `${field.name} has leading zero bytes`);
   }
@@ -59,7 +70,8 @@ function uintOf(item: RlpItem, field: UintField): bigint {
 }
 
 function overflow(field: UintField, length: number) {
-  return invalidTransaction(field.overflow, `${field.name} takes ${length} bytes, at most ${field.maxBytes} allowed`);
+  const message = `${field.name} takes ${length} bytes, at most ${field.maxBytes} allowed`;
+  return invalidTransaction(field.overflow ?? 'RLP_ERROR_SIZE', message);
 }
 
 /** The recipient: an address, or empty for a contract creation (null). */
@@ -77,9 +89,8 @@ export function readData(encoding: Uint8Array): Uint8Array {
 }
 
 function readList(encoding: Uint8Array, field: string): RlpItem[] {
-  const item = decodeItem(encoding, field, 'RLP_ERROR_SIZE_LEADING_ZEROS');
-  if (item instanceof Uint8Array) throw invalidTransaction('RLP_INVALID_HEADER', `${field} must be a list`);
-  return item;
+  if (!isListEncoding(encoding)) throw invalidTransaction('RLP_INVALID_HEADER', `${field} must be a list`);
+  return decodeItem(encoding, field, 'RLP_ERROR_SIZE_LEADING_ZEROS') as RlpItem[];
 }
 
 /** EIP-2930: [[address, [storageKey, ...]], ...] with 20-byte addresses and 32-byte keys. */

@@ -1,7 +1,7 @@
 /**
  * Conformance: every vector of ethereum/tests TransactionTests, at every fork it lists. Each case
- * is decoded, validated statically (chain id 1, as the fixtures assume), its sender recovered and
- * its intrinsic gas computed. An expected exception must be raised under the fixture's name,
+ * is decoded and validated statically (chain id 1, as the fixtures assume), which recovers its
+ * sender, and its intrinsic gas computed. An expected exception must be raised under the fixture's name,
  * unless the case is in KNOWN_CODE_DIFFERENCES (where it must still be rejected); an expected
  * success must give the exact hash, sender and intrinsic gas, and re-encode to the same bytes.
  *
@@ -71,8 +71,8 @@ function fixtureFiles(dir: string): string[] {
 function run(bytes: Uint8Array, fork: ForkName) {
   const rules = getRules(fork);
   const tx = decodeTransaction(bytes);
-  validateTransactionStatic(tx, rules, CHAIN_ID);
-  const sender = recoverSender(tx, rules);
+  const sender = validateTransactionStatic(tx, rules, CHAIN_ID);
+  assert.equal(recoverSender(tx, rules), sender);
   return { tx, sender, hash: bytesToHex(transactionHash(tx)), intrinsicGas: intrinsicGas(tx, rules) };
 }
 

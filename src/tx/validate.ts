@@ -1,10 +1,12 @@
 /**
  * The validity rules that need no state: is the transaction acceptable at this fork, whatever
- * its sender holds? Sender balance, nonce and code, and the block's base fees, are `exec/`'s.
+ * its sender holds? Sender balance, nonce and code, and the block's fees and gas, are `exec/`'s.
  */
 import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
 import { invalidTransaction } from './errors.js';
 import { calldataFloorGas, intrinsicGas } from './intrinsic-gas.js';
+import { recoverSender } from './sender.js';
+import type { Address } from '../primitives/address.js';
 import type { Transaction } from './types.js';
 
 /** EIP-2681: the nonce stays below 2^64 - 1. */
@@ -14,13 +16,18 @@ const TWO_POW_256 = 2n ** 256n;
 const VERSIONED_HASH_VERSION_KZG = 0x01;
 
 /**
- * Throws an `InvalidTransactionError` for the first rule the transaction breaks at this fork.
- * `chainId`, when given, is the chain's id, which the signature must commit to (EIP-155 and
- * typed transactions). The signature itself is checked by `recoverSender`.
+ * Throws an `InvalidTransactionError` for the first rule the transaction breaks at this fork,
+ * and returns its sender, since a valid signature is one of the rules. `chainId`, when given, is
+ * the chain's id, which the signature must commit to (EIP-155 and typed transactions).
+ *
+ * The order of the checks is the one the fixtures record (where several rules are broken, the
+ * first one names the failure): the type, the chain id, the signature, then the rest.
  */
-export function validateTransactionStatic(tx: Transaction, rules: Rules, chainId?: bigint): void {
+export function validateTransactionStatic(tx: Transaction, rules: Rules, chainId?: bigint): Address {
   checkTypeEnabled(tx, rules);
+  checkFeeRanges(tx);
   checkChainId(tx, rules, chainId);
+  const sender = recoverSender(tx, rules);
   checkGasLimit(tx, rules);
   if (tx.nonce >= MAX_NONCE) throw invalidTransaction('NONCE_IS_MAX', 'nonce must be below 2^64 - 1 (EIP-2681)');
   // EIP-3860: oversized initcode makes a creation invalid.
@@ -30,6 +37,7 @@ export function validateTransactionStatic(tx: Transaction, rules: Rules, chainId
   checkFees(tx);
   if (tx.type === 3) checkBlobTransaction(tx, rules);
   if (tx.type === 4) checkSetCodeTransaction(tx);
+  return sender;
 }
 
 /** Type 1 from Berlin (EIP-2930), 2 from London (EIP-1559), 3 from Cancun, 4 from Prague. */
@@ -38,6 +46,15 @@ function checkTypeEnabled(tx: Transaction, rules: Rules): void {
   if (enabled) return;
   if (tx.type === 3) throw invalidTransaction('TYPE_3_TX_PRE_FORK', `blob transactions are not enabled at ${rules.name}`);
   throw invalidTransaction('TYPE_NOT_SUPPORTED', `type ${tx.type} transactions are not enabled at ${rules.name}`);
+}
+
+/** The fees per gas decode as unbounded integers (the spec's `Uint`); no balance pays 2^256. */
+function checkFeeRanges(tx: Transaction): void {
+  if ((tx.gasPrice ?? 0n) >= TWO_POW_256) throw invalidTransaction('GASPRICE_OVERFLOW', 'gasPrice exceeds 2^256 - 1');
+  if ((tx.maxPriorityFeePerGas ?? 0n) >= TWO_POW_256) {
+    throw invalidTransaction('PRIORITY_OVERFLOW', 'maxPriorityFeePerGas exceeds 2^256 - 1');
+  }
+  if ((tx.maxFeePerGas ?? 0n) >= TWO_POW_256) throw invalidTransaction('GASPRICE_OVERFLOW', 'maxFeePerGas exceeds 2^256 - 1');
 }
 
 /**

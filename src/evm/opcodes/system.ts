@@ -5,7 +5,7 @@
 import type { Frame } from '../frame.js';
 import { expansionCost, growMemory, rangeEnd, readMemory, useGas, useMemory, words } from '../memory.js';
 import { Status } from '../status.js';
-import { accountAccessCost, toAddress, toSmall, writeProtected } from './helpers.js';
+import { accountAccessCost, COLD_ACCOUNT_ACCESS, toAddress, toSmall, writeProtected } from './helpers.js';
 import type { OpcodeDeclaration } from './types.js';
 
 const CALL_VALUE_COST = 9000;
@@ -40,7 +40,7 @@ function create(f: Frame, isCreate2: boolean): void {
   }
   if (!useMemory(f, offset, size, extra)) return;
   // EIP-3860: initcode over the limit halts as if out of gas.
-  if (size > BigInt(rules.maxInitcodeSize)) {
+  if (Number(size) > rules.maxInitcodeSize) {
     f.status = Status.OutOfGas;
     return;
   }
@@ -130,7 +130,8 @@ function selfdestruct(f: Frame): void {
   const rules = f.env.rules;
   const host = f.env.host;
   const address = f.message.address;
-  let cost = accountAccessCost(f, beneficiary);
+  // EIP-2929: only the cold surcharge; SELFDESTRUCT has no warm-access charge.
+  let cost = rules.berlin && host.warmAddress(beneficiary) ? COLD_ACCOUNT_ACCESS : 0;
   if (rules.eip150) {
     const needsAccount = rules.eip158
       ? host.isEmpty(beneficiary) && host.getBalance(address) !== 0n

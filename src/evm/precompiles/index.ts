@@ -12,6 +12,8 @@ import { modexp } from './modexp.js';
 import { bn254Add, bn254Mul, bn254Pairing } from './bn254.js';
 import { blake2f } from './blake2f.js';
 import { pointEvaluation } from './point-evaluation.js';
+import { g1Add, g1Msm, g2Add, g2Msm, pairingCheck, mapFpToG1, mapFp2ToG2 } from './bls12381.js';
+import { p256Verify } from './p256verify.js';
 
 /** The address of precompile number `n`: n as a 20-byte big-endian word. */
 export function precompileAddress(n: number): string {
@@ -47,8 +49,17 @@ function buildPrecompiles(rules: Rules): Map<string, Precompile> {
   if (rules.istanbul) add(0x09, blake2f); // EIP-152
   if (rules.cancun) add(0x0a, pointEvaluation); // EIP-4844
 
-  // Prague, EIP-2537: BLS12-381 at 0x0b-0x11 (bls12381.ts) are registered here.
-  // Osaka, EIP-7951: P256VERIFY at 0x100 (p256verify.ts) is registered here.
+  if (rules.prague) {
+    // EIP-2537: BLS12-381
+    add(0x0b, g1Add);
+    add(0x0c, g1Msm);
+    add(0x0d, g2Add);
+    add(0x0e, g2Msm);
+    add(0x0f, pairingCheck);
+    add(0x10, mapFpToG1);
+    add(0x11, mapFp2ToG2);
+  }
+  if (rules.osaka) add(0x100, p256Verify); // EIP-7951
 
   return map;
 }

@@ -7,8 +7,9 @@ import { createAddress } from '../primitives/address.js';
 import type { BlockContext, Log } from '../host/index.js';
 import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
 import type { WorldState } from '../state/world-state.js';
-import { InvalidTransactionError, type Transaction } from '../tx/types.js';
-import { intrinsicGas, calldataFloorGas, validateTransactionStatic } from './_tx-shim.js';
+import type { Transaction } from '../tx/types.js';
+import { invalidTransaction, type TransactionExceptionName } from '../tx/errors.js';
+import { intrinsicGas, calldataFloorGas, validateUnsignedTransaction } from '../tx/index.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import type { Environment, Message, Tracer } from '../evm/frame.js';
 import { Status, statusMessage } from '../evm/status.js';
@@ -41,13 +42,14 @@ const MAX_NONCE = (1n << 64n) - 1n;
 const MAX_FRAME_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 const EMPTY = new Uint8Array(0);
 
-function invalid(code: string, message: string): never {
-  throw new InvalidTransactionError(`TransactionException.${code}`, message);
+function invalid(name: TransactionExceptionName, message: string): never {
+  throw invalidTransaction(name, message);
 }
 
 /**
- * Runs `tx` from `sender` against `state`. A transaction the protocol rejects throws
- * InvalidTransactionError and leaves the state untouched.
+ * Runs `tx` from `sender` against `state`. The sender is given: recovering it from a signature
+ * (`validateTransactionStatic` in tx/) is the caller's step. A transaction the protocol rejects
+ * throws InvalidTransactionError and leaves the state untouched.
  */
 export function runTransaction(
   state: WorldState,
@@ -57,7 +59,7 @@ export function runTransaction(
   rules: Rules,
   options: TransactionOptions = {},
 ): TransactionResult {
-  validateTransactionStatic(tx, rules, block.chainId);
+  validateUnsignedTransaction(tx, rules, block.chainId);
   const intrinsic = intrinsicGas(tx, rules);
 
   // ---- checks against the block and the sender's account ----

@@ -199,6 +199,10 @@ export class WorldState implements Host {
     return true;
   }
 
+  isWarmSlot(address: Address, slot: bigint): boolean {
+    return this.warmSlots.has(address + slot.toString(16));
+  }
+
   // ---- refund, logs, touches, destruction ----
 
   addRefund(amount: number): void {
@@ -221,6 +225,10 @@ export class WorldState implements Host {
     if (this.touched.has(address)) return;
     this.touched.add(address);
     this.journal.push({ kind: Change.Touched, address });
+  }
+
+  isTouched(address: Address): boolean {
+    return this.touched.has(address);
   }
 
   isCreatedInTx(address: Address): boolean {

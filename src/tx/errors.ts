@@ -66,7 +66,15 @@ export type TransactionExceptionName =
   | 'TYPE_3_TX_BLOB_COUNT_EXCEEDED'
   | 'TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED'
   | 'TYPE_4_TX_CONTRACT_CREATION'
-  | 'TYPE_4_EMPTY_AUTHORIZATION_LIST';
+  | 'TYPE_4_EMPTY_AUTHORIZATION_LIST'
+  // Rules that need the state or the block (checked in exec/)
+  | 'GAS_ALLOWANCE_EXCEEDED'
+  | 'INSUFFICIENT_MAX_FEE_PER_GAS'
+  | 'INSUFFICIENT_MAX_FEE_PER_BLOB_GAS'
+  | 'INSUFFICIENT_ACCOUNT_FUNDS'
+  | 'NONCE_MISMATCH_TOO_LOW'
+  | 'NONCE_MISMATCH_TOO_HIGH'
+  | 'SENDER_NOT_EOA';
 
 /** An `InvalidTransactionError` whose code is `TransactionException.<name>`. */
 export function invalidTransaction(name: TransactionExceptionName, message: string): InvalidTransactionError {

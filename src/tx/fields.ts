@@ -20,11 +20,7 @@ export interface UintField {
   malformed?: TransactionExceptionName;
 }
 
-/**
- * Decodes one item's encoding with the strict decoder, blaming a non-canonical form on the field.
- * Whether the item is a string or a list shows in its first byte, and is judged first: a list
- * where a string belongs is that, whatever its contents.
- */
+/** Decodes one item's encoding with the strict decoder, blaming a non-canonical form on the field. */
 function decodeItem(encoding: Uint8Array, field: string, malformed: TransactionExceptionName): RlpItem {
   try {
     return rlpDecode(encoding);
@@ -34,6 +30,10 @@ function decodeItem(encoding: Uint8Array, field: string, malformed: TransactionE
   }
 }
 
+/**
+ * Whether an item is a string or a list shows in its first byte, and is judged before its
+ * contents: a list where a string belongs is that, whatever the list holds.
+ */
 function isListEncoding(encoding: Uint8Array): boolean {
   return encoding[0]! >= 0xc0;
 }
@@ -50,23 +50,23 @@ function readString(encoding: Uint8Array, field: string, notString: TransactionE
  * as a canonical big number and then range-checked.
  */
 export function readUint(encoding: Uint8Array, field: UintField): bigint {
-  if (isListEncoding(encoding)) {
-    throw invalidTransaction(field.notString ?? 'RLP_INVALID_HEADER', `${field.name} must be a string, got a list`);
-  }
+  if (isListEncoding(encoding)) throw notAString(field);
   return uintOf(decodeItem(encoding, field.name, field.malformed ?? 'RLP_ERROR_SIZE_LEADING_ZEROS'), field);
 }
 
 function uintOf(item: RlpItem, field: UintField): bigint {
-  if (!(item instanceof Uint8Array)) {
-    throw invalidTransaction(field.notString ?? 'RLP_INVALID_HEADER', `${field.name} must be a string, got a list`);
-  }
-  const tooLong = field.maxBytes !== undefined && item.length > field.maxBytes;
-  if (tooLong && field.maxBytes! <= 8) throw overflow(field, item.length);
+  if (!(item instanceof Uint8Array)) throw notAString(field);
+  const maxBytes = field.maxBytes ?? Infinity;
+  if (item.length > maxBytes && maxBytes <= 8) throw overflow(field, item.length);
   if (item.length > 0 && item[0] === 0) {
     throw invalidTransaction(field.leadingZeros ?? 'RLP_ERROR_SIZE_LEADING_ZEROS', `${field.name} has leading zero bytes`);
   }
-  if (tooLong) throw overflow(field, item.length);
+  if (item.length > maxBytes) throw overflow(field, item.length);
   return bytesToBigint(item);
+}
+
+function notAString(field: UintField) {
+  return invalidTransaction(field.notString ?? 'RLP_INVALID_HEADER', `${field.name} must be a string, got a list`);
 }
 
 function overflow(field: UintField, length: number) {

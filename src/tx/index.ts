@@ -24,5 +24,5 @@ export {
   PER_EMPTY_ACCOUNT_COST,
   TX_FLOOR_GAS_PER_TOKEN,
 } from './intrinsic-gas.js';
-export { validateTransactionStatic } from './validate.js';
+export { validateTransactionStatic, validateUnsignedTransaction } from './validate.js';
 export { privateKeyToAddress } from './keys.js';

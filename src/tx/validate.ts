@@ -21,13 +21,33 @@ const VERSIONED_HASH_VERSION_KZG = 0x01;
  * the chain's id, which the signature must commit to (EIP-155 and typed transactions).
  *
  * The order of the checks is the one the fixtures record (where several rules are broken, the
- * first one names the failure): the type, the chain id, the signature, then the rest.
+ * first one names the failure): the type, the fee ranges, the chain id, the signature, then the
+ * rest.
  */
 export function validateTransactionStatic(tx: Transaction, rules: Rules, chainId?: bigint): Address {
   checkTypeEnabled(tx, rules);
   checkFeeRanges(tx);
   checkChainId(tx, rules, chainId);
   const sender = recoverSender(tx, rules);
+  checkBody(tx, rules);
+  return sender;
+}
+
+/**
+ * The same rules for a transaction whose sender is known without a signature (state tests,
+ * impersonated accounts on a dev chain): everything but the signature and the legacy v.
+ */
+export function validateUnsignedTransaction(tx: Transaction, rules: Rules, chainId?: bigint): void {
+  checkTypeEnabled(tx, rules);
+  checkFeeRanges(tx);
+  if (tx.type !== 0 && chainId !== undefined && tx.chainId !== chainId) {
+    throw invalidTransaction('INVALID_CHAINID', `chain id ${tx.chainId} is not ${chainId}`);
+  }
+  checkBody(tx, rules);
+}
+
+/** Gas, nonce, initcode, fee and per-type rules: what follows the signature. */
+function checkBody(tx: Transaction, rules: Rules): void {
   checkGasLimit(tx, rules);
   if (tx.nonce >= MAX_NONCE) throw invalidTransaction('NONCE_IS_MAX', 'nonce must be below 2^64 - 1 (EIP-2681)');
   // EIP-3860: oversized initcode makes a creation invalid.
@@ -37,7 +57,6 @@ export function validateTransactionStatic(tx: Transaction, rules: Rules, chainId
   checkFees(tx);
   if (tx.type === 3) checkBlobTransaction(tx, rules);
   if (tx.type === 4) checkSetCodeTransaction(tx);
-  return sender;
 }
 
 /** Type 1 from Berlin (EIP-2930), 2 from London (EIP-1559), 3 from Cancun, 4 from Prague. */

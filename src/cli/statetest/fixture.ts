@@ -74,8 +74,12 @@ function array(value: unknown, field: string): unknown[] {
   return value;
 }
 
+/** retesteth writes integers wider than 256 bits as "0x:bigint 0x..."; such a value can only be rejected. */
+const BIGINT_PREFIX = '0x:bigint ';
+
 function quantity(value: unknown, field: string): bigint {
   try {
+    if (typeof value === 'string' && value.startsWith(BIGINT_PREFIX)) return parseQuantity(value.slice(BIGINT_PREFIX.length));
     return parseQuantity(value as string);
   } catch (e) {
     throw new FixtureError(field, (e as Error).message);

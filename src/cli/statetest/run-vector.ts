@@ -9,6 +9,7 @@ import { WorldState } from '../../state/world-state.js';
 import { logsHash, stateRoot } from '../../state/roots.js';
 import { runTransaction } from '../../exec/transaction.js';
 import { InvalidTransactionError, type Transaction, type TxType } from '../../tx/types.js';
+import { invalidTransaction, type TransactionExceptionName } from '../../tx/errors.js';
 import { privateKeyToAddress } from '../../tx/keys.js';
 import type { PostEntry, StateTest } from './fixture.js';
 
@@ -46,8 +47,8 @@ export function blockContext(test: StateTest, rules: Rules): BlockContext {
   };
 }
 
-function invalidField(field: string, reason: string): never {
-  throw new InvalidTransactionError(`TransactionException.${field}`, reason);
+function invalidField(name: TransactionExceptionName, reason: string): never {
+  throw invalidTransaction(name, reason);
 }
 
 /** Builds the transaction of one vector; field values no RLP encoding could carry are rejected. */

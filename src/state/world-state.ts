@@ -23,6 +23,8 @@ export class WorldState implements Host {
   private createdInTx = new Set<Address>();
   refund = 0;
   logs: Log[] = [];
+  /** Accounts changed or deleted since the last `takeChangedAddresses` (for persistence). */
+  private changed = new Set<Address>();
 
   // ---- accounts ----
 
@@ -32,6 +34,7 @@ export class WorldState implements Host {
 
   /** Returns the account, creating an empty one (journaled) when absent. */
   getOrCreateAccount(address: Address): Account {
+    this.changed.add(address);
     let account = this.accounts.get(address);
     if (!account) {
       account = new Account();
@@ -43,6 +46,7 @@ export class WorldState implements Host {
 
   /** Puts an account without journaling; for loading a state before any transaction. */
   putAccount(address: Address, account: Account): void {
+    this.changed.add(address);
     this.accounts.set(address, account);
   }
 
@@ -115,6 +119,7 @@ export class WorldState implements Host {
    * storage: those are collisions). The account starts afresh with its balance kept.
    */
   createContractAccount(address: Address, nonce: bigint): void {
+    this.changed.add(address);
     const previous = this.accounts.get(address);
     const account = new Account();
     account.balance = previous?.balance ?? 0n;
@@ -324,14 +329,30 @@ export class WorldState implements Host {
    * with EIP-161, touched accounts left empty. Then clears the per-transaction sets.
    */
   finalizeTransaction(options: { deleteEmptyTouched: boolean }): void {
-    for (const address of this.destructed) this.accounts.delete(address);
+    for (const address of this.destructed) this.deleteAccount(address);
     if (options.deleteEmptyTouched) {
       for (const address of this.touched) {
         const account = this.accounts.get(address);
-        if (account && account.isEmpty()) this.accounts.delete(address);
+        if (account && account.isEmpty()) this.deleteAccount(address);
       }
     }
     this.clearTransaction();
+  }
+
+  /** Removes an account outside any transaction (end-of-transaction rules, dev tools). */
+  deleteAccount(address: Address): void {
+    this.changed.add(address);
+    this.accounts.delete(address);
+  }
+
+  /**
+   * The addresses whose account changed (or was deleted) since the last call; a store that
+   * persists the state writes just these. Reverted changes may be listed too: harmless.
+   */
+  takeChangedAddresses(): Set<Address> {
+    const changed = this.changed;
+    this.changed = new Set();
+    return changed;
   }
 
   /** Forgets the per-transaction sets (after finalizing, or after a rejected transaction). */

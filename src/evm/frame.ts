@@ -21,6 +21,10 @@ export interface CallRequest {
   caller: Address;
   to: Address; // the storage context of the callee
   codeAddress: Address;
+  /** The code to run: the code at codeAddress, or its delegate's (EIP-7702). */
+  code: Uint8Array;
+  /** EIP-7702: a call through a delegation never runs a precompile. */
+  precompilesDisabled: boolean;
   value: bigint;
   transfersValue: boolean;
   isStatic: boolean;
@@ -53,6 +57,8 @@ export interface Message {
   isCreate: boolean;
   /** False for DELEGATECALL, whose value is only inherited, never moved. */
   transfersValue: boolean;
+  /** EIP-7702: code reached through a delegation designator never runs a precompile. */
+  precompilesDisabled?: boolean;
 }
 
 export interface Environment {

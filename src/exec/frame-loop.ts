@@ -90,12 +90,13 @@ export class FrameLoop {
         codeAddress: request.codeAddress,
         value: request.value,
         data: request.input,
-        code: state.getCode(request.codeAddress),
+        code: request.code,
         gas: request.gas,
         depth,
         isStatic: request.isStatic,
         isCreate: false,
         transfersValue: request.transfersValue,
+        precompilesDisabled: request.precompilesDisabled,
       });
     }
 
@@ -149,7 +150,7 @@ export class FrameLoop {
       state.addBalance(message.address, message.value);
     }
     if (!message.isCreate) {
-      const precompile = this.precompiles.get(message.codeAddress);
+      const precompile = message.precompilesDisabled ? undefined : this.precompiles.get(message.codeAddress);
       if (precompile) return this.runPrecompile(precompile, message, checkpoint);
       if (message.code.length === 0) {
         this.touchIfEmpty(message.address);

@@ -14,6 +14,8 @@ import { getPrecompiles } from '../evm/precompiles/index.js';
 import type { Environment, Message, Tracer } from '../evm/frame.js';
 import { Status, statusMessage } from '../evm/status.js';
 import { FrameLoop, succeeded } from './frame-loop.js';
+import { applyAuthorizations } from './authorizations.js';
+import { delegationTarget, isDelegation } from '../evm/delegation.js';
 
 export interface TransactionOptions {
   tracer?: Tracer;
@@ -105,8 +107,10 @@ export function runTransaction(
     invalid(tx.nonce < nonce ? 'NONCE_MISMATCH_TOO_LOW' : 'NONCE_MISMATCH_TOO_HIGH', `transaction nonce ${tx.nonce}, account nonce ${nonce}`);
   }
   if (nonce >= MAX_NONCE) invalid('NONCE_IS_MAX', 'sender nonce is at its maximum');
-  // EIP-3607: the sender must not have code.
-  if (account && account.code.length > 0) invalid('SENDER_NOT_EOA', `sender ${sender} has code`);
+  // EIP-3607: the sender must not have code (EIP-7702: a delegation designator is allowed).
+  if (account && account.code.length > 0 && !(rules.prague && isDelegation(account.code))) {
+    invalid('SENDER_NOT_EOA', `sender ${sender} has code`);
+  }
 
   // ---- execution ----
   const blobGasPrice = block.blobBaseFee;
@@ -141,19 +145,30 @@ export function runTransaction(
   const isCreate = tx.to === null;
   const target = isCreate ? createAddress(sender, nonce) : tx.to!;
   if (rules.berlin) state.warmAddress(target);
+  // EIP-7702: authorizations apply before the call and stay even if it fails.
+  const authorizationRefund = tx.type === 4 ? applyAuthorizations(state, tx, block.chainId, rules) : 0n;
+  let code = isCreate ? tx.data : state.getCode(target);
+  let codeAddress = target;
+  const delegate = rules.prague && !isCreate ? delegationTarget(code) : undefined;
+  if (delegate !== undefined) {
+    state.warmAddress(delegate);
+    codeAddress = delegate;
+    code = state.getCode(delegate);
+  }
 
   const message: Message = {
     caller: sender,
     address: target,
-    codeAddress: target,
+    codeAddress,
     value: tx.value,
     data: isCreate ? EMPTY : tx.data,
-    code: isCreate ? tx.data : state.getCode(target),
+    code,
     gas,
     depth: 0,
     isStatic: false,
     isCreate,
     transfersValue: true,
+    precompilesDisabled: delegate !== undefined,
   };
   const result =
     isCreate && loop.collides(target)
@@ -164,7 +179,7 @@ export function runTransaction(
   const gasLeft = BigInt(result.gasLeft) + reserve;
   let gasUsed = tx.gasLimit - gasLeft;
   const success = succeeded(result.status);
-  const refundCounter = success ? BigInt(Math.max(0, state.refund)) : 0n;
+  const refundCounter = (success ? BigInt(Math.max(0, state.refund)) : 0n) + authorizationRefund;
   const refund = refundCounter < gasUsed / rules.maxRefundQuotient ? refundCounter : gasUsed / rules.maxRefundQuotient;
   gasUsed -= refund;
   if (rules.prague) {

@@ -34,7 +34,8 @@ const ALIASES: Record<string, ForkName> = {
   osaka: 'Osaka',
 };
 
-export const DEFAULT_FORK: ForkName = 'Cancun';
+/** Mainnet has run Osaka since December 2025. */
+export const DEFAULT_FORK: ForkName = 'Osaka';
 
 export class UnknownForkError extends Error {
   override name = 'UnknownForkError';

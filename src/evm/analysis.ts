@@ -1,11 +1,14 @@
 /**
  * Code analysis, done once per code: which offsets are valid JUMPDESTs (a JUMPDEST byte that is
- * not inside PUSH data). Cached by the code's identity.
+ * not inside PUSH data), and the value of every PUSH, so executing a PUSH is one array read.
+ * Cached by the code's identity.
  */
 
 export interface CodeAnalysis {
   /** 1 where a JUMPDEST may be jumped to. */
   readonly jumpDestinations: Uint8Array;
+  /** At the offset of each PUSHn, its immediate value (zero-padded past the end of code). */
+  readonly pushValues: bigint[];
 }
 
 const cache = new WeakMap<Uint8Array, CodeAnalysis>();
@@ -13,7 +16,7 @@ const cache = new WeakMap<Uint8Array, CodeAnalysis>();
 export function analyzeCode(code: Uint8Array): CodeAnalysis {
   let analysis = cache.get(code);
   if (analysis === undefined) {
-    analysis = { jumpDestinations: findJumpDestinations(code) };
+    analysis = { jumpDestinations: findJumpDestinations(code), pushValues: findPushValues(code) };
     cache.set(code, analysis);
   }
   return analysis;
@@ -27,4 +30,20 @@ export function findJumpDestinations(code: Uint8Array): Uint8Array {
     else if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
   }
   return valid;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function findPushValues(code: Uint8Array): bigint[] {
+  const values: bigint[] = new Array<bigint>(code.length);
+  for (let pc = 0; pc < code.length; pc++) {
+    const op = code[pc]!;
+    if (op < 0x60 || op > 0x7f) continue;
+    const n = op - 0x5f;
+    let hex = '0x0';
+    for (let i = 1; i <= n; i++) hex += HEX[pc + i < code.length ? code[pc + i]! : 0];
+    values[pc] = BigInt(hex);
+    pc += n;
+  }
+  return values;
 }

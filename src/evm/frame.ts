@@ -79,6 +79,8 @@ export class Frame {
   readonly stack: bigint[] = new Array<bigint>(STACK_LIMIT).fill(0n);
   sp = 0;
   memory: Uint8Array = EMPTY;
+  /** A view of `memory` for word reads and writes; replaced whenever memory grows. */
+  memoryView: DataView = new DataView(EMPTY.buffer);
   /** Active memory in bytes, always a multiple of 32. */
   memorySize = 0;
   returnData: Uint8Array = EMPTY;
@@ -86,13 +88,16 @@ export class Frame {
   status: Status = Status.Running;
   request: CallRequest | CreateRequest | undefined = undefined;
   readonly jumpDestinations: Uint8Array;
+  readonly pushValues: bigint[];
 
   constructor(
     readonly message: Message,
     readonly env: Environment,
   ) {
     this.gas = message.gas;
-    this.jumpDestinations = analyzeCode(message.code).jumpDestinations;
+    const analysis = analyzeCode(message.code);
+    this.jumpDestinations = analysis.jumpDestinations;
+    this.pushValues = analysis.pushValues;
   }
 
   get code(): Uint8Array {

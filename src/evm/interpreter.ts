@@ -1,18 +1,87 @@
 /**
  * The interpreter loop: runs a frame until it halts or suspends on a call or create. It never
  * recurses: calls are requests handled by the frame loop in exec/.
+ *
+ * Without a tracer, gas and stack bounds are checked once per basic block (blocks.ts); with one,
+ * per instruction, so every step reports its own gas.
  */
 import type { Frame } from './frame.js';
+import { STACK_LIMIT } from './frame.js';
 import { Status } from './status.js';
-import { getOpcodeTable } from './table.js';
+import { getOpcodeTable, type OpcodeTable } from './table.js';
+import { analyzeBlocks } from './blocks.js';
 
 export function interpret(f: Frame): Status {
   const table = getOpcodeTable(f.env.rules);
-  const { handlers, staticGas, minStack, maxStack } = table;
-  const code = f.code;
-  const tracer = f.env.tracer;
   f.status = Status.Running;
   f.request = undefined;
+  if (f.env.tracer) return interpretTraced(f, table);
+  const { handlers } = table;
+  const code = f.code;
+  const blocks = analyzeBlocks(code, table);
+  const { gas: blockGas, length: blockLength, minStack, maxGrowth } = blocks;
+  const codeLength = code.length;
+  while (f.status === Status.Running) {
+    const start = f.pc;
+    if (start >= codeLength) {
+      f.status = Status.Stop;
+      break;
+    }
+    // A frame resumed after a call continues mid-block: its block was charged already.
+    let count = blockLength[start]!;
+    if (count === 0) {
+      count = remainingInBlock(code, start, blocks);
+    } else {
+      const gas = blockGas[start]!;
+      if (f.sp < minStack[start]!) {
+        f.status = Status.StackUnderflow;
+        break;
+      }
+      if (f.sp + maxGrowth[start]! > STACK_LIMIT) {
+        f.status = Status.StackOverflow;
+        break;
+      }
+      if (gas > f.gas) {
+        f.status = Status.OutOfGas;
+        break;
+      }
+      f.gas -= gas;
+    }
+    for (let i = 0; i < count; i++) {
+      const pc = f.pc;
+      f.pc = pc + 1;
+      handlers[code[pc]!]!(f);
+      if (f.status !== Status.Running) break;
+    }
+  }
+  return f.status;
+}
+
+/**
+ * The instructions left in the block that contains `pc`. Only a frame resumed after CALL or
+ * CREATE starts mid-block, and those end their blocks, so this is 0 in practice; it stays for
+ * safety.
+ */
+function remainingInBlock(code: Uint8Array, pc: number, blocks: { length: Int32Array }): number {
+  let start = pc;
+  while (start > 0 && blocks.length[start] === 0) start--;
+  let count = 0;
+  let p = start;
+  let n = blocks.length[start]!;
+  while (n > 0 && p < pc) {
+    const op = code[p]!;
+    p += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
+    n--;
+  }
+  count = n;
+  return count;
+}
+
+/** The reference loop: checks and charges per instruction, and reports each step to the tracer. */
+function interpretTraced(f: Frame, table: OpcodeTable): Status {
+  const { handlers, staticGas, minStack, maxStack } = table;
+  const code = f.code;
+  const tracer = f.env.tracer!;
   while (f.status === Status.Running) {
     const pc = f.pc;
     if (pc >= code.length) {
@@ -21,7 +90,7 @@ export function interpret(f: Frame): Status {
     }
     const op = code[pc]!;
     const gas = staticGas[op]!;
-    if (tracer) tracer.step(f, op, gas);
+    tracer.step(f, op, gas);
     if (f.sp < minStack[op]!) {
       f.status = Status.StackUnderflow;
       break;

@@ -7,6 +7,7 @@ import { Status } from './status.js';
 
 /** Offsets past this can never be paid for; treating them as out of gas avoids huge numbers. */
 const MAX_MEMORY_END = 0xffffffff;
+const MAX_MEMORY_END_BIG = BigInt(MAX_MEMORY_END);
 
 export function memoryCost(words: number): number {
   return 3 * words + Math.floor((words * words) / 512);
@@ -18,9 +19,9 @@ export function memoryCost(words: number): number {
  */
 export function rangeEnd(offset: bigint, size: bigint): number {
   if (size === 0n) return 0;
-  const end = offset + size;
-  if (end > BigInt(MAX_MEMORY_END)) return -1;
-  return Number(end);
+  if (offset > MAX_MEMORY_END_BIG || size > MAX_MEMORY_END_BIG) return -1;
+  const end = Number(offset) + Number(size);
+  return end > MAX_MEMORY_END ? -1 : end;
 }
 
 /** The gas to grow memory to cover `end` bytes (0 when already large enough). */
@@ -40,12 +41,18 @@ export function growMemory(f: Frame, end: number): void {
     const grown = new Uint8Array(capacity);
     grown.set(f.memory.subarray(0, f.memorySize));
     f.memory = grown;
+    f.memoryView = new DataView(grown.buffer);
   }
   f.memorySize = size;
 }
 
 /** Charges `extra` gas plus the expansion for the range, then grows memory. False when out of gas. */
 export function useMemory(f: Frame, offset: bigint, size: bigint, extra = 0): boolean {
+  // Fast path: a small range inside the memory already paid for.
+  if (extra === 0 && offset < 0x100000000n) {
+    const end = Number(offset) + Number(size);
+    if (end <= f.memorySize && size <= 0x100000000n) return true;
+  }
   const end = rangeEnd(offset, size);
   if (end < 0) {
     f.status = Status.OutOfGas;
@@ -92,23 +99,28 @@ export function readMemory(f: Frame, offset: number, size: number): Uint8Array {
 }
 
 export function readWord(f: Frame, offset: number): bigint {
-  const m = f.memory;
-  let hi = 0n;
-  // Read as four 64-bit chunks via hex: cheap and exact.
-  let hex = '0x';
-  for (let i = 0; i < 32; i++) {
-    const b = m[offset + i]!;
-    hex += (b < 16 ? '0' : '') + b.toString(16);
-  }
-  hi = BigInt(hex);
-  return hi;
+  const v = f.memoryView;
+  return (
+    (v.getBigUint64(offset) << 192n) |
+    (v.getBigUint64(offset + 8) << 128n) |
+    (v.getBigUint64(offset + 16) << 64n) |
+    v.getBigUint64(offset + 24)
+  );
 }
 
 export function writeWord(f: Frame, offset: number, value: bigint): void {
-  const m = f.memory;
-  let v = value;
-  for (let i = 31; i >= 0; i--) {
-    m[offset + i] = Number(v & 0xffn);
-    v >>= 8n;
+  const v = f.memoryView;
+  if (value <= 0xffffffffn) {
+    // Small values are the common case (offsets, lengths, booleans): no 64-bit splits.
+    v.setBigUint64(offset, 0n);
+    v.setBigUint64(offset + 8, 0n);
+    v.setBigUint64(offset + 16, 0n);
+    v.setUint32(offset + 24, 0);
+    v.setUint32(offset + 28, Number(value));
+    return;
   }
+  v.setBigUint64(offset, value >> 192n);
+  v.setBigUint64(offset + 8, BigInt.asUintN(64, value >> 128n));
+  v.setBigUint64(offset + 16, BigInt.asUintN(64, value >> 64n));
+  v.setBigUint64(offset + 24, BigInt.asUintN(64, value));
 }

@@ -15,7 +15,11 @@ export interface OpcodeTable {
   readonly minStack: Int32Array;
   /** Largest stack height before the opcode that leaves room for its outputs. */
   readonly maxStack: Int32Array;
+  /** outputs - inputs */
+  readonly stackChange: Int32Array;
   readonly names: string[];
+  /** The handler of opcodes the fork does not have. */
+  readonly invalid: Handler;
 }
 
 const invalid: Handler = (f: Frame) => {
@@ -38,6 +42,7 @@ function buildTable(rules: Rules): OpcodeTable {
   const staticGas = new Float64Array(256);
   const minStack = new Int32Array(256);
   const maxStack = new Int32Array(256).fill(STACK_LIMIT);
+  const stackChange = new Int32Array(256);
   const names: string[] = [];
   for (let i = 0; i < 256; i++) names.push(`0x${i.toString(16).padStart(2, '0')}`);
   for (const op of OPCODES) {
@@ -47,7 +52,8 @@ function buildTable(rules: Rules): OpcodeTable {
     staticGas[op.code] = typeof op.gas === 'function' ? op.gas(rules) : op.gas;
     minStack[op.code] = op.inputs;
     maxStack[op.code] = STACK_LIMIT - Math.max(0, op.outputs - op.inputs);
+    stackChange[op.code] = op.outputs - op.inputs;
   }
   names[0xfe] = 'INVALID';
-  return { handlers, staticGas, minStack, maxStack, names };
+  return { handlers, staticGas, minStack, maxStack, stackChange, names, invalid };
 }

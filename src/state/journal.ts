@@ -30,7 +30,7 @@ export type JournalEntry =
   | { kind: Change.Storage; account: Account; slot: bigint; previous: bigint }
   | { kind: Change.TransientStorage; address: Address; slot: bigint; previous: bigint }
   | { kind: Change.WarmAddress; address: Address }
-  | { kind: Change.WarmSlot; key: string }
+  | { kind: Change.WarmSlot; address: Address; slot: bigint }
   | { kind: Change.Refund; previous: number }
   | { kind: Change.Log }
   | { kind: Change.Touched; address: Address }

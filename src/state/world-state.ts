@@ -15,7 +15,7 @@ export class WorldState implements Host {
   readonly accounts = new Map<Address, Account>();
   private journal: JournalEntry[] = [];
   private warmAddresses = new Set<Address>();
-  private warmSlots = new Set<string>();
+  private warmSlots = new Map<Address, Set<bigint>>();
   private transient = new Map<Address, Map<bigint, bigint>>();
   private originals = new Map<Account, Map<bigint, bigint>>();
   private touched = new Set<Address>();
@@ -197,15 +197,18 @@ export class WorldState implements Host {
   }
 
   warmSlot(address: Address, slot: bigint): boolean {
-    const key = address + slot.toString(16);
-    if (this.warmSlots.has(key)) return false;
-    this.warmSlots.add(key);
-    this.journal.push({ kind: Change.WarmSlot, key });
+    let slots = this.warmSlots.get(address);
+    if (slots === undefined) {
+      slots = new Set();
+      this.warmSlots.set(address, slots);
+    } else if (slots.has(slot)) return false;
+    slots.add(slot);
+    this.journal.push({ kind: Change.WarmSlot, address, slot });
     return true;
   }
 
   isWarmSlot(address: Address, slot: bigint): boolean {
-    return this.warmSlots.has(address + slot.toString(16));
+    return this.warmSlots.get(address)?.has(slot) ?? false;
   }
 
   // ---- refund, logs, touches, destruction ----
@@ -301,7 +304,7 @@ export class WorldState implements Host {
         this.warmAddresses.delete(entry.address);
         break;
       case Change.WarmSlot:
-        this.warmSlots.delete(entry.key);
+        this.warmSlots.get(entry.address)!.delete(entry.slot);
         break;
       case Change.Refund:
         this.refund = entry.previous;

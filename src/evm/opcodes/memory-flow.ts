@@ -55,7 +55,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     since: 'Frontier',
     handler: (f) => {
       const dest = f.stack[--f.sp]!;
-      if (dest >= BigInt(f.code.length) || f.jumpDestinations[Number(dest)] !== 1) {
+      if (dest > 0xffffffffn || f.jumpDestinations[Number(dest)] !== 1) {
         f.status = Status.InvalidJump;
         return;
       }
@@ -73,7 +73,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
       const dest = f.stack[--f.sp]!;
       const condition = f.stack[--f.sp]!;
       if (condition === 0n) return;
-      if (dest >= BigInt(f.code.length) || f.jumpDestinations[Number(dest)] !== 1) {
+      if (dest > 0xffffffffn || f.jumpDestinations[Number(dest)] !== 1) {
         f.status = Status.InvalidJump;
         return;
       }

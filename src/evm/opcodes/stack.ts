@@ -1,24 +1,5 @@
 /** POP, PUSH0-PUSH32, DUP1-DUP16, SWAP1-SWAP16. */
-import type { Frame } from '../frame.js';
 import type { OpcodeDeclaration } from './types.js';
-
-/** Reads `n` bytes of immediate data at f.pc (zero-padded past the end of code) and skips them. */
-function readImmediate(f: Frame, n: number): bigint {
-  const code = f.code;
-  const start = f.pc;
-  f.pc = start + n;
-  if (n <= 6 && start + n <= code.length) {
-    let v = 0;
-    for (let i = 0; i < n; i++) v = v * 256 + code[start + i]!;
-    return BigInt(v);
-  }
-  let hex = '0x0';
-  for (let i = 0; i < n; i++) {
-    const b = start + i < code.length ? code[start + i]! : 0;
-    hex += (b < 16 ? '0' : '') + b.toString(16);
-  }
-  return BigInt(hex);
-}
 
 function pushN(n: number): OpcodeDeclaration {
   return {
@@ -29,7 +10,9 @@ function pushN(n: number): OpcodeDeclaration {
     gas: 3,
     since: 'Frontier',
     handler: (f) => {
-      f.stack[f.sp++] = readImmediate(f, n);
+      // The value was read once, by code analysis.
+      f.stack[f.sp++] = f.pushValues[f.pc - 1]!;
+      f.pc += n;
     },
   };
 }

@@ -1,0 +1,83 @@
+/**
+ * Basic blocks (evmone's "advanced" analysis): straight-line runs of instructions whose static gas
+ * and stack bounds are checked once, at the block's start. A block ends after any instruction that
+ * jumps, halts, or observes the gas left (GAS, the CALL and CREATE families, SSTORE's EIP-2200
+ * sentry), and before every JUMPDEST. Charging a block's static gas up front can only move an
+ * out-of-gas halt earlier within the same straight-line run, which ends the frame identically.
+ */
+import { STACK_LIMIT } from './frame.js';
+import type { OpcodeTable } from './table.js';
+
+export interface BlockAnalysis {
+  /** At each block's first offset: the block's summed static gas (0 elsewhere). */
+  readonly gas: Float64Array;
+  /** At each block's first offset: how many instructions it holds (0 elsewhere). */
+  readonly length: Int32Array;
+  /** Stack height needed at entry. */
+  readonly minStack: Int32Array;
+  /** Largest stack height the block may leave above its entry height, at any point. */
+  readonly maxGrowth: Int32Array;
+}
+
+/** Opcodes after which a new block starts. */
+const ENDS_BLOCK = new Uint8Array(256);
+for (const op of [
+  0x00, // STOP
+  0x56, // JUMP
+  0x57, // JUMPI
+  0x5a, // GAS
+  0x55, // SSTORE
+  0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xfa, 0xfd, 0xfe, 0xff, // CREATE, CALLs, RETURN, REVERT, INVALID, SELFDESTRUCT
+]) {
+  ENDS_BLOCK[op] = 1;
+}
+
+const cache = new WeakMap<Uint8Array, WeakMap<OpcodeTable, BlockAnalysis>>();
+
+export function analyzeBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalysis {
+  let byTable = cache.get(code);
+  if (byTable === undefined) {
+    byTable = new WeakMap();
+    cache.set(code, byTable);
+  }
+  let blocks = byTable.get(table);
+  if (blocks === undefined) {
+    blocks = findBlocks(code, table);
+    byTable.set(table, blocks);
+  }
+  return blocks;
+}
+
+function findBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalysis {
+  const n = code.length;
+  const gas = new Float64Array(n);
+  const length = new Int32Array(n);
+  const minStack = new Int32Array(n);
+  const maxGrowth = new Int32Array(n);
+  let pc = 0;
+  while (pc < n) {
+    const start = pc;
+    let blockGas = 0;
+    let count = 0;
+    let height = 0; // relative to entry
+    let need = 0;
+    let growth = 0;
+    do {
+      const op = code[pc]!;
+      const inputs = table.minStack[op]!;
+      const pushes = STACK_LIMIT - table.maxStack[op]!; // max(0, outputs - inputs)
+      blockGas += table.staticGas[op]!;
+      if (inputs - height > need) need = inputs - height;
+      if (height + pushes > growth) growth = height + pushes;
+      height += table.stackChange[op]!;
+      count++;
+      pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
+      if (ENDS_BLOCK[op] === 1 || table.handlers[op] === table.invalid) break;
+    } while (pc < n && code[pc] !== 0x5b);
+    gas[start] = blockGas;
+    length[start] = count;
+    minStack[start] = need;
+    maxGrowth[start] = growth;
+  }
+  return { gas, length, minStack, maxGrowth };
+}

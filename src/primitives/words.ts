@@ -15,16 +15,19 @@ export function fromSigned(a: bigint): bigint {
   return a < 0n ? a + TWO_POW_256 : a;
 }
 
+// Wrapping by comparison is cheaper than masking: a mask allocates a new bigint every time.
 export function add(a: bigint, b: bigint): bigint {
-  return (a + b) & MAX_UINT256;
+  const r = a + b;
+  return r > MAX_UINT256 ? r - TWO_POW_256 : r;
 }
 
 export function sub(a: bigint, b: bigint): bigint {
-  return (a - b) & MAX_UINT256;
+  return a >= b ? a - b : a - b + TWO_POW_256;
 }
 
 export function mul(a: bigint, b: bigint): bigint {
-  return (a * b) & MAX_UINT256;
+  const r = a * b;
+  return r > MAX_UINT256 ? BigInt.asUintN(256, r) : r;
 }
 
 /** DIV: division by zero gives zero. */
@@ -35,7 +38,8 @@ export function div(a: bigint, b: bigint): bigint {
 /** SDIV: truncates toward zero; -2^255 / -1 overflows back to -2^255. */
 export function sdiv(a: bigint, b: bigint): bigint {
   if (b === 0n) return 0n;
-  return fromSigned(toSigned(a) / toSigned(b)) & MAX_UINT256;
+  if (a < SIGN_BIT && b < SIGN_BIT) return a / b;
+  return BigInt.asUintN(256, toSigned(a) / toSigned(b));
 }
 
 export function mod(a: bigint, b: bigint): bigint {
@@ -45,6 +49,7 @@ export function mod(a: bigint, b: bigint): bigint {
 /** SMOD: the result takes the sign of the dividend. */
 export function smod(a: bigint, b: bigint): bigint {
   if (b === 0n) return 0n;
+  if (a < SIGN_BIT && b < SIGN_BIT) return a % b;
   return fromSigned(toSigned(a) % toSigned(b));
 }
 
@@ -106,12 +111,13 @@ export function gt(a: bigint, b: bigint): bigint {
   return a > b ? 1n : 0n;
 }
 
+// Two's complement order: flipping the sign bit maps signed order onto unsigned order.
 export function slt(a: bigint, b: bigint): bigint {
-  return toSigned(a) < toSigned(b) ? 1n : 0n;
+  return (a ^ SIGN_BIT) < (b ^ SIGN_BIT) ? 1n : 0n;
 }
 
 export function sgt(a: bigint, b: bigint): bigint {
-  return toSigned(a) > toSigned(b) ? 1n : 0n;
+  return (a ^ SIGN_BIT) > (b ^ SIGN_BIT) ? 1n : 0n;
 }
 
 export function not(a: bigint): bigint {

@@ -1,55 +1,141 @@
-/** Comparison and bitwise operations, 0x10-0x1e. */
+/**
+ * Comparison and bitwise operations, 0x10-0x1e. Handlers are written out one by one so each has
+ * its own call site (see arithmetic.ts). Binary operations take a = top of stack, b = next.
+ */
 import * as w from '../../primitives/words.js';
 import type { OpcodeDeclaration } from './types.js';
-import type { ForkName } from '../../forks/index.js';
 
-function binary(code: number, name: string, op: (a: bigint, b: bigint) => bigint, since: ForkName = 'Frontier'): OpcodeDeclaration {
-  return {
-    code,
-    name,
-    inputs: 2,
-    outputs: 1,
-    gas: 3,
-    since,
+export const bitwiseOpcodes: OpcodeDeclaration[] = [
+  {
+    code: 0x10, name: 'LT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
-      s[f.sp - 1] = op(a, s[f.sp - 1]!);
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = w.lt(a, b);
     },
-  };
-}
-
-function unary(code: number, name: string, gas: number, op: (a: bigint) => bigint, since: ForkName = 'Frontier'): OpcodeDeclaration {
-  return {
-    code,
-    name,
-    inputs: 1,
-    outputs: 1,
-    gas,
-    since,
+  },
+  {
+    code: 0x11, name: 'GT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
     handler: (f) => {
       const s = f.stack;
-      s[f.sp - 1] = op(s[f.sp - 1]!);
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = w.gt(a, b);
     },
-  };
-}
-
-export const bitwiseOpcodes: OpcodeDeclaration[] = [
-  binary(0x10, 'LT', w.lt),
-  binary(0x11, 'GT', w.gt),
-  binary(0x12, 'SLT', w.slt),
-  binary(0x13, 'SGT', w.sgt),
-  binary(0x14, 'EQ', (a, b) => (a === b ? 1n : 0n)),
-  unary(0x15, 'ISZERO', 3, (a) => (a === 0n ? 1n : 0n)),
-  binary(0x16, 'AND', (a, b) => a & b),
-  binary(0x17, 'OR', (a, b) => a | b),
-  binary(0x18, 'XOR', (a, b) => a ^ b),
-  unary(0x19, 'NOT', 3, w.not),
-  binary(0x1a, 'BYTE', w.byte),
-  // EIP-145
-  binary(0x1b, 'SHL', w.shl, 'Constantinople'),
-  binary(0x1c, 'SHR', w.shr, 'Constantinople'),
-  binary(0x1d, 'SAR', w.sar, 'Constantinople'),
-  // EIP-7939
-  unary(0x1e, 'CLZ', 5, w.clz, 'Osaka'),
+  },
+  {
+    code: 0x12, name: 'SLT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = w.slt(a, b);
+    },
+  },
+  {
+    code: 0x13, name: 'SGT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = w.sgt(a, b);
+    },
+  },
+  {
+    code: 0x14, name: 'EQ', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = a === b ? 1n : 0n;
+    },
+  },
+  {
+    code: 0x15, name: 'ISZERO', inputs: 1, outputs: 1, gas: 3, since: 'Frontier',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[f.sp - 1]!;
+      s[f.sp - 1] = a === 0n ? 1n : 0n;
+    },
+  },
+  {
+    code: 0x16, name: 'AND', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = a & b;
+    },
+  },
+  {
+    code: 0x17, name: 'OR', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = a | b;
+    },
+  },
+  {
+    code: 0x18, name: 'XOR', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = a ^ b;
+    },
+  },
+  {
+    code: 0x19, name: 'NOT', inputs: 1, outputs: 1, gas: 3, since: 'Frontier',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[f.sp - 1]!;
+      s[f.sp - 1] = w.not(a);
+    },
+  },
+  {
+    code: 0x1a, name: 'BYTE', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = w.byte(a, b);
+    },
+  },
+  {
+    code: 0x1b, name: 'SHL', inputs: 2, outputs: 1, gas: 3, since: 'Constantinople',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = w.shl(a, b);
+    },
+  },
+  {
+    code: 0x1c, name: 'SHR', inputs: 2, outputs: 1, gas: 3, since: 'Constantinople',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = w.shr(a, b);
+    },
+  },
+  {
+    code: 0x1d, name: 'SAR', inputs: 2, outputs: 1, gas: 3, since: 'Constantinople',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[--f.sp]!;
+      const b = s[f.sp - 1]!;
+      s[f.sp - 1] = w.sar(a, b);
+    },
+  },
+  {
+    code: 0x1e, name: 'CLZ', inputs: 1, outputs: 1, gas: 5, since: 'Osaka',
+    handler: (f) => {
+      const s = f.stack;
+      const a = s[f.sp - 1]!;
+      s[f.sp - 1] = w.clz(a);
+    },
+  },
 ];

@@ -77,10 +77,14 @@ export function exp(base: bigint, exponent: bigint): bigint {
 /** SIGNEXTEND: extends the sign of byte `k` (counted from the least significant) over the word. */
 export function signextend(k: bigint, x: bigint): bigint {
   if (k >= 31n) return x;
-  const bit = k * 8n + 7n;
-  const mask = (1n << bit) - 1n;
-  return (x >> bit) & 1n ? x | (MAX_UINT256 ^ mask) : x & mask;
+  const i = Number(k);
+  return (x & SIGN_BITS[i]!) !== 0n ? x | HIGH_MASKS[i]! : x & LOW_MASKS[i]!;
 }
+
+// For SIGNEXTEND with byte k: the sign bit, the bits at and below it, and the bits above it.
+const SIGN_BITS = Array.from({ length: 31 }, (_, k) => 1n << BigInt(8 * k + 7));
+const LOW_MASKS = Array.from({ length: 31 }, (_, k) => (1n << BigInt(8 * k + 8)) - 1n);
+const HIGH_MASKS = LOW_MASKS.map((mask) => MAX_UINT256 ^ mask);
 
 /** BYTE: the i-th byte counted from the most significant; 0 when i >= 32. */
 export function byte(i: bigint, x: bigint): bigint {

@@ -1,0 +1,84 @@
+/** The command line as a user meets it: exit codes, summary lines, and clear errors for bad input. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/polyvm.js');
+const fixtures = process.env.POLYVM_FIXTURES ?? resolve(root, '../shared/fixtures');
+
+function polyvm(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+}
+
+test('run: executes code and prints output, gas and error as JSON', () => {
+  // PUSH1 2 PUSH1 3 ADD PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+  const r = polyvm('run', '--code', '0x600260030160005260206000f3', '--gas', '100000');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.output, '0x' + '00'.repeat(31) + '05');
+  assert.equal(out.gasUsed, '0x18'); // 3 PUSH1s, ADD, MSTORE: 5 × 3; one word of memory: 3; 2 PUSH1s: 6; RETURN: 0
+  assert.equal(out.error, null);
+});
+
+test('run: an exceptional halt is reported in "error"', () => {
+  const out = JSON.parse(polyvm('run', '--code', '0xfe').stdout);
+  assert.equal(out.error, 'invalid opcode');
+});
+
+test('run --trace writes EIP-3155 lines to stderr', () => {
+  const r = polyvm('run', '--code', '0x6001600201', '--trace');
+  const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3);
+  assert.deepEqual(Object.keys(lines[0]).sort(), ['depth', 'gas', 'gasCost', 'memSize', 'op', 'opName', 'pc', 'refund', 'stack'].sort());
+  assert.equal(lines[2].opName, 'ADD');
+  assert.deepEqual(lines[2].stack, ['0x1', '0x2']);
+});
+
+test('run: malformed hex and unknown options are clear usage errors (exit 2), not crashes', () => {
+  for (const args of [['run', '--code', '0x6g'], ['run', '--code', '0x600'], ['run'], ['run', '--code', '00', '--gas', 'lots'], ['run', '--nope'], ['nonsense']]) {
+    const r = polyvm(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^polyvm: /);
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+  }
+});
+
+test('statetest: a malformed fixture is reported with its file and field, and the run goes on', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'polyvm-cli-'));
+  const good = join(fixtures, 'ethereum-tests/GeneralStateTests/stExample/add11.json');
+  writeFileSync(join(dir, 'a-good.json'), readFileSync(good));
+  const broken = JSON.parse(readFileSync(good, 'utf8'));
+  const name = Object.keys(broken)[0]!;
+  broken[name].transaction.gasLimit = ['0xzz'];
+  writeFileSync(join(dir, 'b-broken.json'), JSON.stringify(broken));
+  writeFileSync(join(dir, 'c-not-json.json'), '{ nope');
+  const r = polyvm('statetest', dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /b-broken\.json: add11\.transaction\.gasLimit\[0\]: /);
+  assert.match(r.stderr, /c-not-json\.json: cannot read as JSON/);
+  const last = r.stderr.trim().split('\n').pop();
+  assert.match(last!, /^\d+ passed, 2 failed$/);
+  assert.ok(Number(last!.split(' ')[0]) > 0, 'the good file still ran');
+});
+
+test('statetest --json prints the geth-style result objects', () => {
+  const r = polyvm('statetest', '--json', '--fork', 'Cancun', join(fixtures, 'ethereum-tests/GeneralStateTests/stExample/add11.json'));
+  assert.equal(r.status, 0, r.stderr);
+  const results = JSON.parse(r.stdout);
+  assert.ok(results.length >= 1);
+  for (const x of results) {
+    assert.deepEqual(Object.keys(x).sort(), ['error', 'fork', 'index', 'logsHash', 'name', 'pass', 'stateRoot'].sort());
+    assert.equal(x.fork, 'Cancun');
+    assert.match(x.stateRoot, /^0x[0-9a-f]{64}$/);
+  }
+  assert.match(r.stderr.trim(), /^\d+ passed, 0 failed$/);
+});
+
+test('statetest: an unknown fork or a missing path is a usage error', () => {
+  assert.equal(polyvm('statetest', '--fork', 'Atlantis', '.').status, 2);
+  assert.equal(polyvm('statetest', '/does/not/exist').status, 2);
+});

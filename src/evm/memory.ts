@@ -78,6 +78,11 @@ export function useGas(f: Frame, cost: number): boolean {
   return true;
 }
 
+/** The per-word gas of copying `size` bytes (3 per word for the *COPY opcodes); Infinity when unpayable. */
+export function copyCost(size: bigint, perWord = 3): number {
+  return size > 0xffffffffn ? Infinity : perWord * words(Number(size));
+}
+
 /** Number of 32-byte words covering `size` bytes; callers ensure size fits in a number. */
 export function words(size: number): number {
   return Math.ceil(size / 32);

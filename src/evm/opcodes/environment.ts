@@ -2,7 +2,7 @@
 import { bytesToBigint } from '../../primitives/bytes.js';
 import { keccak256 } from '../../primitives/hash.js';
 import type { Frame } from '../frame.js';
-import { copyToMemory, useGas, useMemory, words } from '../memory.js';
+import { copyCost, copyToMemory, useGas, useMemory } from '../memory.js';
 import { Status } from '../status.js';
 import { accountAccessCost, addressToWord, toAddress, toSmall } from './helpers.js';
 import type { OpcodeDeclaration } from './types.js';
@@ -11,10 +11,6 @@ function push(f: Frame, value: bigint): void {
   f.stack[f.sp++] = value;
 }
 
-/** Shared by CALLDATACOPY, CODECOPY, EXTCODECOPY and RETURNDATACOPY: 3 gas per word copied plus memory. */
-function copyCost(size: bigint): number {
-  return size > 0xffffffffn ? Infinity : 3 * words(Number(size));
-}
 
 export const environmentOpcodes: OpcodeDeclaration[] = [
   {
@@ -27,8 +23,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
     handler: (f) => {
       const offset = f.stack[--f.sp]!;
       const size = f.stack[f.sp - 1]!;
-      const cost = size > 0xffffffffn ? Infinity : 6 * words(Number(size));
-      if (!useMemory(f, offset, size, cost)) return;
+      if (!useMemory(f, offset, size, copyCost(size, 6))) return;
       const o = Number(offset);
       const data = size === 0n ? new Uint8Array(0) : f.memory.subarray(o, o + Number(size));
       f.stack[f.sp - 1] = bytesToBigint(keccak256(data));

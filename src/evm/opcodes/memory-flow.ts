@@ -1,8 +1,18 @@
 /** Memory, transient storage and control flow: 0x51-0x53, 0x56-0x5e. */
 import type { OpcodeDeclaration } from './types.js';
-import { readWord, useMemory, words, writeWord } from '../memory.js';
+import { copyCost, readWord, useMemory, writeWord } from '../memory.js';
+import type { Frame } from '../frame.js';
 import { Status } from '../status.js';
 import { toSmall, writeProtected } from './helpers.js';
+
+/** Moves pc to a JUMPDEST; anywhere else is an exceptional halt. */
+function jump(f: Frame, dest: bigint): void {
+  if (dest > 0xffffffffn || f.jumpDestinations[Number(dest)] !== 1) {
+    f.status = Status.InvalidJump;
+    return;
+  }
+  f.pc = Number(dest);
+}
 
 export const memoryFlowOpcodes: OpcodeDeclaration[] = [
   {
@@ -53,14 +63,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     outputs: 0,
     gas: 8,
     since: 'Frontier',
-    handler: (f) => {
-      const dest = f.stack[--f.sp]!;
-      if (dest > 0xffffffffn || f.jumpDestinations[Number(dest)] !== 1) {
-        f.status = Status.InvalidJump;
-        return;
-      }
-      f.pc = Number(dest);
-    },
+    handler: (f) => jump(f, f.stack[--f.sp]!),
   },
   {
     code: 0x57,
@@ -72,12 +75,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     handler: (f) => {
       const dest = f.stack[--f.sp]!;
       const condition = f.stack[--f.sp]!;
-      if (condition === 0n) return;
-      if (dest > 0xffffffffn || f.jumpDestinations[Number(dest)] !== 1) {
-        f.status = Status.InvalidJump;
-        return;
-      }
-      f.pc = Number(dest);
+      if (condition !== 0n) jump(f, dest);
     },
   },
   {
@@ -152,9 +150,8 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
       const destination = f.stack[--f.sp]!;
       const source = f.stack[--f.sp]!;
       const size = f.stack[--f.sp]!;
-      const copy = size > 0xffffffffn ? Infinity : 3 * words(Number(size));
       const far = destination > source ? destination : source;
-      if (!useMemory(f, far, size, copy)) return;
+      if (!useMemory(f, far, size, copyCost(size))) return;
       if (size === 0n) return;
       const n = Number(size);
       const s = Number(source);

@@ -73,10 +73,14 @@ export interface Tracer {
   step(frame: Frame, op: number, gasCost: number): void;
 }
 
+/** Stacks of finished frames, reused: a call then allocates no 1024-entry array. */
+const stackPool: bigint[][] = [];
+const STACK_POOL_LIMIT = 64;
+
 export class Frame {
   pc = 0;
   gas: number;
-  readonly stack: bigint[] = new Array<bigint>(STACK_LIMIT).fill(0n);
+  readonly stack: bigint[] = stackPool.pop() ?? new Array<bigint>(STACK_LIMIT).fill(0n);
   sp = 0;
   memory: Uint8Array = EMPTY;
   /** A view of `memory` for word reads and writes; replaced whenever memory grows. */
@@ -102,5 +106,10 @@ export class Frame {
 
   get code(): Uint8Array {
     return this.message.code;
+  }
+
+  /** Gives the stack back for reuse; the frame must not run again. */
+  release(): void {
+    if (stackPool.length < STACK_POOL_LIMIT) stackPool.push(this.stack);
   }
 }

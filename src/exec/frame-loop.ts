@@ -64,6 +64,7 @@ export class FrameLoop {
         continue;
       }
       const result = this.finish(active);
+      frame.release();
       stack.pop();
       if (stack.length === 0) return result;
       const parent = stack[stack.length - 1]!.frame;

@@ -5,8 +5,12 @@
 import type { Frame } from './frame.js';
 import { Status } from './status.js';
 
-/** Offsets past this can never be paid for; treating them as out of gas avoids huge numbers. */
-const MAX_MEMORY_END = 0xffffffff;
+/**
+ * Memory ends past 1 GiB are treated as out of gas. Paying for that much memory takes over 2·10^12
+ * gas (words²/512), far beyond any block's gas limit, so the bound changes no real outcome; it
+ * keeps a huge gas allowance (a `run --gas` of 10^15, say) from asking the host for gigabytes.
+ */
+const MAX_MEMORY_END = 0x40000000;
 const MAX_MEMORY_END_BIG = BigInt(MAX_MEMORY_END);
 
 export function memoryCost(words: number): number {

@@ -1,0 +1,76 @@
+/**
+ * The layering of docs/architecture.md, checked: nothing imports upward, the VM never reaches the
+ * state except through host/, and the engine's core uses no Node-only API (it must run in a
+ * browser).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+
+const src = resolve(import.meta.dirname, '../src');
+
+/** Lower layers first; a layer may import only layers of a lower rank (and itself). */
+const RANK: Record<string, number> = {
+  primitives: 0,
+  forks: 1,
+  host: 2,
+  state: 3,
+  evm: 3,
+  tx: 3,
+  exec: 4,
+  chain: 5,
+  node: 6,
+  cli: 7,
+  peer: 8, // tools for tests, benchmarks and fuzzing
+  fuzz: 9,
+};
+const CORE = ['primitives', 'forks', 'host', 'state', 'evm', 'tx', 'exec', 'chain'];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+function layerOf(path: string): string {
+  const rel = relative(src, path);
+  return rel.includes('/') ? rel.split('/')[0]! : '(root)';
+}
+
+const files = sources(src);
+
+test('every source folder is a known layer', () => {
+  for (const file of files) {
+    const layer = layerOf(file);
+    if (layer === '(root)') continue;
+    assert.ok(layer in RANK, `${relative(src, file)}: folder "${layer}" is not in the layer list`);
+  }
+});
+
+test('no layer imports a higher or sibling layer', () => {
+  const problems: string[] = [];
+  for (const file of files) {
+    const from = layerOf(file);
+    if (from === '(root)') continue;
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/from '(\.[^']+)'/g)) {
+      const target = layerOf(resolve(dirname(file), match[1]!));
+      if (target === from || target === '(root)') continue;
+      if (!(RANK[target]! < RANK[from]!)) problems.push(`${relative(src, file)} imports ${target}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the engine core uses no Node-only API', () => {
+  const problems: string[] = [];
+  for (const file of files) {
+    if (!CORE.includes(layerOf(file))) continue;
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    if (/from 'node:|require\(|\bBuffer\b|\bprocess\./.test(text)) problems.push(relative(src, file));
+  }
+  assert.deepEqual(problems, []);
+});

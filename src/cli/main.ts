@@ -2,12 +2,14 @@
 import { UsageError } from './args.js';
 import { statetestCommand } from './statetest/index.js';
 import { runCommand } from './run.js';
+import { nodeCommand } from './node.js';
 import { UnknownForkError } from '../forks/index.js';
 
 const USAGE = `usage: polyvm <command> [options]
 commands:
   statetest   run Ethereum state tests (files or folders)
   run         run EVM bytecode in a fresh state
+  node        run a local dev chain with JSON-RPC over HTTP and WebSocket
 run "polyvm <command> --help" for a command's options`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
         return await statetestCommand(rest);
       case 'run':
         return await runCommand(rest);
+      case 'node':
+        return await nodeCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -23,6 +23,11 @@ export interface TransactionOptions {
   blockGasUsed?: bigint;
   /** Blob gas already used in the block. */
   blockBlobGasUsed?: bigint;
+  /**
+   * Let a sender with code send (geth does for eth_call and gas estimation, where a contract
+   * may be the caller). Never for a transaction that goes into a block: EIP-3607 forbids it.
+   */
+  allowSenderWithCode?: boolean;
 }
 
 export interface TransactionResult {
@@ -30,6 +35,8 @@ export interface TransactionResult {
   gasUsed: bigint;
   /** Gas the block counts: like gasUsed. */
   blockGasUsed: bigint;
+  /** Gas given back from the refund counter (capped per EIP-3529). */
+  gasRefunded: bigint;
   blobGasUsed: bigint;
   status: Status;
   success: boolean;
@@ -108,7 +115,7 @@ export function runTransaction(
   }
   if (nonce >= MAX_NONCE) invalid('NONCE_IS_MAX', 'sender nonce is at its maximum');
   // EIP-3607: the sender must not have code (EIP-7702: a delegation designator is allowed).
-  if (account && account.code.length > 0 && !(rules.prague && isDelegation(account.code))) {
+  if (account && account.code.length > 0 && !options.allowSenderWithCode && !(rules.prague && isDelegation(account.code))) {
     invalid('SENDER_NOT_EOA', `sender ${sender} has code`);
   }
 
@@ -199,6 +206,7 @@ export function runTransaction(
   return {
     gasUsed,
     blockGasUsed: gasUsed,
+    gasRefunded: refund,
     blobGasUsed,
     status: result.status,
     success,

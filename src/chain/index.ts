@@ -1,0 +1,10 @@
+/** Block building and the rules of a block: headers, fees, receipts, blooms, roots, system calls. */
+export * from './header.js';
+export * from './fees.js';
+export * from './bloom.js';
+export * from './receipt.js';
+export * from './block.js';
+export * from './builder.js';
+export * from './state-root.js';
+export * from './overlay-state.js';
+export * from './system-contracts.js';

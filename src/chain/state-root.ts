@@ -1,0 +1,164 @@
+/**
+ * The state root, kept up to date incrementally: one Merkle-Patricia trie of accounts and one
+ * per account's storage, updated from the addresses the WorldState reports as changed. Which
+ * storage slots changed is learned by giving each account a `TrackedStorage` map, which records
+ * the slots written since the last commit; an account without one (new, or replaced) has its
+ * storage trie rebuilt once and is given one.
+ *
+ * The same changes are what a persistent store must write, so `commit` returns them.
+ */
+import type { Address } from '../primitives/address.js';
+import { addressToBytes } from '../primitives/address.js';
+import { bigintToBytes, bigintToFixedBytes, equalBytes } from '../primitives/bytes.js';
+import { keccak256 } from '../primitives/hash.js';
+import { rlpEncode } from '../primitives/rlp.js';
+import type { Account } from '../state/account.js';
+import type { WorldState } from '../state/world-state.js';
+import { EMPTY_TRIE_ROOT, MerklePatriciaTrie } from '../state/trie.js';
+
+/** A storage map that remembers which slots were set or deleted. */
+export class TrackedStorage extends Map<bigint, bigint> {
+  dirty = new Set<bigint>();
+
+  override set(slot: bigint, value: bigint): this {
+    this.dirty?.add(slot);
+    return super.set(slot, value);
+  }
+
+  override delete(slot: bigint): boolean {
+    this.dirty?.add(slot);
+    return super.delete(slot);
+  }
+
+  override clear(): void {
+    for (const slot of this.keys()) this.dirty.add(slot);
+    super.clear();
+  }
+
+  static from(entries: Iterable<[bigint, bigint]>): TrackedStorage {
+    const storage = new TrackedStorage();
+    for (const [slot, value] of entries) Map.prototype.set.call(storage, slot, value);
+    return storage;
+  }
+}
+
+/** What changed for one address since the last commit. */
+export interface AccountChange {
+  address: Address;
+  /** Undefined when the account was deleted. */
+  account: Account | undefined;
+  /** True when the whole storage must be rewritten (a new or replaced account). */
+  storageReset: boolean;
+  /** Slots written (value 0n: deleted); with `storageReset`, every slot the account holds. */
+  slots: [bigint, bigint][];
+  /** The account's code is new to the store. */
+  codeChanged: boolean;
+}
+
+interface Entry {
+  account: Account;
+  storage: TrackedStorage;
+  trie: MerklePatriciaTrie;
+  codeHash: Uint8Array;
+  encoded: Uint8Array;
+}
+
+export class StateRootTracker {
+  #accounts = new MerklePatriciaTrie();
+  #entries = new Map<Address, Entry>();
+  #keys = new Map<Address, Uint8Array>();
+
+  /** Builds the tries from every account of `state` (at start, or after a snapshot is restored). */
+  rebuild(state: WorldState): AccountChange[] {
+    this.#accounts = new MerklePatriciaTrie();
+    this.#entries.clear();
+    state.takeChangedAddresses();
+    return this.commit(state, state.accounts.keys());
+  }
+
+  /** Applies the changes of `addresses` (from `takeChangedAddresses`) and returns them. */
+  commit(state: WorldState, addresses: Iterable<Address>): AccountChange[] {
+    const changes: AccountChange[] = [];
+    for (const address of addresses) {
+      const key = this.#key(address);
+      const account = state.accounts.get(address);
+      const entry = this.#entries.get(address);
+      if (account === undefined) {
+        if (entry === undefined) continue;
+        this.#accounts.delete(key);
+        this.#entries.delete(address);
+        changes.push({ address, account: undefined, storageReset: true, slots: [], codeChanged: false });
+        continue;
+      }
+      let storageReset = false;
+      let slots: [bigint, bigint][];
+      let current = entry;
+      if (current === undefined || current.account !== account || current.storage !== account.storage) {
+        storageReset = true;
+        const storage = account.storage instanceof TrackedStorage ? account.storage : TrackedStorage.from(account.storage);
+        storage.dirty.clear();
+        account.storage = storage;
+        const trie = new MerklePatriciaTrie();
+        slots = [];
+        for (const [slot, value] of storage) {
+          if (value === 0n) continue;
+          trie.put(keccak256(bigintToFixedBytes(slot, 32)), rlpEncode(bigintToBytes(value)));
+          slots.push([slot, value]);
+        }
+        current = { account, storage, trie, codeHash: new Uint8Array(0), encoded: new Uint8Array(0) };
+        this.#entries.set(address, current);
+      } else {
+        slots = [];
+        const storage = current.storage;
+        for (const slot of storage.dirty) {
+          const value = storage.get(slot) ?? 0n;
+          const slotKey = keccak256(bigintToFixedBytes(slot, 32));
+          if (value === 0n) current.trie.delete(slotKey);
+          else current.trie.put(slotKey, rlpEncode(bigintToBytes(value)));
+          slots.push([slot, value]);
+        }
+        storage.dirty.clear();
+      }
+      const codeHash = account.codeHash;
+      const codeChanged = !equalBytes(codeHash, current.codeHash);
+      current.codeHash = codeHash;
+      const storageRoot = current.trie.isEmpty ? EMPTY_TRIE_ROOT : current.trie.root();
+      const encoded = rlpEncode([bigintToBytes(account.nonce), bigintToBytes(account.balance), storageRoot, codeHash]);
+      if (!equalBytes(encoded, current.encoded)) {
+        current.encoded = encoded;
+        this.#accounts.put(key, encoded);
+      }
+      changes.push({ address, account, storageReset, slots, codeChanged });
+    }
+    return changes;
+  }
+
+  root(): Uint8Array {
+    return this.#accounts.root();
+  }
+
+  /** EIP-1186: the account proof and its storage root (call after `commit`). */
+  accountProof(address: Address): { proof: Uint8Array[]; storageRoot: Uint8Array } {
+    const entry = this.#entries.get(address);
+    return {
+      proof: this.#accounts.createProof(this.#key(address)),
+      storageRoot: entry === undefined || entry.trie.isEmpty ? EMPTY_TRIE_ROOT : entry.trie.root(),
+    };
+  }
+
+  storageProof(address: Address, slot: bigint): Uint8Array[] {
+    const entry = this.#entries.get(address);
+    if (entry === undefined) return [];
+    return entry.trie.createProof(keccak256(bigintToFixedBytes(slot, 32)));
+  }
+
+  #key(address: Address): Uint8Array {
+    let key = this.#keys.get(address);
+    if (key === undefined) {
+      key = keccak256(addressToBytes(address));
+      if (this.#keys.size > 100_000) this.#keys.clear();
+      this.#keys.set(address, key);
+    }
+    return key;
+  }
+}

@@ -1,0 +1,155 @@
+/** `polyvm node`: a local dev chain served over JSON-RPC (HTTP and WebSocket on one port). */
+import { bytesToHex } from '../primitives/bytes.js';
+import { UsageError, parseArgs, stringOption } from './args.js';
+import { createNode, NodeOptionsError, DEFAULT_CHAIN_ID, type NodeOptions } from '../node/node.js';
+import { MnemonicError, TEST_MNEMONIC, checksumAddress } from '../node/accounts.js';
+import { StoreMismatchError } from '../node/dev-chain.js';
+import { StoreError } from '../node/lmdb-store.js';
+
+const USAGE = `usage: polyvm node [options]
+  --host ADDRESS        interface to listen on (default 127.0.0.1)
+  --port N              port for HTTP and WebSocket (default 8545; 0 picks a free one)
+  --chain-id N          chain id (default ${DEFAULT_CHAIN_ID})
+  --fork NAME           hardfork (default Osaka)
+  --accounts N          dev accounts to create (default 10)
+  --balance ETH         balance of each dev account in ether (default 10000)
+  --mnemonic "WORDS"    BIP-39 mnemonic for the dev accounts (default: the public test mnemonic)
+  --block-time SECONDS  mine a block every SECONDS instead of one per transaction
+  --no-mining           no automine: mine with evm_mine / anvil_mine (or --block-time)
+  --gas-limit N         block gas limit (default 30000000)
+  --base-fee N          genesis base fee in wei (default 1000000000)
+  --data-dir DIR        keep the chain in LMDB under DIR (default: in memory)
+  --max-body-bytes N    largest request body or WebSocket message (default 16 MiB)
+  --max-batch N         most requests in a batch (default 1000)
+  --call-gas-cap N      most gas an eth_call or eth_estimateGas may use (default 50000000)
+  --quiet               print only the listening address`;
+
+const FLAGS = ['no-mining', 'quiet', 'help'] as const;
+const VALUED = [
+  'host',
+  'port',
+  'chain-id',
+  'fork',
+  'accounts',
+  'balance',
+  'mnemonic',
+  'block-time',
+  'gas-limit',
+  'base-fee',
+  'data-dir',
+  'max-body-bytes',
+  'max-batch',
+  'call-gas-cap',
+] as const;
+
+function integer(args: ReturnType<typeof parseArgs>, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) > max) throw new UsageError(`--${name} must be a whole number up to ${max}, got "${text}"`);
+  return Number(text);
+}
+
+function big(args: ReturnType<typeof parseArgs>, name: string): bigint | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, got "${text}"`);
+  return BigInt(text);
+}
+
+export async function nodeCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, FLAGS, VALUED);
+  if (args.options.has('help')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"\n${USAGE}`);
+  const blockTime = stringOption(args, 'block-time');
+  if (blockTime !== undefined && !(Number(blockTime) > 0 && Number(blockTime) <= 86400)) {
+    throw new UsageError(`--block-time must be a number of seconds from 0 to 86400, got "${blockTime}"`);
+  }
+  const limits: NonNullable<NodeOptions['limits']> = {};
+  const maxBody = integer(args, 'max-body-bytes', 1 << 30);
+  if (maxBody !== undefined) limits.maxBodyBytes = maxBody;
+  const maxBatch = integer(args, 'max-batch', 1_000_000);
+  if (maxBatch !== undefined) limits.maxBatch = maxBatch;
+  const callGasCap = big(args, 'call-gas-cap');
+  if (callGasCap !== undefined) limits.callGasCap = callGasCap;
+  const options: NodeOptions = {
+    chainId: big(args, 'chain-id'),
+    fork: stringOption(args, 'fork'),
+    accounts: integer(args, 'accounts', 10_000),
+    balance: stringOption(args, 'balance'),
+    mnemonic: stringOption(args, 'mnemonic'),
+    blockTime: blockTime === undefined ? undefined : Number(blockTime),
+    mining: args.options.has('no-mining') ? false : blockTime === undefined,
+    gasLimit: big(args, 'gas-limit'),
+    baseFee: big(args, 'base-fee'),
+    dataDir: stringOption(args, 'data-dir'),
+    limits,
+  };
+  const port = integer(args, 'port', 65535) ?? 8545;
+  const host = stringOption(args, 'host') ?? '127.0.0.1';
+
+  let node;
+  try {
+    node = createNode(options);
+  } catch (error) {
+    if (error instanceof NodeOptionsError || error instanceof MnemonicError || error instanceof StoreMismatchError || error instanceof StoreError) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  }
+  let server;
+  try {
+    server = await node.listen({ port, host });
+  } catch (error) {
+    await node.close();
+    throw new UsageError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
+  }
+
+  const out: string[] = [];
+  if (!args.options.has('quiet')) {
+    const chain = node.chain;
+    out.push('polyvm node', '');
+    out.push(`Chain id:   ${chain.chainId}`);
+    out.push(`Hardfork:   ${chain.rules.name}`);
+    out.push(`Gas limit:  ${chain.gasLimit}`);
+    out.push(`Mining:     ${chain.automine ? 'automine' : 'manual'}${options.blockTime ? `, every ${options.blockTime} s` : ''}`);
+    out.push(`Storage:    ${options.dataDir ? `${options.dataDir} (LMDB), at block ${chain.blockNumber}` : 'in memory'}`);
+    out.push('', 'Accounts', '========');
+    node.accounts.forEach((a, i) => out.push(`(${i}) ${checksumAddress(a.address)} (${formatEther(chain.state.getBalance(a.address))} ETH)`));
+    out.push('', 'Private keys', '============');
+    node.accounts.forEach((a, i) => out.push(`(${i}) ${bytesToHex(a.privateKey)}`));
+    if (!options.mnemonic || options.mnemonic.trim() === TEST_MNEMONIC) {
+      out.push('', `Mnemonic: ${TEST_MNEMONIC}`);
+    }
+    out.push(
+      '',
+      'WARNING: these accounts and their private keys are publicly known.',
+      'Any funds sent to them on a real network WILL BE LOST. Use them on this dev chain only.',
+      '',
+    );
+  }
+  out.push(`Listening on ${server.url} (HTTP and WebSocket)`);
+  process.stdout.write(out.join('\n') + '\n');
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      node.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function formatEther(wei: bigint): string {
+  const whole = wei / 10n ** 18n;
+  const fraction = (wei % 10n ** 18n).toString().padStart(18, '0').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole.toString();
+}

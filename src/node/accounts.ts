@@ -1,0 +1,53 @@
+/**
+ * Dev accounts: derived from a BIP-39 mnemonic along BIP-44 m/44'/60'/0'/0/i, as Anvil and
+ * Hardhat derive them, so the well-known test mnemonic gives the well-known addresses.
+ */
+import { pbkdf2Sync } from 'node:crypto';
+import { validateMnemonic } from '@scure/bip39';
+import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { HDKey } from '@scure/bip32';
+import type { Address } from '../primitives/address.js';
+import { privateKeyToAddress } from '../tx/keys.js';
+import { bytesToKey } from '../primitives/bytes.js';
+import { keccak256 } from '../primitives/hash.js';
+
+/** The test mnemonic every dev chain uses: its keys are public, so its accounts are too. */
+export const TEST_MNEMONIC = 'test test test test test test test test test test test junk';
+export const DEFAULT_DERIVATION_PATH = "m/44'/60'/0'/0";
+
+export interface DevAccount {
+  address: Address;
+  privateKey: Uint8Array;
+}
+
+export class MnemonicError extends Error {
+  override name = 'MnemonicError';
+}
+
+/** BIP-39 seed: PBKDF2-HMAC-SHA512 of the NFKD mnemonic, salted with "mnemonic", 2048 rounds. */
+function mnemonicToSeed(mnemonic: string): Uint8Array {
+  const normalized = mnemonic.normalize('NFKD');
+  return new Uint8Array(pbkdf2Sync(normalized, 'mnemonic', 2048, 64, 'sha512'));
+}
+
+export function deriveDevAccounts(mnemonic: string, count: number, path = DEFAULT_DERIVATION_PATH): DevAccount[] {
+  const words = mnemonic.trim().split(/\s+/).join(' ');
+  if (!validateMnemonic(words, wordlist)) throw new MnemonicError('the mnemonic is not a valid BIP-39 English mnemonic');
+  const parent = HDKey.fromMasterSeed(mnemonicToSeed(words)).derive(path);
+  const accounts: DevAccount[] = [];
+  for (let i = 0; i < count; i++) {
+    const privateKey = parent.deriveChild(i).privateKey;
+    if (!privateKey) throw new MnemonicError(`no private key at ${path}/${i}`);
+    accounts.push({ address: privateKeyToAddress(privateKey), privateKey });
+  }
+  return accounts;
+}
+
+/** EIP-55 mixed-case checksum spelling of an address, for display. */
+export function checksumAddress(address: Address): string {
+  const hex = address.toLowerCase().replace(/^0x/, '');
+  const hash = bytesToKey(keccak256(new TextEncoder().encode(hex)));
+  let out = '0x';
+  for (let i = 0; i < 40; i++) out += parseInt(hash[i]!, 16) >= 8 ? hex[i]!.toUpperCase() : hex[i]!;
+  return out;
+}

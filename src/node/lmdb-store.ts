@@ -1,0 +1,139 @@
+/**
+ * The LMDB store of a dev chain (`--data-dir`). Databases: `meta` (schema version, chain id,
+ * fork, genesis settings), `blocks` (number → block record), `accounts` (address →
+ * rlp([nonce, balance, codeHash])), `code` (code hash → code), `storage` (address:slot → value).
+ * Each mined block and the state changes it made are written in one LMDB transaction, so a
+ * killed process leaves either the whole block or none of it.
+ *
+ * The lmdb package (a native module) is loaded on first use, so in-memory nodes never load it.
+ */
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import type { Address } from '../primitives/address.js';
+import { bigintToBytes, bigintToFixedBytes, bytesToBigint, bytesToHex, bytesToKey } from '../primitives/bytes.js';
+import { rlpDecode, rlpEncode, rlpBytes, rlpList, rlpToBigint } from '../primitives/rlp.js';
+import { KECCAK256_EMPTY } from '../primitives/hash.js';
+import { Account } from '../state/account.js';
+import type { Block } from '../chain/block.js';
+import type { AccountChange } from '../chain/state-root.js';
+import { decodeBlockRecord, encodeBlockRecord } from './block-record.js';
+import type { ChainStore, LoadedChain, StoredMeta } from './store.js';
+
+type Lmdb = typeof import('lmdb');
+type Database = import('lmdb').Database<unknown, import('lmdb').Key>;
+type RootDatabase = import('lmdb').RootDatabase<unknown, import('lmdb').Key>;
+
+const require = createRequire(import.meta.url);
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+function storageKey(address: Address, slot: bigint): string {
+  return `${address}:${bytesToKey(bigintToFixedBytes(slot, 32))}`;
+}
+
+export class LmdbStore implements ChainStore {
+  readonly #root: RootDatabase;
+  readonly #meta: Database;
+  readonly #blocks: Database;
+  readonly #accounts: Database;
+  readonly #code: Database;
+  readonly #storage: Database;
+
+  constructor(readonly path: string) {
+    const lmdb = require('lmdb') as Lmdb;
+    try {
+      mkdirSync(path, { recursive: true });
+      // noMetaSync keeps every commit atomic and consistent (a killed process loses nothing
+      // committed); only an operating-system crash may undo the last commit.
+      this.#root = lmdb.open({ path, maxDbs: 8, noMetaSync: true, mapSize: 1 << 30 }) as RootDatabase;
+    } catch (error) {
+      throw new StoreError(`cannot open the data directory ${path}: ${(error as Error).message}`);
+    }
+    this.#meta = this.#root.openDB({ name: 'meta', encoding: 'json' }) as Database;
+    this.#blocks = this.#root.openDB({ name: 'blocks', encoding: 'binary', keyEncoding: 'uint32' }) as Database;
+    this.#accounts = this.#root.openDB({ name: 'accounts', encoding: 'binary' }) as Database;
+    this.#code = this.#root.openDB({ name: 'code', encoding: 'binary' }) as Database;
+    this.#storage = this.#root.openDB({ name: 'storage', encoding: 'binary' }) as Database;
+  }
+
+  readMeta(): StoredMeta | undefined {
+    return this.#meta.get('meta') as StoredMeta | undefined;
+  }
+
+  load(): LoadedChain {
+    const blocks: Block[] = [];
+    for (const { key, value } of this.#blocks.getRange()) {
+      if (key !== blocks.length) throw new StoreError(`the data directory is missing block ${blocks.length} (found ${String(key)})`);
+      blocks.push(decodeBlockRecord(value as Uint8Array));
+    }
+    const accounts = new Map<Address, Account>();
+    for (const { key, value } of this.#accounts.getRange()) {
+      const [nonce, balance, codeHash] = rlpList(rlpDecode(value as Uint8Array), 'account') as Uint8Array[];
+      const account = new Account();
+      account.nonce = rlpToBigint(nonce!);
+      account.balance = rlpToBigint(balance!);
+      const hash = rlpBytes(codeHash!);
+      if (bytesToHex(hash) !== bytesToHex(KECCAK256_EMPTY)) {
+        const code = this.#code.get(bytesToHex(hash)) as Uint8Array | undefined;
+        if (!code) throw new StoreError(`the data directory is missing the code of ${String(key)}`);
+        account.setCode(new Uint8Array(code), hash.slice());
+      }
+      accounts.set(key as Address, account);
+    }
+    for (const { key, value } of this.#storage.getRange()) {
+      const text = key as string;
+      const account = accounts.get(text.slice(0, 42));
+      if (account) account.storage.set(BigInt('0x' + text.slice(43)), bytesToBigint(value as Uint8Array));
+    }
+    return { blocks, accounts };
+  }
+
+  #writeChanges(changes: AccountChange[]): void {
+    for (const change of changes) {
+      const { address, account } = change;
+      if (change.storageReset) {
+        for (const key of this.#storage.getKeys({ start: `${address}:`, end: `${address};` })) this.#storage.removeSync(key);
+      }
+      if (account === undefined) {
+        this.#accounts.removeSync(address);
+        continue;
+      }
+      this.#accounts.putSync(address, rlpEncode([bigintToBytes(account.nonce), bigintToBytes(account.balance), account.codeHash]));
+      if (change.codeChanged && account.code.length > 0) this.#code.putSync(bytesToHex(account.codeHash), account.code);
+      for (const [slot, value] of change.slots) {
+        const key = storageKey(address, slot);
+        if (value === 0n) {
+          if (!change.storageReset) this.#storage.removeSync(key);
+        } else this.#storage.putSync(key, bigintToBytes(value));
+      }
+    }
+  }
+
+  writeBlock(block: Block, changes: AccountChange[]): void {
+    this.#root.transactionSync(() => {
+      this.#blocks.putSync(Number(block.header.number), encodeBlockRecord(block));
+      this.#writeChanges(changes);
+    });
+  }
+
+  writeState(changes: AccountChange[]): void {
+    this.#root.transactionSync(() => this.#writeChanges(changes));
+  }
+
+  rewrite(meta: StoredMeta, keep: number, blocks: readonly Block[], state: AccountChange[]): void {
+    this.#root.transactionSync(() => {
+      for (const key of [...this.#blocks.getKeys({ start: keep })]) this.#blocks.removeSync(key);
+      for (const block of blocks) this.#blocks.putSync(Number(block.header.number), encodeBlockRecord(block));
+      for (const key of [...this.#accounts.getKeys()]) this.#accounts.removeSync(key);
+      for (const key of [...this.#storage.getKeys()]) this.#storage.removeSync(key);
+      this.#writeChanges(state);
+      this.#meta.putSync('meta', meta);
+    });
+  }
+
+  close(): void {
+    this.#root.close();
+  }
+}

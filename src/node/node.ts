@@ -1,0 +1,205 @@
+/**
+ * `createNode(options)`: a dev chain with its JSON-RPC methods, usable in-process as an
+ * EIP-1193 provider (`request({method, params})`, `on('message')` for subscriptions) and
+ * servable over HTTP and WebSocket with `listen`.
+ */
+import { createRequire } from 'node:module';
+import { EventEmitter } from 'node:events';
+import { parseFork, getRules, forkIndex, type ForkName } from '../forks/index.js';
+import { parseAddress } from '../primitives/address.js';
+import { deriveDevAccounts, TEST_MNEMONIC, type DevAccount } from './accounts.js';
+import { DevChain } from './dev-chain.js';
+import { FilterManager } from './filters.js';
+import { Dispatcher } from './rpc/dispatch.js';
+import { DEFAULT_LIMITS, type MethodTable, type NodeLimits, type SubscriptionSink } from './rpc/context.js';
+import { RpcError } from './rpc/errors.js';
+import { ethMethods } from './rpc/eth.js';
+import { ethSendMethods } from './rpc/eth-send.js';
+import { netMethods } from './rpc/net.js';
+import { web3Methods } from './rpc/web3.js';
+import { txpoolMethods } from './rpc/txpool.js';
+import { anvilMethods } from './rpc/anvil.js';
+import type { ChainStore } from './store.js';
+import { LmdbStore } from './lmdb-store.js';
+import { startServer, type RunningServer } from './server.js';
+
+export interface NodeOptions {
+  /** Default 31337. */
+  chainId?: number | bigint;
+  /** Default Osaka. */
+  fork?: string;
+  /** Dev accounts to derive (default 10). */
+  accounts?: number;
+  /** Each dev account's balance in ether (default 10000). */
+  balance?: number | bigint | string;
+  mnemonic?: string;
+  /** Interval mining every so many seconds; turns automine off unless `mining` is set (as Anvil's --block-time). */
+  blockTime?: number;
+  /** Automine: a block per transaction (default true). */
+  mining?: boolean;
+  /** Block gas limit (default 30,000,000). */
+  gasLimit?: number | bigint;
+  /** Genesis base fee in wei (default 1 gwei). */
+  baseFee?: number | bigint;
+  /** Persist the chain in LMDB under this directory. */
+  dataDir?: string;
+  /** Genesis timestamp in seconds (default now). */
+  genesisTimestamp?: number | bigint;
+  coinbase?: string;
+  limits?: Partial<NodeLimits>;
+}
+
+export const DEFAULT_CHAIN_ID = 31337n;
+export const DEFAULT_NODE_FORK: ForkName = 'Osaka';
+export const DEFAULT_BALANCE_ETHER = 10000n;
+export const DEFAULT_GAS_LIMIT = 30_000_000n;
+const WEI_PER_ETHER = 10n ** 18n;
+
+export class NodeOptionsError extends Error {
+  override name = 'NodeOptionsError';
+}
+
+/** An EIP-1193 error as viem and ethers read it. */
+export class ProviderRpcError extends Error {
+  override name = 'ProviderRpcError';
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+function clientVersion(): string {
+  let version = '0.0.0';
+  try {
+    version = (require('../../package.json') as { version: string }).version;
+  } catch {
+    // Not in the package layout; keep the placeholder.
+  }
+  return `polyvm/v${version}/${process.platform}-${process.arch}/node${process.versions.node}`;
+}
+
+function etherToWei(value: number | bigint | string): bigint {
+  const text = String(value).trim();
+  const match = /^(\d+)(?:\.(\d{1,18}))?$/.exec(text);
+  if (!match) throw new NodeOptionsError(`balance must be a non-negative number of ether, got "${text}"`);
+  return BigInt(match[1]!) * WEI_PER_ETHER + BigInt((match[2] ?? '').padEnd(18, '0'));
+}
+
+function positiveBigint(value: number | bigint | undefined, name: string, fallback: bigint): bigint {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new NodeOptionsError(`${name} must be an integer`);
+  const n = BigInt(value);
+  if (n < 0n) throw new NodeOptionsError(`${name} must not be negative`);
+  return n;
+}
+
+export const ALL_METHODS: MethodTable = {
+  ...ethMethods,
+  ...ethSendMethods,
+  ...netMethods,
+  ...web3Methods,
+  ...txpoolMethods,
+  ...anvilMethods,
+};
+
+export class PolyvmNode extends EventEmitter {
+  readonly chain: DevChain;
+  readonly accounts: DevAccount[];
+  readonly dispatcher: Dispatcher;
+  readonly filters: FilterManager;
+  readonly limits: NodeLimits;
+  #sinkClosers = new Set<() => void>();
+  #servers = new Set<RunningServer>();
+  #closed = false;
+
+  constructor(chain: DevChain, limits: NodeLimits) {
+    super();
+    this.chain = chain;
+    this.accounts = chain.devAccounts;
+    this.limits = limits;
+    this.filters = new FilterManager(chain);
+    this.dispatcher = new Dispatcher(ALL_METHODS, { chain, limits, filters: this.filters, clientVersion: clientVersion() }, (error, method) => {
+      process.stderr.write(`polyvm: internal error in ${method}: ${(error as Error)?.stack ?? error}\n`);
+    });
+  }
+
+  /** The in-process subscriptions deliver EIP-1193 'message' events. */
+  readonly #sink: SubscriptionSink = {
+    notify: (subscription, result) => this.emit('message', { type: 'eth_subscription', data: { subscription, result } }),
+    onClose: (listener) => this.#sinkClosers.add(listener),
+  };
+
+  /** EIP-1193 request. */
+  async request(args: { method: string; params?: unknown }): Promise<unknown> {
+    if (this.#closed) throw new ProviderRpcError(4900, 'the node is closed');
+    if (typeof args !== 'object' || args === null || typeof args.method !== 'string') {
+      throw new ProviderRpcError(-32600, 'invalid request: expected {method, params}');
+    }
+    try {
+      return this.dispatcher.call(args.method, args.params, this.#sink);
+    } catch (error) {
+      const e = error instanceof RpcError ? error : new RpcError(-32603, String((error as Error)?.message ?? error));
+      throw new ProviderRpcError(e.code, e.message, e.data);
+    }
+  }
+
+  /** Serves JSON-RPC over HTTP and WebSocket on one port; resolves with the URL. */
+  async listen(options: { port?: number; host?: string } = {}): Promise<{ url: string; port: number; host: string }> {
+    const server = await startServer(this, options);
+    this.#servers.add(server);
+    return { url: server.url, port: server.port, host: server.host };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const server of this.#servers) await server.close();
+    this.#servers.clear();
+    for (const close of this.#sinkClosers) close();
+    this.filters.close();
+    this.chain.close();
+  }
+}
+
+function openStore(dataDir: string): ChainStore {
+  return new LmdbStore(dataDir);
+}
+
+export function createNode(options: NodeOptions = {}): PolyvmNode {
+  const fork = parseFork(options.fork ?? DEFAULT_NODE_FORK);
+  if (forkIndex(fork) < forkIndex('Byzantium')) throw new NodeOptionsError(`the dev node runs Byzantium or later (receipts with a status); got ${fork}`);
+  const rules = getRules(fork);
+  const chainId = positiveBigint(options.chainId, 'chain id', DEFAULT_CHAIN_ID);
+  if (chainId === 0n || chainId >= 1n << 64n) throw new NodeOptionsError('chain id must be between 1 and 2^64 - 1');
+  const count = options.accounts ?? 10;
+  if (!Number.isSafeInteger(count) || count < 0 || count > 10_000) throw new NodeOptionsError('accounts must be from 0 to 10000');
+  const gasLimit = positiveBigint(options.gasLimit, 'gas limit', DEFAULT_GAS_LIMIT);
+  if (gasLimit < 21000n || gasLimit >= 1n << 63n) throw new NodeOptionsError('gas limit must be at least 21000 and below 2^63');
+  const limits: NodeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const accounts = deriveDevAccounts(options.mnemonic ?? TEST_MNEMONIC, count);
+  const store = options.dataDir !== undefined ? openStore(options.dataDir) : undefined;
+  try {
+    const chain = new DevChain({
+      chainId,
+      rules,
+      accounts,
+      balance: etherToWei(options.balance ?? DEFAULT_BALANCE_ETHER),
+      gasLimit,
+      baseFee: positiveBigint(options.baseFee, 'base fee', 1_000_000_000n),
+      coinbase: options.coinbase ? parseAddress(options.coinbase, 'coinbase') : '0x0000000000000000000000000000000000000000',
+      automine: options.mining ?? !options.blockTime,
+      blockTime: options.blockTime,
+      genesisTimestamp: options.genesisTimestamp === undefined ? undefined : BigInt(options.genesisTimestamp),
+      store,
+    });
+    return new PolyvmNode(chain, limits);
+  } catch (error) {
+    store?.close();
+    throw error;
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * Dev methods under Anvil's names, with their Hardhat (hardhat_) and evm_ aliases: state
+ * editing, impersonation, mining control, time, snapshots, reset, and dumping and loading the
+ * whole chain.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Address } from '../../primitives/address.js';
+import { bigintToHex as q, bytesToHex, hexToBytes } from '../../primitives/bytes.js';
+import { Account } from '../../state/account.js';
+import type { Block } from '../../chain/block.js';
+import { decodeBlockRecord, encodeBlockRecord } from '../block-record.js';
+import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
+import type { Method, MethodTable } from './context.js';
+import * as p from './params.js';
+
+const DUMP_FORMAT = 'polyvm-chain';
+const DUMP_VERSION = 1;
+/** A bound on what one anvil_mine may ask for. */
+const MAX_MINE = 100_000n;
+
+const setBalance: Method = (ctx, params) => {
+  const list = p.expectParams(params, 2, 2);
+  const address = p.address(list[0], p.where(0, 'address'));
+  const balance = p.quantity(list[1], p.where(1, 'balance'));
+  ctx.chain.changeState((state) => state.setBalance(address, balance));
+  return null;
+};
+
+const setCode: Method = (ctx, params) => {
+  const list = p.expectParams(params, 2, 2);
+  const address = p.address(list[0], p.where(0, 'address'));
+  const code = p.data(list[1], p.where(1, 'code'), ctx.limits.maxBodyBytes);
+  ctx.chain.changeState((state) => state.setCode(address, code));
+  return null;
+};
+
+const setNonce: Method = (ctx, params) => {
+  const list = p.expectParams(params, 2, 2);
+  const address = p.address(list[0], p.where(0, 'address'));
+  const nonce = p.uint64(list[1], p.where(1, 'nonce'));
+  ctx.chain.changeState((state) => state.setNonce(address, nonce));
+  return null;
+};
+
+const setStorageAt: Method = (ctx, params) => {
+  const list = p.expectParams(params, 3, 3);
+  const address = p.address(list[0], p.where(0, 'address'));
+  const slot = p.word(list[1], p.where(1, 'slot'));
+  const value = p.word(list[2], p.where(2, 'value'));
+  ctx.chain.changeState((state) => state.setStorage(address, slot, value));
+  return true;
+};
+
+const impersonate: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  ctx.chain.impersonated.add(p.address(list[0], p.where(0, 'address')));
+  return null;
+};
+
+const stopImpersonating: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  ctx.chain.impersonated.delete(p.address(list[0], p.where(0, 'address')));
+  return null;
+};
+
+/** anvil_mine / hardhat_mine: [count, interval in seconds], both optional. */
+const mineBlocks: Method = (ctx, params) => {
+  const list = p.expectParams(params, 0, 2);
+  const count = list[0] === undefined || list[0] === null ? 1n : p.uint64(list[0], p.where(0, 'block count'));
+  if (count > MAX_MINE) throw invalidParams(`parameter 1 (block count): at most ${MAX_MINE} blocks per call`);
+  const interval = list[1] === undefined || list[1] === null ? undefined : p.uint64(list[1], p.where(1, 'interval'));
+  ctx.chain.mineMany(Number(count), interval);
+  return null;
+};
+
+/** evm_mine: [timestamp] or [{timestamp, blocks}]. */
+const evmMine: Method = (ctx, params) => {
+  const list = p.expectParams(params, 0, 1);
+  const arg = list[0];
+  let timestamp: bigint | undefined;
+  let blocks = 1n;
+  if (arg !== undefined && arg !== null) {
+    if (typeof arg === 'object' && !Array.isArray(arg)) {
+      const o = arg as Record<string, unknown>;
+      p.onlyKeys(o, ['timestamp', 'blocks'], p.where(0, 'options'));
+      timestamp = p.optional(o.timestamp, (v) => p.uint64(v, 'parameter 1 (options).timestamp'));
+      blocks = p.optional(o.blocks, (v) => p.uint64(v, 'parameter 1 (options).blocks')) ?? 1n;
+      if (blocks > MAX_MINE) throw invalidParams(`parameter 1 (options).blocks: at most ${MAX_MINE}`);
+    } else {
+      timestamp = p.uint64(arg, p.where(0, 'timestamp'));
+    }
+  }
+  if (timestamp !== undefined) ctx.chain.setNextTimestamp(timestamp);
+  ctx.chain.mineMany(Number(blocks));
+  return '0x0';
+};
+
+const snapshot: Method = (ctx, params) => (p.expectParams(params, 0, 0), q(BigInt(ctx.chain.snapshot())));
+
+const revert: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  const id = p.quantity(list[0], p.where(0, 'snapshot id'), BigInt(Number.MAX_SAFE_INTEGER));
+  return ctx.chain.revert(Number(id));
+};
+
+const increaseTime: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  const seconds = p.uint64(list[0], p.where(0, 'seconds'));
+  return q(ctx.chain.increaseTime(seconds));
+};
+
+const setNextBlockTimestamp: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  ctx.chain.setNextTimestamp(p.uint64(list[0], p.where(0, 'timestamp')));
+  return null;
+};
+
+const setTime: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  ctx.chain.setTime(p.uint64(list[0], p.where(0, 'timestamp')));
+  return null;
+};
+
+const setAutomine: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  ctx.chain.automine = p.boolean(list[0], p.where(0, 'enabled'));
+  if (ctx.chain.automine && ctx.chain.pool.size > 0) ctx.chain.mine();
+  return null;
+};
+
+const getAutomine: Method = (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.automine);
+
+/** evm_setIntervalMining takes milliseconds (Hardhat); anvil_setIntervalMining seconds. */
+function setIntervalMining(unitMs: number): Method {
+  return (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const interval = p.uint64(list[0], p.where(0, 'interval'));
+    if (interval * BigInt(unitMs) > 86_400_000n) throw invalidParams('parameter 1 (interval): at most one day');
+    ctx.chain.setIntervalMining(Number(interval) * unitMs);
+    return null;
+  };
+}
+
+const setNextBlockBaseFee: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  const baseFee = p.quantity(list[0], p.where(0, 'base fee'));
+  if (!ctx.chain.rules.london) throw new RpcError(SERVER_ERROR, `there is no base fee before London (the chain runs ${ctx.chain.rules.name})`);
+  ctx.chain.nextBaseFeeOverride = baseFee;
+  return null;
+};
+
+const setCoinbase: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  ctx.chain.coinbase = p.address(list[0], p.where(0, 'address'));
+  return null;
+};
+
+const setBlockGasLimit: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  const limit = p.uint64(list[0], p.where(0, 'gas limit'));
+  if (limit < 21000n) throw invalidParams('parameter 1 (gas limit): below 21000');
+  ctx.chain.gasLimit = limit;
+  return true;
+};
+
+function dropTransaction(result: 'hash' | 'boolean'): Method {
+  return (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const hashHex = bytesToHex(p.hash(list[0], p.where(0, 'transaction hash')));
+    const dropped = ctx.chain.pool.remove(hashHex);
+    if (result === 'boolean') return dropped !== undefined;
+    return dropped ? hashHex : null;
+  };
+}
+
+const reset: Method = (ctx, params) => {
+  const list = p.expectParams(params, 0, 1);
+  if (list[0] !== undefined && list[0] !== null) {
+    const o = p.object(list[0], p.where(0, 'options'));
+    if (o.forking !== undefined && o.forking !== null) throw new RpcError(SERVER_ERROR, 'forking another chain is not supported');
+  }
+  ctx.chain.reset();
+  return null;
+};
+
+const dumpState: Method = (ctx, params) => {
+  p.expectParams(params, 0, 0);
+  const chain = ctx.chain;
+  const accounts: Record<string, unknown> = {};
+  for (const [address, account] of chain.state.accounts) {
+    const storage: Record<string, string> = {};
+    for (const [slot, value] of account.storage) if (value !== 0n) storage[q(slot)] = q(value);
+    accounts[address] = { nonce: q(account.nonce), balance: q(account.balance), code: bytesToHex(account.code), storage };
+  }
+  const dump = {
+    format: DUMP_FORMAT,
+    version: DUMP_VERSION,
+    chainId: q(chain.chainId),
+    fork: chain.rules.name,
+    blocks: chain.allBlocks().map((b) => bytesToHex(encodeBlockRecord(b))),
+    accounts,
+  };
+  return bytesToHex(gzipSync(JSON.stringify(dump)));
+};
+
+const loadState: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  const bytes = p.data(list[0], p.where(0, 'state'), ctx.limits.maxBodyBytes);
+  const bad = (why: string): never => {
+    throw invalidParams(`parameter 1 (state): ${why}`);
+  };
+  let dump: Record<string, unknown>;
+  try {
+    dump = JSON.parse(gunzipSync(bytes, { maxOutputLength: 1 << 30 }).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return bad('not a dump from anvil_dumpState (expected gzipped JSON)');
+  }
+  if (typeof dump !== 'object' || dump === null || dump.format !== DUMP_FORMAT) bad(`not a ${DUMP_FORMAT} dump`);
+  if (dump.version !== DUMP_VERSION) bad(`dump version ${String(dump.version)} is not ${DUMP_VERSION}`);
+  if (dump.chainId !== q(ctx.chain.chainId)) bad(`the dump is of chain ${String(dump.chainId)}, this chain is ${q(ctx.chain.chainId)}`);
+  if (dump.fork !== ctx.chain.rules.name) bad(`the dump is of a ${String(dump.fork)} chain, this chain runs ${ctx.chain.rules.name}`);
+  if (!Array.isArray(dump.blocks) || dump.blocks.length === 0) bad('the dump has no blocks');
+  let blocks: Block[];
+  const accounts = new Map<Address, Account>();
+  try {
+    blocks = (dump.blocks as unknown[]).map((hex) => decodeBlockRecord(hexToBytes(String(hex))));
+    blocks.forEach((block, i) => {
+      if (block.header.number !== BigInt(i)) throw new Error(`block ${i} has number ${block.header.number}`);
+      if (i > 0 && !blocks[i - 1]!.hash.every((b, j) => b === block.header.parentHash[j])) throw new Error(`block ${i} does not follow block ${i - 1}`);
+    });
+    for (const [address, raw] of Object.entries(p.object(dump.accounts, 'accounts'))) {
+      const o = p.object(raw, `accounts.${address}`);
+      const account = new Account();
+      account.nonce = p.uint64(o.nonce, `accounts.${address}.nonce`);
+      account.balance = p.quantity(o.balance, `accounts.${address}.balance`);
+      account.setCode(p.data(o.code, `accounts.${address}.code`));
+      for (const [slot, value] of Object.entries(p.object(o.storage ?? {}, `accounts.${address}.storage`))) {
+        const v = p.word(value, `accounts.${address}.storage`);
+        if (v !== 0n) account.storage.set(p.word(slot, `accounts.${address}.storage`), v);
+      }
+      accounts.set(p.address(address, 'accounts key'), account);
+    }
+  } catch (error) {
+    return bad((error as Error).message);
+  }
+  ctx.chain.replaceChain(blocks, accounts);
+  return true;
+};
+
+const nodeInfo: Method = (ctx, params) => {
+  p.expectParams(params, 0, 0);
+  const chain = ctx.chain;
+  return {
+    currentBlockNumber: q(chain.blockNumber),
+    currentBlockTimestamp: q(chain.latest().header.timestamp),
+    currentBlockHash: bytesToHex(chain.latest().hash),
+    hardFork: chain.rules.name,
+    chainId: q(chain.chainId),
+    environment: { baseFee: q(chain.nextBaseFee()), gasLimit: q(chain.gasLimit) },
+    miningMode: chain.automine ? 'automine' : chain.intervalMining ? 'interval' : 'manual',
+  };
+};
+
+const autoImpersonate: Method = (ctx, params) => {
+  const list = p.expectParams(params, 1, 1);
+  ctx.chain.autoImpersonate = p.boolean(list[0], p.where(0, 'enabled'));
+  return null;
+};
+
+export const anvilMethods: MethodTable = {
+  anvil_setBalance: setBalance,
+  hardhat_setBalance: setBalance,
+  anvil_setCode: setCode,
+  hardhat_setCode: setCode,
+  anvil_setNonce: setNonce,
+  hardhat_setNonce: setNonce,
+  anvil_setStorageAt: setStorageAt,
+  hardhat_setStorageAt: setStorageAt,
+  anvil_impersonateAccount: impersonate,
+  hardhat_impersonateAccount: impersonate,
+  anvil_stopImpersonatingAccount: stopImpersonating,
+  hardhat_stopImpersonatingAccount: stopImpersonating,
+  anvil_autoImpersonateAccount: autoImpersonate,
+  anvil_mine: mineBlocks,
+  hardhat_mine: mineBlocks,
+  evm_mine: evmMine,
+  evm_snapshot: snapshot,
+  anvil_snapshot: snapshot,
+  evm_revert: revert,
+  anvil_revert: revert,
+  evm_increaseTime: increaseTime,
+  anvil_increaseTime: increaseTime,
+  evm_setNextBlockTimestamp: setNextBlockTimestamp,
+  anvil_setNextBlockTimestamp: setNextBlockTimestamp,
+  evm_setTime: setTime,
+  anvil_setTime: setTime,
+  evm_setAutomine: setAutomine,
+  anvil_setAutomine: setAutomine,
+  anvil_getAutomine: getAutomine,
+  hardhat_getAutomine: getAutomine,
+  evm_setIntervalMining: setIntervalMining(1),
+  anvil_setIntervalMining: setIntervalMining(1000),
+  anvil_setNextBlockBaseFeePerGas: setNextBlockBaseFee,
+  hardhat_setNextBlockBaseFeePerGas: setNextBlockBaseFee,
+  anvil_setCoinbase: setCoinbase,
+  hardhat_setCoinbase: setCoinbase,
+  anvil_setBlockGasLimit: setBlockGasLimit,
+  evm_setBlockGasLimit: setBlockGasLimit,
+  anvil_dropTransaction: dropTransaction('hash'),
+  hardhat_dropTransaction: dropTransaction('boolean'),
+  anvil_reset: reset,
+  hardhat_reset: reset,
+  anvil_dumpState: dumpState,
+  anvil_loadState: loadState,
+  anvil_nodeInfo: nodeInfo,
+};

@@ -1,0 +1,84 @@
+/** What every RPC method sees: the chain, the node's limits, filters, and the caller's connection. */
+import type { Block } from '../../chain/block.js';
+import type { DevChain } from '../dev-chain.js';
+import type { FilterManager } from '../filters.js';
+import { RpcError, SERVER_ERROR } from './errors.js';
+import type { BlockRef } from './params.js';
+import { bytesToHex } from '../../primitives/bytes.js';
+
+export interface NodeLimits {
+  /** Largest HTTP body or WebSocket message, in bytes. */
+  maxBodyBytes: number;
+  /** Most requests in one batch. */
+  maxBatch: number;
+  /** The most gas eth_call and eth_estimateGas may use. */
+  callGasCap: bigint;
+  /** Largest block range of eth_getLogs. */
+  maxLogsRange: bigint;
+  /** Most logs one eth_getLogs may return. */
+  maxLogs: number;
+}
+
+export const DEFAULT_LIMITS: NodeLimits = {
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxBatch: 1000,
+  callGasCap: 50_000_000n,
+  maxLogsRange: 100_000n,
+  maxLogs: 100_000,
+};
+
+/** Where subscription notifications go: a WebSocket, or the in-process provider's listeners. */
+export interface SubscriptionSink {
+  notify(subscription: string, result: unknown): void;
+  /** Called when the connection closes, to drop its subscriptions. */
+  onClose(listener: () => void): void;
+}
+
+export interface RpcContext {
+  chain: DevChain;
+  limits: NodeLimits;
+  filters: FilterManager;
+  clientVersion: string;
+  /** Undefined over HTTP, where subscriptions are not available. */
+  sink: SubscriptionSink | undefined;
+}
+
+export type Method = (ctx: RpcContext, params: unknown) => unknown;
+export type MethodTable = Record<string, Method>;
+
+/** The block a reference names, or undefined when there is no such block. */
+export function findBlock(chain: DevChain, ref: BlockRef): Block | undefined {
+  switch (ref.kind) {
+    case 'tag':
+      return ref.tag === 'earliest' ? chain.blockByNumber(0n) : chain.latest();
+    case 'number':
+      return chain.blockByNumber(ref.number);
+    case 'hash':
+      return chain.blockByHash(bytesToHex(ref.hash));
+  }
+}
+
+/** As findBlock, but a missing block is an error. */
+export function requireBlock(chain: DevChain, ref: BlockRef): Block {
+  const block = findBlock(chain, ref);
+  if (!block) {
+    const what = ref.kind === 'hash' ? bytesToHex(ref.hash) : ref.kind === 'number' ? `number ${ref.number}` : ref.tag;
+    throw new RpcError(SERVER_ERROR, `header not found: no block ${what}`);
+  }
+  return block;
+}
+
+/**
+ * State queries run on the latest state: the node keeps no history of states. A block before
+ * the latest is an error that says so, never a silently wrong answer.
+ */
+export function requireLatestState(chain: DevChain, ref: BlockRef): { block: Block; pending: boolean } {
+  const block = requireBlock(chain, ref);
+  if (block !== chain.latest()) {
+    throw new RpcError(
+      SERVER_ERROR,
+      `state at block ${block.header.number} is not available: polyvm keeps the latest state only (latest is ${chain.blockNumber})`,
+    );
+  }
+  return { block, pending: ref.kind === 'tag' && ref.tag === 'pending' };
+}

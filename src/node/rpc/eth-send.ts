@@ -1,0 +1,163 @@
+/**
+ * Sending and signing: eth_sendTransaction (dev and impersonated accounts),
+ * eth_sendRawTransaction (types 0-4), eth_signTransaction, eth_sign, personal_sign and
+ * eth_signTypedData_v4.
+ */
+import type { Address } from '../../primitives/address.js';
+import { bytesToHex, EMPTY_BYTES } from '../../primitives/bytes.js';
+import { keccak256 } from '../../primitives/hash.js';
+import type { Transaction } from '../../tx/types.js';
+import { InvalidTransactionError } from '../../tx/types.js';
+import { encodeTransaction } from '../../tx/encode.js';
+import { signTransaction } from '../../tx/sender.js';
+import { validateTransactionStatic, validateUnsignedTransaction } from '../../tx/validate.js';
+import type { BlockTransaction } from '../../chain/block.js';
+import type { DevChain } from '../dev-chain.js';
+import { transactionErrorMessage } from '../dev-chain.js';
+import { estimateGas } from '../simulate.js';
+import { impersonatedSignature, personalMessageHash, signDigest } from '../signing.js';
+import { hashTypedData, parseTypedData, TypedDataError } from '../typed-data.js';
+import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
+import type { MethodTable, RpcContext } from './context.js';
+import * as p from './params.js';
+import { inferType, transactionRequest, type TransactionRequest } from './tx-request.js';
+import { decodeRawTransaction } from './raw-transaction.js';
+import { DEFAULT_PRIORITY_FEE } from './eth.js';
+
+function rejection(error: unknown): never {
+  if (error instanceof InvalidTransactionError) throw new RpcError(SERVER_ERROR, transactionErrorMessage(error));
+  throw error;
+}
+
+/** Who may send from `address`: a dev key, or impersonation (no key needed). */
+function signerFor(chain: DevChain, address: Address): Uint8Array | 'impersonated' {
+  const key = chain.privateKeyOf(address);
+  if (key) return key;
+  if (chain.impersonated.has(address) || chain.autoImpersonate) return 'impersonated';
+  throw new RpcError(SERVER_ERROR, `no signer for ${address}: not a dev account; impersonate it first (anvil_impersonateAccount)`);
+}
+
+/** The transaction a request describes, with the node's defaults for what it leaves out. */
+function fillTransaction(ctx: RpcContext, request: TransactionRequest, from: Address): Transaction {
+  const chain = ctx.chain;
+  const rules = chain.rules;
+  const type = inferType(request, rules.london);
+  if (request.chainId !== undefined && request.chainId !== chain.chainId) {
+    throw new RpcError(SERVER_ERROR, `invalid chain id: the transaction names ${request.chainId}, the chain is ${chain.chainId}`);
+  }
+  const baseFee = chain.nextBaseFee();
+  let gasPrice: bigint | undefined;
+  let maxFeePerGas: bigint | undefined;
+  let maxPriorityFeePerGas: bigint | undefined;
+  if (type < 2) {
+    gasPrice = request.gasPrice ?? baseFee + DEFAULT_PRIORITY_FEE;
+  } else {
+    maxPriorityFeePerGas = request.maxPriorityFeePerGas ?? DEFAULT_PRIORITY_FEE;
+    maxFeePerGas = request.maxFeePerGas ?? 2n * baseFee + maxPriorityFeePerGas;
+    if (request.maxPriorityFeePerGas === undefined && maxPriorityFeePerGas > maxFeePerGas) maxPriorityFeePerGas = maxFeePerGas;
+  }
+  const base: Transaction = {
+    type,
+    chainId: type === 0 && !rules.eip155 ? undefined : chain.chainId,
+    nonce: request.nonce ?? chain.pendingNonce(from),
+    gasPrice,
+    maxPriorityFeePerGas,
+    maxFeePerGas,
+    gasLimit: request.gas ?? 0n,
+    to: request.to ?? null,
+    value: request.value ?? 0n,
+    data: request.data ?? EMPTY_BYTES,
+    accessList: request.accessList ?? [],
+    maxFeePerBlobGas: type === 3 ? (request.maxFeePerBlobGas ?? 2n * chain.nextBlobBaseFee()) : undefined,
+    blobVersionedHashes: type === 3 ? (request.blobVersionedHashes ?? []) : undefined,
+    authorizationList: type === 4 ? (request.authorizationList ?? []) : undefined,
+    v: 0n,
+    r: 0n,
+    s: 0n,
+  };
+  if (request.gas === undefined) {
+    const latest = chain.latest();
+    base.gasLimit = estimateGas(chain, {
+      request: { ...request, from, type, gasPrice, maxFeePerGas, maxPriorityFeePerGas, nonce: undefined },
+      context: chain.blockContext(latest, true),
+      gasCap: chain.gasLimit,
+    });
+  }
+  return base;
+}
+
+function sign(chain: DevChain, tx: Transaction, from: Address): BlockTransaction {
+  const signer = signerFor(chain, from);
+  try {
+    validateUnsignedTransaction(tx, chain.rules, chain.chainId);
+  } catch (error) {
+    rejection(error);
+  }
+  const signed = signer === 'impersonated' ? impersonatedSignature(tx, from) : signTransaction(tx, signer);
+  const encoded = encodeTransaction(signed);
+  return { tx: signed, sender: from, hash: keccak256(encoded), encoded };
+}
+
+function requestFrom(ctx: RpcContext, value: unknown): { request: TransactionRequest; from: Address } {
+  const request = transactionRequest(value, p.where(0, 'transaction'), ctx.limits.maxBodyBytes);
+  if (request.from === undefined) throw invalidParams('parameter 1 (transaction): "from" is required');
+  return { request, from: request.from };
+}
+
+function signature(ctx: RpcContext, address: Address, digest: Uint8Array): string {
+  const key = ctx.chain.privateKeyOf(address);
+  if (!key) throw new RpcError(SERVER_ERROR, `no key for ${address}: only dev accounts can sign`);
+  return signDigest(digest, key);
+}
+
+function typedDataSignature(ctx: RpcContext, params: unknown): string {
+  const list = p.expectParams(params, 2, 2);
+  const address = p.address(list[0], p.where(0, 'address'));
+  try {
+    return signature(ctx, address, hashTypedData(parseTypedData(list[1])));
+  } catch (error) {
+    if (error instanceof TypedDataError) throw invalidParams(`parameter 2 (typed data): ${error.message}`);
+    throw error;
+  }
+}
+
+export const ethSendMethods: MethodTable = {
+  eth_sendTransaction: (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const { request, from } = requestFrom(ctx, list[0]);
+    signerFor(ctx.chain, from);
+    return ctx.chain.submit(sign(ctx.chain, fillTransaction(ctx, request, from), from));
+  },
+  eth_signTransaction: (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const { request, from } = requestFrom(ctx, list[0]);
+    const key = ctx.chain.privateKeyOf(from);
+    if (!key) throw new RpcError(SERVER_ERROR, `no key for ${from}: only dev accounts can sign`);
+    return bytesToHex(sign(ctx.chain, fillTransaction(ctx, request, from), from).encoded);
+  },
+  eth_sendRawTransaction: (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const { tx, encoded } = decodeRawTransaction(p.data(list[0], p.where(0, 'transaction'), ctx.limits.maxBodyBytes));
+    let sender: Address;
+    try {
+      sender = validateTransactionStatic(tx, ctx.chain.rules, ctx.chain.chainId);
+    } catch (error) {
+      rejection(error);
+    }
+    return ctx.chain.submit({ tx, sender, hash: keccak256(encoded), encoded });
+  },
+  eth_sign: (ctx, params) => {
+    const list = p.expectParams(params, 2, 2);
+    const address = p.address(list[0], p.where(0, 'address'));
+    const message = p.data(list[1], p.where(1, 'message'), ctx.limits.maxBodyBytes);
+    return signature(ctx, address, personalMessageHash(message));
+  },
+  personal_sign: (ctx, params) => {
+    const list = p.expectParams(params, 2, 3);
+    const message = p.data(list[0], p.where(0, 'message'), ctx.limits.maxBodyBytes);
+    const address = p.address(list[1], p.where(1, 'address'));
+    return signature(ctx, address, personalMessageHash(message));
+  },
+  eth_signTypedData_v4: typedDataSignature,
+  eth_signTypedData: typedDataSignature,
+};

@@ -1,0 +1,150 @@
+/**
+ * JSON-RPC over HTTP (POST) and WebSocket on one port. Bodies and messages over the size
+ * limit, malformed JSON and bad requests get standard JSON-RPC errors; the server never lets a
+ * request throw.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { PolyvmNode } from './node.js';
+import type { SubscriptionSink } from './rpc/context.js';
+import { INVALID_REQUEST, PARSE_ERROR } from './rpc/errors.js';
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const JSON_HEADERS = {
+  'content-type': 'application/json',
+  'access-control-allow-origin': '*',
+};
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, GET, OPTIONS',
+  'access-control-allow-headers': 'content-type, authorization',
+  'access-control-max-age': '86400',
+};
+
+function errorBody(code: number, message: string): string {
+  return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } });
+}
+
+export function startServer(node: PolyvmNode, options: { port?: number; host?: string }): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const maxBody = node.limits.maxBodyBytes;
+  const dispatcher = node.dispatcher;
+
+  const handleHttp = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS).end();
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.writeHead(405, { ...JSON_HEADERS, allow: 'POST, OPTIONS' }).end(errorBody(INVALID_REQUEST, 'invalid request: send JSON-RPC with POST'));
+      return;
+    }
+    const declared = Number(req.headers['content-length']);
+    if (declared > maxBody) {
+      res.writeHead(413, { ...JSON_HEADERS, connection: 'close' }).end(errorBody(INVALID_REQUEST, `invalid request: body of ${declared} bytes exceeds the limit of ${maxBody}`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > maxBody) {
+        tooLarge = true;
+        chunks.length = 0;
+        res.writeHead(413, { ...JSON_HEADERS, connection: 'close' }).end(errorBody(INVALID_REQUEST, `invalid request: body exceeds the limit of ${maxBody} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) return;
+      let body: string | undefined;
+      try {
+        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        body = dispatcher.handleMessage(text, undefined);
+      } catch (error) {
+        body = errorBody(-32603, `internal error: ${(error as Error).message}`);
+      }
+      if (body === undefined) {
+        res.writeHead(204, JSON_HEADERS).end();
+        return;
+      }
+      // With a content length the head and the body go out in one write (no chunked encoding).
+      res.writeHead(200, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) }).end(body);
+    });
+    req.on('error', () => res.destroy());
+  };
+
+  const server = createServer({ keepAliveTimeout: 60_000 }, handleHttp);
+  // ws closes a connection whose message exceeds maxPayload; below that, oversized messages
+  // get a JSON-RPC error like HTTP bodies do.
+  const wss = new WebSocketServer({ server, maxPayload: maxBody * 2 + 1024 });
+  const sockets = new Set<WebSocket>();
+
+  wss.on('connection', (socket) => {
+    sockets.add(socket);
+    const closers: (() => void)[] = [];
+    const sink: SubscriptionSink = {
+      notify(subscription, result) {
+        if (socket.readyState === socket.OPEN) {
+          socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription, result } }));
+        }
+      },
+      onClose(listener) {
+        closers.push(listener);
+      },
+    };
+    socket.on('message', (data, isBinary) => {
+      const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      if (buffer.length > maxBody) {
+        socket.send(errorBody(INVALID_REQUEST, `invalid request: message of ${buffer.length} bytes exceeds the limit of ${maxBody}`));
+        return;
+      }
+      let reply: string | undefined;
+      try {
+        reply = isBinary && buffer.length === 0 ? errorBody(PARSE_ERROR, 'parse error: empty message') : dispatcher.handleMessage(buffer.toString('utf8'), sink);
+      } catch (error) {
+        reply = errorBody(-32603, `internal error: ${(error as Error).message}`);
+      }
+      if (reply !== undefined && socket.readyState === socket.OPEN) socket.send(reply);
+    });
+    socket.on('close', () => {
+      sockets.delete(socket);
+      for (const close of closers) close();
+    });
+    socket.on('error', () => socket.terminate());
+  });
+  wss.on('error', () => {});
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8545, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({
+        url: `http://${shownHost}:${address.port}`,
+        host: address.address,
+        port: address.port,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of sockets) socket.terminate();
+            wss.close();
+            server.closeAllConnections?.();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

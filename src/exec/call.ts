@@ -10,6 +10,7 @@ import type { Tracer } from '../evm/frame.js';
 import { statusMessage } from '../evm/status.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import { FrameLoop, succeeded } from './frame-loop.js';
+import { resolveCode } from './resolve-code.js';
 
 export interface CallParameters {
   caller: Address;
@@ -43,18 +44,20 @@ export function runCallOnState(state: WorldState, params: CallParameters, block:
     tracer: params.tracer,
   });
   const gas = Number(params.gas);
+  const { code, codeAddress, precompilesDisabled } = resolveCode(state, params.to, rules);
   const result = loop.run({
     caller: params.caller,
     address: params.to,
-    codeAddress: params.to,
+    codeAddress,
     value: params.value ?? 0n,
     data: params.data ?? new Uint8Array(0),
-    code: state.getCode(params.to),
+    code,
     gas,
     depth: 0,
     isStatic: false,
     isCreate: false,
     transfersValue: true,
+    precompilesDisabled,
   });
   const success = succeeded(result.status);
   const logs = success ? state.logs : [];

@@ -15,7 +15,8 @@ import type { Environment, Message, Tracer } from '../evm/frame.js';
 import { Status, statusMessage } from '../evm/status.js';
 import { FrameLoop, succeeded } from './frame-loop.js';
 import { applyAuthorizations } from './authorizations.js';
-import { delegationTarget, isDelegation } from '../evm/delegation.js';
+import { isDelegation } from '../evm/delegation.js';
+import { resolveCode } from './resolve-code.js';
 
 export interface TransactionOptions {
   tracer?: Tracer;
@@ -154,14 +155,9 @@ export function runTransaction(
   if (rules.berlin) state.warmAddress(target);
   // EIP-7702: authorizations apply before the call and stay even if it fails.
   const authorizationRefund = tx.type === 4 ? applyAuthorizations(state, tx, block.chainId, rules) : 0n;
-  let code = isCreate ? tx.data : state.getCode(target);
-  let codeAddress = target;
-  const delegate = rules.prague && !isCreate ? delegationTarget(code) : undefined;
-  if (delegate !== undefined) {
-    state.warmAddress(delegate);
-    codeAddress = delegate;
-    code = state.getCode(delegate);
-  }
+  const { code, codeAddress, precompilesDisabled } = isCreate
+    ? { code: tx.data, codeAddress: target, precompilesDisabled: false }
+    : resolveCode(state, target, rules);
 
   const message: Message = {
     caller: sender,
@@ -175,7 +171,7 @@ export function runTransaction(
     isStatic: false,
     isCreate,
     transfersValue: true,
-    precompilesDisabled: delegate !== undefined,
+    precompilesDisabled,
   };
   const result =
     isCreate && loop.collides(target)

@@ -60,4 +60,6 @@ export interface Host {
    */
   selfdestruct(address: Address, beneficiary: Address, onlyIfCreatedInTx: boolean): void;
   hasSelfdestructed(address: Address): boolean;
+  /** EIP-161: marks an account touched; one left empty is deleted at the end of the transaction. */
+  touch(address: Address): void;
 }

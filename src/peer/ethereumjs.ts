@@ -107,6 +107,7 @@ export interface EthereumjsPeerOptions {
 export class EthereumjsPeer {
   private loaded = false;
   private running = false;
+  private target: Address | undefined;
 
   private constructor(
     readonly fork: string,
@@ -161,6 +162,7 @@ export class EthereumjsPeer {
     await this.reset();
     await this.stateManager.checkpoint();
     this.running = true;
+    this.target = call.to;
     this.blocks.block = block;
     const evm = this.evm;
     // EIP-2929: as a transaction would, the caller, the target and the precompiles start warm.
@@ -201,8 +203,12 @@ export class EthereumjsPeer {
       topics: topics.map((topic) => bytesToBigInt(topic)),
       data,
     }));
+    // A precompile never reverts: every failure is exceptional (all gas consumed), as in the
+    // specs. @ethereumjs/evm labels some (bn254) failures REVERT; that label only shows when the
+    // transaction itself calls the precompile, and is corrected here.
+    const toPrecompile = this.target !== undefined && evm.precompiles.has(this.target.slice(2));
     return {
-      outcome: error === undefined ? 'success' : error === 'revert' ? 'revert' : 'halt',
+      outcome: error === undefined ? 'success' : error === 'revert' && !toPrecompile ? 'revert' : 'halt',
       error,
       gasUsed: exec.executionGasUsed,
       refund: error === undefined ? exec.gasRefund ?? 0n : 0n,

@@ -158,6 +158,8 @@ function selfdestruct(f: Frame): void {
   if (writeProtected(f)) return;
   // Before EIP-3529 a first self-destruct earned a refund.
   if (rules.selfdestructRefund > 0n && !host.hasSelfdestructed(address)) host.addRefund(Number(rules.selfdestructRefund));
+  // EIP-161: the beneficiary is touched even when no value moves, so an empty one is removed.
+  if (rules.eip158 && host.accountExists(beneficiary) && host.isEmpty(beneficiary)) host.touch(beneficiary);
   host.selfdestruct(address, beneficiary, rules.cancun);
   f.status = Status.Stop;
 }

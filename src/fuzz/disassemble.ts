@@ -1,0 +1,20 @@
+/** A one-line-per-instruction listing of bytecode, for reproducers people read. */
+import { bytesToHex } from '../primitives/bytes.js';
+import { instructions } from './assembler.js';
+import { opInfo } from './opcodes.js';
+
+export function disassemble(code: Uint8Array, maxLines = 400): string[] {
+  const lines: string[] = [];
+  for (const { pc, length } of instructions(code)) {
+    if (lines.length >= maxLines) {
+      lines.push(`… (${code.length - pc} more bytes)`);
+      break;
+    }
+    const op = code[pc]!;
+    const name = opInfo(op)?.name ?? `0x${op.toString(16).padStart(2, '0')}`;
+    const data = length > 1 ? ' ' + bytesToHex(code.subarray(pc + 1, pc + length)) : '';
+    const truncated = op >= 0x60 && op <= 0x7f && length < 1 + (op - 0x5f) ? ' (cut off by the end of the code)' : '';
+    lines.push(`${String(pc).padStart(5)}  ${name}${data}${truncated}`);
+  }
+  return lines;
+}

@@ -1,0 +1,225 @@
+/**
+ * `npm run fuzz -- [options]`: differential fuzzing of polyvm against @ethereumjs/evm, and
+ * decoding fuzz of RLP, transactions and hex. Findings are printed and saved under fuzz/findings/.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFork, type ForkName } from '../forks/index.js';
+import { caseFromJson, type FuzzCaseJson } from './case.js';
+import { fuzzDecoding, type DecodeFinding } from './decoding.js';
+import { Differential, type Finding } from './differential.js';
+import { DEFAULT_FORKS, GENERATORS } from './generators/index.js';
+import { formatFinding } from './report.js';
+import { fuzzEvm, type EvmFuzzStats } from './runner.js';
+
+const USAGE = `usage: npm run fuzz -- [options]
+  --seed N          the run's seed (default: chosen from the clock and printed)
+  --cases N         cases per mode (default 1000 unless --seconds is given)
+  --seconds N       stop after N seconds (per mode when both run)
+  --mode M          evm, decode or both (default both)
+  --fork F[,F]      forks for EVM cases (default ${DEFAULT_FORKS.join(',')})
+  --generator G[,G] only these generators: ${GENERATORS.map((g) => g.name).join(', ')}
+  --start N         first case index (with --cases 1: rerun one case of a seed)
+  --no-shrink       report divergences without shrinking them
+  --findings DIR    where findings are saved (default fuzz/findings)
+  --replay FILE     rerun a saved finding (its minimized case unless --original) and report
+  --json            print the summary as JSON`;
+
+interface Options {
+  seed: number;
+  cases: number | undefined;
+  seconds: number | undefined;
+  mode: 'evm' | 'decode' | 'both';
+  forks: ForkName[] | undefined;
+  generators: string[] | undefined;
+  start: number;
+  shrink: boolean;
+  findings: string;
+  replay: string | undefined;
+  original: boolean;
+  json: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = {
+    seed: Date.now() % 2 ** 31,
+    cases: undefined,
+    seconds: undefined,
+    mode: 'both',
+    forks: undefined,
+    generators: undefined,
+    start: 0,
+    shrink: true,
+    findings: new URL('../../fuzz/findings/', import.meta.url).pathname,
+    replay: undefined,
+    original: false,
+    json: false,
+  };
+  const number = (name: string, value: string | undefined) => {
+    const n = Number(value);
+    if (value === undefined || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} needs a non-negative integer`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--seed':
+        options.seed = number('seed', value());
+        break;
+      case '--cases':
+        options.cases = number('cases', value());
+        break;
+      case '--seconds':
+        options.seconds = number('seconds', value());
+        break;
+      case '--start':
+        options.start = number('start', value());
+        break;
+      case '--mode': {
+        const m = value();
+        if (m !== 'evm' && m !== 'decode' && m !== 'both') throw new UsageError('--mode is evm, decode or both');
+        options.mode = m;
+        break;
+      }
+      case '--fork':
+        options.forks = (value() ?? '').split(',').map((f) => parseFork(f));
+        break;
+      case '--generator': {
+        const names = (value() ?? '').split(',');
+        for (const n of names) if (!GENERATORS.some((g) => g.name === n)) throw new UsageError(`no generator ${n}`);
+        options.generators = names;
+        break;
+      }
+      case '--no-shrink':
+        options.shrink = false;
+        break;
+      case '--findings':
+        options.findings = value() ?? options.findings;
+        break;
+      case '--replay':
+        options.replay = value();
+        break;
+      case '--original':
+        options.original = true;
+        break;
+      case '--json':
+        options.json = true;
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE + '\n');
+        process.exit(0);
+      default:
+        throw new UsageError(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  if (options.cases === undefined && options.seconds === undefined) options.cases = 1000;
+  return options;
+}
+
+function saveFinding(dir: string, name: string, json: unknown, text: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(json, null, 2) + '\n');
+  writeFileSync(join(dir, `${name}.txt`), text + '\n');
+  return join(dir, `${name}.json`);
+}
+
+async function replay(options: Options): Promise<number> {
+  const saved = JSON.parse(readFileSync(options.replay!, 'utf8')) as Partial<Finding> & Partial<FuzzCaseJson>;
+  const json = (saved.case ? (options.original ? saved.case : saved.minimized?.case ?? saved.case) : saved) as FuzzCaseJson;
+  const c = caseFromJson(json);
+  const differential = new Differential();
+  const result = await differential.run(c);
+  const finding = await differential.investigate(c, result, { seed: null, index: null }, false);
+  process.stdout.write(options.json ? JSON.stringify(finding, null, 2) + '\n' : formatFinding(finding) + '\n');
+  if (result.bug) process.stdout.write(`known ${result.bug.side} bug ${result.bug.id}: ${result.bug.summary}\n`);
+  return result.verdict === 'agree' || result.verdict === 'excluded' ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.replay) return replay(options);
+  const interactive = process.stderr.isTTY === true && !options.json;
+  const say = (text: string) => {
+    if (!options.json) process.stdout.write(text + '\n');
+  };
+  say(`fuzz: seed ${options.seed}${options.cases !== undefined ? `, ${options.cases} cases` : ''}${options.seconds !== undefined ? `, ${options.seconds} s` : ''} per mode, mode ${options.mode}`);
+  let problems = 0;
+  const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown } = { seed: options.seed };
+
+  if (options.mode !== 'decode') {
+    const stats = await fuzzEvm({
+      seed: options.seed,
+      cases: options.cases,
+      seconds: options.seconds,
+      start: options.start,
+      forks: options.forks,
+      generators: options.generators,
+      shrink: options.shrink,
+      onFinding: (finding) => {
+        const text = formatFinding(finding);
+        const path = saveFinding(options.findings, `${finding.verdict}-${finding.seed}-${finding.index}`, finding, text);
+        if (interactive) process.stderr.write('\r\x1b[K');
+        say(`${text}\nsaved ${path}\n`);
+      },
+      onProgress: (s) => {
+        if (interactive) {
+          const rate = s.cases / (s.elapsedMs / 1000);
+          process.stderr.write(`\r\x1b[Kevm: ${s.cases} cases (${rate.toFixed(0)}/s), ${s.diverged} diverged, ${s.polyvmCrashes + s.peerCrashes} crashed, ${Object.values(s.excluded).reduce((x, y) => x + y, 0)} excluded`);
+        }
+      },
+    });
+    if (interactive) process.stderr.write('\r\x1b[K');
+    summary.evm = stats;
+    problems += stats.diverged + stats.polyvmCrashes + stats.peerCrashes;
+    say(
+      `evm: ${stats.cases} cases in ${(stats.elapsedMs / 1000).toFixed(1)} s (polyvm ${(stats.polyvmMs / 1000).toFixed(1)} s, ethereumjs ${(stats.peerMs / 1000).toFixed(1)} s): ` +
+        `${stats.agree} agree, ${stats.diverged} diverged, ${stats.polyvmCrashes} polyvm crashes, ${stats.peerCrashes} ethereumjs crashes, excluded (peer bugs) ${JSON.stringify(stats.excluded)}, known open polyvm bugs ${JSON.stringify(stats.knownPolyvmBugs)}`,
+    );
+    say(`  outcomes ${JSON.stringify(stats.outcomes)}; generators ${JSON.stringify(stats.byGenerator)}`);
+    say(`  slowest polyvm cases ${JSON.stringify(stats.slowest)}; memory ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+    for (const [kind, { count, first }] of Object.entries(stats.kinds)) say(`  ${count}× ${kind} (first: case ${first})`);
+  }
+
+  if (options.mode !== 'evm') {
+    const findings: DecodeFinding[] = [];
+    const stats = await fuzzDecoding({
+      seed: options.seed,
+      cases: options.cases,
+      seconds: options.seconds,
+      start: options.start,
+      onFinding: (f) => {
+        findings.push(f);
+        if (findings.length <= 20) {
+          const text = `DECODE ${f.target} (seed ${f.seed}, case ${f.index}): ${f.problem}${f.error ? `\n  error: ${f.error}` : ''}\n  input: ${f.input.slice(0, 400)}`;
+          saveFinding(options.findings, `decode-${f.target}-${f.seed}-${f.index}`, f, text);
+          say(text);
+        }
+      },
+    });
+    summary.decode = stats;
+    problems += stats.findings;
+    say(`decode: ${stats.cases} cases in ${(stats.elapsedMs / 1000).toFixed(1)} s, ${stats.findings} findings, slowest ${stats.slowestMs.toFixed(1)} ms; ${JSON.stringify(stats.byTarget)}`);
+  }
+  if (options.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  return problems > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`fuzz: ${error.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`fuzz: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

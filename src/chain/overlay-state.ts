@@ -154,7 +154,5 @@ function copyAccount(base: Account): Account {
 
 /** A WorldState whose changes never reach `base`. */
 export function createOverlayState(base: WorldState): WorldState {
-  const state = new WorldState();
-  (state as unknown as { accounts: Map<Address, Account> }).accounts = new OverlayAccounts(base.accounts);
-  return state;
+  return new WorldState(new OverlayAccounts(base.accounts));
 }

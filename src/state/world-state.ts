@@ -12,7 +12,9 @@ import { Change, type JournalEntry } from './journal.js';
 const EMPTY = new Uint8Array(0);
 
 export class WorldState implements Host {
-  readonly accounts = new Map<Address, Account>();
+  /** `accounts` may be any Map, such as an overlay over another state's accounts. */
+  constructor(readonly accounts: Map<Address, Account> = new Map()) {}
+
   private journal: JournalEntry[] = [];
   private warmAddresses = new Set<Address>();
   private warmSlots = new Map<Address, Set<bigint>>();

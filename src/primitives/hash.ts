@@ -1,11 +1,14 @@
-/** Hash functions, all from @noble/hashes (audited, pure JavaScript). */
-import { keccak_256 } from '@noble/hashes/sha3.js';
+/**
+ * Hash functions: SHA-256 and RIPEMD-160 from @noble/hashes (audited, pure JavaScript); keccak256
+ * our own one-shot implementation (keccak.ts), tested against @noble/hashes.
+ */
+import { keccak256 as keccak } from './keccak.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { ripemd160 as nobleRipemd160 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from './bytes.js';
 
 export function keccak256(data: Uint8Array): Uint8Array {
-  return keccak_256(data);
+  return keccak(data);
 }
 
 export function sha256(data: Uint8Array): Uint8Array {

@@ -1,0 +1,91 @@
+/** The fuzzer's own parts: reproducibility, the assembler, case JSON, the shrinker, the comparisons. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bytesToHex } from '../primitives/bytes.js';
+import { runPolyvmCall } from '../peer/polyvm.js';
+import { EthereumjsPeer } from '../peer/ethereumjs.js';
+import { Assembler, instructions } from './assembler.js';
+import { account, baseWorld, caseFromJson, caseToJson, CALLER, CONTRACT_A, fuzzBlock, type FuzzCase } from './case.js';
+import { compareOutcomes, firstTraceDivergence } from './compare.js';
+import { generateCase } from './generators/index.js';
+import { O } from './opcodes.js';
+import { Random } from './random.js';
+import { shrinkCase } from './shrink.js';
+
+test('a case is the same for the same seed and index, and differs for another index', () => {
+  const a = caseToJson(generateCase(42, 7));
+  const b = caseToJson(generateCase(42, 7));
+  const c = caseToJson(generateCase(42, 8));
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+});
+
+test('the random generator is deterministic and spreads', () => {
+  const x = new Random(1, 2);
+  const y = new Random(1, 2);
+  const values = Array.from({ length: 1000 }, () => x.int(10));
+  assert.deepEqual(values, Array.from({ length: 1000 }, () => y.int(10)));
+  for (let d = 0; d < 10; d++) assert.ok(values.filter((v) => v === d).length > 50);
+  assert.ok(new Random(1, 3).next() !== new Random(1, 2).next());
+});
+
+test('the assembler patches labels and splits instructions with push data', () => {
+  const asm = new Assembler();
+  asm.pushLabel('end').op(O.JUMP!).push(0x1234).push((1n << 256n) + 5n).jumpdest('end').op(O.STOP!);
+  const code = asm.build();
+  // PUSH2 end, JUMP, PUSH2 0x1234, PUSH1 5 (2^256 + 5 wraps), end: JUMPDEST, STOP
+  assert.equal(bytesToHex(code), '0x6100095661123460055b00');
+  assert.deepEqual(instructions(code).map((i) => i.pc), [0, 3, 4, 7, 9, 10]);
+  // A push cut off by the end of the code is one instruction.
+  assert.deepEqual(instructions(Uint8Array.of(0x00, 0x7f, 0x01)), [{ pc: 0, length: 1 }, { pc: 1, length: 2 }]);
+});
+
+test('a case survives JSON', () => {
+  const c = generateCase(3, 14);
+  assert.deepEqual(caseToJson(caseFromJson(caseToJson(c))), caseToJson(c));
+});
+
+function simpleCase(code: Uint8Array): FuzzCase {
+  const pre = baseWorld();
+  pre.set(CONTRACT_A, account({ code, nonce: 1n, storage: new Map([[9n, 9n]]) }));
+  return { generator: 'test', fork: 'Cancun', block: fuzzBlock(), pre, call: { caller: CALLER, to: CONTRACT_A, data: Uint8Array.of(1, 2, 3), value: 5n, gas: 100_000n, gasPrice: 7n } };
+}
+
+test('the shrinker keeps only what the predicate needs', async () => {
+  // "Fails" while the code still contains a SSTORE byte: everything else can go.
+  const asm = new Assembler().push(1).push(2).op(O.ADD!).push(3).push(0).op(O.SSTORE!).push(4).op(O.POP!, O.STOP!);
+  const small = await shrinkCase(simpleCase(asm.build()), async (c) => c.pre.get(CONTRACT_A)!.code.includes(O.SSTORE!));
+  assert.deepEqual([...small.pre.get(CONTRACT_A)!.code], [O.SSTORE]);
+  assert.deepEqual([...small.pre.keys()].sort(), [CALLER, CONTRACT_A].sort());
+  assert.equal(small.call.data.length, 0);
+  assert.equal(small.call.value, 0n);
+  assert.equal(small.pre.get(CONTRACT_A)!.storage.size, 0);
+});
+
+test('both engines agree on a simple call, and a difference is named by its field', async () => {
+  // SSTORE(0, CALLVALUE); LOG1(0, 0, topic 7); RETURN(0, 32) of MSTORE(0, 0xabc)
+  const asm = new Assembler().op(O.CALLVALUE!).push(0).op(O.SSTORE!).push(7).push(0).push(0).op(O.LOG1!);
+  asm.push(0xabc).push(0).op(O.MSTORE!).push(32).push(0).op(O.RETURN!);
+  const c = simpleCase(asm.build());
+  const ours = runPolyvmCall(c.pre, c.call, c);
+  const peer = await EthereumjsPeer.create({ fork: c.fork });
+  const theirs = await peer.run(c.pre, c.call, c.block);
+  assert.deepEqual(compareOutcomes(ours, theirs), []);
+  assert.equal(ours.outcome, 'success');
+  assert.equal(ours.post.get(CONTRACT_A)!.storage.get(0n), 5n);
+  assert.equal(ours.logs.length, 1);
+  // The same peer, reused: the state was reset between runs.
+  assert.deepEqual(compareOutcomes(ours, await peer.run(c.pre, c.call, c.block)), []);
+  const changed = { ...theirs, gasUsed: theirs.gasUsed + 1n, post: new Map(theirs.post) };
+  changed.post.delete(CONTRACT_A);
+  assert.deepEqual(compareOutcomes(ours, changed).map((d) => d.field), ['gasUsed', `post.${CONTRACT_A}`]);
+});
+
+test('the first differing trace step is found', () => {
+  const step = (pc: number, gas: number) => ({ pc, op: 1, gas: '0x' + gas.toString(16), gasCost: '0x3', memSize: 0, stack: [], depth: 1, refund: 0, opName: 'ADD' });
+  assert.equal(firstTraceDivergence([step(0, 10), step(1, 7)], [step(0, 10), step(1, 7)]), undefined);
+  const d = firstTraceDivergence([step(0, 10), step(1, 7)], [step(0, 10), step(1, 6)])!;
+  assert.equal(d.index, 1);
+  assert.deepEqual(d.fields, ['gas']);
+  assert.deepEqual(firstTraceDivergence([step(0, 10)], [step(0, 10), step(1, 7)])!.fields, ['polyvm trace ended']);
+});

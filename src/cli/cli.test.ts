@@ -82,3 +82,15 @@ test('statetest: an unknown fork or a missing path is a usage error', () => {
   assert.equal(polyvm('statetest', '--fork', 'Atlantis', '.').status, 2);
   assert.equal(polyvm('statetest', '/does/not/exist').status, 2);
 });
+
+test('statetest --trace ends each vector with the EIP-3155 summary and the state root', () => {
+  const r = polyvm('statetest', '--trace', '--fork', 'Cancun', join(fixtures, 'ethereum-tests/GeneralStateTests/stExample/add11.json'));
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.match(lines.at(-1)!, /^1 passed, 0 failed$/);
+  const root = JSON.parse(lines.at(-2)!);
+  const summary = JSON.parse(lines.at(-3)!);
+  assert.match(root.stateRoot, /^0x[0-9a-f]{64}$/);
+  assert.deepEqual(Object.keys(summary).sort(), ['error', 'gasUsed', 'output']);
+  assert.equal(JSON.parse(lines[0]!).opName, 'PUSH1');
+});

@@ -144,7 +144,12 @@ export async function statetestCommand(argv: string[]): Promise<number> {
     const results: VectorResult[] = [];
     const errors: string[] = [];
     for (const file of files) {
-      const outcome = runFile(file, { fork, run: regex }, { tracer });
+      // After each vector, as geth's `evm statetest --trace`: the EIP-3155 summary, then the state root.
+      const onEnd = ({ output, gasUsed, error, stateRoot }: { output: string; gasUsed: string; error: string | null; stateRoot: string }) => {
+        process.stderr.write(JSON.stringify({ output, gasUsed, error }) + '\n');
+        process.stderr.write(JSON.stringify({ stateRoot }) + '\n');
+      };
+      const outcome = runFile(file, { fork, run: regex }, { tracer, onEnd });
       results.push(...outcome.results);
       errors.push(...outcome.errors);
       onFile(outcome);

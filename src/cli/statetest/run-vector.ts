@@ -91,6 +91,8 @@ export function buildTransaction(test: StateTest, entry: PostEntry): Transaction
 
 export interface RunVectorOptions {
   tracer?: Tracer;
+  /** Called after the transaction with what an EIP-3155 trace ends with. */
+  onEnd?: (summary: { output: string; gasUsed: string; error: string | null; stateRoot: string }) => void;
 }
 
 export function runVector(test: StateTest, fork: string, entry: PostEntry, options: RunVectorOptions = {}): VectorResult {
@@ -100,10 +102,14 @@ export function runVector(test: StateTest, fork: string, entry: PostEntry, optio
   const sender = test.transaction.sender ?? privateKeyToAddress(test.transaction.secretKey);
   let error = '';
   let logs = logsHash([]);
+  let output = '0x';
+  let gasUsed = 0n;
   try {
     const tx = buildTransaction(test, entry);
     const result = runTransaction(state, tx, sender, blockContext(test, rules), rules, { tracer: options.tracer });
     logs = logsHash(result.logs);
+    output = bytesToHex(result.output);
+    gasUsed = result.gasUsed;
     if (result.error) error = result.error;
   } catch (e) {
     if (!(e instanceof InvalidTransactionError)) throw e;
@@ -111,6 +117,7 @@ export function runVector(test: StateTest, fork: string, entry: PostEntry, optio
     error = e.code;
   }
   const root = bytesToHex(stateRoot(state.accounts));
+  options.onEnd?.({ output, gasUsed: '0x' + gasUsed.toString(16), error: error || null, stateRoot: root });
   const logsHex = bytesToHex(logs);
   let pass = root === entry.hash && logsHex === entry.logs;
   const rejected = error.startsWith('TransactionException.');

@@ -2,8 +2,9 @@
 // `npm run bench [-- --filter REGEX] [--quick] [--json]`: every benchmark and input of the evmone
 // benchmark set, on polyvm and on @ethereumjs/evm in this process, the two alternating after a
 // warm-up. Per case: the gas each used (they must agree), milliseconds per execution, and the ratio
-// (ethereumjs time / polyvm time); then the geometric mean of the ratios. Writes
-// bench/results/latest.json and bench/results/chart.svg. Exits non-zero when the engines disagree.
+// (ethereumjs time / polyvm time); then the geometric mean of the ratios. A full run writes
+// bench/results/latest.json and bench/results/chart.svg (a --quick or --filter run writes
+// partial.*.tmp beside them). Exits non-zero when the engines disagree.
 //
 // What is timed is the message call of the benchmark's transaction on a state built beforehand:
 // polyvm's `createEvm(...).runCall` on a fresh copy of the pre-state, and @ethereumjs/evm's
@@ -89,7 +90,7 @@ async function main() {
     process.exit(2);
   }
 
-  const anvilBinary = options.anvil ? findAnvil() : undefined;
+  let anvilBinary = options.anvil ? findAnvil() : undefined;
   const peers = new Map();
   const anvils = new Map();
   const results = [];
@@ -107,11 +108,20 @@ async function main() {
       if (anvilBinary) {
         anvil = anvils.get(c.fork);
         if (!anvil) {
-          anvils.set(c.fork, (anvil = await Anvil.start(anvilBinary, c.fork)));
-          anvilOverhead.set(c.fork, await measureAnvilOverhead(anvil));
+          try {
+            anvils.set(c.fork, (anvil = await Anvil.start(anvilBinary, c.fork)));
+            anvilOverhead.set(c.fork, await measureAnvilOverhead(anvil));
+          } catch (error) {
+            // Anvil is optional: without it the run goes on with two columns.
+            process.stderr.write(`bench: anvil left out: ${error.message}\n`);
+            anvilBinary = undefined;
+            anvil = undefined;
+          }
         }
-        await anvil.rpc('anvil_reset', []);
-        await anvil.load(c.pre);
+        if (anvil) {
+          await anvil.rpc('anvil_reset', []);
+          await anvil.load(c.pre);
+        }
       }
 
       let polyvmResult;
@@ -221,9 +231,13 @@ async function main() {
     cases: results,
     failures,
   };
+  // Only a full run replaces the committed results; a filtered or quick one goes to *.tmp files.
+  const partial = options.quick || options.filter !== undefined;
+  const jsonPath = partial ? 'partial.json.tmp' : 'latest.json';
+  const chartPath = partial ? 'partial.svg.tmp' : 'chart.svg';
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(`${RESULTS}latest.json`, JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(`${RESULTS}chart.svg`, renderChart(report));
+  writeFileSync(`${RESULTS}${jsonPath}`, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(`${RESULTS}${chartPath}`, renderChart(report));
 
   if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
@@ -232,7 +246,7 @@ async function main() {
     if (anvilBinary) lines.push(`anvil: eth_call round-trip overhead (empty call) ${[...anvilOverhead.values()].map((v) => v.toFixed(3)).join(', ')} ms`);
     else if (options.anvil) lines.push('anvil: not installed (npm i -D @foundry-rs/anvil-linux-amd64, or set ANVIL_BIN), column skipped');
     lines.push(`${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}; @ethereumjs/evm ${report.versions['@ethereumjs/evm']}`);
-    lines.push('written: bench/results/latest.json, bench/results/chart.svg');
+    lines.push(`written: bench/results/${jsonPath}, bench/results/${chartPath}`);
     process.stdout.write(lines.join('\n') + '\n');
   }
   if (failures.length > 0) {

@@ -27,7 +27,6 @@ export interface KnownBug {
   matches(c: FuzzCase, polyvm: CallOutcome, peer: CallOutcome, differences: Difference[]): boolean;
 }
 
-
 /** Whether polyvm, running the case, ever executes an instruction that `seen` picks out. */
 function executes(c: FuzzCase, seen: (frame: Frame, op: number) => boolean): boolean {
   let found = false;

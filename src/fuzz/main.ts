@@ -22,7 +22,8 @@ const USAGE = `usage: npm run fuzz -- [options]
   --start N         first case index (with --cases 1: rerun one case of a seed)
   --no-shrink       report divergences without shrinking them
   --findings DIR    where findings are saved (default fuzz/findings)
-  --replay FILE     rerun a saved finding (its minimized case unless --original) and report
+  --replay FILE     rerun a saved finding or regression case and report
+  --original        with --replay: the finding's case as generated, not the shrunk one
   --json            print the summary as JSON`;
 
 interface Options {

@@ -14,6 +14,8 @@ export interface Regression {
   explanation: string;
   spec: string;
   found?: string;
+  /** Where the fix landed, once it has. */
+  fixed?: string;
   expect?: {
     outcome?: string;
     gasUsed?: string;

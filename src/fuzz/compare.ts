@@ -84,8 +84,9 @@ export interface TraceDivergence {
  * refund field is not compared (ethereumjs counts it per frame), nor gasCost (engines report
  * static and dynamic parts differently).
  */
-export function firstTraceDivergence(polyvm: TraceStep[], peer: TraceStep[]): TraceDivergence | undefined {
-  const n = Math.max(polyvm.length, peer.length);
+export function firstTraceDivergence(polyvm: TraceStep[], peer: TraceStep[], limit = Infinity): TraceDivergence | undefined {
+  // Traces cut at `limit` steps end together there without differing.
+  const n = Math.min(limit, Math.max(polyvm.length, peer.length));
   for (let i = 0; i < n; i++) {
     const a = polyvm[i];
     const b = peer[i];

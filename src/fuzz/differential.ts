@@ -63,6 +63,8 @@ export function summarize(o: CallOutcome): OutcomeSummary {
   };
 }
 
+const TRACE_LIMIT = 20_000;
+
 function message(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
 }
@@ -107,10 +109,11 @@ export class Differential {
     return { verdict, differences, polyvm, peer, bug, polyvmMs: t1 - t0, peerMs: t2 - t1 };
   }
 
+  /** The first differing step within the first `TRACE_LIMIT` steps of each engine. */
   async trace(c: FuzzCase): Promise<TraceDivergence | undefined> {
-    const ours = tracePolyvmCall(c.pre, c.call, c);
-    const theirs = await (await this.peerFor(c.fork)).trace(c.pre, c.call, c.block);
-    return firstTraceDivergence(ours.steps, theirs.steps);
+    const ours = tracePolyvmCall(c.pre, c.call, c, TRACE_LIMIT);
+    const theirs = await (await this.peerFor(c.fork)).trace(c.pre, c.call, c.block, TRACE_LIMIT);
+    return firstTraceDivergence(ours.steps, theirs.steps, TRACE_LIMIT);
   }
 
   /** Everything a person needs to look at a divergence or crash; shrinks it when asked. */

@@ -24,6 +24,7 @@ const USAGE = `usage: npm run fuzz -- [options]
   --findings DIR    where findings are saved (default fuzz/findings)
   --replay FILE     rerun a saved finding or regression case and report
   --original        with --replay: the finding's case as generated, not the shrunk one
+  --progress        a progress line a minute on stderr even when it is not a terminal
   --json            print the summary as JSON`;
 
 interface Options {
@@ -39,6 +40,7 @@ interface Options {
   replay: string | undefined;
   original: boolean;
   json: boolean;
+  progress: boolean;
 }
 
 class UsageError extends Error {}
@@ -57,6 +59,7 @@ function parseOptions(argv: string[]): Options {
     replay: undefined,
     original: false,
     json: false,
+    progress: false,
   };
   const number = (name: string, value: string | undefined) => {
     const n = Number(value);
@@ -110,6 +113,9 @@ function parseOptions(argv: string[]): Options {
       case '--json':
         options.json = true;
         break;
+      case '--progress':
+        options.progress = true;
+        break;
       case '--help':
       case '-h':
         process.stdout.write(USAGE + '\n');
@@ -153,6 +159,7 @@ async function main(): Promise<number> {
   const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown } = { seed: options.seed };
 
   if (options.mode !== 'decode') {
+    let lastLogged = 0;
     const stats = await fuzzEvm({
       seed: options.seed,
       cases: options.cases,
@@ -168,9 +175,12 @@ async function main(): Promise<number> {
         say(`${text}\nsaved ${path}\n`);
       },
       onProgress: (s) => {
-        if (interactive) {
-          const rate = s.cases / (s.elapsedMs / 1000);
-          process.stderr.write(`\r\x1b[Kevm: ${s.cases} cases (${rate.toFixed(0)}/s), ${s.diverged} diverged, ${s.polyvmCrashes + s.peerCrashes} crashed, ${Object.values(s.excluded).reduce((x, y) => x + y, 0)} excluded`);
+        const rate = s.cases / (s.elapsedMs / 1000);
+        const line = `evm: ${s.cases} cases (${rate.toFixed(0)}/s), ${s.diverged} diverged, ${s.polyvmCrashes + s.peerCrashes} crashed, ${Object.values(s.excluded).reduce((x, y) => x + y, 0)} excluded`;
+        if (interactive) process.stderr.write(`\r\x1b[K${line}`);
+        else if (options.progress && s.elapsedMs - lastLogged >= 60_000) {
+          lastLogged = s.elapsedMs;
+          process.stderr.write(`${new Date().toISOString()} ${line} (next case ${s.start + s.cases})\n`);
         }
       },
     });

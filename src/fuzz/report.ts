@@ -25,7 +25,7 @@ function describeOutcome(name: string, o: OutcomeSummary | undefined, lines: str
 
 function describeTrace(t: TraceDivergence | undefined, lines: string[]): void {
   if (!t) {
-    lines.push('  traces: identical (the difference arises outside the interpreter loop)');
+    lines.push('  traces: identical over their first 20,000 steps (the difference arises outside the interpreter loop, or later)');
     return;
   }
   lines.push(`  first differing trace step #${t.index} (${t.fields.join(', ')}):`);

@@ -28,7 +28,7 @@ function replaceAccount(c: FuzzCase, address: Address, account: AccountState | u
 export async function shrinkCase(
   original: FuzzCase,
   stillFails: (c: FuzzCase) => Promise<boolean>,
-  budget: ShrinkBudget = { tries: 800, milliseconds: 30_000 },
+  budget: ShrinkBudget = { tries: 600, milliseconds: 20_000 },
 ): Promise<FuzzCase> {
   const deadline = performance.now() + budget.milliseconds;
   let tries = 0;

@@ -249,10 +249,12 @@ export class EthereumjsPeer {
   }
 
   /** Like `run`, with the EIP-3155 steps from the `step` event. */
-  async trace(pre: StateDump, call: MessageCall, block: BlockContext, limit = 100_000): Promise<{ outcome: CallOutcome; steps: TraceStep[] }> {
+  async trace(pre: StateDump, call: MessageCall, block: BlockContext, limit = 20_000): Promise<{ outcome: CallOutcome; steps: TraceStep[] }> {
     const steps: TraceStep[] = [];
     const listener = (step: InterpreterStep, resolve?: (result?: unknown) => void) => {
-      if (steps.length < limit) steps.push(toTraceStep(step));
+      steps.push(toTraceStep(step));
+      // Past the limit the listener goes: without one, the interpreter builds no step events.
+      if (steps.length >= limit) this.evm.events!.off('step', listener);
       resolve?.();
     };
     this.evm.events!.on('step', listener);

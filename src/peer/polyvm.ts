@@ -63,12 +63,18 @@ export function runPolyvmCall(pre: StateDump, call: MessageCall, env: CallEnviro
   };
 }
 
-/** Runs the call with polyvm's EIP-3155 tracer (`createJsonTracer`) and returns its steps. */
-export function tracePolyvmCall(pre: StateDump, call: MessageCall, env: CallEnvironment, limit = 100_000): { outcome: CallOutcome; steps: TraceStep[] } {
+/**
+ * Runs the call with polyvm's EIP-3155 tracer (`createJsonTracer`) and returns its first `limit`
+ * steps (after those the tracer is not called: a step with a deep stack is an expensive line).
+ */
+export function tracePolyvmCall(pre: StateDump, call: MessageCall, env: CallEnvironment, limit = 20_000): { outcome: CallOutcome; steps: TraceStep[] } {
   const steps: TraceStep[] = [];
-  const tracer = createJsonTracer((line) => {
-    if (steps.length < limit) steps.push(JSON.parse(line) as TraceStep);
-  });
+  const json = createJsonTracer((line) => steps.push(JSON.parse(line) as TraceStep));
+  const tracer: Tracer = {
+    step(frame, op, gasCost) {
+      if (steps.length < limit) json.step(frame, op, gasCost);
+    },
+  };
   const outcome = runPolyvmCall(pre, call, env, tracer);
   return { outcome, steps };
 }

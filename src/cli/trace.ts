@@ -1,5 +1,5 @@
 /** EIP-3155 traces: one JSON object per instruction, written before the instruction runs. */
-import type { Frame, Tracer } from '../evm/frame.js';
+import { totalGas, type Frame, type Tracer } from '../evm/frame.js';
 import { getOpcodeTable } from '../evm/table.js';
 
 export function createJsonTracer(write: (line: string) => void): Tracer {
@@ -11,7 +11,7 @@ export function createJsonTracer(write: (line: string) => void): Tracer {
         JSON.stringify({
           pc: f.pc,
           op,
-          gas: '0x' + f.gas.toString(16),
+          gas: '0x' + totalGas(f).toString(16),
           gasCost: '0x' + gasCost.toString(16),
           memSize: f.memorySize,
           stack,

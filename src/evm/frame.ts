@@ -18,6 +18,8 @@ export interface CallRequest {
   kind: 'call';
   opcode: number; // CALL, CALLCODE, DELEGATECALL, STATICCALL
   gas: number;
+  /** Gas beyond `gas`; non-zero only above 2^52 (see `splitGas`). */
+  reserve: bigint;
   caller: Address;
   to: Address; // the storage context of the callee
   codeAddress: Address;
@@ -36,6 +38,8 @@ export interface CallRequest {
 export interface CreateRequest {
   kind: 'create';
   gas: number;
+  /** Gas beyond `gas`; non-zero only above 2^52 (see `splitGas`). */
+  reserve: bigint;
   value: bigint;
   initcode: Uint8Array;
   /** Present for CREATE2. */
@@ -52,6 +56,8 @@ export interface Message {
   data: Uint8Array;
   code: Uint8Array;
   gas: number;
+  /** Gas beyond `gas`; non-zero only above 2^52 (see `splitGas`). */
+  reserve?: bigint;
   depth: number;
   isStatic: boolean;
   isCreate: boolean;
@@ -77,9 +83,54 @@ export interface Tracer {
 const stackPool: bigint[][] = [];
 const STACK_POOL_LIMIT = 64;
 
+/**
+ * Gas in a frame is a JavaScript number, exact up to 2^53. Amounts above GAS_CHUNK (only with a
+ * transaction gas limit no real chain allows) are split: `gas` holds at most GAS_CHUNK and
+ * `reserve` (a bigint) the rest. Hot paths only ever look at `gas`; when a charge does not fit,
+ * `refillGas` moves gas over from the reserve before declaring out-of-gas, and the few rules that
+ * read the whole amount (GAS, the 63/64 rule, the SSTORE sentry) use `totalGas`.
+ */
+export const GAS_CHUNK = 2 ** 52;
+const GAS_CHUNK_BIG = BigInt(GAS_CHUNK);
+
+/** An exact amount of gas as the (number, reserve) pair frames keep. */
+export function splitGas(total: bigint): { gas: number; reserve: bigint } {
+  if (total <= GAS_CHUNK_BIG) return { gas: Number(total), reserve: 0n };
+  return { gas: GAS_CHUNK, reserve: total - GAS_CHUNK_BIG };
+}
+
+/** All the gas a frame has left, exactly. */
+export function totalGas(f: Frame): bigint {
+  return f.reserve === 0n ? BigInt(f.gas) : f.reserve + BigInt(f.gas);
+}
+
+/** Sets a frame's gas to an exact amount. */
+export function setTotalGas(f: Frame, total: bigint): void {
+  const { gas, reserve } = splitGas(total);
+  f.gas = gas;
+  f.reserve = reserve;
+}
+
+/** Adds gas given back by a child (`gas` plus `reserve`) to a frame, exactly. */
+export function returnGas(f: Frame, gas: number, reserve: bigint | undefined): void {
+  if (f.reserve === 0n && !reserve && f.gas + gas <= GAS_CHUNK) f.gas += gas;
+  else setTotalGas(f, totalGas(f) + BigInt(gas) + (reserve ?? 0n));
+}
+
+/**
+ * Called when a charge of `need` exceeds `f.gas`: moves gas over from the reserve and returns
+ * whether the charge now fits. Without a reserve (every real transaction) it is simply false.
+ */
+export function refillGas(f: Frame, need: number): boolean {
+  if (f.reserve === 0n) return false;
+  setTotalGas(f, totalGas(f));
+  return need <= f.gas;
+}
+
 export class Frame {
   pc = 0;
   gas: number;
+  reserve: bigint;
   readonly stack: bigint[] = stackPool.pop() ?? new Array<bigint>(STACK_LIMIT).fill(0n);
   sp = 0;
   memory: Uint8Array = EMPTY;
@@ -99,6 +150,7 @@ export class Frame {
     readonly env: Environment,
   ) {
     this.gas = message.gas;
+    this.reserve = message.reserve ?? 0n;
     const analysis = analyzeCode(message.code);
     this.jumpDestinations = analysis.jumpDestinations;
     this.pushValues = analysis.pushValues;

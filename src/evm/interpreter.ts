@@ -6,7 +6,7 @@
  * per instruction, so every step reports its own gas.
  */
 import type { Frame } from './frame.js';
-import { STACK_LIMIT } from './frame.js';
+import { STACK_LIMIT, refillGas } from './frame.js';
 import { Status } from './status.js';
 import { getOpcodeTable, type OpcodeTable } from './table.js';
 import { analyzeBlocks } from './blocks.js';
@@ -41,7 +41,7 @@ export function interpret(f: Frame): Status {
         f.status = Status.StackOverflow;
         break;
       }
-      if (gas > f.gas) {
+      if (gas > f.gas && !refillGas(f, gas)) {
         f.status = Status.OutOfGas;
         break;
       }
@@ -99,7 +99,7 @@ function interpretTraced(f: Frame, table: OpcodeTable): Status {
       f.status = Status.StackOverflow;
       break;
     }
-    if (gas > f.gas) {
+    if (gas > f.gas && !refillGas(f, gas)) {
       f.status = Status.OutOfGas;
       break;
     }

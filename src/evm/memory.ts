@@ -2,7 +2,7 @@
  * Memory: a Uint8Array grown by doubling, with the active size (a multiple of 32 bytes) kept
  * for the expansion cost (Yellow Paper: 3 per word plus words squared over 512).
  */
-import type { Frame } from './frame.js';
+import { refillGas, type Frame } from './frame.js';
 import { Status } from './status.js';
 
 /**
@@ -63,7 +63,7 @@ export function useMemory(f: Frame, offset: bigint, size: bigint, extra = 0): bo
     return false;
   }
   const cost = expansionCost(f, end) + extra;
-  if (cost > f.gas) {
+  if (cost > f.gas && !refillGas(f, cost)) {
     f.status = Status.OutOfGas;
     return false;
   }
@@ -74,7 +74,7 @@ export function useMemory(f: Frame, offset: bigint, size: bigint, extra = 0): bo
 
 /** Charges gas; sets out-of-gas and returns false when there is not enough. */
 export function useGas(f: Frame, cost: number): boolean {
-  if (cost > f.gas) {
+  if (cost > f.gas && !refillGas(f, cost)) {
     f.status = Status.OutOfGas;
     return false;
   }

@@ -6,7 +6,7 @@ import type { Address } from '../primitives/address.js';
 import type { BlockContext, Log } from '../host/index.js';
 import type { Rules } from '../forks/index.js';
 import type { WorldState } from '../state/world-state.js';
-import type { Tracer } from '../evm/frame.js';
+import { splitGas, type Tracer } from '../evm/frame.js';
 import { statusMessage } from '../evm/status.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import { FrameLoop, succeeded } from './frame-loop.js';
@@ -43,7 +43,7 @@ export function runCallOnState(state: WorldState, params: CallParameters, block:
     rules,
     tracer: params.tracer,
   });
-  const gas = Number(params.gas);
+  const { gas, reserve } = splitGas(params.gas);
   const { code, codeAddress, precompilesDisabled } = resolveCode(state, params.to, rules);
   const result = loop.run({
     caller: params.caller,
@@ -53,6 +53,7 @@ export function runCallOnState(state: WorldState, params: CallParameters, block:
     data: params.data ?? new Uint8Array(0),
     code,
     gas,
+    reserve,
     depth: 0,
     isStatic: false,
     isCreate: false,
@@ -65,7 +66,7 @@ export function runCallOnState(state: WorldState, params: CallParameters, block:
   return {
     success,
     output: result.output,
-    gasUsed: BigInt(gas - result.gasLeft),
+    gasUsed: params.gas - BigInt(result.gasLeft) - (result.gasReserve ?? 0n),
     error: success ? undefined : statusMessage(result.status),
     logs,
   };

@@ -39,3 +39,21 @@ test('a call with more gas than available forwards all but 1/64 (EIP-150)', () =
   // The callee's GAS opcode costs 2 and reports what is left after it.
   assert.equal(evm.state.getStorage(callee, 0n), BigInt(forwarded - 2));
 });
+
+test('gas above 2^53 is counted exactly: GAS, the 63/64 rule and gas used', () => {
+  const callee = '0x3000000000000000000000000000000000000003';
+  const callerCode = hexToBytes('6000600060006000600073' + callee.slice(2) + '7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' + 'f100');
+  for (const gas of [1_000_000n, (1n << 62n) + 12_345n, (1n << 63n) - 1n]) {
+    const evm = createEvm({ fork: 'Cancun' });
+    evm.setAccount(callee, { code: hexToBytes('5a60005500') });
+    evm.setAccount(RECURSIVE, { code: callerCode });
+    evm.setAccount(CALLER, { balance: 10n ** 18n });
+    const result = evm.runCall({ caller: CALLER, to: RECURSIVE, gas });
+    assert.equal(result.success, true);
+    const left = gas - 21n - 2600n;
+    const forwarded = left - left / 64n;
+    assert.equal(evm.state.getStorage(callee, 0n), forwarded - 2n, `GAS in the callee with ${gas}`);
+    // 7 pushes, a cold CALL, then GAS, PUSH1 and a cold SSTORE that sets a slot.
+    assert.equal(result.gasUsed, 21n + 2600n + 2n + 3n + 22_100n, `gas used with ${gas}`);
+  }
+});

@@ -8,7 +8,7 @@ import type { Address } from '../primitives/address.js';
 import { createAddress, create2Address } from '../primitives/address.js';
 import { keccak256 } from '../primitives/hash.js';
 import type { WorldState } from '../state/world-state.js';
-import { CALL_DEPTH_LIMIT, Frame, type CallRequest, type CreateRequest, type Environment, type Message } from '../evm/frame.js';
+import { CALL_DEPTH_LIMIT, Frame, refillGas, returnGas, splitGas, type CallRequest, type CreateRequest, type Environment, type Message } from '../evm/frame.js';
 import { interpret } from '../evm/interpreter.js';
 import { Status, isExceptional } from '../evm/status.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
@@ -17,6 +17,8 @@ import type { Precompile } from '../evm/precompiles/types.js';
 export interface FrameResult {
   status: Status;
   gasLeft: number;
+  /** Gas left beyond `gasLeft` (above 2^52 only; see GAS_CHUNK). */
+  gasReserve?: bigint;
   output: Uint8Array;
   /** For a successful create. */
   createdAddress?: Address;
@@ -82,7 +84,7 @@ export class FrameLoop {
     const depth = parent.message.depth + 1;
     if (request.kind === 'call') {
       if (depth > CALL_DEPTH_LIMIT || (request.transfersValue && state.getBalance(parent.message.address) < request.value)) {
-        this.fail(parent, request.gas);
+        this.fail(parent, request.gas, request.reserve);
         return undefined;
       }
       return this.start({
@@ -93,6 +95,7 @@ export class FrameLoop {
         data: request.input,
         code: request.code,
         gas: request.gas,
+        reserve: request.reserve,
         depth,
         isStatic: request.isStatic,
         isCreate: false,
@@ -104,7 +107,7 @@ export class FrameLoop {
     const creator = parent.message.address;
     const nonce = state.getNonce(creator);
     if (depth > CALL_DEPTH_LIMIT || state.getBalance(creator) < request.value || nonce === MAX_NONCE) {
-      this.fail(parent, request.gas);
+      this.fail(parent, request.gas, request.reserve);
       return undefined;
     }
     const address =
@@ -113,7 +116,7 @@ export class FrameLoop {
     if (this.collides(address)) {
       // The creator's nonce still advances; the gas passed to the create is lost.
       state.incrementNonce(creator);
-      this.fail(parent, 0);
+      this.fail(parent, 0, 0n);
       return undefined;
     }
     state.incrementNonce(creator);
@@ -125,6 +128,7 @@ export class FrameLoop {
       data: EMPTY,
       code: request.initcode,
       gas: request.gas,
+      reserve: request.reserve,
       depth,
       isStatic: false,
       isCreate: true,
@@ -155,21 +159,23 @@ export class FrameLoop {
       if (precompile) return this.runPrecompile(precompile, message, checkpoint);
       if (message.code.length === 0) {
         this.touchIfEmpty(message.address);
-        return { status: Status.Stop, gasLeft: message.gas, output: EMPTY };
+        return { status: Status.Stop, gasLeft: message.gas, gasReserve: message.reserve, output: EMPTY };
       }
     }
     return { frame: new Frame(message, this.env), checkpoint };
   }
 
   private runPrecompile(precompile: Precompile, message: Message, checkpoint: number): FrameResult {
-    const result = precompile(message.data, BigInt(message.gas), this.env.rules);
+    const gas = BigInt(message.gas) + (message.reserve ?? 0n);
+    const result = precompile(message.data, gas, this.env.rules);
     if (!result.ok) {
       this.state.revert(checkpoint);
       this.keepRipemdTouch(message.address);
       return { status: Status.PrecompileFailure, gasLeft: 0, output: EMPTY };
     }
     this.touchIfEmpty(message.address);
-    return { status: Status.Return, gasLeft: message.gas - Number(result.gasUsed), output: result.output };
+    const left = splitGas(gas - result.gasUsed);
+    return { status: Status.Return, gasLeft: left.gas, gasReserve: left.reserve, output: result.output };
   }
 
   /** Ends a frame: code deposit for creates, then commit or revert. */
@@ -186,17 +192,17 @@ export class FrameLoop {
       gasLeft = frame.gas;
       if (succeeded(status)) {
         this.touchIfEmpty(message.address);
-        return { status, gasLeft, output: EMPTY, createdAddress: message.address };
+        return { status, gasLeft, gasReserve: frame.reserve, output: EMPTY, createdAddress: message.address };
       }
     }
     if (succeeded(status)) {
       this.touchIfEmpty(message.address);
-      return { status, gasLeft, output };
+      return { status, gasLeft, gasReserve: frame.reserve, output };
     }
     state.revert(checkpoint);
     this.keepRipemdTouch(message.address);
     if (isExceptional(status)) return { status, gasLeft: 0, output: EMPTY };
-    return { status, gasLeft, output };
+    return { status, gasLeft, gasReserve: frame.reserve, output };
   }
 
   /** Stores the code a create returned, charging 200 gas per byte (EIP-170, EIP-3541 apply). */
@@ -206,7 +212,7 @@ export class FrameLoop {
     if (rules.london && code.length > 0 && code[0] === 0xef) return Status.CodeRejected;
     if (code.length > rules.maxCodeSize) return Status.CodeRejected;
     const cost = code.length * CODE_DEPOSIT_COST;
-    if (cost > frame.gas) {
+    if (cost > frame.gas && !refillGas(frame, cost)) {
       // Frontier: a create that cannot pay for its code leaves an account without code.
       if (!rules.homestead) return Status.Return;
       return Status.OutOfGas;
@@ -218,7 +224,7 @@ export class FrameLoop {
 
   /** Gives the caller the result of its call or create. */
   private resume(parent: Frame, request: CallRequest | CreateRequest, result: FrameResult): void {
-    parent.gas += result.gasLeft;
+    returnGas(parent, result.gasLeft, result.gasReserve);
     const ok = succeeded(result.status);
     if (request.kind === 'call') {
       parent.returnData = result.output;
@@ -233,8 +239,8 @@ export class FrameLoop {
   }
 
   /** The request failed before a child began: the caller gets `gasBack` and a zero on its stack. */
-  private fail(parent: Frame, gasBack: number): void {
-    parent.gas += gasBack;
+  private fail(parent: Frame, gasBack: number, reserveBack: bigint): void {
+    returnGas(parent, gasBack, reserveBack);
     parent.returnData = EMPTY;
     parent.stack[parent.sp++] = 0n;
     parent.status = Status.Running;

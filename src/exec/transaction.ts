@@ -11,7 +11,7 @@ import type { Transaction } from '../tx/types.js';
 import { invalidTransaction, type TransactionExceptionName } from '../tx/errors.js';
 import { intrinsicGas, calldataFloorGas, validateUnsignedTransaction } from '../tx/index.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
-import type { Environment, Message, Tracer } from '../evm/frame.js';
+import { splitGas, type Environment, type Message, type Tracer } from '../evm/frame.js';
 import { Status, statusMessage } from '../evm/status.js';
 import { FrameLoop, succeeded } from './frame-loop.js';
 import { applyAuthorizations } from './authorizations.js';
@@ -49,7 +49,6 @@ export interface TransactionResult {
 }
 
 const MAX_NONCE = (1n << 64n) - 1n;
-const MAX_FRAME_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 const EMPTY = new Uint8Array(0);
 
 function invalid(name: TransactionExceptionName, message: string): never {
@@ -145,11 +144,7 @@ export function runTransaction(
     tracer: options.tracer,
   };
   const loop = new FrameLoop(state, env);
-  // Gas inside frames is a JavaScript number. Above 2^53 (never on a real chain) the excess is
-  // held aside and given back at the end, so the sender's refund stays exact.
-  const available = tx.gasLimit - intrinsic;
-  const reserve = available > MAX_FRAME_GAS ? available - MAX_FRAME_GAS : 0n;
-  const gas = Number(available - reserve);
+  const { gas, reserve } = splitGas(tx.gasLimit - intrinsic);
   const isCreate = tx.to === null;
   const target = isCreate ? createAddress(sender, nonce) : tx.to!;
   if (rules.berlin) state.warmAddress(target);
@@ -167,6 +162,7 @@ export function runTransaction(
     data: isCreate ? EMPTY : tx.data,
     code,
     gas,
+    reserve,
     depth: 0,
     isStatic: false,
     isCreate,
@@ -179,7 +175,7 @@ export function runTransaction(
       : loop.run(message);
 
   // ---- refunds and fees ----
-  const gasLeft = BigInt(result.gasLeft) + reserve;
+  const gasLeft = BigInt(result.gasLeft) + (result.gasReserve ?? 0n);
   let gasUsed = tx.gasLimit - gasLeft;
   const success = succeeded(result.status);
   const refundCounter = (success ? BigInt(Math.max(0, state.refund)) : 0n) + authorizationRefund;

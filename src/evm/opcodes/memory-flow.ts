@@ -1,7 +1,7 @@
 /** Memory, transient storage and control flow: 0x51-0x53, 0x56-0x5e. */
 import type { OpcodeDeclaration } from './types.js';
 import { copyCost, readWord, useMemory, writeWord } from '../memory.js';
-import type { Frame } from '../frame.js';
+import { totalGas, type Frame } from '../frame.js';
 import { Status } from '../status.js';
 import { toSmall, writeProtected } from './helpers.js';
 
@@ -108,7 +108,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     gas: 2,
     since: 'Frontier',
     handler: (f) => {
-      f.stack[f.sp++] = BigInt(f.gas);
+      f.stack[f.sp++] = f.reserve === 0n ? BigInt(f.gas) : totalGas(f);
     },
   },
   { code: 0x5b, name: 'JUMPDEST', inputs: 0, outputs: 0, gas: 1, since: 'Frontier', handler: () => {} },

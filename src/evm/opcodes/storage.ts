@@ -1,5 +1,5 @@
 /** SLOAD and SSTORE with their gas across forks (Frontier, EIP-1283, EIP-2200, EIP-2929, EIP-3529). */
-import type { Frame } from '../frame.js';
+import { totalGas, type Frame } from '../frame.js';
 import { useGas } from '../memory.js';
 import { Status } from '../status.js';
 import { COLD_SLOAD, WARM_ACCESS, writeProtected } from './helpers.js';
@@ -56,7 +56,8 @@ function sstore(f: Frame): void {
     return;
   }
 
-  if (rules.istanbul && f.gas <= SSTORE_SENTRY) {
+  // EIP-2200: no SSTORE with the call stipend or less left.
+  if (rules.istanbul && f.gas <= SSTORE_SENTRY && totalGas(f) <= BigInt(SSTORE_SENTRY)) {
     f.status = Status.OutOfGas;
     return;
   }

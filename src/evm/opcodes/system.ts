@@ -2,7 +2,7 @@
  * System operations, 0xf0-0xff: creating and calling (which suspend the frame and hand a request
  * to the frame loop in exec/), returning, reverting and self-destructing.
  */
-import type { Frame } from '../frame.js';
+import { setTotalGas, splitGas, totalGas, type Frame } from '../frame.js';
 import { expansionCost, growMemory, rangeEnd, readMemory, useGas, useMemory, words } from '../memory.js';
 import { Status } from '../status.js';
 import { accountAccessCost, COLD_ACCOUNT_ACCESS, WARM_ACCESS, toAddress, toSmall, writeProtected } from './helpers.js';
@@ -23,6 +23,11 @@ const STATICCALL = 0xfa;
 /** EIP-150: all but one 64th of the available gas. */
 function allButOne64th(gas: number): number {
   return gas - Math.floor(gas / 64);
+}
+
+/** `allButOne64th` for gas beyond 2^52 (frames with a reserve, see GAS_CHUNK). */
+function allButOne64thExact(gas: bigint): bigint {
+  return gas - gas / 64n;
 }
 
 function create(f: Frame, isCreate2: boolean): void {
@@ -47,10 +52,19 @@ function create(f: Frame, isCreate2: boolean): void {
   }
   if (writeProtected(f)) return;
   const initcode = readMemory(f, Number(size === 0n ? 0n : offset), Number(size));
-  const gas = rules.eip150 ? allButOne64th(f.gas) : f.gas;
-  f.gas -= gas;
+  let gas: number;
+  let reserve = 0n;
+  if (f.reserve === 0n) {
+    gas = rules.eip150 ? allButOne64th(f.gas) : f.gas;
+    f.gas -= gas;
+  } else {
+    const total = totalGas(f);
+    const child = rules.eip150 ? allButOne64thExact(total) : total;
+    setTotalGas(f, total - child);
+    ({ gas, reserve } = splitGas(child));
+  }
   f.returnData = EMPTY;
-  f.request = { kind: 'create', gas, value, initcode, salt };
+  f.request = { kind: 'create', gas, reserve, value, initcode, salt };
   f.status = Status.Suspended;
 }
 
@@ -97,17 +111,33 @@ function call(f: Frame, opcode: number): void {
   }
 
   let gas: number;
-  if (rules.eip150) {
-    if (f.gas < extra + memoryCost) {
+  let reserve = 0n;
+  if (f.reserve !== 0n) {
+    // More gas than a number holds exactly: the same rules in bigint.
+    const total = totalGas(f);
+    const cost = BigInt(extra + memoryCost);
+    let child: bigint;
+    if (rules.eip150) child = total < cost ? -1n : requestedGas < allButOne64thExact(total - cost) ? requestedGas : allButOne64thExact(total - cost);
+    else child = requestedGas;
+    if (child < 0n || total < cost + child) {
       f.status = Status.OutOfGas;
       return;
     }
-    const cap = allButOne64th(f.gas - memoryCost - extra);
-    gas = requestedGas < BigInt(cap) ? Number(requestedGas) : cap;
+    setTotalGas(f, total - cost - child);
+    ({ gas, reserve } = splitGas(child));
   } else {
-    gas = requestedGas > BigInt(f.gas) ? Infinity : Number(requestedGas);
+    if (rules.eip150) {
+      if (f.gas < extra + memoryCost) {
+        f.status = Status.OutOfGas;
+        return;
+      }
+      const cap = allButOne64th(f.gas - memoryCost - extra);
+      gas = requestedGas < BigInt(cap) ? Number(requestedGas) : cap;
+    } else {
+      gas = requestedGas > BigInt(f.gas) ? Infinity : Number(requestedGas);
+    }
+    if (!useGas(f, gas + extra + memoryCost)) return;
   }
-  if (!useGas(f, gas + extra + memoryCost)) return;
   if (opcode === CALL && value !== 0n && writeProtected(f)) return;
   growMemory(f, end);
 
@@ -118,6 +148,7 @@ function call(f: Frame, opcode: number): void {
     kind: 'call',
     opcode,
     gas: value !== 0n ? gas + CALL_STIPEND : gas,
+    reserve,
     caller: opcode === DELEGATECALL ? f.message.caller : address,
     to: opcode === CALL || opcode === STATICCALL ? target : address,
     codeAddress,

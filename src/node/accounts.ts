@@ -18,6 +18,11 @@ export const DEFAULT_DERIVATION_PATH = "m/44'/60'/0'/0";
 export interface DevAccount {
   address: Address;
   privateKey: Uint8Array;
+  /**
+   * The key is derived from the public test mnemonic: anyone has it, so signing needs no
+   * side-channel protection (the node then signs about twice as fast).
+   */
+  keyIsPublic?: boolean;
 }
 
 export class MnemonicError extends Error {
@@ -34,11 +39,12 @@ export function deriveDevAccounts(mnemonic: string, count: number, path = DEFAUL
   const words = mnemonic.trim().split(/\s+/).join(' ');
   if (!validateMnemonic(words, wordlist)) throw new MnemonicError('the mnemonic is not a valid BIP-39 English mnemonic');
   const parent = HDKey.fromMasterSeed(mnemonicToSeed(words)).derive(path);
+  const keyIsPublic = words === TEST_MNEMONIC;
   const accounts: DevAccount[] = [];
   for (let i = 0; i < count; i++) {
     const privateKey = parent.deriveChild(i).privateKey;
     if (!privateKey) throw new MnemonicError(`no private key at ${path}/${i}`);
-    accounts.push({ address: privateKeyToAddress(privateKey), privateKey });
+    accounts.push({ address: privateKeyToAddress(privateKey), privateKey, keyIsPublic });
   }
   return accounts;
 }

@@ -11,6 +11,7 @@ import type { Rules } from '../forks/index.js';
 import { WorldState } from '../state/world-state.js';
 import { Account } from '../state/account.js';
 import { InvalidTransactionError } from '../tx/types.js';
+import { KnownSigners } from '../tx/signers.js';
 import { BlockBuilder } from '../chain/builder.js';
 import type { Block, BlockTransaction } from '../chain/block.js';
 import { StateRootTracker, type AccountChange } from '../chain/state-root.js';
@@ -65,7 +66,9 @@ export class DevChain {
   readonly state = new WorldState();
   readonly pool = new TxPool();
   readonly devAccounts: DevAccount[];
-  readonly #keys = new Map<Address, Uint8Array>();
+  readonly #keys = new Map<Address, DevAccount>();
+  /** The dev accounts' public keys, for a fast check of who signed a raw transaction. */
+  readonly signers = new KnownSigners();
   readonly impersonated = new Set<Address>();
   autoImpersonate = false;
   automine: boolean;
@@ -91,7 +94,10 @@ export class DevChain {
     this.rules = options.rules;
     this.chainId = options.chainId;
     this.devAccounts = options.accounts;
-    for (const account of options.accounts) this.#keys.set(account.address, account.privateKey);
+    for (const account of options.accounts) {
+      this.#keys.set(account.address, account);
+      this.signers.add(account.privateKey);
+    }
     this.automine = options.automine;
     this.coinbase = options.coinbase;
     this.gasLimit = options.gasLimit;
@@ -129,6 +135,11 @@ export class DevChain {
   }
 
   privateKeyOf(address: Address): Uint8Array | undefined {
+    return this.#keys.get(address)?.privateKey;
+  }
+
+  /** The dev account of `address`, with its key, when the node holds it. */
+  devAccount(address: Address): DevAccount | undefined {
     return this.#keys.get(address);
   }
 

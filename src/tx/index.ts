@@ -7,6 +7,7 @@ export { encodeTransaction, signingHash, transactionHash } from './encode.js';
 export {
   recoverSender,
   signTransaction,
+  type SignOptions,
   recoverAuthority,
   signAuthorization,
   authorizationSigningHash,
@@ -25,4 +26,5 @@ export {
   TX_FLOOR_GAS_PER_TOKEN,
 } from './intrinsic-gas.js';
 export { validateTransactionStatic, validateUnsignedTransaction } from './validate.js';
-export { privateKeyToAddress } from './keys.js';
+export { privateKeyToAddress, publicKeyToAddress } from './keys.js';
+export { KnownSigners, signHashPublicKey } from './signers.js';

@@ -3,8 +3,12 @@ import { bytesToHex } from '../primitives/bytes.js';
 import { keccak256 } from '../primitives/hash.js';
 import type { Address } from '../primitives/address.js';
 
-/** The address of a secp256k1 private key: the last 20 bytes of keccak256 of the public key. */
+/** The address of a public key (65 bytes, uncompressed): the last 20 bytes of keccak256 of x ‖ y. */
+export function publicKeyToAddress(uncompressed: Uint8Array): Address {
+  return bytesToHex(keccak256(uncompressed.subarray(1)).subarray(12));
+}
+
+/** The address of a secp256k1 private key. */
 export function privateKeyToAddress(privateKey: Uint8Array): Address {
-  const publicKey = secp256k1.getPublicKey(privateKey, false);
-  return bytesToHex(keccak256(publicKey.subarray(1)).subarray(12));
+  return publicKeyToAddress(secp256k1.getPublicKey(privateKey, false));
 }

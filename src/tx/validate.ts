@@ -6,6 +6,7 @@ import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
 import { invalidTransaction } from './errors.js';
 import { calldataFloorGas, intrinsicGas } from './intrinsic-gas.js';
 import { recoverSender } from './sender.js';
+import type { KnownSigners } from './signers.js';
 import type { Address } from '../primitives/address.js';
 import type { Transaction } from './types.js';
 
@@ -24,11 +25,11 @@ const VERSIONED_HASH_VERSION_KZG = 0x01;
  * first one names the failure): the type, the fee ranges, the chain id, the signature, then the
  * rest.
  */
-export function validateTransactionStatic(tx: Transaction, rules: Rules, chainId?: bigint): Address {
+export function validateTransactionStatic(tx: Transaction, rules: Rules, chainId?: bigint, signers?: KnownSigners): Address {
   checkTypeEnabled(tx, rules);
   checkFeeRanges(tx);
   checkChainId(tx, rules, chainId);
-  const sender = recoverSender(tx, rules);
+  const sender = recoverSender(tx, rules, signers);
   checkBody(tx, rules);
   return sender;
 }

@@ -13,6 +13,7 @@ import { signTransaction } from '../../tx/sender.js';
 import { validateTransactionStatic, validateUnsignedTransaction } from '../../tx/validate.js';
 import type { BlockTransaction } from '../../chain/block.js';
 import type { DevChain } from '../dev-chain.js';
+import type { DevAccount } from '../accounts.js';
 import { transactionErrorMessage } from '../dev-chain.js';
 import { estimateGas } from '../simulate.js';
 import { impersonatedSignature, personalMessageHash, signDigest } from '../signing.js';
@@ -30,9 +31,9 @@ function rejection(error: unknown): never {
 }
 
 /** Who may send from `address`: a dev key, or impersonation (no key needed). */
-function signerFor(chain: DevChain, address: Address): Uint8Array | 'impersonated' {
-  const key = chain.privateKeyOf(address);
-  if (key) return key;
+function signerFor(chain: DevChain, address: Address): DevAccount | 'impersonated' {
+  const account = chain.devAccount(address);
+  if (account) return account;
   if (chain.impersonated.has(address) || chain.autoImpersonate) return 'impersonated';
   throw new RpcError(SERVER_ERROR, `no signer for ${address}: not a dev account; impersonate it first (anvil_impersonateAccount)`);
 }
@@ -93,7 +94,10 @@ function sign(chain: DevChain, tx: Transaction, from: Address): BlockTransaction
   } catch (error) {
     rejection(error);
   }
-  const signed = signer === 'impersonated' ? impersonatedSignature(tx, from) : signTransaction(tx, signer);
+  const signed =
+    signer === 'impersonated'
+      ? impersonatedSignature(tx, from)
+      : signTransaction(tx, signer.privateKey, { keyIsPublic: signer.keyIsPublic === true });
   const encoded = encodeTransaction(signed);
   return { tx: signed, sender: from, hash: keccak256(encoded), encoded };
 }
@@ -140,7 +144,7 @@ export const ethSendMethods: MethodTable = {
     const { tx, encoded } = decodeRawTransaction(p.data(list[0], p.where(0, 'transaction'), ctx.limits.maxBodyBytes));
     let sender: Address;
     try {
-      sender = validateTransactionStatic(tx, ctx.chain.rules, ctx.chain.chainId);
+      sender = validateTransactionStatic(tx, ctx.chain.rules, ctx.chain.chainId, ctx.chain.signers);
     } catch (error) {
       rejection(error);
     }

@@ -7,9 +7,10 @@
 import type { Address } from '../primitives/address.js';
 import { Account } from '../state/account.js';
 import { WorldState } from '../state/world-state.js';
+import { EntriesMap } from '../state/entries-map.js';
 
 /** A storage map over a base map: writes and deletions stay here. */
-export class OverlayStorage extends Map<bigint, bigint> {
+export class OverlayStorage extends EntriesMap<bigint, bigint> {
   readonly #base: Map<bigint, bigint>;
   /** Base slots written or deleted here. */
   readonly #hidden = new Set<bigint>();
@@ -65,25 +66,10 @@ export class OverlayStorage extends Map<bigint, bigint> {
     for (const entry of this.#base) if (!this.#hidden.has(entry[0])) yield entry;
   }
 
-  override *keys(): MapIterator<bigint> {
-    for (const [slot] of this.entries()) yield slot;
-  }
-
-  override *values(): MapIterator<bigint> {
-    for (const [, value] of this.entries()) yield value;
-  }
-
-  override [Symbol.iterator](): MapIterator<[bigint, bigint]> {
-    return this.entries();
-  }
-
-  override forEach(callback: (value: bigint, key: bigint, map: Map<bigint, bigint>) => void, thisArg?: unknown): void {
-    for (const [slot, value] of this.entries()) callback.call(thisArg, value, slot, this);
-  }
 }
 
 /** The accounts map of an overlay: base accounts are copied on first access. */
-class OverlayAccounts extends Map<Address, Account> {
+class OverlayAccounts extends EntriesMap<Address, Account> {
   readonly #base: Map<Address, Account>;
   readonly #removed = new Set<Address>();
 
@@ -130,17 +116,6 @@ class OverlayAccounts extends Map<Address, Account> {
     for (const entry of this.#base) if (!super.has(entry[0]) && !this.#removed.has(entry[0])) yield entry;
   }
 
-  override *keys(): MapIterator<Address> {
-    for (const [address] of this.entries()) yield address;
-  }
-
-  override *values(): MapIterator<Account> {
-    for (const [, account] of this.entries()) yield account;
-  }
-
-  override [Symbol.iterator](): MapIterator<[Address, Account]> {
-    return this.entries();
-  }
 }
 
 function copyAccount(base: Account): Account {

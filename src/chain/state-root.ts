@@ -16,23 +16,48 @@ import type { Account } from '../state/account.js';
 import type { WorldState } from '../state/world-state.js';
 import { EMPTY_TRIE_ROOT, MerklePatriciaTrie } from '../state/trie.js';
 
-/** A storage map that remembers which slots were set or deleted. */
+/**
+ * A storage map that remembers which slots were set or deleted since the last commit, and what
+ * they held then (`original`, 0n for an empty slot).
+ */
 export class TrackedStorage extends Map<bigint, bigint> {
   dirty = new Set<bigint>();
+  original = new Map<bigint, bigint>();
+
+  #write(slot: bigint): void {
+    // The Map constructor calls set before the fields exist; it never is with entries here.
+    if (this.dirty === undefined || this.dirty.has(slot)) return;
+    this.dirty.add(slot);
+    this.original.set(slot, super.get(slot) ?? 0n);
+  }
 
   override set(slot: bigint, value: bigint): this {
-    this.dirty?.add(slot);
+    this.#write(slot);
     return super.set(slot, value);
   }
 
   override delete(slot: bigint): boolean {
-    this.dirty?.add(slot);
+    this.#write(slot);
     return super.delete(slot);
   }
 
   override clear(): void {
-    for (const slot of this.keys()) this.dirty.add(slot);
+    for (const slot of this.keys()) this.#write(slot);
     super.clear();
+  }
+
+  /** Starts tracking afresh (after a commit). */
+  resetTracking(): void {
+    this.dirty.clear();
+    this.original = new Map();
+  }
+
+  /** The storage as it was at the last commit. */
+  committed(): Map<bigint, bigint> {
+    const storage = new Map<bigint, bigint>();
+    for (const [slot, value] of this) if (!this.original.has(slot)) storage.set(slot, value);
+    for (const [slot, value] of this.original) if (value !== 0n) storage.set(slot, value);
+    return storage;
   }
 
   static from(entries: Iterable<[bigint, bigint]>): TrackedStorage {
@@ -40,6 +65,24 @@ export class TrackedStorage extends Map<bigint, bigint> {
     for (const [slot, value] of entries) Map.prototype.set.call(storage, slot, value);
     return storage;
   }
+}
+
+/** An account's fields as committed. */
+export interface CommittedAccount {
+  nonce: bigint;
+  balance: bigint;
+  code: Uint8Array;
+  codeHash: Uint8Array;
+}
+
+/** What an account was at the previous commit: what undoes an `AccountChange`. */
+export interface PreviousAccount {
+  /** Undefined when the account did not exist. */
+  account: CommittedAccount | undefined;
+  /** The previous values of the slots written (0n: the slot was empty). */
+  slots: Map<bigint, bigint>;
+  /** When the whole storage was replaced or deleted: all of it as it was. */
+  storage: Map<bigint, bigint> | undefined;
 }
 
 /** What changed for one address since the last commit. */
@@ -53,6 +96,8 @@ export interface AccountChange {
   slots: [bigint, bigint][];
   /** The account's code is new to the store. */
   codeChanged: boolean;
+  /** What the account was before (set by `StateRootTracker.commit`). */
+  previous?: PreviousAccount;
 }
 
 interface Entry {
@@ -61,6 +106,8 @@ interface Entry {
   trie: MerklePatriciaTrie;
   codeHash: Uint8Array;
   encoded: Uint8Array;
+  /** The fields at the last commit (undefined before the first). */
+  committed: CommittedAccount | undefined;
 }
 
 export class StateRootTracker {
@@ -87,16 +134,21 @@ export class StateRootTracker {
         if (entry === undefined) continue;
         this.#accounts.delete(key);
         this.#entries.delete(address);
-        changes.push({ address, account: undefined, storageReset: true, slots: [], codeChanged: false });
+        const previous = { account: entry.committed, slots: new Map(), storage: entry.storage.committed() };
+        changes.push({ address, account: undefined, storageReset: true, slots: [], codeChanged: false, previous });
         continue;
       }
       let storageReset = false;
       let slots: [bigint, bigint][];
+      let previous: PreviousAccount;
       let current = entry;
       if (current === undefined || current.account !== account || current.storage !== account.storage) {
         storageReset = true;
+        previous = entry
+          ? { account: entry.committed, slots: new Map(), storage: entry.storage.committed() }
+          : { account: undefined, slots: new Map(), storage: undefined };
         const storage = account.storage instanceof TrackedStorage ? account.storage : TrackedStorage.from(account.storage);
-        storage.dirty.clear();
+        storage.resetTracking();
         account.storage = storage;
         const trie = new MerklePatriciaTrie();
         slots = [];
@@ -105,11 +157,12 @@ export class StateRootTracker {
           trie.put(keccak256(bigintToFixedBytes(slot, 32)), rlpEncode(bigintToBytes(value)));
           slots.push([slot, value]);
         }
-        current = { account, storage, trie, codeHash: new Uint8Array(0), encoded: new Uint8Array(0) };
+        current = { account, storage, trie, codeHash: new Uint8Array(0), encoded: new Uint8Array(0), committed: undefined };
         this.#entries.set(address, current);
       } else {
         slots = [];
         const storage = current.storage;
+        previous = { account: current.committed, slots: storage.original, storage: undefined };
         for (const slot of storage.dirty) {
           const value = storage.get(slot) ?? 0n;
           const slotKey = keccak256(bigintToFixedBytes(slot, 32));
@@ -117,9 +170,10 @@ export class StateRootTracker {
           else current.trie.put(slotKey, rlpEncode(bigintToBytes(value)));
           slots.push([slot, value]);
         }
-        storage.dirty.clear();
+        storage.resetTracking();
       }
       const codeHash = account.codeHash;
+      current.committed = { nonce: account.nonce, balance: account.balance, code: account.code, codeHash };
       const codeChanged = !equalBytes(codeHash, current.codeHash);
       current.codeHash = codeHash;
       const storageRoot = current.trie.isEmpty ? EMPTY_TRIE_ROOT : current.trie.root();
@@ -128,7 +182,7 @@ export class StateRootTracker {
         current.encoded = encoded;
         this.#accounts.put(key, encoded);
       }
-      changes.push({ address, account, storageReset, slots, codeChanged });
+      changes.push({ address, account, storageReset, slots, codeChanged, previous });
     }
     return changes;
   }

@@ -15,6 +15,7 @@ import { KnownSigners } from '../tx/signers.js';
 import { BlockBuilder } from '../chain/builder.js';
 import type { Block, BlockTransaction } from '../chain/block.js';
 import { StateRootTracker, type AccountChange } from '../chain/state-root.js';
+import { StateHistory, type HistoryMark } from './state-history.js';
 import { systemContracts } from '../chain/system-contracts.js';
 import { nextBaseFee, nextExcessBlobGas, headerBlobBaseFee, INITIAL_BASE_FEE } from '../chain/fees.js';
 import type { BlockContext } from '../host/index.js';
@@ -50,6 +51,7 @@ export interface MineResult {
 
 interface Snapshot {
   accounts: Map<Address, Account>;
+  history: HistoryMark;
   blockCount: number;
   timeOffset: bigint;
   nextTimestamp: bigint | undefined;
@@ -81,6 +83,7 @@ export class DevChain {
   #byHash = new Map<string, number>();
   #txIndex = new Map<string, { block: number; index: number }>();
   #tracker = new StateRootTracker();
+  #history = new StateHistory(0);
   #snapshots = new Map<number, Snapshot>();
   #snapshotId = 0;
   #intervalTimer: ReturnType<typeof setInterval> | undefined;
@@ -117,6 +120,22 @@ export class DevChain {
 
   latest(): Block {
     return this.#blocks[this.#blocks.length - 1]!;
+  }
+
+  /**
+   * The state at the end of block `number` (read-only for earlier blocks), or a clear error when
+   * this node does not have it: history starts at genesis, or where the chain was loaded.
+   */
+  stateAt(number: bigint): WorldState {
+    if (number === this.blockNumber) return this.state;
+    if (number > this.blockNumber) throw new RpcError(SERVER_ERROR, `block ${number} is not mined yet (latest is ${this.blockNumber})`);
+    if (number < BigInt(this.#history.floor)) {
+      throw new RpcError(
+        SERVER_ERROR,
+        `state at block ${number} is not available: this node has the state of blocks ${this.#history.floor} to ${this.blockNumber} (history starts where the chain was loaded or reset)`,
+      );
+    }
+    return new WorldState(this.#history.accountsAt(Number(number), this.state.accounts));
   }
 
   blockByNumber(number: bigint): Block | undefined {
@@ -306,6 +325,7 @@ export class DevChain {
     }
     const { block, changes } = builder.finish(this.#tracker, this.state.takeChangedAddresses());
     this.#append(block);
+    this.#history.record(this.#blocks.length - 1, changes);
     this.store?.writeBlock(block, changes);
     if (this.pool.size > 0) this.pool.prune(this.nonceOf);
     for (const listener of this.#blockListeners) listener(block);
@@ -353,6 +373,8 @@ export class DevChain {
   /** Brings the state root tracker (and the store) up to date with the state. */
   commitState(): AccountChange[] {
     const changes = this.#tracker.commit(this.state, this.state.takeChangedAddresses());
+    // Changes between blocks belong to the state of the next block.
+    this.#history.record(this.#blocks.length, changes);
     if (changes.length > 0) this.store?.writeState(changes);
     return changes;
   }
@@ -404,6 +426,7 @@ export class DevChain {
     const id = ++this.#snapshotId;
     this.#snapshots.set(id, {
       accounts: cloneAccounts(this.state.accounts),
+      history: this.#history.mark(this.#blocks.length - 1),
       blockCount: this.#blocks.length,
       timeOffset: this.timeOffset,
       nextTimestamp: this.nextTimestamp,
@@ -420,6 +443,7 @@ export class DevChain {
     for (const key of [...this.#snapshots.keys()]) if (key >= id) this.#snapshots.delete(key);
     this.#truncate(snapshot.blockCount);
     this.#replaceState(snapshot.accounts);
+    this.#history.rewind(snapshot.blockCount - 1, snapshot.history);
     this.timeOffset = snapshot.timeOffset;
     this.nextTimestamp = snapshot.nextTimestamp;
     this.nextBaseFeeOverride = snapshot.nextBaseFee;
@@ -455,6 +479,7 @@ export class DevChain {
     this.#txIndex.clear();
     for (const block of blocks) this.#append(block);
     this.#replaceState(accounts);
+    this.#history = new StateHistory(this.#blocks.length - 1);
     this.nextTimestamp = undefined;
     this.nextBaseFeeOverride = undefined;
     this.#rewriteStore(0, blocks);
@@ -545,6 +570,7 @@ export class DevChain {
     this.state.takeChangedAddresses();
     const { block } = builder.finish(this.#tracker, this.state.accounts.keys());
     this.#append(block);
+    this.#history = new StateHistory(0);
     if (this.store) {
       if (rewrite || this.store.readMeta() === undefined) this.store.rewrite(this.#meta(), 0, [block], fullState(this.state));
     }
@@ -566,6 +592,7 @@ export class DevChain {
     for (const [address, account] of loaded.accounts) this.state.accounts.set(address, account);
     this.state.takeChangedAddresses();
     this.#tracker.rebuild(this.state);
+    this.#history = new StateHistory(this.#blocks.length - 1);
   }
 }
 

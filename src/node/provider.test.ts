@@ -135,8 +135,8 @@ test('contracts: deploy, call, estimate, logs, revert data, access lists', async
   assert.equal(list.accessList.length, 1);
   assert.equal(list.accessList[0].address, contractAddress);
   assert.deepEqual(list.accessList[0].storageKeys, ['0x' + '00'.repeat(32)]);
-  // Past state is refused with a clear message.
-  assert.match((await rpcError('eth_getBalance', [A0, '0x0'])).message, /latest state only/);
+  // Proofs are served for the latest block only.
+  assert.match((await rpcError('eth_getProof', [A0, [], '0x0'])).message, /latest block only/);
 });
 
 test('fees: gas price, priority fee, fee history, blob base fee', async () => {

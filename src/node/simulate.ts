@@ -40,6 +40,8 @@ export interface BlockOverrides {
 
 export interface SimulationInput {
   request: TransactionRequest;
+  /** The state the call runs on (the latest, or an earlier block's); it is never changed. */
+  state: WorldState;
   context: BlockContext;
   stateOverrides?: Map<Address, StateOverride>;
   blockOverrides?: BlockOverrides;
@@ -95,7 +97,7 @@ interface Prepared {
 
 function prepare(chain: DevChain, input: SimulationInput): Prepared {
   const { request } = input;
-  const state = createOverlayState(chain.state);
+  const state = createOverlayState(input.state);
   applyStateOverrides(state, input.stateOverrides);
   let context = applyBlockOverrides(input.context, input.blockOverrides);
   const sender = request.from ?? ZERO_ADDRESS;

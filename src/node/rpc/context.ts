@@ -1,4 +1,5 @@
 /** What every RPC method sees: the chain, the node's limits, filters, and the caller's connection. */
+import type { WorldState } from '../../state/world-state.js';
 import type { Block } from '../../chain/block.js';
 import type { DevChain } from '../dev-chain.js';
 import type { FilterManager } from '../filters.js';
@@ -69,16 +70,20 @@ export function requireBlock(chain: DevChain, ref: BlockRef): Block {
 }
 
 /**
- * State queries run on the latest state: the node keeps no history of states. A block before
- * the latest is an error that says so, never a silently wrong answer.
+ * The state a query names: the latest (also for 'pending'), or an earlier block's, read-only
+ * (see state-history.ts). A block whose state the node does not have is an error that says so,
+ * never a silently wrong answer.
  */
-export function requireLatestState(chain: DevChain, ref: BlockRef): { block: Block; pending: boolean } {
+export function requireState(chain: DevChain, ref: BlockRef): { block: Block; pending: boolean; state: WorldState } {
+  const block = requireBlock(chain, ref);
+  return { block, pending: ref.kind === 'tag' && ref.tag === 'pending', state: chain.stateAt(block.header.number) };
+}
+
+/** For queries only the latest state can answer (eth_getProof: the tries are the latest's). */
+export function requireLatestState(chain: DevChain, ref: BlockRef, method: string): { block: Block; pending: boolean } {
   const block = requireBlock(chain, ref);
   if (block !== chain.latest()) {
-    throw new RpcError(
-      SERVER_ERROR,
-      `state at block ${block.header.number} is not available: polyvm keeps the latest state only (latest is ${chain.blockNumber})`,
-    );
+    throw new RpcError(SERVER_ERROR, `${method} serves the latest block only (asked for ${block.header.number}, latest is ${chain.blockNumber})`);
   }
   return { block, pending: ref.kind === 'tag' && ref.tag === 'pending' };
 }

@@ -80,6 +80,7 @@ function fillTransaction(ctx: RpcContext, request: TransactionRequest, from: Add
     const latest = chain.latest();
     base.gasLimit = estimateGas(chain, {
       request: { ...request, from, type, gasPrice, maxFeePerGas, maxPriorityFeePerGas, nonce: undefined },
+      state: chain.state,
       context: chain.blockContext(latest, true),
       gasCap: chain.gasLimit,
     });

@@ -8,7 +8,7 @@ import { headerBlobBaseFee, nextBaseFee, nextExcessBlobGas } from '../../chain/f
 import { call, createAccessList, estimateGas, type BlockOverrides, type SimulationInput, type StateOverride } from '../simulate.js';
 import { queryLogs, type LogCriteria } from '../filters.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
-import { findBlock, requireBlock, requireLatestState, type MethodTable, type RpcContext } from './context.js';
+import { findBlock, requireBlock, requireLatestState, requireState, type MethodTable, type RpcContext } from './context.js';
 import { formatBlock, formatReceipt, formatTransaction, firstLogIndexes, word, type Json } from './format.js';
 import * as p from './params.js';
 import { transactionRequest } from './tx-request.js';
@@ -60,9 +60,10 @@ function blockOverrides(value: unknown, at: p.Where): BlockOverrides | undefined
 function simulationInput(ctx: RpcContext, params: unknown[], withBlockOverrides: boolean): SimulationInput {
   const request = transactionRequest(params[0], p.where(0, 'transaction'), ctx.limits.maxBodyBytes);
   const ref = p.blockRef(params[1], p.where(1, 'block'));
-  const { block, pending } = requireLatestState(ctx.chain, ref);
+  const { block, pending, state } = requireState(ctx.chain, ref);
   return {
     request,
+    state,
     context: ctx.chain.blockContext(block, pending),
     stateOverrides: stateOverrides(params[2], p.where(2, 'state overrides')),
     blockOverrides: withBlockOverrides ? blockOverrides(params[3], p.where(3, 'block overrides')) : undefined,
@@ -201,27 +202,27 @@ export const ethMethods: MethodTable = {
   eth_getBalance: (ctx, params) => {
     const list = p.expectParams(params, 1, 2);
     const address = p.address(list[0], p.where(0, 'address'));
-    requireLatestState(ctx.chain, p.blockRef(list[1], p.where(1, 'block')));
-    return q(ctx.chain.state.getBalance(address));
+    const { state } = requireState(ctx.chain, p.blockRef(list[1], p.where(1, 'block')));
+    return q(state.getBalance(address));
   },
   eth_getCode: (ctx, params) => {
     const list = p.expectParams(params, 1, 2);
     const address = p.address(list[0], p.where(0, 'address'));
-    requireLatestState(ctx.chain, p.blockRef(list[1], p.where(1, 'block')));
-    return bytesToHex(ctx.chain.state.getCode(address));
+    const { state } = requireState(ctx.chain, p.blockRef(list[1], p.where(1, 'block')));
+    return bytesToHex(state.getCode(address));
   },
   eth_getStorageAt: (ctx, params) => {
     const list = p.expectParams(params, 2, 3);
     const address = p.address(list[0], p.where(0, 'address'));
     const slot = p.word(list[1], p.where(1, 'slot'));
-    requireLatestState(ctx.chain, p.blockRef(list[2], p.where(2, 'block')));
-    return word(ctx.chain.state.getStorage(address, slot));
+    const { state } = requireState(ctx.chain, p.blockRef(list[2], p.where(2, 'block')));
+    return word(state.getStorage(address, slot));
   },
   eth_getTransactionCount: (ctx, params) => {
     const list = p.expectParams(params, 1, 2);
     const address = p.address(list[0], p.where(0, 'address'));
-    const { pending } = requireLatestState(ctx.chain, p.blockRef(list[1], p.where(1, 'block')));
-    return q(pending ? ctx.chain.pendingNonce(address) : ctx.chain.state.getNonce(address));
+    const { pending, state } = requireState(ctx.chain, p.blockRef(list[1], p.where(1, 'block')));
+    return q(pending ? ctx.chain.pendingNonce(address) : state.getNonce(address));
   },
 
   eth_call: (ctx, params) => bytesToHex(call(ctx.chain, simulationInput(ctx, p.expectParams(params, 1, 4), true))),
@@ -372,7 +373,7 @@ export const ethMethods: MethodTable = {
     const list = p.expectParams(params, 2, 3);
     const address = p.address(list[0], p.where(0, 'address'));
     const keys = p.array(list[1], p.where(1, 'storage keys'), 1000).map((k, i) => p.word(k, `parameter 2 (storage keys)[${i}]`));
-    requireLatestState(ctx.chain, p.blockRef(list[2], p.where(2, 'block')));
+    requireLatestState(ctx.chain, p.blockRef(list[2], p.where(2, 'block')), 'eth_getProof');
     const chain = ctx.chain;
     chain.commitState();
     const account = chain.state.getAccount(address);

@@ -1,0 +1,240 @@
+/**
+ * The state at earlier blocks, for eth_getBalance, eth_call and the rest at a block number.
+ *
+ * The chain keeps one state, the latest. Every commit (a mined block, or a dev method such as
+ * anvil_setBalance) reports what each changed account was before (`AccountChange.previous`);
+ * this history keeps those records per address, tagged with the block whose state first
+ * includes the change. The state at block B is then the latest state seen through, for each
+ * address, its first record tagged after B: nothing is copied, and an address that did not
+ * change since B costs nothing.
+ *
+ * History starts when the chain does (genesis), or when it was loaded from a data directory or
+ * a dump: older states are not kept.
+ */
+import type { Address } from '../primitives/address.js';
+import { Account } from '../state/account.js';
+import { EntriesMap } from '../state/entries-map.js';
+import type { AccountChange, PreviousAccount } from '../chain/state-root.js';
+
+interface Undo {
+  /** The first block whose state includes the change. */
+  block: number;
+  previous: PreviousAccount;
+}
+
+/** Adds what happened later in the same block (`later`) to the record of its start. */
+function merge(earlier: PreviousAccount, later: PreviousAccount): void {
+  if (earlier.account === undefined || earlier.storage !== undefined) return; // already complete
+  if (later.storage !== undefined) {
+    const storage = new Map(later.storage);
+    for (const [slot, value] of later.slots) setSlot(storage, slot, value);
+    for (const [slot, value] of earlier.slots) setSlot(storage, slot, value);
+    earlier.storage = storage;
+    earlier.slots = new Map();
+    return;
+  }
+  for (const [slot, value] of later.slots) if (!earlier.slots.has(slot)) earlier.slots.set(slot, value);
+}
+
+function setSlot(storage: Map<bigint, bigint>, slot: bigint, value: bigint): void {
+  if (value === 0n) storage.delete(slot);
+  else storage.set(slot, value);
+}
+
+function clonePrevious(p: PreviousAccount): PreviousAccount {
+  return { account: p.account, slots: new Map(p.slots), storage: p.storage && new Map(p.storage) };
+}
+
+/** What a snapshot keeps of the history: the records of changes made after its block. */
+export type HistoryMark = [Address, PreviousAccount][];
+
+export class StateHistory {
+  readonly #byAddress = new Map<Address, Undo[]>();
+
+  /** @param floor the earliest block whose state can be rebuilt */
+  constructor(readonly floor: number) {}
+
+  /** Records the changes of one commit; `block` is the first block whose state includes them. */
+  record(block: number, changes: readonly AccountChange[]): void {
+    for (const change of changes) {
+      if (change.previous === undefined) continue;
+      let list = this.#byAddress.get(change.address);
+      if (list === undefined) {
+        list = [];
+        this.#byAddress.set(change.address, list);
+      }
+      const last = list[list.length - 1];
+      if (last !== undefined && last.block === block) merge(last.previous, change.previous);
+      else list.push({ block, previous: change.previous });
+    }
+  }
+
+  /** The records of changes not yet in a block after `latest` (for a snapshot). */
+  mark(latest: number): HistoryMark {
+    const mark: HistoryMark = [];
+    for (const [address, list] of this.#byAddress) {
+      const last = list[list.length - 1];
+      if (last !== undefined && last.block > latest) mark.push([address, clonePrevious(last.previous)]);
+    }
+    return mark;
+  }
+
+  /** Forgets every record after block `latest`, then restores a snapshot's `mark`. */
+  rewind(latest: number, mark: HistoryMark): void {
+    for (const [address, list] of this.#byAddress) {
+      while (list.length > 0 && list[list.length - 1]!.block > latest) list.pop();
+      if (list.length === 0) this.#byAddress.delete(address);
+    }
+    for (const [address, previous] of mark) this.record(latest + 1, [{ address, account: undefined, storageReset: false, slots: [], codeChanged: false, previous: clonePrevious(previous) }]);
+  }
+
+  /** The records of `address` after block `block`, oldest first (empty when it did not change). */
+  undosAfter(address: Address, block: number): readonly Undo[] {
+    const list = this.#byAddress.get(address);
+    if (list === undefined) return [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.block <= block) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? list : list.slice(lo);
+  }
+
+  addresses(): IterableIterator<Address> {
+    return this.#byAddress.keys();
+  }
+
+  /** The accounts as they were at the end of block `block`, read through `current`. */
+  accountsAt(block: number, current: Map<Address, Account>): Map<Address, Account> {
+    return new HistoricAccounts(this, block, current);
+  }
+}
+
+/** A read-only accounts map of an earlier block. */
+class HistoricAccounts extends EntriesMap<Address, Account> {
+  readonly #history: StateHistory;
+  readonly #block: number;
+  readonly #current: Map<Address, Account>;
+  readonly #cache = new Map<Address, Account | undefined>();
+
+  constructor(history: StateHistory, block: number, current: Map<Address, Account>) {
+    super();
+    this.#history = history;
+    this.#block = block;
+    this.#current = current;
+  }
+
+  override get(address: Address): Account | undefined {
+    if (this.#cache.has(address)) return this.#cache.get(address);
+    const undos = this.#history.undosAfter(address, this.#block);
+    let account: Account | undefined;
+    if (undos.length === 0) account = this.#current.get(address);
+    else {
+      const fields = undos[0]!.previous.account;
+      if (fields !== undefined) {
+        account = new Account();
+        account.nonce = fields.nonce;
+        account.balance = fields.balance;
+        account.setCode(fields.code, fields.codeHash);
+        account.storage = new HistoricStorage(undos, this.#current.get(address));
+      }
+    }
+    this.#cache.set(address, account);
+    return account;
+  }
+
+  override has(address: Address): boolean {
+    return this.get(address) !== undefined;
+  }
+
+  override set(): this {
+    throw new Error('the state of an earlier block is read-only');
+  }
+
+  override delete(): boolean {
+    throw new Error('the state of an earlier block is read-only');
+  }
+
+  override get size(): number {
+    let n = 0;
+    for (const _ of this.keys()) n++;
+    return n;
+  }
+
+  override *entries(): MapIterator<[Address, Account]> {
+    const seen = new Set<Address>();
+    for (const address of [...this.#current.keys(), ...this.#history.addresses()]) {
+      if (seen.has(address)) continue;
+      seen.add(address);
+      const account = this.get(address);
+      if (account !== undefined) yield [address, account];
+    }
+  }
+
+}
+
+/**
+ * An account's storage at an earlier block: a slot's value is the one its first record after
+ * that block names, or, where none does, today's.
+ */
+class HistoricStorage extends EntriesMap<bigint, bigint> {
+  readonly #undos: readonly Undo[];
+  readonly #current: Account | undefined;
+  #materialized: Map<bigint, bigint> | undefined;
+
+  constructor(undos: readonly Undo[], current: Account | undefined) {
+    super();
+    this.#undos = undos;
+    this.#current = current;
+  }
+
+  override get(slot: bigint): bigint | undefined {
+    for (const { previous } of this.#undos) {
+      if (previous.account === undefined) return undefined;
+      if (previous.storage !== undefined) return previous.storage.get(slot);
+      const value = previous.slots.get(slot);
+      if (value !== undefined) return value === 0n ? undefined : value;
+    }
+    return this.#current?.storage.get(slot);
+  }
+
+  override has(slot: bigint): boolean {
+    return this.get(slot) !== undefined;
+  }
+
+  override set(): this {
+    throw new Error('the state of an earlier block is read-only');
+  }
+
+  override delete(): boolean {
+    throw new Error('the state of an earlier block is read-only');
+  }
+
+  override clear(): void {
+    throw new Error('the state of an earlier block is read-only');
+  }
+
+  /** The whole storage, rebuilt from today's by undoing the records newest first. */
+  #all(): Map<bigint, bigint> {
+    if (this.#materialized) return this.#materialized;
+    let storage = new Map(this.#current?.storage ?? []);
+    for (let i = this.#undos.length - 1; i >= 0; i--) {
+      const { previous } = this.#undos[i]!;
+      if (previous.account === undefined) storage = new Map();
+      else if (previous.storage !== undefined) storage = new Map(previous.storage);
+      for (const [slot, value] of previous.slots) setSlot(storage, slot, value);
+    }
+    this.#materialized = storage;
+    return storage;
+  }
+
+  override get size(): number {
+    return this.#all().size;
+  }
+
+  override entries(): MapIterator<[bigint, bigint]> {
+    return this.#all().entries();
+  }
+}

@@ -10,12 +10,13 @@ import { caseToJson, type FuzzCase, type FuzzCaseJson } from './case.js';
 import { compareOutcomes, differenceKind, firstTraceDivergence, type Difference, type TraceDivergence } from './compare.js';
 import { knownBug, type KnownBug } from './known-bugs.js';
 import { shrinkCase } from './shrink.js';
+import { WorkerPeer } from './peer-worker.js';
 
 /**
  * agree; diverge (unexplained); excluded (a known @ethereumjs/evm bug); known-polyvm-bug (found
  * before, not fixed yet); or one engine threw.
  */
-export type Verdict = 'agree' | 'diverge' | 'excluded' | 'known-polyvm-bug' | 'polyvm-crash' | 'peer-crash';
+export type Verdict = 'agree' | 'diverge' | 'excluded' | 'known-polyvm-bug' | 'polyvm-crash' | 'peer-crash' | 'peer-timeout';
 
 export interface CaseResult {
   verdict: Verdict;
@@ -71,6 +72,20 @@ function message(error: unknown): string {
 
 export class Differential {
   private readonly peers = new Map<string, EthereumjsPeer>();
+  private readonly worker: WorkerPeer | undefined;
+
+  /**
+   * @param caseTimeoutMs when given, the peer runs in a worker and a case it has not finished
+   * after this long is cut off (verdict peer-timeout) before polyvm runs it, so no case can stall
+   * a run (polyvm, about ten times faster, then runs only cases the peer finished)
+   */
+  constructor(caseTimeoutMs?: number) {
+    this.worker = caseTimeoutMs === undefined ? undefined : new WorkerPeer(caseTimeoutMs);
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+  }
 
   async peerFor(fork: string): Promise<EthereumjsPeer> {
     let peer = this.peers.get(fork);
@@ -82,6 +97,7 @@ export class Differential {
   }
 
   async run(c: FuzzCase): Promise<CaseResult> {
+    if (this.worker) return this.runWithWorker(c, this.worker);
     let polyvm: CallOutcome;
     const t0 = performance.now();
     try {
@@ -99,6 +115,26 @@ export class Differential {
       return { verdict: 'peer-crash', differences: [], polyvm, error: message(error), polyvmMs: t1 - t0, peerMs: performance.now() - t1 };
     }
     const t2 = performance.now();
+    return this.verdict(c, polyvm, peer, t1 - t0, t2 - t1);
+  }
+
+  /** The peer first, in the worker and bounded in time; then polyvm. */
+  private async runWithWorker(c: FuzzCase, worker: WorkerPeer): Promise<CaseResult> {
+    const t0 = performance.now();
+    const run = await worker.run(c.fork, c.pre, c.call, c.block);
+    const t1 = performance.now();
+    if (run === 'timeout') return { verdict: 'peer-timeout', differences: [], error: `the peer did not finish in ${Math.round(t1 - t0)} ms`, polyvmMs: 0, peerMs: t1 - t0 };
+    if ('error' in run) return { verdict: 'peer-crash', differences: [], error: run.error, polyvmMs: 0, peerMs: t1 - t0 };
+    let polyvm: CallOutcome;
+    try {
+      polyvm = runPolyvmCall(c.pre, c.call, c);
+    } catch (error) {
+      return { verdict: 'polyvm-crash', differences: [], error: message(error), peer: run.outcome, polyvmMs: performance.now() - t1, peerMs: t1 - t0 };
+    }
+    return this.verdict(c, polyvm, run.outcome, performance.now() - t1, t1 - t0);
+  }
+
+  private verdict(c: FuzzCase, polyvm: CallOutcome, peer: CallOutcome, polyvmMs: number, peerMs: number): CaseResult {
     const differences = compareOutcomes(polyvm, peer);
     let verdict: Verdict = differences.length === 0 ? 'agree' : 'diverge';
     let bug: KnownBug | undefined;
@@ -106,7 +142,7 @@ export class Differential {
       bug = knownBug(c, polyvm, peer, differences);
       if (bug) verdict = bug.side === 'peer' ? 'excluded' : 'known-polyvm-bug';
     }
-    return { verdict, differences, polyvm, peer, bug, polyvmMs: t1 - t0, peerMs: t2 - t1 };
+    return { verdict, differences, polyvm, peer, bug, polyvmMs, peerMs };
   }
 
   /** The first differing step within the first `TRACE_LIMIT` steps of each engine. */

@@ -11,6 +11,7 @@ import { generateCase } from './generators/index.js';
 import { O } from './opcodes.js';
 import { Random } from './random.js';
 import { shrinkCase } from './shrink.js';
+import { Differential } from './differential.js';
 
 test('a case is the same for the same seed and index, and differs for another index', () => {
   const a = caseToJson(generateCase(42, 7));
@@ -88,4 +89,24 @@ test('the first differing trace step is found', () => {
   assert.equal(d.index, 1);
   assert.deepEqual(d.fields, ['gas']);
   assert.deepEqual(firstTraceDivergence([step(0, 10)], [step(0, 10), step(1, 7)])!.fields, ['polyvm trace ended']);
+});
+
+test('a case the peer cannot finish in time is cut off, and the next case runs on a fresh worker', async () => {
+  // An endless loop with 10^12 gas: about 10^11 iterations.
+  const loop = simpleCase(new Assembler().op(O.JUMPDEST!).push(0).op(O.JUMP!).build());
+  loop.call.gas = 10n ** 12n;
+  const differential = new Differential(1500);
+  try {
+    const started = performance.now();
+    const cut = await differential.run(loop);
+    assert.equal(cut.verdict, 'peer-timeout');
+    assert.equal(cut.polyvm, undefined, 'polyvm does not run a case the peer did not finish');
+    assert.ok(performance.now() - started < 10_000);
+    const asm = new Assembler().op(O.CALLVALUE!).push(0).op(O.SSTORE!).push(32).push(0).op(O.RETURN!);
+    const next = await differential.run(simpleCase(asm.build()));
+    assert.equal(next.verdict, 'agree');
+    assert.equal(next.peer?.post.get(CONTRACT_A)?.storage.get(0n), 5n);
+  } finally {
+    await differential.close();
+  }
 });

@@ -25,6 +25,7 @@ const USAGE = `usage: npm run fuzz -- [options]
   --replay FILE     rerun a saved finding or regression case and report
   --original        with --replay: the finding's case as generated, not the shrunk one
   --progress        a progress line a minute on stderr even when it is not a terminal
+  --case-timeout S  cut off a case the peer has not finished after S seconds (default 60; 0: never)
   --json            print the summary as JSON`;
 
 interface Options {
@@ -41,6 +42,7 @@ interface Options {
   original: boolean;
   json: boolean;
   progress: boolean;
+  caseTimeout: number;
 }
 
 class UsageError extends Error {}
@@ -60,6 +62,7 @@ function parseOptions(argv: string[]): Options {
     original: false,
     json: false,
     progress: false,
+    caseTimeout: 60,
   };
   const number = (name: string, value: string | undefined) => {
     const n = Number(value);
@@ -98,6 +101,9 @@ function parseOptions(argv: string[]): Options {
         options.generators = names;
         break;
       }
+      case '--case-timeout':
+        options.caseTimeout = number('case-timeout', value());
+        break;
       case '--no-shrink':
         options.shrink = false;
         break;
@@ -168,6 +174,7 @@ async function main(): Promise<number> {
       forks: options.forks,
       generators: options.generators,
       shrink: options.shrink,
+      caseTimeoutSeconds: options.caseTimeout > 0 ? options.caseTimeout : undefined,
       onFinding: (finding) => {
         const text = formatFinding(finding);
         const path = saveFinding(options.findings, `${finding.verdict}-${finding.seed}-${finding.index}`, finding, text);
@@ -176,7 +183,7 @@ async function main(): Promise<number> {
       },
       onProgress: (s) => {
         const rate = s.cases / (s.elapsedMs / 1000);
-        const line = `evm: ${s.cases} cases (${rate.toFixed(0)}/s), ${s.diverged} diverged, ${s.polyvmCrashes + s.peerCrashes} crashed, ${Object.values(s.excluded).reduce((x, y) => x + y, 0)} excluded`;
+        const line = `evm: ${s.cases} cases (${rate.toFixed(0)}/s), ${s.diverged} diverged, ${s.polyvmCrashes + s.peerCrashes} crashed, ${s.peerTimeouts} timed out, ${Object.values(s.excluded).reduce((x, y) => x + y, 0)} excluded`;
         if (interactive) process.stderr.write(`\r\x1b[K${line}`);
         else if (options.progress && s.elapsedMs - lastLogged >= 60_000) {
           lastLogged = s.elapsedMs;
@@ -186,10 +193,10 @@ async function main(): Promise<number> {
     });
     if (interactive) process.stderr.write('\r\x1b[K');
     summary.evm = stats;
-    problems += stats.diverged + stats.polyvmCrashes + stats.peerCrashes;
+    problems += stats.diverged + stats.polyvmCrashes + stats.peerCrashes + stats.peerTimeouts;
     say(
       `evm: ${stats.cases} cases in ${(stats.elapsedMs / 1000).toFixed(1)} s (polyvm ${(stats.polyvmMs / 1000).toFixed(1)} s, ethereumjs ${(stats.peerMs / 1000).toFixed(1)} s): ` +
-        `${stats.agree} agree, ${stats.diverged} diverged, ${stats.polyvmCrashes} polyvm crashes, ${stats.peerCrashes} ethereumjs crashes, excluded (peer bugs) ${JSON.stringify(stats.excluded)}, known open polyvm bugs ${JSON.stringify(stats.knownPolyvmBugs)}`,
+        `${stats.agree} agree, ${stats.diverged} diverged, ${stats.polyvmCrashes} polyvm crashes, ${stats.peerCrashes} ethereumjs crashes, ${stats.peerTimeouts} ethereumjs timeouts, excluded (peer bugs) ${JSON.stringify(stats.excluded)}, known open polyvm bugs ${JSON.stringify(stats.knownPolyvmBugs)}`,
     );
     say(`  outcomes ${JSON.stringify(stats.outcomes)}; generators ${JSON.stringify(stats.byGenerator)}`);
     say(`  slowest polyvm cases ${JSON.stringify(stats.slowest)}; memory ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);

@@ -19,6 +19,11 @@ export interface EvmFuzzOptions {
   generators?: readonly string[];
   /** Shrink divergences to minimal reproducers (default true). */
   shrink?: boolean;
+  /**
+   * Run the peer in a worker and cut off a case it has not finished after this many seconds
+   * (counted as a peer timeout and reported as a finding). Without it a case runs to its end.
+   */
+  caseTimeoutSeconds?: number;
   /** Investigate at most this many findings of the same kind; the rest are only counted. */
   perKindLimit?: number;
   onFinding?: (finding: Finding) => void | Promise<void>;
@@ -37,6 +42,8 @@ export interface EvmFuzzStats {
   knownPolyvmBugs: Record<string, number>;
   polyvmCrashes: number;
   peerCrashes: number;
+  /** Cases the peer did not finish within the case timeout (polyvm did not run them). */
+  peerTimeouts: number;
   /** Findings by kind ("diverge gasUsed", "polyvm-crash TypeError"), with the first case index. */
   kinds: Record<string, { count: number; first: number }>;
   byGenerator: Record<string, number>;
@@ -56,7 +63,7 @@ export async function fuzzEvm(options: EvmFuzzOptions): Promise<EvmFuzzStats> {
   const limit = options.cases ?? (options.seconds !== undefined ? Infinity : 1000);
   const deadline = options.seconds !== undefined ? performance.now() + options.seconds * 1000 : Infinity;
   const perKindLimit = options.perKindLimit ?? 3;
-  const differential = new Differential();
+  const differential = new Differential(options.caseTimeoutSeconds === undefined ? undefined : options.caseTimeoutSeconds * 1000);
   const began = performance.now();
   const stats: EvmFuzzStats = {
     seed: options.seed,
@@ -68,6 +75,7 @@ export async function fuzzEvm(options: EvmFuzzOptions): Promise<EvmFuzzStats> {
     knownPolyvmBugs: {},
     polyvmCrashes: 0,
     peerCrashes: 0,
+    peerTimeouts: 0,
     kinds: {},
     byGenerator: {},
     outcomes: {},
@@ -104,11 +112,14 @@ export async function fuzzEvm(options: EvmFuzzOptions): Promise<EvmFuzzStats> {
       default: {
         if (result.verdict === 'diverge') stats.diverged++;
         else if (result.verdict === 'polyvm-crash') stats.polyvmCrashes++;
+        else if (result.verdict === 'peer-timeout') stats.peerTimeouts++;
         else stats.peerCrashes++;
         const kind =
           result.verdict === 'diverge'
             ? `diverge ${[...new Set(result.differences.map(differenceKind))].slice(0, 3).join(' ')} (${family})`
-            : `${result.verdict} ${(result.error ?? '').split('\n')[0]!.slice(0, 80)}`;
+            : result.verdict === 'peer-timeout'
+              ? `peer-timeout (${family})`
+              : `${result.verdict} ${(result.error ?? '').split('\n')[0]!.slice(0, 80)}`;
         const entry = (stats.kinds[kind] ??= { count: 0, first: index });
         entry.count++;
         if (entry.count <= perKindLimit && options.onFinding) {
@@ -125,5 +136,6 @@ export async function fuzzEvm(options: EvmFuzzOptions): Promise<EvmFuzzStats> {
     }
   }
   stats.elapsedMs = performance.now() - began;
+  await differential.close();
   return stats;
 }

@@ -126,6 +126,10 @@ test('viem: deploy, call, write, events through getLogs and a WebSocket subscrip
     logs.map((l) => (l as unknown as { args: { total: bigint } }).args.total),
     [3n, 7n],
   );
+  // A read at an earlier block sees that block's state.
+  const first = logs[0]!.blockNumber!;
+  assert.equal(await publicClient.readContract({ address, abi: counter.abi, functionName: 'count', blockNumber: first }), 3n);
+  assert.equal(await publicClient.readContract({ address, abi: counter.abi, functionName: 'count', blockNumber: first - 1n }), 0n);
   await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('no subscription events')), 5000))]);
   assert.deepEqual(seen, [3n, 7n]);
   const rpcClient = await (ws.transport as unknown as { getRpcClient(): Promise<{ close(): void }> }).getRpcClient();

@@ -72,19 +72,21 @@ function message(error: unknown): string {
 
 export class Differential {
   private readonly peers = new Map<string, EthereumjsPeer>();
-  private readonly worker: WorkerPeer | undefined;
+  private readonly workers: WorkerPeer[];
+  private nextWorker = 0;
 
   /**
    * @param caseTimeoutMs when given, the peer runs in a worker and a case it has not finished
    * after this long is cut off (verdict peer-timeout) before polyvm runs it, so no case can stall
    * a run (polyvm, about ten times faster, then runs only cases the peer finished)
+   * @param workers peer workers, used in turn (concurrent `run` calls go to different workers)
    */
-  constructor(caseTimeoutMs?: number) {
-    this.worker = caseTimeoutMs === undefined ? undefined : new WorkerPeer(caseTimeoutMs);
+  constructor(caseTimeoutMs?: number, workers = 1) {
+    this.workers = caseTimeoutMs === undefined ? [] : Array.from({ length: workers }, () => new WorkerPeer(caseTimeoutMs));
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
+    await Promise.all(this.workers.map((w) => w.close()));
   }
 
   async peerFor(fork: string): Promise<EthereumjsPeer> {
@@ -97,7 +99,7 @@ export class Differential {
   }
 
   async run(c: FuzzCase): Promise<CaseResult> {
-    if (this.worker) return this.runWithWorker(c, this.worker);
+    if (this.workers.length > 0) return this.runWithWorker(c, this.workers[this.nextWorker++ % this.workers.length]!);
     let polyvm: CallOutcome;
     const t0 = performance.now();
     try {

@@ -12,6 +12,7 @@ import { O } from './opcodes.js';
 import { Random } from './random.js';
 import { shrinkCase } from './shrink.js';
 import { Differential } from './differential.js';
+import { fuzzEvm } from './runner.js';
 
 test('a case is the same for the same seed and index, and differs for another index', () => {
   const a = caseToJson(generateCase(42, 7));
@@ -108,5 +109,15 @@ test('a case the peer cannot finish in time is cut off, and the next case runs o
     assert.equal(next.peer?.post.get(CONTRACT_A)?.storage.get(0n), 5n);
   } finally {
     await differential.close();
+  }
+});
+
+test('two peer workers give the same counts as one engine pair on the main thread', async () => {
+  const inline = await fuzzEvm({ seed: 77, cases: 60, shrink: false });
+  const pooled = await fuzzEvm({ seed: 77, cases: 60, shrink: false, caseTimeoutSeconds: 60, peerWorkers: 2 });
+  assert.equal(pooled.cases, 60);
+  assert.equal(pooled.peerTimeouts, 0);
+  for (const key of ['agree', 'diverged', 'excluded', 'outcomes', 'byGenerator', 'kinds'] as const) {
+    assert.deepEqual(pooled[key], inline[key], key);
   }
 });

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseFork, type ForkName } from '../forks/index.js';
 import { caseFromJson, type FuzzCaseJson } from './case.js';
 import { fuzzDecoding, type DecodeFinding } from './decoding.js';
@@ -26,6 +27,7 @@ const USAGE = `usage: npm run fuzz -- [options]
   --original        with --replay: the finding's case as generated, not the shrunk one
   --progress        a progress line a minute on stderr even when it is not a terminal
   --case-timeout S  cut off a case the peer has not finished after S seconds (default 60; 0: never)
+  --jobs N          peer workers, each running a case (default: the machine's cores, at most 4)
   --json            print the summary as JSON`;
 
 interface Options {
@@ -43,6 +45,7 @@ interface Options {
   json: boolean;
   progress: boolean;
   caseTimeout: number;
+  jobs: number;
 }
 
 class UsageError extends Error {}
@@ -63,6 +66,7 @@ function parseOptions(argv: string[]): Options {
     json: false,
     progress: false,
     caseTimeout: 60,
+    jobs: Math.min(4, availableParallelism()),
   };
   const number = (name: string, value: string | undefined) => {
     const n = Number(value);
@@ -101,6 +105,9 @@ function parseOptions(argv: string[]): Options {
         options.generators = names;
         break;
       }
+      case '--jobs':
+        options.jobs = Math.max(1, number('jobs', value()));
+        break;
       case '--case-timeout':
         options.caseTimeout = number('case-timeout', value());
         break;
@@ -175,6 +182,7 @@ async function main(): Promise<number> {
       generators: options.generators,
       shrink: options.shrink,
       caseTimeoutSeconds: options.caseTimeout > 0 ? options.caseTimeout : undefined,
+      peerWorkers: options.jobs,
       onFinding: (finding) => {
         const text = formatFinding(finding);
         const path = saveFinding(options.findings, `${finding.verdict}-${finding.seed}-${finding.index}`, finding, text);

@@ -5,7 +5,8 @@
  */
 import type { ForkName } from '../forks/index.js';
 import { differenceKind } from './compare.js';
-import { Differential, type Finding } from './differential.js';
+import { Differential, type CaseResult, type Finding } from './differential.js';
+import type { FuzzCase } from './case.js';
 import { generateCase } from './generators/index.js';
 
 export interface EvmFuzzOptions {
@@ -24,6 +25,11 @@ export interface EvmFuzzOptions {
    * (counted as a peer timeout and reported as a finding). Without it a case runs to its end.
    */
   caseTimeoutSeconds?: number;
+  /**
+   * With `caseTimeoutSeconds`: peer workers, each with a case in flight (default 1). Results are
+   * still handled in case order, so a run's findings and counts do not depend on this.
+   */
+  peerWorkers?: number;
   /** Investigate at most this many findings of the same kind; the rest are only counted. */
   perKindLimit?: number;
   onFinding?: (finding: Finding) => void | Promise<void>;
@@ -63,7 +69,8 @@ export async function fuzzEvm(options: EvmFuzzOptions): Promise<EvmFuzzStats> {
   const limit = options.cases ?? (options.seconds !== undefined ? Infinity : 1000);
   const deadline = options.seconds !== undefined ? performance.now() + options.seconds * 1000 : Infinity;
   const perKindLimit = options.perKindLimit ?? 3;
-  const differential = new Differential(options.caseTimeoutSeconds === undefined ? undefined : options.caseTimeoutSeconds * 1000);
+  const workers = options.caseTimeoutSeconds === undefined ? 1 : Math.max(1, options.peerWorkers ?? 1);
+  const differential = new Differential(options.caseTimeoutSeconds === undefined ? undefined : options.caseTimeoutSeconds * 1000, workers);
   const began = performance.now();
   const stats: EvmFuzzStats = {
     seed: options.seed,
@@ -85,9 +92,17 @@ export async function fuzzEvm(options: EvmFuzzOptions): Promise<EvmFuzzStats> {
     slowest: [],
   };
   let lastProgress = began;
-  for (let index = start; index - start < limit && performance.now() < deadline; index++) {
-    const c = generateCase(options.seed, index, { forks: options.forks, generators: options.generators });
-    const result = await differential.run(c);
+  // Up to `workers` cases in flight, handled oldest first.
+  const inFlight: Promise<{ index: number; c: FuzzCase; result: CaseResult }>[] = [];
+  let next = start;
+  for (;;) {
+    while (inFlight.length < workers && next - start < limit && performance.now() < deadline) {
+      const index = next++;
+      const c = generateCase(options.seed, index, { forks: options.forks, generators: options.generators });
+      inFlight.push(differential.run(c).then((result) => ({ index, c, result })));
+    }
+    if (inFlight.length === 0) break;
+    const { index, c, result } = await inFlight.shift()!;
     stats.cases++;
     stats.polyvmMs += result.polyvmMs;
     stats.peerMs += result.peerMs;

@@ -41,7 +41,12 @@ export interface DevChainOptions {
   store?: ChainStore;
   /** The clock, in milliseconds (tests replace it). */
   now?: () => number;
+  /** How many recent blocks' states are kept for queries (default DEFAULT_HISTORY_BLOCKS). */
+  historyBlocks?: number;
 }
+
+/** States of the last 20,000 blocks: a few records per block, some megabytes at most. */
+export const DEFAULT_HISTORY_BLOCKS = 20_000;
 
 export interface MineResult {
   block: Block;
@@ -132,7 +137,7 @@ export class DevChain {
     if (number < BigInt(this.#history.floor)) {
       throw new RpcError(
         SERVER_ERROR,
-        `state at block ${number} is not available: this node has the state of blocks ${this.#history.floor} to ${this.blockNumber} (history starts where the chain was loaded or reset)`,
+        `state at block ${number} is not available: this node has the state of blocks ${this.#history.floor} to ${this.blockNumber} (the last ${this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS} blocks at most, since the chain was loaded or reset)`,
       );
     }
     return new WorldState(this.#history.accountsAt(Number(number), this.state.accounts));
@@ -326,6 +331,7 @@ export class DevChain {
     const { block, changes } = builder.finish(this.#tracker, this.state.takeChangedAddresses());
     this.#append(block);
     this.#history.record(this.#blocks.length - 1, changes);
+    this.#history.prune(this.#blocks.length - 1, this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS);
     this.store?.writeBlock(block, changes);
     if (this.pool.size > 0) this.pool.prune(this.nonceOf);
     for (const listener of this.#blockListeners) listener(block);

@@ -47,6 +47,8 @@ export interface NodeOptions {
   genesisTimestamp?: number | bigint;
   coinbase?: string;
   limits?: Partial<NodeLimits>;
+  /** How many recent blocks' states queries may ask for (default 20,000). */
+  historyBlocks?: number;
 }
 
 export const DEFAULT_CHAIN_ID = 31337n;
@@ -196,6 +198,7 @@ export function createNode(options: NodeOptions = {}): PolyvmNode {
       blockTime: options.blockTime,
       genesisTimestamp: options.genesisTimestamp === undefined ? undefined : BigInt(options.genesisTimestamp),
       store,
+      historyBlocks: options.historyBlocks,
     });
     return new PolyvmNode(chain, limits);
   } catch (error) {

@@ -113,3 +113,21 @@ test('state from before a loaded chain is refused with a clear error', async () 
   // eth_getProof stays with the latest block.
   await assert.rejects(rpc('eth_getProof', [A0, [], '0x1']), /eth_getProof serves the latest block only/);
 });
+
+test('only the last historyBlocks blocks are kept', async () => {
+  const small = createNode({ genesisTimestamp: 1_700_000_000, historyBlocks: 10 });
+  try {
+    const call = (method: string, params: unknown[] = []) => small.request({ method, params }) as Promise<any>;
+    // Balances 1, 2, ..., 30 wei at blocks 1..30.
+    for (let i = 1; i <= 30; i++) {
+      await call('anvil_setBalance', [FRESH, hex(i)]);
+      await call('evm_mine');
+    }
+    assert.equal(BigInt(await call('eth_blockNumber')), 30n);
+    // Pruning runs in batches of a tenth: at least the last 10 blocks are there, and their states are right.
+    for (let block = 20; block <= 30; block++) assert.equal(BigInt(await call('eth_getBalance', [FRESH, hex(block)])), BigInt(block), `block ${block}`);
+    await assert.rejects(call('eth_getBalance', [FRESH, '0x5']), /state at block 5 is not available: this node has the state of blocks 2\d to 30 \(the last 10 blocks/);
+  } finally {
+    small.close();
+  }
+});

@@ -52,7 +52,24 @@ export class StateHistory {
   readonly #byAddress = new Map<Address, Undo[]>();
 
   /** @param floor the earliest block whose state can be rebuilt */
-  constructor(readonly floor: number) {}
+  constructor(public floor: number) {}
+
+  /**
+   * Keeps the states of the last `keep` blocks at `latest`: records no longer needed for those
+   * are dropped, in batches of a tenth of `keep` so the cost is spread over many blocks.
+   */
+  prune(latest: number, keep: number): void {
+    const floor = latest - keep;
+    if (floor - this.floor < Math.max(1, Math.floor(keep / 10))) return;
+    // The state at block B needs only records tagged after B.
+    for (const [address, list] of this.#byAddress) {
+      let drop = 0;
+      while (drop < list.length && list[drop]!.block <= floor) drop++;
+      if (drop === list.length) this.#byAddress.delete(address);
+      else if (drop > 0) list.splice(0, drop);
+    }
+    this.floor = floor;
+  }
 
   /** Records the changes of one commit; `block` is the first block whose state includes them. */
   record(block: number, changes: readonly AccountChange[]): void {
@@ -81,6 +98,7 @@ export class StateHistory {
 
   /** Forgets every record after block `latest`, then restores a snapshot's `mark`. */
   rewind(latest: number, mark: HistoryMark): void {
+    if (this.floor > latest) this.floor = latest;
     for (const [address, list] of this.#byAddress) {
       while (list.length > 0 && list[list.length - 1]!.block > latest) list.pop();
       if (list.length === 0) this.#byAddress.delete(address);

@@ -104,10 +104,14 @@ interface Entry {
   account: Account;
   storage: TrackedStorage;
   trie: MerklePatriciaTrie;
-  codeHash: Uint8Array;
   encoded: Uint8Array;
-  /** The fields at the last commit (undefined before the first). */
+  /** The fields at the last commit (undefined for an entry not committed yet). */
   committed: CommittedAccount | undefined;
+}
+
+/** An entry's account as it was, storage and all (it is being deleted or replaced). */
+function wholePrevious(entry: Entry): PreviousAccount {
+  return { account: entry.committed, slots: new Map(), storage: entry.storage.committed() };
 }
 
 export class StateRootTracker {
@@ -134,8 +138,7 @@ export class StateRootTracker {
         if (entry === undefined) continue;
         this.#accounts.delete(key);
         this.#entries.delete(address);
-        const previous = { account: entry.committed, slots: new Map(), storage: entry.storage.committed() };
-        changes.push({ address, account: undefined, storageReset: true, slots: [], codeChanged: false, previous });
+        changes.push({ address, account: undefined, storageReset: true, slots: [], codeChanged: false, previous: wholePrevious(entry) });
         continue;
       }
       let storageReset = false;
@@ -144,9 +147,7 @@ export class StateRootTracker {
       let current = entry;
       if (current === undefined || current.account !== account || current.storage !== account.storage) {
         storageReset = true;
-        previous = entry
-          ? { account: entry.committed, slots: new Map(), storage: entry.storage.committed() }
-          : { account: undefined, slots: new Map(), storage: undefined };
+        previous = entry ? wholePrevious(entry) : { account: undefined, slots: new Map(), storage: undefined };
         const storage = account.storage instanceof TrackedStorage ? account.storage : TrackedStorage.from(account.storage);
         storage.resetTracking();
         account.storage = storage;
@@ -157,7 +158,7 @@ export class StateRootTracker {
           trie.put(keccak256(bigintToFixedBytes(slot, 32)), rlpEncode(bigintToBytes(value)));
           slots.push([slot, value]);
         }
-        current = { account, storage, trie, codeHash: new Uint8Array(0), encoded: new Uint8Array(0), committed: undefined };
+        current = { account, storage, trie, encoded: new Uint8Array(0), committed: undefined };
         this.#entries.set(address, current);
       } else {
         slots = [];
@@ -173,9 +174,8 @@ export class StateRootTracker {
         storage.resetTracking();
       }
       const codeHash = account.codeHash;
+      const codeChanged = current.committed === undefined || !equalBytes(codeHash, current.committed.codeHash);
       current.committed = { nonce: account.nonce, balance: account.balance, code: account.code, codeHash };
-      const codeChanged = !equalBytes(codeHash, current.codeHash);
-      current.codeHash = codeHash;
       const storageRoot = current.trie.isEmpty ? EMPTY_TRIE_ROOT : current.trie.root();
       const encoded = rlpEncode([bigintToBytes(account.nonce), bigintToBytes(account.balance), storageRoot, codeHash]);
       if (!equalBytes(encoded, current.encoded)) {

@@ -99,9 +99,14 @@ export function splitGas(total: bigint): { gas: number; reserve: bigint } {
   return { gas: GAS_CHUNK, reserve: total - GAS_CHUNK_BIG };
 }
 
+/** The exact amount a (number, reserve) pair stands for: `splitGas` undone. */
+export function joinGas(gas: number, reserve: bigint | undefined): bigint {
+  return reserve ? reserve + BigInt(gas) : BigInt(gas);
+}
+
 /** All the gas a frame has left, exactly. */
 export function totalGas(f: Frame): bigint {
-  return f.reserve === 0n ? BigInt(f.gas) : f.reserve + BigInt(f.gas);
+  return joinGas(f.gas, f.reserve);
 }
 
 /** Sets a frame's gas to an exact amount. */
@@ -114,7 +119,7 @@ export function setTotalGas(f: Frame, total: bigint): void {
 /** Adds gas given back by a child (`gas` plus `reserve`) to a frame, exactly. */
 export function returnGas(f: Frame, gas: number, reserve: bigint | undefined): void {
   if (f.reserve === 0n && !reserve && f.gas + gas <= GAS_CHUNK) f.gas += gas;
-  else setTotalGas(f, totalGas(f) + BigInt(gas) + (reserve ?? 0n));
+  else setTotalGas(f, totalGas(f) + joinGas(gas, reserve));
 }
 
 /**

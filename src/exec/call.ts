@@ -6,7 +6,7 @@ import type { Address } from '../primitives/address.js';
 import type { BlockContext, Log } from '../host/index.js';
 import type { Rules } from '../forks/index.js';
 import type { WorldState } from '../state/world-state.js';
-import { splitGas, type Tracer } from '../evm/frame.js';
+import { joinGas, splitGas, type Tracer } from '../evm/frame.js';
 import { statusMessage } from '../evm/status.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import { FrameLoop, succeeded } from './frame-loop.js';
@@ -66,7 +66,7 @@ export function runCallOnState(state: WorldState, params: CallParameters, block:
   return {
     success,
     output: result.output,
-    gasUsed: params.gas - BigInt(result.gasLeft) - (result.gasReserve ?? 0n),
+    gasUsed: params.gas - joinGas(result.gasLeft, result.gasReserve),
     error: success ? undefined : statusMessage(result.status),
     logs,
   };

@@ -8,7 +8,7 @@ import type { Address } from '../primitives/address.js';
 import { createAddress, create2Address } from '../primitives/address.js';
 import { keccak256 } from '../primitives/hash.js';
 import type { WorldState } from '../state/world-state.js';
-import { CALL_DEPTH_LIMIT, Frame, refillGas, returnGas, splitGas, type CallRequest, type CreateRequest, type Environment, type Message } from '../evm/frame.js';
+import { CALL_DEPTH_LIMIT, Frame, joinGas, refillGas, returnGas, splitGas, type CallRequest, type CreateRequest, type Environment, type Message } from '../evm/frame.js';
 import { interpret } from '../evm/interpreter.js';
 import { Status, isExceptional } from '../evm/status.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
@@ -166,7 +166,7 @@ export class FrameLoop {
   }
 
   private runPrecompile(precompile: Precompile, message: Message, checkpoint: number): FrameResult {
-    const gas = BigInt(message.gas) + (message.reserve ?? 0n);
+    const gas = joinGas(message.gas, message.reserve);
     const result = precompile(message.data, gas, this.env.rules);
     if (!result.ok) {
       this.state.revert(checkpoint);

@@ -11,7 +11,7 @@ import type { Transaction } from '../tx/types.js';
 import { invalidTransaction, type TransactionExceptionName } from '../tx/errors.js';
 import { intrinsicGas, calldataFloorGas, validateUnsignedTransaction } from '../tx/index.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
-import { splitGas, type Environment, type Message, type Tracer } from '../evm/frame.js';
+import { joinGas, splitGas, type Environment, type Message, type Tracer } from '../evm/frame.js';
 import { Status, statusMessage } from '../evm/status.js';
 import { FrameLoop, succeeded } from './frame-loop.js';
 import { applyAuthorizations } from './authorizations.js';
@@ -175,7 +175,7 @@ export function runTransaction(
       : loop.run(message);
 
   // ---- refunds and fees ----
-  const gasLeft = BigInt(result.gasLeft) + (result.gasReserve ?? 0n);
+  const gasLeft = joinGas(result.gasLeft, result.gasReserve);
   let gasUsed = tx.gasLimit - gasLeft;
   const success = succeeded(result.status);
   const refundCounter = (success ? BigInt(Math.max(0, state.refund)) : 0n) + authorizationRefund;

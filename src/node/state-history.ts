@@ -130,6 +130,10 @@ export class StateHistory {
   }
 }
 
+function readOnly(): never {
+  throw new Error('the state of an earlier block is read-only');
+}
+
 /** A read-only accounts map of an earlier block. */
 class HistoricAccounts extends EntriesMap<Address, Account> {
   readonly #history: StateHistory;
@@ -168,11 +172,11 @@ class HistoricAccounts extends EntriesMap<Address, Account> {
   }
 
   override set(): this {
-    throw new Error('the state of an earlier block is read-only');
+    return readOnly();
   }
 
   override delete(): boolean {
-    throw new Error('the state of an earlier block is read-only');
+    return readOnly();
   }
 
   override get size(): number {
@@ -223,15 +227,15 @@ class HistoricStorage extends EntriesMap<bigint, bigint> {
   }
 
   override set(): this {
-    throw new Error('the state of an earlier block is read-only');
+    return readOnly();
   }
 
   override delete(): boolean {
-    throw new Error('the state of an earlier block is read-only');
+    return readOnly();
   }
 
   override clear(): void {
-    throw new Error('the state of an earlier block is read-only');
+    readOnly();
   }
 
   /** The whole storage, rebuilt from today's by undoing the records newest first. */

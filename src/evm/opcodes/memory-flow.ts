@@ -108,7 +108,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     gas: 2,
     since: 'Frontier',
     handler: (f) => {
-      f.stack[f.sp++] = f.reserve === 0n ? BigInt(f.gas) : totalGas(f);
+      f.stack[f.sp++] = totalGas(f);
     },
   },
   { code: 0x5b, name: 'JUMPDEST', inputs: 0, outputs: 0, gas: 1, since: 'Frontier', handler: () => {} },

@@ -116,10 +116,12 @@ function call(f: Frame, opcode: number): void {
     // More gas than a number holds exactly: the same rules in bigint.
     const total = totalGas(f);
     const cost = BigInt(extra + memoryCost);
-    let child: bigint;
-    if (rules.eip150) child = total < cost ? -1n : requestedGas < allButOne64thExact(total - cost) ? requestedGas : allButOne64thExact(total - cost);
-    else child = requestedGas;
-    if (child < 0n || total < cost + child) {
+    let child = requestedGas;
+    if (rules.eip150 && total >= cost) {
+      const cap = allButOne64thExact(total - cost);
+      if (cap < child) child = cap;
+    }
+    if (total < cost + child) {
       f.status = Status.OutOfGas;
       return;
     }

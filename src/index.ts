@@ -1,5 +1,5 @@
 /** polyvm's public API. */
-export { createEvm, defaultBlock, type Evm, type CreateEvmOptions, type AccountInit } from './exec/evm.js';
+export { createEvm, defaultBlock, type Evm, type CreateEvmOptions, type AccountInit } from './create-evm.js';
 export { runTransaction, type TransactionResult, type TransactionOptions } from './exec/transaction.js';
 export type { CallParameters, CallResult } from './exec/call.js';
 export { getRules, parseFork, FORK_ORDER, DEFAULT_FORK, type ForkName, type Rules } from './forks/index.js';

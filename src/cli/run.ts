@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes, parseQuantity, HexError } from '../primitives/bytes.js';
-import { createEvm } from '../exec/evm.js';
+import { createEvm } from '../create-evm.js';
 import { parseArgs, stringOption, UsageError } from './args.js';
 import { createJsonTracer } from './trace.js';
 

@@ -1,83 +1,19 @@
 /**
  * A frame: one activation of EVM code (a message call or a create). It holds the machine state
- * (pc, gas, stack, memory) and what the code may ask of the world through the host.
+ * (pc, gas, stack, memory) and what the code may ask of the world through the host, and it is
+ * the EVM's side of the frame loop's contract (`VmFrame` in host/): run, resume after a child,
+ * fail a request, deposit created code.
  */
 import type { Address } from '../primitives/address.js';
-import type { BlockContext, Host, TxContext } from '../host/index.js';
-import type { Rules } from '../forks/index.js';
+import type { Environment, FrameRequest, FrameResult, JournaledHost, Message, TracedFrame, VirtualMachine, VmFrame } from '../host/index.js';
+import { Status, succeeded } from '../host/status.js';
 import { analyzeCode } from './analysis.js';
-import { Status } from './status.js';
+import { interpret } from './interpreter.js';
 
 export const STACK_LIMIT = 1024;
 export const CALL_DEPTH_LIMIT = 1024;
 
 const EMPTY = new Uint8Array(0);
-
-/** What a frame asks the frame loop to do when it suspends. */
-export interface CallRequest {
-  kind: 'call';
-  opcode: number; // CALL, CALLCODE, DELEGATECALL, STATICCALL
-  gas: number;
-  /** Gas beyond `gas`; non-zero only above 2^52 (see `splitGas`). */
-  reserve: bigint;
-  caller: Address;
-  to: Address; // the storage context of the callee
-  codeAddress: Address;
-  /** The code to run: the code at codeAddress, or its delegate's (EIP-7702). */
-  code: Uint8Array;
-  /** EIP-7702: a call through a delegation never runs a precompile. */
-  precompilesDisabled: boolean;
-  value: bigint;
-  transfersValue: boolean;
-  isStatic: boolean;
-  input: Uint8Array;
-  outOffset: number;
-  outSize: number;
-}
-
-export interface CreateRequest {
-  kind: 'create';
-  gas: number;
-  /** Gas beyond `gas`; non-zero only above 2^52 (see `splitGas`). */
-  reserve: bigint;
-  value: bigint;
-  initcode: Uint8Array;
-  /** Present for CREATE2. */
-  salt: bigint | undefined;
-}
-
-export interface Message {
-  caller: Address;
-  /** The account whose storage and balance the code acts on. */
-  address: Address;
-  /** The account whose code runs (differs for CALLCODE and DELEGATECALL). */
-  codeAddress: Address;
-  value: bigint;
-  data: Uint8Array;
-  code: Uint8Array;
-  gas: number;
-  /** Gas beyond `gas`; non-zero only above 2^52 (see `splitGas`). */
-  reserve?: bigint;
-  depth: number;
-  isStatic: boolean;
-  isCreate: boolean;
-  /** False for DELEGATECALL, whose value is only inherited, never moved. */
-  transfersValue: boolean;
-  /** EIP-7702: code reached through a delegation designator never runs a precompile. */
-  precompilesDisabled?: boolean;
-}
-
-export interface Environment {
-  host: Host;
-  block: BlockContext;
-  tx: TxContext;
-  rules: Rules;
-  tracer: Tracer | undefined;
-}
-
-export interface Tracer {
-  step(frame: Frame, op: number, gasCost: number): void;
-}
 
 /** Stacks of finished frames, reused: a call then allocates no 1024-entry array. */
 const stackPool: bigint[][] = [];
@@ -132,7 +68,14 @@ export function refillGas(f: Frame, need: number): boolean {
   return need <= f.gas;
 }
 
-export class Frame {
+const CODE_DEPOSIT_COST = 200;
+
+/** An EVM tracer (EIP-3155 and the like) sees the whole machine state of each step. */
+export interface Tracer {
+  step(frame: Frame, op: number, gasCost: number): void;
+}
+
+export class Frame implements VmFrame, TracedFrame {
   pc = 0;
   gas: number;
   reserve: bigint;
@@ -146,7 +89,7 @@ export class Frame {
   returnData: Uint8Array = EMPTY;
   output: Uint8Array = EMPTY;
   status: Status = Status.Running;
-  request: CallRequest | CreateRequest | undefined = undefined;
+  request: FrameRequest | undefined = undefined;
   readonly jumpDestinations: Uint8Array;
   readonly pushValues: bigint[];
 
@@ -165,8 +108,61 @@ export class Frame {
     return this.message.code;
   }
 
+  run(): Status {
+    return interpret(this);
+  }
+
+  /** The child this frame asked for has ended: its gas comes back, its outcome goes on the stack. */
+  resume(result: FrameResult): void {
+    const request = this.request!;
+    returnGas(this, result.gasLeft, result.gasReserve);
+    const ok = succeeded(result.status);
+    if (request.kind === 'call') {
+      this.returnData = result.output;
+      const n = Math.min(request.outSize, result.output.length);
+      if (n > 0) this.memory.set(result.output.subarray(0, n), request.outOffset);
+      this.stack[this.sp++] = ok ? 1n : 0n;
+    } else {
+      this.returnData = ok ? EMPTY : result.output;
+      this.stack[this.sp++] = ok ? BigInt(result.createdAddress!) : 0n;
+    }
+    this.status = Status.Running;
+  }
+
+  /** The request failed before a child began: the gas comes back and a zero goes on the stack. */
+  fail(gasBack: number, reserveBack: bigint): void {
+    returnGas(this, gasBack, reserveBack);
+    this.returnData = EMPTY;
+    this.stack[this.sp++] = 0n;
+    this.status = Status.Running;
+  }
+
+  /** Stores the code a create returned, charging 200 gas per byte (EIP-170, EIP-3541 apply). */
+  depositCode(host: JournaledHost): Status {
+    const rules = this.env.rules;
+    const code = this.output;
+    if (rules.london && code.length > 0 && code[0] === 0xef) return Status.CodeRejected;
+    if (code.length > rules.maxCodeSize) return Status.CodeRejected;
+    const cost = code.length * CODE_DEPOSIT_COST;
+    if (cost > this.gas && !refillGas(this, cost)) {
+      // Frontier: a create that cannot pay for its code leaves an account without code.
+      if (!rules.homestead) return Status.Return;
+      return Status.OutOfGas;
+    }
+    this.gas -= cost;
+    host.setCode(this.message.address, code);
+    return Status.Return;
+  }
+
   /** Gives the stack back for reuse; the frame must not run again. */
   release(): void {
     if (stackPool.length < STACK_POOL_LIMIT) stackPool.push(this.stack);
   }
 }
+
+/** The EVM as the frame loop sees it. */
+export const evmVm: VirtualMachine = {
+  createFrame(message: Message, env: Environment): Frame {
+    return new Frame(message, env);
+  },
+};

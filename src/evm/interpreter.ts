@@ -7,7 +7,7 @@
  */
 import type { Frame } from './frame.js';
 import { STACK_LIMIT, refillGas } from './frame.js';
-import { Status } from './status.js';
+import { Status } from '../host/status.js';
 import { getOpcodeTable, type OpcodeTable } from './table.js';
 import { analyzeBlocks } from './blocks.js';
 

@@ -3,7 +3,7 @@
  * for the expansion cost (Yellow Paper: 3 per word plus words squared over 512).
  */
 import { refillGas, type Frame } from './frame.js';
-import { Status } from './status.js';
+import { Status } from '../host/status.js';
 
 /**
  * Memory ends past 1 GiB are treated as out of gas. Paying for that much memory takes over 2·10^12

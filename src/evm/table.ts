@@ -6,7 +6,7 @@ import { forkIndex, type Rules } from '../forks/index.js';
 import type { Frame } from './frame.js';
 import { STACK_LIMIT } from './frame.js';
 import { OPCODES, type Handler } from './opcodes/index.js';
-import { Status } from './status.js';
+import { Status } from '../host/status.js';
 
 export interface OpcodeTable {
   readonly handlers: Handler[];

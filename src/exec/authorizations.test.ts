@@ -1,7 +1,7 @@
 /** EIP-7702 set-code transactions: authorization edge cases the fixtures cover thinly. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEvm, type Evm } from './evm.js';
+import { createEvm, type Evm } from '../create-evm.js';
 import { hexToBytes } from '../primitives/bytes.js';
 import { privateKeyToAddress, signAuthorization } from '../tx/index.js';
 import type { Authorization, Transaction } from '../tx/types.js';

@@ -3,14 +3,14 @@
  * call into an address, with no intrinsic gas, nonce or fee rules.
  */
 import type { Address } from '../primitives/address.js';
-import type { BlockContext, Log } from '../host/index.js';
+import type { BlockContext, JournaledHost, Log, Tracer } from '../host/index.js';
 import type { Rules } from '../forks/index.js';
-import type { WorldState } from '../state/world-state.js';
-import { joinGas, splitGas, type Tracer } from '../evm/frame.js';
-import { statusMessage } from '../evm/status.js';
+import { joinGas, splitGas } from '../evm/frame.js';
+import { statusMessage, succeeded } from '../host/status.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
-import { FrameLoop, succeeded } from './frame-loop.js';
-import { resolveCode } from './resolve-code.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
+import { FrameLoop } from './frame-loop.js';
+import { codeResolver, resolveTopLevelCode } from './code.js';
 
 export interface CallParameters {
   caller: Address;
@@ -30,7 +30,7 @@ export interface CallResult {
   logs: Log[];
 }
 
-export function runCallOnState(state: WorldState, params: CallParameters, block: BlockContext, rules: Rules): CallResult {
+export function runCallOnState(state: JournaledHost, params: CallParameters, block: BlockContext, rules: Rules): CallResult {
   if (rules.berlin) {
     state.warmAddress(params.caller);
     state.warmAddress(params.to);
@@ -38,27 +38,29 @@ export function runCallOnState(state: WorldState, params: CallParameters, block:
   }
   const loop = new FrameLoop(state, {
     host: state,
+    code: codeResolver(state, rules),
     block,
     tx: { origin: params.caller, gasPrice: params.gasPrice ?? 0n, blobVersionedHashes: [] },
     rules,
     tracer: params.tracer,
   });
   const { gas, reserve } = splitGas(params.gas);
-  const { code, codeAddress, precompilesDisabled } = resolveCode(state, params.to, rules);
+  const { code, codeAddress, codeKind, delegate } = resolveTopLevelCode(state, params.to, rules);
   const result = loop.run({
     caller: params.caller,
     address: params.to,
     codeAddress,
     value: params.value ?? 0n,
-    data: params.data ?? new Uint8Array(0),
+    data: params.data ?? EMPTY_BYTES,
     code,
+    codeKind,
     gas,
     reserve,
     depth: 0,
     isStatic: false,
     isCreate: false,
     transfersValue: true,
-    precompilesDisabled,
+    precompilesDisabled: delegate !== undefined,
   });
   const success = succeeded(result.status);
   const logs = success ? state.logs : [];

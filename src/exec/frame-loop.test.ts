@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEvm } from './evm.js';
+import { createEvm } from '../create-evm.js';
 import { hexToBytes } from '../primitives/bytes.js';
 
 const CALLER = '0x1000000000000000000000000000000000000001';

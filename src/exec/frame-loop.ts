@@ -1,41 +1,29 @@
 /**
  * The frame loop: runs a message and every call and create it makes, on an explicit stack of
- * frames (revm's design). A frame suspends on CALL or CREATE; the loop starts the callee (a
- * precompile, an account without code, or a new frame), and resumes the caller with the result.
- * 1024 nested calls therefore use no JavaScript stack.
+ * frames (revm's design). A frame suspends with a call or create request; the loop starts the
+ * callee (a precompile, an account without code, or a new frame in the VM its code belongs to),
+ * and resumes the caller with the result. 1024 nested calls therefore use no JavaScript stack,
+ * and the loop never needs to know which VM a frame belongs to.
  */
 import type { Address } from '../primitives/address.js';
 import { createAddress, create2Address } from '../primitives/address.js';
 import { keccak256 } from '../primitives/hash.js';
-import type { WorldState } from '../state/world-state.js';
-import { CALL_DEPTH_LIMIT, Frame, joinGas, refillGas, returnGas, splitGas, type CallRequest, type CreateRequest, type Environment, type Message } from '../evm/frame.js';
-import { interpret } from '../evm/interpreter.js';
-import { Status, isExceptional } from '../evm/status.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
+import { MAX_NONCE } from '../tx/validate.js';
+import type { CallRequest, CreateRequest, Environment, FrameResult, JournaledHost, Message, VmFrame } from '../host/index.js';
+import { Status, isExceptional, succeeded } from '../host/status.js';
+import { CALL_DEPTH_LIMIT, joinGas, splitGas } from '../evm/frame.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import type { Precompile } from '../evm/precompiles/types.js';
+import { virtualMachine } from './code.js';
 
-export interface FrameResult {
-  status: Status;
-  gasLeft: number;
-  /** Gas left beyond `gasLeft` (above 2^52 only; see GAS_CHUNK). */
-  gasReserve?: bigint;
-  output: Uint8Array;
-  /** For a successful create. */
-  createdAddress?: Address;
-}
+export type { FrameResult };
 
-const EMPTY = new Uint8Array(0);
-const CODE_DEPOSIT_COST = 200;
-const MAX_NONCE = (1n << 64n) - 1n;
 const RIPEMD160_ADDRESS = '0x0000000000000000000000000000000000000003';
-
-export function succeeded(status: Status): boolean {
-  return status === Status.Stop || status === Status.Return;
-}
 
 /** A running frame with what is needed to finish it. */
 interface Active {
-  frame: Frame;
+  frame: VmFrame;
   checkpoint: number;
 }
 
@@ -43,7 +31,7 @@ export class FrameLoop {
   private readonly precompiles: Map<string, Precompile>;
 
   constructor(
-    private readonly state: WorldState,
+    private readonly state: JournaledHost,
     private readonly env: Environment,
   ) {
     this.precompiles = getPrecompiles(env.rules);
@@ -57,34 +45,33 @@ export class FrameLoop {
     for (;;) {
       const active = stack[stack.length - 1]!;
       const frame = active.frame;
-      const status = interpret(frame);
+      const status = frame.run();
       if (status === Status.Suspended) {
         const child = this.begin(frame, frame.request!);
         if (child === undefined) continue; // resolved on the spot; the caller continues
         if ('frame' in child) stack.push(child);
-        else this.resume(frame, frame.request!, child);
+        else frame.resume(child);
         continue;
       }
       const result = this.finish(active);
       frame.release();
       stack.pop();
       if (stack.length === 0) return result;
-      const parent = stack[stack.length - 1]!.frame;
-      this.resume(parent, parent.request!, result);
+      stack[stack.length - 1]!.frame.resume(result);
     }
   }
 
   /**
    * Starts a child for a request. Returns a new frame, an immediate result (precompile, no code,
-   * a failed create), or undefined when the request failed before any child began (the caller's
-   * stack already holds the result).
+   * a failed create), or undefined when the request failed before any child began (the caller
+   * has been told and continues).
    */
-  private begin(parent: Frame, request: CallRequest | CreateRequest): Active | FrameResult | undefined {
+  private begin(parent: VmFrame, request: CallRequest | CreateRequest): Active | FrameResult | undefined {
     const state = this.state;
     const depth = parent.message.depth + 1;
     if (request.kind === 'call') {
       if (depth > CALL_DEPTH_LIMIT || (request.transfersValue && state.getBalance(parent.message.address) < request.value)) {
-        this.fail(parent, request.gas, request.reserve);
+        parent.fail(request.gas, request.reserve);
         return undefined;
       }
       return this.start({
@@ -94,6 +81,7 @@ export class FrameLoop {
         value: request.value,
         data: request.input,
         code: request.code,
+        codeKind: request.codeKind,
         gas: request.gas,
         reserve: request.reserve,
         depth,
@@ -107,7 +95,7 @@ export class FrameLoop {
     const creator = parent.message.address;
     const nonce = state.getNonce(creator);
     if (depth > CALL_DEPTH_LIMIT || state.getBalance(creator) < request.value || nonce === MAX_NONCE) {
-      this.fail(parent, request.gas, request.reserve);
+      parent.fail(request.gas, request.reserve);
       return undefined;
     }
     const address =
@@ -116,7 +104,7 @@ export class FrameLoop {
     if (this.collides(address)) {
       // The creator's nonce still advances; the gas passed to the create is lost.
       state.incrementNonce(creator);
-      this.fail(parent, 0, 0n);
+      parent.fail(0, 0n);
       return undefined;
     }
     state.incrementNonce(creator);
@@ -125,8 +113,10 @@ export class FrameLoop {
       address,
       codeAddress: address,
       value: request.value,
-      data: EMPTY,
+      data: EMPTY_BYTES,
       code: request.initcode,
+      // Initcode is EVM code, whichever VM asked for the create.
+      codeKind: 'evm',
       gas: request.gas,
       reserve: request.reserve,
       depth,
@@ -159,10 +149,10 @@ export class FrameLoop {
       if (precompile) return this.runPrecompile(precompile, message, checkpoint);
       if (message.code.length === 0) {
         this.touchIfEmpty(message.address);
-        return { status: Status.Stop, gasLeft: message.gas, gasReserve: message.reserve, output: EMPTY };
+        return { status: Status.Stop, gasLeft: message.gas, gasReserve: message.reserve, output: EMPTY_BYTES };
       }
     }
-    return { frame: new Frame(message, this.env), checkpoint };
+    return { frame: virtualMachine(message.codeKind).createFrame(message, this.env), checkpoint };
   }
 
   private runPrecompile(precompile: Precompile, message: Message, checkpoint: number): FrameResult {
@@ -171,79 +161,34 @@ export class FrameLoop {
     if (!result.ok) {
       this.state.revert(checkpoint);
       this.keepRipemdTouch(message.address);
-      return { status: Status.PrecompileFailure, gasLeft: 0, output: EMPTY };
+      return { status: Status.PrecompileFailure, gasLeft: 0, output: EMPTY_BYTES };
     }
     this.touchIfEmpty(message.address);
     const left = splitGas(gas - result.gasUsed);
     return { status: Status.Return, gasLeft: left.gas, gasReserve: left.reserve, output: result.output };
   }
 
-  /** Ends a frame: code deposit for creates, then commit or revert. */
+  /** Ends a frame: the creating VM deposits a create's code, then the loop commits or reverts. */
   private finish(active: Active): FrameResult {
     const { frame, checkpoint } = active;
     const message = frame.message;
-    const state = this.state;
     let status = frame.status;
-    let gasLeft = frame.gas;
-    let output = frame.output;
 
     if (message.isCreate && succeeded(status)) {
-      status = this.depositCode(frame);
-      gasLeft = frame.gas;
+      status = frame.depositCode(this.state);
       if (succeeded(status)) {
         this.touchIfEmpty(message.address);
-        return { status, gasLeft, gasReserve: frame.reserve, output: EMPTY, createdAddress: message.address };
+        return { status, gasLeft: frame.gas, gasReserve: frame.reserve, output: EMPTY_BYTES, createdAddress: message.address };
       }
     }
     if (succeeded(status)) {
       this.touchIfEmpty(message.address);
-      return { status, gasLeft, gasReserve: frame.reserve, output };
+      return { status, gasLeft: frame.gas, gasReserve: frame.reserve, output: frame.output };
     }
-    state.revert(checkpoint);
+    this.state.revert(checkpoint);
     this.keepRipemdTouch(message.address);
-    if (isExceptional(status)) return { status, gasLeft: 0, output: EMPTY };
-    return { status, gasLeft, gasReserve: frame.reserve, output };
-  }
-
-  /** Stores the code a create returned, charging 200 gas per byte (EIP-170, EIP-3541 apply). */
-  private depositCode(frame: Frame): Status {
-    const rules = this.env.rules;
-    const code = frame.output;
-    if (rules.london && code.length > 0 && code[0] === 0xef) return Status.CodeRejected;
-    if (code.length > rules.maxCodeSize) return Status.CodeRejected;
-    const cost = code.length * CODE_DEPOSIT_COST;
-    if (cost > frame.gas && !refillGas(frame, cost)) {
-      // Frontier: a create that cannot pay for its code leaves an account without code.
-      if (!rules.homestead) return Status.Return;
-      return Status.OutOfGas;
-    }
-    frame.gas -= cost;
-    this.state.setCode(frame.message.address, code);
-    return Status.Return;
-  }
-
-  /** Gives the caller the result of its call or create. */
-  private resume(parent: Frame, request: CallRequest | CreateRequest, result: FrameResult): void {
-    returnGas(parent, result.gasLeft, result.gasReserve);
-    const ok = succeeded(result.status);
-    if (request.kind === 'call') {
-      parent.returnData = result.output;
-      const n = Math.min(request.outSize, result.output.length);
-      if (n > 0) parent.memory.set(result.output.subarray(0, n), request.outOffset);
-      parent.stack[parent.sp++] = ok ? 1n : 0n;
-    } else {
-      parent.returnData = ok ? EMPTY : result.output;
-      parent.stack[parent.sp++] = ok ? BigInt(result.createdAddress!) : 0n;
-    }
-    parent.status = Status.Running;
-  }
-
-  /** The request failed before a child began: the caller gets `gasBack` and a zero on its stack. */
-  private fail(parent: Frame, gasBack: number, reserveBack: bigint): void {
-    returnGas(parent, gasBack, reserveBack);
-    parent.returnData = EMPTY;
-    parent.stack[parent.sp++] = 0n;
-    parent.status = Status.Running;
+    if (isExceptional(status)) return { status, gasLeft: 0, output: EMPTY_BYTES };
+    return { status, gasLeft: frame.gas, gasReserve: frame.reserve, output: frame.output };
   }
 
   /** EIP-161: an account that a successful frame ran at and left empty is deleted at the end. */

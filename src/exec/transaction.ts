@@ -4,19 +4,19 @@
  */
 import type { Address } from '../primitives/address.js';
 import { createAddress } from '../primitives/address.js';
-import type { BlockContext, Log } from '../host/index.js';
+import type { BlockContext, Environment, JournaledHost, Log, Message, Tracer } from '../host/index.js';
 import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
-import type { WorldState } from '../state/world-state.js';
 import type { Transaction } from '../tx/types.js';
 import { invalidTransaction, type TransactionExceptionName } from '../tx/errors.js';
-import { intrinsicGas, calldataFloorGas, validateUnsignedTransaction } from '../tx/index.js';
+import { intrinsicGas, calldataFloorGas, validateUnsignedTransaction, MAX_NONCE } from '../tx/index.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
-import { joinGas, splitGas, type Environment, type Message, type Tracer } from '../evm/frame.js';
-import { Status, statusMessage } from '../evm/status.js';
-import { FrameLoop, succeeded } from './frame-loop.js';
+import { joinGas, splitGas } from '../evm/frame.js';
+import { Status, statusMessage, succeeded } from '../host/status.js';
+import { FrameLoop } from './frame-loop.js';
 import { applyAuthorizations } from './authorizations.js';
 import { isDelegation } from '../evm/delegation.js';
-import { resolveCode } from './resolve-code.js';
+import { codeResolver, resolveTopLevelCode } from './code.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
 
 export interface TransactionOptions {
   tracer?: Tracer;
@@ -48,8 +48,6 @@ export interface TransactionResult {
   createdAddress: Address | undefined;
 }
 
-const MAX_NONCE = (1n << 64n) - 1n;
-const EMPTY = new Uint8Array(0);
 
 function invalid(name: TransactionExceptionName, message: string): never {
   throw invalidTransaction(name, message);
@@ -61,7 +59,7 @@ function invalid(name: TransactionExceptionName, message: string): never {
  * throws InvalidTransactionError and leaves the state untouched.
  */
 export function runTransaction(
-  state: WorldState,
+  state: JournaledHost,
   tx: Transaction,
   sender: Address,
   block: BlockContext,
@@ -105,9 +103,8 @@ export function runTransaction(
     maxBlobFee = blobGasUsed * tx.maxFeePerBlobGas!;
   }
 
-  const account = state.getAccount(sender);
-  const balance = account?.balance ?? 0n;
-  const nonce = account?.nonce ?? 0n;
+  const balance = state.getBalance(sender);
+  const nonce = state.getNonce(sender);
   const maxCost = tx.gasLimit * maxGasPrice + maxBlobFee + tx.value;
   if (balance < maxCost) invalid('INSUFFICIENT_ACCOUNT_FUNDS', `sender balance ${balance} is below the maximum cost ${maxCost}`);
   if (tx.nonce !== nonce) {
@@ -115,7 +112,8 @@ export function runTransaction(
   }
   if (nonce >= MAX_NONCE) invalid('NONCE_IS_MAX', 'sender nonce is at its maximum');
   // EIP-3607: the sender must not have code (EIP-7702: a delegation designator is allowed).
-  if (account && account.code.length > 0 && !options.allowSenderWithCode && !(rules.prague && isDelegation(account.code))) {
+  const senderCode = state.getCode(sender);
+  if (senderCode.length > 0 && !options.allowSenderWithCode && !(rules.prague && isDelegation(senderCode))) {
     invalid('SENDER_NOT_EOA', `sender ${sender} has code`);
   }
 
@@ -138,6 +136,7 @@ export function runTransaction(
 
   const env: Environment = {
     host: state,
+    code: codeResolver(state, rules),
     block,
     tx: { origin: sender, gasPrice, blobVersionedHashes: tx.blobVersionedHashes ?? [] },
     rules,
@@ -150,28 +149,29 @@ export function runTransaction(
   if (rules.berlin) state.warmAddress(target);
   // EIP-7702: authorizations apply before the call and stay even if it fails.
   const authorizationRefund = tx.type === 4 ? applyAuthorizations(state, tx, block.chainId, rules) : 0n;
-  const { code, codeAddress, precompilesDisabled } = isCreate
-    ? { code: tx.data, codeAddress: target, precompilesDisabled: false }
-    : resolveCode(state, target, rules);
+  const { code, codeAddress, codeKind, delegate } = isCreate
+    ? { code: tx.data, codeAddress: target, codeKind: 'evm' as const, delegate: undefined }
+    : resolveTopLevelCode(state, target, rules);
 
   const message: Message = {
     caller: sender,
     address: target,
     codeAddress,
     value: tx.value,
-    data: isCreate ? EMPTY : tx.data,
+    data: isCreate ? EMPTY_BYTES : tx.data,
     code,
+    codeKind,
     gas,
     reserve,
     depth: 0,
     isStatic: false,
     isCreate,
     transfersValue: true,
-    precompilesDisabled,
+    precompilesDisabled: delegate !== undefined,
   };
   const result =
     isCreate && loop.collides(target)
-      ? { status: Status.CreateCollision, gasLeft: 0, output: EMPTY, createdAddress: undefined }
+      ? { status: Status.CreateCollision, gasLeft: 0, output: EMPTY_BYTES, createdAddress: undefined }
       : loop.run(message);
 
   // ---- refunds and fees ----

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORK_ORDER, getRules, parseFork, DEFAULT_FORK } from './index.js';
-import { createEvm } from '../exec/evm.js';
+import { createEvm } from '../create-evm.js';
 import { hexToBytes } from '../primitives/bytes.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import { calldataFloorGas, intrinsicGas, validateUnsignedTransaction } from '../tx/index.js';

@@ -4,7 +4,7 @@
  */
 import { getRules, parseFork } from '../forks/index.js';
 import type { Tracer } from '../evm/frame.js';
-import { Status, statusMessage } from '../evm/status.js';
+import { Status, statusMessage } from '../host/status.js';
 import { runCallOnState } from '../exec/call.js';
 import { Account } from '../state/account.js';
 import { WorldState } from '../state/world-state.js';

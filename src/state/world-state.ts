@@ -4,14 +4,14 @@
  * touched, destroyed and created accounts, refund, logs) that the EVM's rules need.
  */
 import type { Address } from '../primitives/address.js';
-import type { Host, Log } from '../host/index.js';
+import type { JournaledHost, Log } from '../host/index.js';
 import { KECCAK256_EMPTY } from '../primitives/hash.js';
 import { Account } from './account.js';
 import { Change, type JournalEntry } from './journal.js';
 
 const EMPTY = new Uint8Array(0);
 
-export class WorldState implements Host {
+export class WorldState implements JournaledHost {
   /** `accounts` may be any Map, such as an overlay over another state's accounts. */
   constructor(readonly accounts: Map<Address, Account> = new Map()) {}
 
@@ -44,6 +44,18 @@ export class WorldState implements Host {
       this.journal.push({ kind: Change.AccountCreated, address });
     }
     return account;
+  }
+
+  /** Every account, for roots, dumps and snapshots. Read only: change accounts through the methods. */
+  accountEntries(): IterableIterator<[Address, Account]> {
+    return this.accounts.entries();
+  }
+
+  /** Replaces every account at once (loading a state, reverting to a snapshot); not journaled. */
+  replaceAccounts(accounts: Iterable<[Address, Account]>): void {
+    for (const address of this.accounts.keys()) this.changed.add(address);
+    this.accounts.clear();
+    for (const [address, account] of accounts) this.putAccount(address, account);
   }
 
   /** Puts an account without journaling; for loading a state before any transaction. */

@@ -11,7 +11,7 @@ import type { Address } from '../primitives/address.js';
 import type { Transaction } from './types.js';
 
 /** EIP-2681: the nonce stays below 2^64 - 1. */
-const MAX_NONCE = 2n ** 64n - 1n;
+export const MAX_NONCE = 2n ** 64n - 1n;
 const TWO_POW_256 = 2n ** 256n;
 /** EIP-4844: the version byte of a KZG commitment's versioned hash. */
 const VERSIONED_HASH_VERSION_KZG = 0x01;

@@ -3,7 +3,7 @@
  * factory) so that V8 sees one call target per handler and can inline the word operation.
  */
 import * as w from '../../primitives/words.js';
-import { Status } from '../status.js';
+import { Status } from '../../host/status.js';
 import { useGas } from '../memory.js';
 import type { OpcodeDeclaration } from './types.js';
 

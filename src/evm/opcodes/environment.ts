@@ -3,7 +3,7 @@ import { bytesToBigint } from '../../primitives/bytes.js';
 import { keccak256 } from '../../primitives/hash.js';
 import type { Frame } from '../frame.js';
 import { copyCost, copyToMemory, useGas, useMemory } from '../memory.js';
-import { Status } from '../status.js';
+import { Status } from '../../host/status.js';
 import { accountAccessCost, addressToWord, toAddress, toSmall } from './helpers.js';
 import type { OpcodeDeclaration } from './types.js';
 

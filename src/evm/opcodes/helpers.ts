@@ -1,6 +1,6 @@
 import type { Address } from '../../primitives/address.js';
 import type { Frame } from '../frame.js';
-import { Status } from '../status.js';
+import { Status } from '../../host/status.js';
 
 const ADDRESS_MASK = (1n << 160n) - 1n;
 

@@ -2,7 +2,7 @@
 import type { OpcodeDeclaration } from './types.js';
 import { copyCost, readWord, useMemory, writeWord } from '../memory.js';
 import { totalGas, type Frame } from '../frame.js';
-import { Status } from '../status.js';
+import { Status } from '../../host/status.js';
 import { toSmall, writeProtected } from './helpers.js';
 
 /** Moves pc to a JUMPDEST; anywhere else is an exceptional halt. */

@@ -1,7 +1,7 @@
 /** SLOAD and SSTORE with their gas across forks (Frontier, EIP-1283, EIP-2200, EIP-2929, EIP-3529). */
 import { totalGas, type Frame } from '../frame.js';
 import { useGas } from '../memory.js';
-import { Status } from '../status.js';
+import { Status } from '../../host/status.js';
 import { COLD_SLOAD, WARM_ACCESS, writeProtected } from './helpers.js';
 import type { OpcodeDeclaration } from './types.js';
 

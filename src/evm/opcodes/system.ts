@@ -4,9 +4,8 @@
  */
 import { setTotalGas, splitGas, totalGas, type Frame } from '../frame.js';
 import { expansionCost, growMemory, rangeEnd, readMemory, useGas, useMemory, words } from '../memory.js';
-import { Status } from '../status.js';
+import { Status } from '../../host/status.js';
 import { accountAccessCost, COLD_ACCOUNT_ACCESS, WARM_ACCESS, toAddress, toSmall, writeProtected } from './helpers.js';
-import { delegationTarget } from '../delegation.js';
 import type { OpcodeDeclaration } from './types.js';
 
 const CALL_VALUE_COST = 9000;
@@ -90,19 +89,10 @@ function call(f: Frame, opcode: number): void {
   const memoryCost = expansionCost(f, end);
 
   let extra = accountAccessCost(f, target);
-  let codeAddress = target;
-  let code = host.getCode(target);
-  let precompilesDisabled = false;
-  if (rules.prague) {
-    // EIP-7702: a call to a delegated account runs the delegate's code and pays to access it.
-    const delegate = delegationTarget(code);
-    if (delegate !== undefined) {
-      extra += host.warmAddress(delegate) ? COLD_ACCOUNT_ACCESS : WARM_ACCESS;
-      codeAddress = delegate;
-      code = host.getCode(delegate);
-      precompilesDisabled = true;
-    }
-  }
+  const callee = f.env.code.resolve(target);
+  // EIP-7702: a call to a delegated account runs the delegate's code and pays to access it.
+  const delegate = callee.delegate;
+  if (delegate !== undefined) extra += host.warmAddress(delegate) ? COLD_ACCOUNT_ACCESS : WARM_ACCESS;
   if (value !== 0n) extra += CALL_VALUE_COST;
   if (opcode === CALL) {
     // EIP-161: the new-account charge applies only when value goes to a dead account.
@@ -153,9 +143,10 @@ function call(f: Frame, opcode: number): void {
     reserve,
     caller: opcode === DELEGATECALL ? f.message.caller : address,
     to: opcode === CALL || opcode === STATICCALL ? target : address,
-    codeAddress,
-    code,
-    precompilesDisabled,
+    codeAddress: callee.codeAddress,
+    code: callee.code,
+    codeKind: callee.codeKind,
+    precompilesDisabled: delegate !== undefined,
     value: opcode === DELEGATECALL ? f.message.value : value,
     transfersValue: opcode === CALL || opcode === CALLCODE,
     isStatic: opcode === STATICCALL || f.message.isStatic,

@@ -1,7 +1,7 @@
-/** How a frame ends. Protocol outcomes are values, not exceptions. */
+/** How a frame ends, in any VM. Protocol outcomes are values, not exceptions. */
 export const enum Status {
   Running = 0,
-  /** Paused on a CALL or CREATE: the frame loop in exec/ runs the child, then resumes this frame. */
+  /** Paused on a call or create request: the frame loop in exec/ runs the child, then resumes this frame. */
   Suspended = 1,
   Stop = 2,
   Return = 3,
@@ -18,6 +18,11 @@ export const enum Status {
   CodeRejected = 17,
   CreateCollision = 18,
   PrecompileFailure = 19,
+}
+
+/** A frame that stopped or returned: its changes stand. */
+export function succeeded(status: Status): boolean {
+  return status === Status.Stop || status === Status.Return;
 }
 
 export function isExceptional(status: Status): boolean {

@@ -2,15 +2,15 @@
  * The library entry point: `createEvm` gives an EVM over an in-memory state, to run calls and
  * transactions from scripts and tools.
  */
-import type { Address } from '../primitives/address.js';
-import { DEFAULT_FORK, getRules, type ForkName, type Rules } from '../forks/index.js';
-import type { BlockContext } from '../host/index.js';
-import { WorldState } from '../state/world-state.js';
-import { Account } from '../state/account.js';
-import { stateRoot } from '../state/roots.js';
-import type { Transaction } from '../tx/types.js';
-import { runCallOnState, type CallParameters, type CallResult } from './call.js';
-import { runTransaction, type TransactionOptions, type TransactionResult } from './transaction.js';
+import type { Address } from './primitives/address.js';
+import { DEFAULT_FORK, getRules, type ForkName, type Rules } from './forks/index.js';
+import type { BlockContext } from './host/index.js';
+import { WorldState } from './state/world-state.js';
+import { Account } from './state/account.js';
+import { stateRoot } from './state/roots.js';
+import type { Transaction } from './tx/types.js';
+import { runCallOnState, type CallParameters, type CallResult } from './exec/call.js';
+import { runTransaction, type TransactionOptions, type TransactionResult } from './exec/transaction.js';
 
 export interface CreateEvmOptions {
   fork?: ForkName | string;

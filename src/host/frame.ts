@@ -1,0 +1,50 @@
+/**
+ * A frame as the frame loop in exec/ drives it, whatever VM it belongs to: run it until it halts
+ * or suspends with a request, resume it with the child's result, or tell it the request failed.
+ */
+import type { Address } from '../primitives/address.js';
+import type { Environment, FrameRequest, Message } from './message.js';
+import type { JournaledHost } from './host.js';
+import type { Status } from './status.js';
+
+/** How a message ended, as its caller receives it. */
+export interface FrameResult {
+  status: Status;
+  gasLeft: number;
+  /** Gas left beyond `gasLeft` (above 2^52 only). */
+  gasReserve?: bigint;
+  output: Uint8Array;
+  /** For a successful create. */
+  createdAddress?: Address;
+}
+
+export interface VmFrame {
+  readonly message: Message;
+  /** Running, Suspended (see `request`), or how the frame halted. */
+  readonly status: Status;
+  /** What a suspended frame asks for. */
+  readonly request: FrameRequest | undefined;
+  readonly gas: number;
+  readonly reserve: bigint;
+  /** RETURN or REVERT data once halted. */
+  readonly output: Uint8Array;
+  /** Runs until the frame halts or suspends; returns its status. */
+  run(): Status;
+  /** The child the frame asked for has ended: take its result and continue. */
+  resume(result: FrameResult): void;
+  /** The request failed before any child began: `gasBack` returns, the request yields nothing. */
+  fail(gasBack: number, reserveBack: bigint): void;
+  /**
+   * A create frame halted successfully: apply the creating VM's rules to the code it returned
+   * (size and prefix limits, the deposit charge) and store it through `host`. Returns the
+   * create's status.
+   */
+  depositCode(host: JournaledHost): Status;
+  /** The frame is finished; its buffers may be reused. */
+  release(): void;
+}
+
+/** A VM the frame loop can start frames in. */
+export interface VirtualMachine {
+  createFrame(message: Message, env: Environment): VmFrame;
+}

@@ -74,3 +74,39 @@ test('the engine core uses no Node-only API', () => {
   }
   assert.deepEqual(problems, []);
 });
+
+/** The import specifiers of a source file, resolved to paths relative to src/. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/from '(\.[^']+)'/g)].map((m) => relative(src, resolve(dirname(file), m[1]!)));
+}
+
+test('exec/ reaches the state only through host/: it imports no state class', () => {
+  const problems: string[] = [];
+  for (const file of files) {
+    if (layerOf(file) !== 'exec') continue;
+    for (const target of importsOf(file)) if (target.startsWith('state/')) problems.push(`${relative(src, file)} imports ${target}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("exec/'s frame loop knows no VM: only exec/code.ts picks one; the rest of exec/ uses evm/ only for precompiles", () => {
+  const problems: string[] = [];
+  for (const file of files) {
+    if (layerOf(file) !== 'exec' || relative(src, file) === 'exec/code.ts') continue;
+    for (const target of importsOf(file)) {
+      if (target.startsWith('evm/') && !target.startsWith('evm/precompiles/')) problems.push(`${relative(src, file)} imports ${target}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('no module outside state/ edits or lists an account map directly', () => {
+  const problems: string[] = [];
+  for (const file of files) {
+    if (layerOf(file) === 'state') continue;
+    const text = readFileSync(file, 'utf8');
+    if (/\bstate\.accounts\b|\.accounts\.(set|delete|clear)\(/.test(text)) problems.push(relative(src, file));
+  }
+  assert.deepEqual(problems, []);
+});

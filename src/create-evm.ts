@@ -75,7 +75,7 @@ export function createEvm(options: CreateEvmOptions = {}): Evm {
       return runTransaction(state, tx, sender.toLowerCase(), evm.block, rules, txOptions);
     },
     stateRoot() {
-      return stateRoot(state.accounts);
+      return stateRoot(state.accountEntries());
     },
   };
   return evm;

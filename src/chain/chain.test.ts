@@ -143,7 +143,7 @@ test('state root tracker agrees with a full recomputation after every kind of ch
   const state = genesisState();
   const tracker = new StateRootTracker();
   tracker.rebuild(state);
-  assert.deepEqual(tracker.root(), stateRoot(state.accounts));
+  assert.deepEqual(tracker.root(), stateRoot(state.accountEntries()));
   const contract = '0x00000000000000000000000000000000000000aa';
   for (let round = 0; round < 20; round++) {
     state.setBalance(OTHER, BigInt(round * 1000));
@@ -154,7 +154,7 @@ test('state root tracker agrees with a full recomputation after every kind of ch
     state.clearTransaction();
     const changes = tracker.commit(state, state.takeChangedAddresses());
     assert.ok(changes.length > 0);
-    assert.deepEqual(bytesToHex(tracker.root()), bytesToHex(stateRoot(state.accounts)), `round ${round}`);
+    assert.deepEqual(bytesToHex(tracker.root()), bytesToHex(stateRoot(state.accountEntries())), `round ${round}`);
   }
   // Proofs verify against the root.
   const { proof } = tracker.accountProof(contract);
@@ -185,7 +185,7 @@ test('blocks: roots, receipts, header round trip, system contracts, base fee', (
   const state = genesisState();
   const tracker = new StateRootTracker();
   const genesis = builderOn(state, undefined, 1000n).finish(tracker, state.takeChangedAddresses()).block;
-  assert.deepEqual(genesis.header.stateRoot, stateRoot(state.accounts));
+  assert.deepEqual(genesis.header.stateRoot, stateRoot(state.accountEntries()));
   assert.equal(genesis.header.number, 0n);
 
   const b1 = builderOn(state, genesis, 1012n);
@@ -196,7 +196,7 @@ test('blocks: roots, receipts, header round trip, system contracts, base fee', (
   assert.equal(block.transactions.length, 2);
   assert.equal(block.receipts[1]!.cumulativeGasUsed, 42000n);
   assert.equal(block.header.gasUsed, 42000n);
-  assert.deepEqual(block.header.stateRoot, stateRoot(state.accounts));
+  assert.deepEqual(block.header.stateRoot, stateRoot(state.accountEntries()));
   assert.ok(changes.some((c) => c.address === OTHER));
   assert.equal(block.header.baseFeePerGas, nextBaseFee(genesis.header));
   // Header encoding round-trips and the hash is of the encoding.

@@ -124,7 +124,7 @@ export class StateRootTracker {
     this.#accounts = new MerklePatriciaTrie();
     this.#entries.clear();
     state.takeChangedAddresses();
-    return this.commit(state, state.accounts.keys());
+    return this.commit(state, state.addresses());
   }
 
   /** Applies the changes of `addresses` (from `takeChangedAddresses`) and returns them. */
@@ -132,7 +132,7 @@ export class StateRootTracker {
     const changes: AccountChange[] = [];
     for (const address of addresses) {
       const key = this.#key(address);
-      const account = state.accounts.get(address);
+      const account = state.getAccount(address);
       const entry = this.#entries.get(address);
       if (account === undefined) {
         if (entry === undefined) continue;

@@ -7,38 +7,17 @@
 import type { Address } from '../primitives/address.js';
 import type { Environment, FrameRequest, FrameResult, JournaledHost, Message, TracedFrame, VirtualMachine, VmFrame } from '../host/index.js';
 import { Status, succeeded } from '../host/status.js';
+import { GAS_CHUNK, joinGas, splitGas } from '../host/gas.js';
 import { analyzeCode } from './analysis.js';
 import { interpret } from './interpreter.js';
 
 export const STACK_LIMIT = 1024;
-export const CALL_DEPTH_LIMIT = 1024;
 
 const EMPTY = new Uint8Array(0);
 
 /** Stacks of finished frames, reused: a call then allocates no 1024-entry array. */
 const stackPool: bigint[][] = [];
 const STACK_POOL_LIMIT = 64;
-
-/**
- * Gas in a frame is a JavaScript number, exact up to 2^53. Amounts above GAS_CHUNK (only with a
- * transaction gas limit no real chain allows) are split: `gas` holds at most GAS_CHUNK and
- * `reserve` (a bigint) the rest. Hot paths only ever look at `gas`; when a charge does not fit,
- * `refillGas` moves gas over from the reserve before declaring out-of-gas, and the few rules that
- * read the whole amount (GAS, the 63/64 rule, the SSTORE sentry) use `totalGas`.
- */
-export const GAS_CHUNK = 2 ** 52;
-const GAS_CHUNK_BIG = BigInt(GAS_CHUNK);
-
-/** An exact amount of gas as the (number, reserve) pair frames keep. */
-export function splitGas(total: bigint): { gas: number; reserve: bigint } {
-  if (total <= GAS_CHUNK_BIG) return { gas: Number(total), reserve: 0n };
-  return { gas: GAS_CHUNK, reserve: total - GAS_CHUNK_BIG };
-}
-
-/** The exact amount a (number, reserve) pair stands for: `splitGas` undone. */
-export function joinGas(gas: number, reserve: bigint | undefined): bigint {
-  return reserve ? reserve + BigInt(gas) : BigInt(gas);
-}
 
 /** All the gas a frame has left, exactly. */
 export function totalGas(f: Frame): bigint {

@@ -5,7 +5,7 @@ import { createEvm, type Evm } from '../create-evm.js';
 import { hexToBytes } from '../primitives/bytes.js';
 import { privateKeyToAddress, signAuthorization } from '../tx/index.js';
 import type { Authorization, Transaction } from '../tx/types.js';
-import { delegationCode } from '../evm/delegation.js';
+import { delegationCode } from './delegation.js';
 
 const senderKey = hexToBytes('0x' + '11'.repeat(32));
 const authorityKey = hexToBytes('0x' + '22'.repeat(32));

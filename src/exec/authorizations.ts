@@ -9,7 +9,7 @@ import type { Transaction } from '../tx/types.js';
 import { recoverAuthority } from '../tx/sender.js';
 import { MAX_NONCE } from '../tx/validate.js';
 import { PER_EMPTY_ACCOUNT_COST } from '../tx/intrinsic-gas.js';
-import { delegationCode, isDelegation } from '../evm/delegation.js';
+import { delegationCode, isDelegation } from './delegation.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 
 /** PER_AUTH_BASE_COST: what an authorization for an existing account really costs. */

@@ -5,7 +5,7 @@
 import type { Address } from '../primitives/address.js';
 import type { BlockContext, JournaledHost, Log, Tracer } from '../host/index.js';
 import type { Rules } from '../forks/index.js';
-import { joinGas, splitGas } from '../evm/frame.js';
+import { joinGas, splitGas } from '../host/gas.js';
 import { statusMessage, succeeded } from '../host/status.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';

@@ -6,7 +6,7 @@
 import type { Address } from '../primitives/address.js';
 import type { Rules } from '../forks/index.js';
 import type { CodeKind, CodeResolver, Host, ResolvedCode, VirtualMachine } from '../host/index.js';
-import { delegationTarget } from '../evm/delegation.js';
+import { delegationTarget } from './delegation.js';
 import { evmVm } from '../evm/frame.js';
 
 /** The code a message to `address` runs under `rules`, read through `host`. */

@@ -12,13 +12,15 @@ import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { MAX_NONCE } from '../tx/validate.js';
 import type { CallRequest, CreateRequest, Environment, FrameResult, JournaledHost, Message, VmFrame } from '../host/index.js';
 import { Status, isExceptional, succeeded } from '../host/status.js';
-import { CALL_DEPTH_LIMIT, joinGas, splitGas } from '../evm/frame.js';
+import { joinGas, splitGas } from '../host/gas.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import type { Precompile } from '../evm/precompiles/types.js';
 import { virtualMachine } from './code.js';
 
 export type { FrameResult };
 
+/** The deepest a call or create may nest (EIP-150 made it unreachable by gas alone, but it stays). */
+export const CALL_DEPTH_LIMIT = 1024;
 const RIPEMD160_ADDRESS = '0x0000000000000000000000000000000000000003';
 
 /** A running frame with what is needed to finish it. */

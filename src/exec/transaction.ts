@@ -10,11 +10,11 @@ import type { Transaction } from '../tx/types.js';
 import { invalidTransaction, type TransactionExceptionName } from '../tx/errors.js';
 import { intrinsicGas, calldataFloorGas, validateUnsignedTransaction, MAX_NONCE } from '../tx/index.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
-import { joinGas, splitGas } from '../evm/frame.js';
+import { joinGas, splitGas } from '../host/gas.js';
 import { Status, statusMessage, succeeded } from '../host/status.js';
 import { FrameLoop } from './frame-loop.js';
 import { applyAuthorizations } from './authorizations.js';
-import { isDelegation } from '../evm/delegation.js';
+import { isDelegation } from './delegation.js';
 import { codeResolver, resolveTopLevelCode } from './code.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 

@@ -140,7 +140,7 @@ export class DevChain {
         `state at block ${number} is not available: this node has the state of blocks ${this.#history.floor} to ${this.blockNumber} (the last ${this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS} blocks at most, since the chain was loaded or reset)`,
       );
     }
-    return new WorldState(this.#history.accountsAt(Number(number), this.state.accounts));
+    return new WorldState(this.#history.readerAt(Number(number), this.state));
   }
 
   blockByNumber(number: bigint): Block | undefined {
@@ -431,7 +431,7 @@ export class DevChain {
   snapshot(): number {
     const id = ++this.#snapshotId;
     this.#snapshots.set(id, {
-      accounts: cloneAccounts(this.state.accounts),
+      accounts: cloneAccounts(this.state.accountEntries()),
       history: this.#history.mark(this.#blocks.length - 1),
       blockCount: this.#blocks.length,
       timeOffset: this.timeOffset,
@@ -470,7 +470,7 @@ export class DevChain {
     this.#blocks = [];
     this.#byHash.clear();
     this.#txIndex.clear();
-    this.state.accounts.clear();
+    this.state.replaceAccounts([]);
     this.state.clearTransaction();
     this.#createGenesis(true);
   }
@@ -518,8 +518,7 @@ export class DevChain {
   }
 
   #replaceState(accounts: Map<Address, Account>): void {
-    this.state.accounts.clear();
-    for (const [address, account] of accounts) this.state.accounts.set(address, account);
+    this.state.replaceAccounts(accounts);
     this.state.clearTransaction();
     this.#tracker.rebuild(this.state);
   }
@@ -574,7 +573,7 @@ export class DevChain {
     });
     this.#tracker = new StateRootTracker();
     this.state.takeChangedAddresses();
-    const { block } = builder.finish(this.#tracker, this.state.accounts.keys());
+    const { block } = builder.finish(this.#tracker, this.state.addresses());
     this.#append(block);
     this.#history = new StateHistory(0);
     if (this.store) {
@@ -595,7 +594,7 @@ export class DevChain {
     const loaded = store.load();
     if (loaded.blocks.length === 0) throw new StoreMismatchError('the data directory has metadata but no blocks');
     for (const block of loaded.blocks) this.#append(block);
-    for (const [address, account] of loaded.accounts) this.state.accounts.set(address, account);
+    for (const [address, account] of loaded.accounts) this.state.putAccount(address, account);
     this.state.takeChangedAddresses();
     this.#tracker.rebuild(this.state);
     this.#history = new StateHistory(this.#blocks.length - 1);
@@ -607,7 +606,7 @@ export class StoreMismatchError extends Error {
   override name = 'StoreMismatchError';
 }
 
-function cloneAccounts(accounts: Map<Address, Account>): Map<Address, Account> {
+function cloneAccounts(accounts: Iterable<[Address, Account]>): Map<Address, Account> {
   const copy = new Map<Address, Account>();
   for (const [address, account] of accounts) copy.set(address, account.clone());
   return copy;
@@ -615,7 +614,7 @@ function cloneAccounts(accounts: Map<Address, Account>): Map<Address, Account> {
 
 function fullState(state: WorldState): AccountChange[] {
   const changes: AccountChange[] = [];
-  for (const [address, account] of state.accounts) {
+  for (const [address, account] of state.accountEntries()) {
     changes.push({ address, account, storageReset: true, slots: [...account.storage].filter(([, v]) => v !== 0n), codeChanged: true });
   }
   return changes;

@@ -54,10 +54,10 @@ const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
 function applyStateOverrides(state: WorldState, overrides: Map<Address, StateOverride> | undefined): void {
   if (!overrides) return;
   for (const [address, o] of overrides) {
-    let account = state.accounts.get(address);
+    let account = state.getAccount(address);
     if (!account) {
       account = new Account();
-      state.accounts.set(address, account);
+      state.putAccount(address, account);
     }
     if (o.balance !== undefined) account.balance = o.balance;
     if (o.nonce !== undefined) account.nonce = o.nonce;

@@ -12,8 +12,7 @@
  * a dump: older states are not kept.
  */
 import type { Address } from '../primitives/address.js';
-import { Account } from '../state/account.js';
-import { EntriesMap } from '../state/entries-map.js';
+import type { AccountFields, StateReader } from '../state/reader.js';
 import type { AccountChange, PreviousAccount } from '../chain/state-root.js';
 
 interface Undo {
@@ -124,139 +123,64 @@ export class StateHistory {
     return this.#byAddress.keys();
   }
 
-  /** The accounts as they were at the end of block `block`, read through `current`. */
-  accountsAt(block: number, current: Map<Address, Account>): Map<Address, Account> {
-    return new HistoricAccounts(this, block, current);
+  /** The state as it was at the end of block `block`, read through `current` where unchanged since. */
+  readerAt(block: number, current: StateReader): StateReader {
+    return new HistoricState(this, block, current);
   }
 }
 
-function readOnly(): never {
-  throw new Error('the state of an earlier block is read-only');
-}
-
-/** A read-only accounts map of an earlier block. */
-class HistoricAccounts extends EntriesMap<Address, Account> {
+/** An earlier block's state: each location from its first record after the block, or from today's. */
+class HistoricState implements StateReader {
   readonly #history: StateHistory;
   readonly #block: number;
-  readonly #current: Map<Address, Account>;
-  readonly #cache = new Map<Address, Account | undefined>();
+  readonly #current: StateReader;
 
-  constructor(history: StateHistory, block: number, current: Map<Address, Account>) {
-    super();
+  constructor(history: StateHistory, block: number, current: StateReader) {
     this.#history = history;
     this.#block = block;
     this.#current = current;
   }
 
-  override get(address: Address): Account | undefined {
-    if (this.#cache.has(address)) return this.#cache.get(address);
+  readAccount(address: Address): AccountFields | undefined {
     const undos = this.#history.undosAfter(address, this.#block);
-    let account: Account | undefined;
-    if (undos.length === 0) account = this.#current.get(address);
-    else {
-      const fields = undos[0]!.previous.account;
-      if (fields !== undefined) {
-        account = new Account();
-        account.nonce = fields.nonce;
-        account.balance = fields.balance;
-        account.setCode(fields.code, fields.codeHash);
-        account.storage = new HistoricStorage(undos, this.#current.get(address));
-      }
+    if (undos.length === 0) return this.#current.readAccount(address);
+    return undos[0]!.previous.account;
+  }
+
+  readStorage(address: Address, slot: bigint): bigint {
+    for (const { previous } of this.#history.undosAfter(address, this.#block)) {
+      if (previous.account === undefined) return 0n;
+      if (previous.storage !== undefined) return previous.storage.get(slot) ?? 0n;
+      const value = previous.slots.get(slot);
+      if (value !== undefined) return value;
     }
-    this.#cache.set(address, account);
-    return account;
+    return this.#current.readStorage(address, slot);
   }
 
-  override has(address: Address): boolean {
-    return this.get(address) !== undefined;
+  hasStorage(address: Address): boolean {
+    for (const _ of this.storageEntries(address)) return true;
+    return false;
   }
 
-  override set(): this {
-    return readOnly();
-  }
-
-  override delete(): boolean {
-    return readOnly();
-  }
-
-  override get size(): number {
-    let n = 0;
-    for (const _ of this.keys()) n++;
-    return n;
-  }
-
-  override *entries(): MapIterator<[Address, Account]> {
+  *addresses(): Iterable<Address> {
     const seen = new Set<Address>();
-    for (const address of [...this.#current.keys(), ...this.#history.addresses()]) {
+    for (const address of [...(this.#current.addresses?.() ?? []), ...this.#history.addresses()]) {
       if (seen.has(address)) continue;
       seen.add(address);
-      const account = this.get(address);
-      if (account !== undefined) yield [address, account];
+      if (this.readAccount(address) !== undefined) yield address;
     }
-  }
-
-}
-
-/**
- * An account's storage at an earlier block: a slot's value is the one its first record after
- * that block names, or, where none does, today's.
- */
-class HistoricStorage extends EntriesMap<bigint, bigint> {
-  readonly #undos: readonly Undo[];
-  readonly #current: Account | undefined;
-  #materialized: Map<bigint, bigint> | undefined;
-
-  constructor(undos: readonly Undo[], current: Account | undefined) {
-    super();
-    this.#undos = undos;
-    this.#current = current;
-  }
-
-  override get(slot: bigint): bigint | undefined {
-    for (const { previous } of this.#undos) {
-      if (previous.account === undefined) return undefined;
-      if (previous.storage !== undefined) return previous.storage.get(slot);
-      const value = previous.slots.get(slot);
-      if (value !== undefined) return value === 0n ? undefined : value;
-    }
-    return this.#current?.storage.get(slot);
-  }
-
-  override has(slot: bigint): boolean {
-    return this.get(slot) !== undefined;
-  }
-
-  override set(): this {
-    return readOnly();
-  }
-
-  override delete(): boolean {
-    return readOnly();
-  }
-
-  override clear(): void {
-    readOnly();
   }
 
   /** The whole storage, rebuilt from today's by undoing the records newest first. */
-  #all(): Map<bigint, bigint> {
-    if (this.#materialized) return this.#materialized;
-    let storage = new Map(this.#current?.storage ?? []);
-    for (let i = this.#undos.length - 1; i >= 0; i--) {
-      const { previous } = this.#undos[i]!;
+  storageEntries(address: Address): Iterable<[bigint, bigint]> {
+    const undos = this.#history.undosAfter(address, this.#block);
+    let storage = new Map(this.#current.storageEntries?.(address) ?? []);
+    for (let i = undos.length - 1; i >= 0; i--) {
+      const { previous } = undos[i]!;
       if (previous.account === undefined) storage = new Map();
       else if (previous.storage !== undefined) storage = new Map(previous.storage);
       for (const [slot, value] of previous.slots) setSlot(storage, slot, value);
     }
-    this.#materialized = storage;
     return storage;
-  }
-
-  override get size(): number {
-    return this.#all().size;
-  }
-
-  override entries(): MapIterator<[bigint, bigint]> {
-    return this.#all().entries();
   }
 }

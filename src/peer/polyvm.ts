@@ -35,7 +35,7 @@ export function loadPolyvmState(pre: StateDump): WorldState {
 
 export function dumpPolyvmState(state: WorldState): StateDump {
   const dump: StateDump = new Map();
-  for (const [address, account] of state.accounts) {
+  for (const [address, account] of state.accountEntries()) {
     dump.set(address, { balance: account.balance, nonce: account.nonce, code: account.code, storage: new Map(account.storage) });
   }
   return dump;

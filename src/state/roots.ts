@@ -19,7 +19,7 @@ export function encodeAccount(account: Account): Uint8Array {
   return rlpEncode([bigintToBytes(account.nonce), bigintToBytes(account.balance), storageRoot(account), account.codeHash]);
 }
 
-export function stateRoot(accounts: Map<string, Account>): Uint8Array {
+export function stateRoot(accounts: Iterable<[string, Account]>): Uint8Array {
   const entries: [Uint8Array, Uint8Array][] = [];
   for (const [address, account] of accounts) entries.push([addressToBytes(address), encodeAccount(account)]);
   return secureTrieRoot(entries);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorldState } from './world-state.js';
 import { Account } from './account.js';
+import type { StateReader } from './reader.js';
 import { stateRoot } from './roots.js';
 import { bytesToHex } from '../primitives/bytes.js';
 
@@ -26,8 +27,8 @@ function fresh(): WorldState {
 /** Everything observable about the state, for before/after comparisons. */
 function snapshot(state: WorldState) {
   return {
-    root: bytesToHex(stateRoot(state.accounts)),
-    accounts: [...state.accounts.keys()].sort(),
+    root: bytesToHex(stateRoot(state.accountEntries())),
+    accounts: [...state.addresses()].sort(),
     refund: state.refund,
     logs: state.logs.length,
     warmA: state.isWarmAddress(A),
@@ -124,4 +125,78 @@ test('EIP-6780: selfdestruct deletes only an account created in the transaction'
   assert.equal(state.getBalance(NEW), 0n, 'a balance sent to itself is burnt');
   state.finalizeTransaction({ deleteEmptyTouched: true });
   assert.ok(!state.accountExists(NEW));
+});
+
+/** A reader that answers per location only (as a remote fork will) and counts what it was asked. */
+class CountingReader implements StateReader {
+  reads = 0;
+  constructor(private readonly base: WorldState) {}
+  readAccount(address: string) {
+    this.reads++;
+    return this.base.readAccount(address);
+  }
+  readStorage(address: string, slot: bigint) {
+    this.reads++;
+    return this.base.readStorage(address, slot);
+  }
+  hasStorage(address: string) {
+    return this.base.hasStorage(address);
+  }
+}
+
+test('a WorldState over a reader reads through per location and never writes to it', () => {
+  const base = fresh();
+  const rootBefore = bytesToHex(stateRoot(base.accountEntries()));
+  const reader = new CountingReader(base);
+  const state = new WorldState(reader);
+  assert.equal(state.getBalance(A), 1000n);
+  assert.equal(state.getStorage(A, 1n), 11n);
+  assert.equal(state.getStorage(A, 2n), 0n);
+  assert.equal(state.accountExists(NEW), false);
+  state.addBalance(A, 1n);
+  state.setStorage(A, 1n, 0n);
+  state.setStorage(A, 2n, 22n);
+  state.setNonce(NEW, 3n);
+  assert.equal(state.getBalance(A), 1001n);
+  assert.equal(state.getStorage(A, 1n), 0n, 'a slot cleared here hides the one beneath');
+  assert.equal(state.getStorage(A, 2n), 22n);
+  assert.equal(state.getNonce(NEW), 3n);
+  // The reader's state is untouched.
+  assert.equal(base.getBalance(A), 1000n);
+  assert.equal(base.getStorage(A, 1n), 11n);
+  assert.equal(base.accountExists(NEW), false);
+  assert.equal(bytesToHex(stateRoot(base.accountEntries())), rootBefore);
+  // The account was copied once: later reads of it do not go to the reader.
+  const reads = reader.reads;
+  state.getBalance(A);
+  state.getCode(A);
+  assert.equal(reader.reads, reads);
+});
+
+test('over a reader: reverts, deletions and EIP-7610 storage checks behave as on a full state', () => {
+  const base = fresh();
+  const state = new WorldState(base);
+  const checkpoint = state.checkpoint();
+  state.setStorage(A, 1n, 0n);
+  assert.equal(state.hasStorage(A), false, 'the only slot was cleared');
+  state.revert(checkpoint);
+  assert.equal(state.getStorage(A, 1n), 11n);
+  assert.equal(state.hasStorage(A), true);
+  state.deleteAccount(B);
+  assert.equal(state.accountExists(B), false, 'a deleted account stays deleted although the reader has it');
+  assert.equal(base.accountExists(B), true);
+  state.setBalance(B, 5n);
+  assert.equal(state.getBalance(B), 5n, 'and can be created afresh');
+  // A reader that cannot list its accounts cannot be dumped; one that can, can.
+  assert.throws(() => [...new WorldState(new CountingReader(base)).accountEntries()], /cannot be listed/);
+  const listed = new WorldState(base);
+  listed.setStorage(A, 2n, 22n);
+  assert.deepEqual([...listed.addresses()].sort(), [A, B]);
+  assert.deepEqual(
+    [...listed.getAccount(A)!.storage].sort((x, y) => Number(x[0] - y[0])),
+    [
+      [1n, 11n],
+      [2n, 22n],
+    ],
+  );
 });

@@ -8,12 +8,17 @@ import type { JournaledHost, Log } from '../host/index.js';
 import { KECCAK256_EMPTY } from '../primitives/hash.js';
 import { Account } from './account.js';
 import { Change, type JournalEntry } from './journal.js';
+import type { AccountFields, StateReader } from './reader.js';
+import { ReaderStorage } from './reader-storage.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
 
-const EMPTY = new Uint8Array(0);
+export class WorldState implements JournaledHost, StateReader {
+  /** The accounts read or written here. */
+  private readonly accounts = new Map<Address, Account>();
+  /** Addresses deleted here that the reader beneath may still hold. */
+  private readonly removed = new Set<Address>();
 
-export class WorldState implements JournaledHost {
-  /** `accounts` may be any Map, such as an overlay over another state's accounts. */
-  constructor(readonly accounts: Map<Address, Account> = new Map()) {}
+  constructor(private readonly beneath?: StateReader) {}
 
   private journal: JournalEntry[] = [];
   private warmAddresses = new Set<Address>();
@@ -31,13 +36,29 @@ export class WorldState implements JournaledHost {
   // ---- accounts ----
 
   getAccount(address: Address): Account | undefined {
-    return this.accounts.get(address);
+    const account = this.accounts.get(address);
+    if (account !== undefined || this.beneath === undefined) return account;
+    return this.readThrough(address, this.beneath);
+  }
+
+  /** Copies an account from the reader beneath on its first read. */
+  private readThrough(address: Address, beneath: StateReader): Account | undefined {
+    if (this.removed.has(address)) return undefined;
+    const fields = beneath.readAccount(address);
+    if (fields === undefined) return undefined;
+    const account = new Account();
+    account.nonce = fields.nonce;
+    account.balance = fields.balance;
+    account.setCode(fields.code, fields.codeHash);
+    account.storage = new ReaderStorage(beneath, address);
+    this.accounts.set(address, account);
+    return account;
   }
 
   /** Returns the account, creating an empty one (journaled) when absent. */
   getOrCreateAccount(address: Address): Account {
     this.changed.add(address);
-    let account = this.accounts.get(address);
+    let account = this.getAccount(address);
     if (!account) {
       account = new Account();
       this.accounts.set(address, account);
@@ -46,13 +67,24 @@ export class WorldState implements JournaledHost {
     return account;
   }
 
-  /** Every account, for roots, dumps and snapshots. Read only: change accounts through the methods. */
-  accountEntries(): IterableIterator<[Address, Account]> {
-    return this.accounts.entries();
+  /**
+   * Every account, for roots, dumps and snapshots. Read only: change accounts through the
+   * methods. Over a reader, only one that can list its addresses can be listed.
+   */
+  *accountEntries(): IterableIterator<[Address, Account]> {
+    const beneath = this.beneath;
+    if (beneath === undefined) {
+      yield* this.accounts.entries();
+      return;
+    }
+    if (beneath.addresses === undefined) throw new Error('the accounts of a state read per location cannot be listed');
+    for (const address of beneath.addresses()) this.getAccount(address);
+    yield* this.accounts.entries();
   }
 
   /** Replaces every account at once (loading a state, reverting to a snapshot); not journaled. */
   replaceAccounts(accounts: Iterable<[Address, Account]>): void {
+    if (this.beneath !== undefined) throw new Error('replaceAccounts: this state reads through another; replace that one');
     for (const address of this.accounts.keys()) this.changed.add(address);
     this.accounts.clear();
     for (const [address, account] of accounts) this.putAccount(address, account);
@@ -65,11 +97,11 @@ export class WorldState implements JournaledHost {
   }
 
   accountExists(address: Address): boolean {
-    return this.accounts.has(address);
+    return this.getAccount(address) !== undefined;
   }
 
   isEmpty(address: Address): boolean {
-    const account = this.accounts.get(address);
+    const account = this.getAccount(address);
     return account === undefined || account.isEmpty();
   }
 
@@ -79,19 +111,19 @@ export class WorldState implements JournaledHost {
   }
 
   getBalance(address: Address): bigint {
-    return this.accounts.get(address)?.balance ?? 0n;
+    return this.getAccount(address)?.balance ?? 0n;
   }
 
   getNonce(address: Address): bigint {
-    return this.accounts.get(address)?.nonce ?? 0n;
+    return this.getAccount(address)?.nonce ?? 0n;
   }
 
   getCode(address: Address): Uint8Array {
-    return this.accounts.get(address)?.code ?? EMPTY;
+    return this.getAccount(address)?.code ?? EMPTY_BYTES;
   }
 
   getCodeHash(address: Address): Uint8Array {
-    return this.accounts.get(address)?.codeHash ?? KECCAK256_EMPTY;
+    return this.getAccount(address)?.codeHash ?? KECCAK256_EMPTY;
   }
 
   setBalance(address: Address, balance: bigint): void {
@@ -134,7 +166,7 @@ export class WorldState implements JournaledHost {
    */
   createContractAccount(address: Address, nonce: bigint): void {
     this.changed.add(address);
-    const previous = this.accounts.get(address);
+    const previous = this.getAccount(address);
     const account = new Account();
     account.balance = previous?.balance ?? 0n;
     account.nonce = nonce;
@@ -148,13 +180,13 @@ export class WorldState implements JournaledHost {
   // ---- storage ----
 
   getStorage(address: Address, slot: bigint): bigint {
-    const account = this.accounts.get(address);
+    const account = this.getAccount(address);
     if (!account) return 0n;
     return account.storage.get(slot) ?? 0n;
   }
 
   getOriginalStorage(address: Address, slot: bigint): bigint {
-    const account = this.accounts.get(address);
+    const account = this.getAccount(address);
     if (!account) return 0n;
     const originals = this.originals.get(account);
     if (originals && originals.has(slot)) return originals.get(slot)!;
@@ -177,8 +209,30 @@ export class WorldState implements JournaledHost {
 
   /** EIP-7610: a create fails on an address whose storage is not empty. */
   hasStorage(address: Address): boolean {
-    const account = this.accounts.get(address);
-    return account !== undefined && account.storage.size > 0;
+    const account = this.getAccount(address);
+    if (account === undefined) return false;
+    const storage = account.storage;
+    return storage instanceof ReaderStorage ? storage.hasAny() : storage.size > 0;
+  }
+
+  // ---- as a reader for a state on top of this one ----
+
+  readAccount(address: Address): AccountFields | undefined {
+    return this.getAccount(address);
+  }
+
+  readStorage(address: Address, slot: bigint): bigint {
+    return this.getStorage(address, slot);
+  }
+
+  addresses(): Iterable<Address> {
+    const addresses = new Set<Address>();
+    for (const [address] of this.accountEntries()) addresses.add(address);
+    return addresses;
+  }
+
+  storageEntries(address: Address): Iterable<[bigint, bigint]> {
+    return this.getAccount(address)?.storage ?? [];
   }
 
   getTransientStorage(address: Address, slot: bigint): bigint {
@@ -349,7 +403,7 @@ export class WorldState implements JournaledHost {
     for (const address of this.destructed) this.deleteAccount(address);
     if (options.deleteEmptyTouched) {
       for (const address of this.touched) {
-        const account = this.accounts.get(address);
+        const account = this.getAccount(address);
         if (account && account.isEmpty()) this.deleteAccount(address);
       }
     }
@@ -360,6 +414,7 @@ export class WorldState implements JournaledHost {
   deleteAccount(address: Address): void {
     this.changed.add(address);
     this.accounts.delete(address);
+    if (this.beneath !== undefined) this.removed.add(address);
   }
 
   /**

@@ -116,7 +116,7 @@ export function runVector(test: StateTest, fork: string, entry: PostEntry, optio
     state.clearTransaction();
     error = e.code;
   }
-  const root = bytesToHex(stateRoot(state.accounts));
+  const root = bytesToHex(stateRoot(state.accountEntries()));
   options.onEnd?.({ output, gasUsed: '0x' + gasUsed.toString(16), error: error || null, stateRoot: root });
   const logsHex = bytesToHex(logs);
   let pass = root === entry.hash && logsHex === entry.logs;

@@ -2,7 +2,8 @@
  * System operations, 0xf0-0xff: creating and calling (which suspend the frame and hand a request
  * to the frame loop in exec/), returning, reverting and self-destructing.
  */
-import { setTotalGas, splitGas, totalGas, type Frame } from '../frame.js';
+import { setTotalGas, totalGas, type Frame } from '../frame.js';
+import { splitGas } from '../../host/gas.js';
 import { expansionCost, growMemory, rangeEnd, readMemory, useGas, useMemory, words } from '../memory.js';
 import { Status } from '../../host/status.js';
 import { accountAccessCost, COLD_ACCOUNT_ACCESS, WARM_ACCESS, toAddress, toSmall, writeProtected } from './helpers.js';

@@ -187,7 +187,7 @@ const dumpState: Method = (ctx, params) => {
   p.expectParams(params, 0, 0);
   const chain = ctx.chain;
   const accounts: Record<string, unknown> = {};
-  for (const [address, account] of chain.state.accounts) {
+  for (const [address, account] of chain.state.accountEntries()) {
     const storage: Record<string, string> = {};
     for (const [slot, value] of account.storage) if (value !== 0n) storage[q(slot)] = q(value);
     accounts[address] = { nonce: q(account.nonce), balance: q(account.balance), code: bytesToHex(account.code), storage };

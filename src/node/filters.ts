@@ -2,7 +2,6 @@
  * Log queries, polling filters (eth_newFilter and friends) and WebSocket subscriptions
  * (eth_subscribe). Filters not polled for five minutes are dropped, as geth does.
  */
-import { randomBytes } from 'node:crypto';
 import type { Address } from '../primitives/address.js';
 import { addressToBytes } from '../primitives/address.js';
 import { bigintToFixedBytes, bytesToHex } from '../primitives/bytes.js';
@@ -76,7 +75,7 @@ type Filter =
   | { kind: 'pending'; queue: string[]; polled: number };
 
 function newId(): string {
-  return bytesToHex(randomBytes(16));
+  return bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 export class FilterManager {

@@ -5,10 +5,10 @@
  * Each mined block and the state changes it made are written in one LMDB transaction, so a
  * killed process leaves either the whole block or none of it.
  *
- * The lmdb package (a native module) is loaded on first use, so in-memory nodes never load it.
+ * The lmdb package (a native module) and node:fs are loaded on first use, so in-memory nodes
+ * never load them (and bundle for a browser).
  */
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { nodeBuiltin, nodeModule, nodeOnly } from '../primitives/node-require.js';
 import type { Address } from '../primitives/address.js';
 import { bigintToBytes, bigintToFixedBytes, bytesToBigint, bytesToHex, bytesToKey } from '../primitives/bytes.js';
 import { rlpDecode, rlpEncode, rlpBytes, rlpList, rlpToBigint } from '../primitives/rlp.js';
@@ -22,8 +22,6 @@ import type { ChainStore, LoadedChain, StoredMeta } from './store.js';
 type Lmdb = typeof import('lmdb');
 type Database = import('lmdb').Database<unknown, import('lmdb').Key>;
 type RootDatabase = import('lmdb').RootDatabase<unknown, import('lmdb').Key>;
-
-const require = createRequire(import.meta.url);
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -42,9 +40,11 @@ export class LmdbStore implements ChainStore {
   readonly #storage: Database;
 
   constructor(readonly path: string) {
-    const lmdb = require('lmdb') as Lmdb;
+    const feature = 'dataDir (LMDB storage)';
+    const lmdb = nodeOnly(nodeModule<Lmdb>(import.meta.url, 'lmdb'), feature);
+    const fs = nodeOnly(nodeBuiltin<typeof import('node:fs')>('node:fs'), feature);
     try {
-      mkdirSync(path, { recursive: true });
+      fs.mkdirSync(path, { recursive: true });
       // noMetaSync keeps every commit atomic and consistent (a killed process loses nothing
       // committed); only an operating-system crash may undo the last commit.
       this.#root = lmdb.open({ path, maxDbs: 8, noMetaSync: true, mapSize: 1 << 30 }) as RootDatabase;

@@ -3,16 +3,16 @@
  * EIP-1193 provider (`request({method, params})`, `on('message')` for subscriptions) and
  * servable over HTTP and WebSocket with `listen`.
  */
-import { createRequire } from 'node:module';
-import { EventEmitter } from 'node:events';
 import { parseFork, getRules, forkIndex, type ForkName } from '../forks/index.js';
 import { parseAddress } from '../primitives/address.js';
+import { nodeBuiltin, nodeModule } from '../primitives/node-require.js';
 import { deriveDevAccounts, TEST_MNEMONIC, type DevAccount } from './accounts.js';
 import { DevChain } from './dev-chain.js';
 import { FilterManager } from './filters.js';
 import { Dispatcher } from './rpc/dispatch.js';
 import { DEFAULT_LIMITS, type MethodTable, type NodeLimits, type SubscriptionSink } from './rpc/context.js';
 import { RpcError } from './rpc/errors.js';
+import { Emitter } from './emitter.js';
 import { ethMethods } from './rpc/eth.js';
 import { ethSendMethods } from './rpc/eth-send.js';
 import { netMethods } from './rpc/net.js';
@@ -73,16 +73,22 @@ export class ProviderRpcError extends Error {
   }
 }
 
-const require = createRequire(import.meta.url);
-
 function clientVersion(): string {
+  // Outside Node.js (a browser bundle) there is no package.json to read.
+  if (!nodeBuiltin('node:module')) return 'polyvm/v0.0.0/browser';
   let version = '0.0.0';
   try {
-    version = (require('../../package.json') as { version: string }).version;
+    version = nodeModule<{ version: string }>(import.meta.url, '../../package.json')!.version;
   } catch {
     // Not in the package layout; keep the placeholder.
   }
   return `polyvm/v${version}/${process.platform}-${process.arch}/node${process.versions.node}`;
+}
+
+/** The operator's log: stderr under Node.js, the console elsewhere. */
+function logError(message: string): void {
+  if (typeof process === 'object' && process.stderr) process.stderr.write(message + '\n');
+  else console.error(message);
 }
 
 function etherToWei(value: number | bigint | string): bigint {
@@ -109,7 +115,7 @@ export const ALL_METHODS: MethodTable = {
   ...anvilMethods,
 };
 
-export class PolyvmNode extends EventEmitter {
+export class PolyvmNode extends Emitter {
   readonly chain: DevChain;
   readonly accounts: DevAccount[];
   readonly dispatcher: Dispatcher;
@@ -126,7 +132,7 @@ export class PolyvmNode extends EventEmitter {
     this.limits = limits;
     this.filters = new FilterManager(chain);
     this.dispatcher = new Dispatcher(ALL_METHODS, { chain, limits, filters: this.filters, clientVersion: clientVersion() }, (error, method) => {
-      process.stderr.write(`polyvm: internal error in ${method}: ${(error as Error)?.stack ?? error}\n`);
+      logError(`polyvm: internal error in ${method}: ${(error as Error)?.stack ?? error}`);
     });
   }
 

@@ -2,10 +2,13 @@
  * JSON-RPC over HTTP (POST) and WebSocket on one port. Bodies and messages over the size
  * limit, malformed JSON and bad requests get standard JSON-RPC errors; the server never lets a
  * request throw.
+ *
+ * node:http and ws are loaded when a server starts, so the in-memory node bundles for a browser.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { nodeBuiltin, nodeModule, nodeOnly } from '../primitives/node-require.js';
 import type { PolyvmNode } from './node.js';
 import type { SubscriptionSink } from './rpc/context.js';
 import { INVALID_REQUEST, PARSE_ERROR } from './rpc/errors.js';
@@ -34,6 +37,9 @@ function errorBody(code: number, message: string): string {
 }
 
 export function startServer(node: PolyvmNode, options: { port?: number; host?: string }): Promise<RunningServer> {
+  const feature = 'listen (the HTTP and WebSocket server)';
+  const { createServer } = nodeOnly(nodeBuiltin<typeof import('node:http')>('node:http'), feature);
+  const { WebSocketServer } = nodeOnly(nodeModule<typeof import('ws')>(import.meta.url, 'ws'), feature);
   const host = options.host ?? '127.0.0.1';
   const maxBody = node.limits.maxBodyBytes;
   const dispatcher = node.dispatcher;

@@ -3,7 +3,6 @@
  * editing, impersonation, mining control, time, snapshots, reset, and dumping and loading the
  * whole chain.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Address } from '../../primitives/address.js';
 import { bigintToHex as q, bytesToHex, hexToBytes } from '../../primitives/bytes.js';
 import { Account } from '../../state/account.js';
@@ -12,9 +11,17 @@ import { decodeBlockRecord, encodeBlockRecord } from '../block-record.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
 import type { Method, MethodTable } from './context.js';
 import * as p from './params.js';
+import { nodeBuiltin } from '../../primitives/node-require.js';
 
 const DUMP_FORMAT = 'polyvm-chain';
 const DUMP_VERSION = 1;
+
+/** Dumps are gzipped JSON, through Node's zlib, loaded when a dump is made or loaded. */
+function zlib(method: string): typeof import('node:zlib') {
+  const zlib = nodeBuiltin<typeof import('node:zlib')>('node:zlib');
+  if (!zlib) throw new RpcError(SERVER_ERROR, `${method} needs Node.js (gzip through node:zlib), not available in this environment`);
+  return zlib;
+}
 /** A bound on what one anvil_mine may ask for. */
 const MAX_MINE = 100_000n;
 
@@ -200,7 +207,7 @@ const dumpState: Method = (ctx, params) => {
     blocks: chain.allBlocks().map((b) => bytesToHex(encodeBlockRecord(b))),
     accounts,
   };
-  return bytesToHex(gzipSync(JSON.stringify(dump)));
+  return bytesToHex(zlib('anvil_dumpState').gzipSync(JSON.stringify(dump)));
 };
 
 const loadState: Method = (ctx, params) => {
@@ -209,6 +216,7 @@ const loadState: Method = (ctx, params) => {
   const bad = (why: string): never => {
     throw invalidParams(`parameter 1 (state): ${why}`);
   };
+  const { gunzipSync } = zlib('anvil_loadState');
   let dump: Record<string, unknown>;
   try {
     dump = JSON.parse(gunzipSync(bytes, { maxOutputLength: 1 << 30 }).toString('utf8')) as Record<string, unknown>;

@@ -9,3 +9,4 @@ export { stateRoot, logsHash } from './state/roots.js';
 export * from './primitives/index.js';
 export { InvalidTransactionError, type Transaction, type AccessListEntry, type Authorization } from './tx/types.js';
 export type { BlockContext, Host, Log } from './host/index.js';
+export { loadKzgSetup, KzgSetupError } from './evm/precompiles/point-evaluation.js';

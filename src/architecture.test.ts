@@ -24,6 +24,7 @@ const RANK: Record<string, number> = {
   cli: 7,
   peer: 8, // tools for tests, benchmarks and fuzzing
   fuzz: 9,
+  browser: 10, // the browser test and its page
 };
 const CORE = ['primitives', 'forks', 'host', 'state', 'evm', 'tx', 'exec', 'chain'];
 

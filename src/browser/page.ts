@@ -1,0 +1,120 @@
+/**
+ * The page that `browser.test.ts` bundles for Chromium: the engine's state-test runner and an
+ * in-memory dev node driven by viem through its EIP-1193 provider, all inside the page. It
+ * exposes its steps on `globalThis.polyvmPage`; the test calls them and checks the results.
+ */
+import { createPublicClient, createWalletClient, custom, parseEther, type Hex } from 'viem';
+import { foundry } from 'viem/chains';
+import { loadKzgSetup } from '../index.js';
+import { createNode } from '../node/node.js';
+import { parseStateTests } from '../cli/statetest/fixture.js';
+import { runVector } from '../cli/statetest/run-vector.js';
+
+export interface VectorOutcome {
+  name: string;
+  fork: string;
+  pass: boolean;
+  stateRoot: string;
+  error: string;
+}
+
+/** What the page reports when a step throws: the error's class name and message. */
+export interface Thrown {
+  thrown: string;
+  message: string;
+}
+
+function thrown(error: unknown): Thrown {
+  return { thrown: (error as Error)?.name ?? 'unknown', message: String((error as Error)?.message ?? error) };
+}
+
+/** Every vector of a state-test file, through the runner `polyvm statetest` uses. */
+function runStateTests(json: unknown): VectorOutcome[] | Thrown {
+  try {
+    const outcomes: VectorOutcome[] = [];
+    for (const test of parseStateTests(json)) {
+      for (const [fork, entries] of test.post) {
+        for (const entry of entries) {
+          const { name, pass, stateRoot, error } = runVector(test, fork, entry);
+          outcomes.push({ name, fork, pass, stateRoot, error });
+        }
+      }
+    }
+    return outcomes;
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
+/**
+ * Runtime: with no calldata, returns storage slot 0; with a word of calldata, stores it there.
+ *   CALLDATASIZE PUSH1 0x0f JUMPI PUSH1 0 SLOAD PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+ *   0x0f: JUMPDEST PUSH1 0 CALLDATALOAD PUSH1 0 SSTORE STOP
+ */
+const RUNTIME = '36600f576000546000526020' + '6000f35b60003560005500';
+/** Init code: stores 42 in slot 0, then returns the 23-byte runtime that follows its 16 bytes. */
+const STORE_CONTRACT = ('0x602a600055' + '6017806010600039' + '6000f3' + RUNTIME) as Hex;
+
+/** Deploy, call, store, transfer and a newHeads subscription, by viem, against createNode(). */
+async function viemSession(): Promise<Record<string, unknown>> {
+  const node = createNode();
+  const transport = custom(node);
+  const publicClient = createPublicClient({ chain: foundry, transport });
+  const [account] = await createWalletClient({ chain: foundry, transport }).getAddresses();
+  const wallet = createWalletClient({ account: account!, chain: foundry, transport });
+  const heads: unknown[] = [];
+  node.on('message', (message: { type: string; data: { result: unknown } }) => heads.push(message.data.result));
+  await node.request({ method: 'eth_subscribe', params: ['newHeads'] });
+
+  const deployHash = await wallet.deployContract({ abi: [], bytecode: STORE_CONTRACT });
+  const deployed = await publicClient.waitForTransactionReceipt({ hash: deployHash });
+  const contract = deployed.contractAddress!;
+  const before = (await publicClient.call({ to: contract })).data;
+  const storeHash = await wallet.sendTransaction({ to: contract, data: `0x${'7'.padStart(64, '0')}` });
+  const stored = await publicClient.waitForTransactionReceipt({ hash: storeHash });
+  const after = (await publicClient.call({ to: contract })).data;
+
+  const recipient = '0x00000000000000000000000000000000000b0b00';
+  const senderBefore = await publicClient.getBalance({ address: account! });
+  const value = parseEther('1.5');
+  const transferHash = await wallet.sendTransaction({ to: recipient, value });
+  const transfer = await publicClient.waitForTransactionReceipt({ hash: transferHash });
+  const senderAfter = await publicClient.getBalance({ address: account! });
+  const recipientBalance = await publicClient.getBalance({ address: recipient });
+  const chainId = await publicClient.getChainId();
+  await node.close();
+  return {
+    account,
+    chainId,
+    deployStatus: deployed.status,
+    contract,
+    before,
+    storeStatus: stored.status,
+    after,
+    transferStatus: transfer.status,
+    transferBlock: String(transfer.blockNumber),
+    senderPaid: String(senderBefore - senderAfter),
+    transferCost: String(value + transfer.gasUsed * transfer.effectiveGasPrice),
+    recipientBalance: String(recipientBalance),
+    heads: heads.length,
+  };
+}
+
+async function loadKzg(): Promise<true | Thrown> {
+  try {
+    await loadKzgSetup();
+    return true;
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
+async function session(): Promise<Record<string, unknown> | Thrown> {
+  try {
+    return await viemSession();
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
+(globalThis as { polyvmPage?: unknown }).polyvmPage = { runStateTests, loadKzg, viemSession: session };

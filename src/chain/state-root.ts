@@ -5,7 +5,8 @@
  * the slots written since the last commit; an account without one (new, or replaced) has its
  * storage trie rebuilt once and is given one.
  *
- * The same changes are what a persistent store must write, so `commit` returns them.
+ * The same changes are what a persistent store must write, so `commit` returns them (the chain
+ * wraps them in its `ChainCommit`).
  */
 import type { Address } from '../primitives/address.js';
 import { addressToBytes } from '../primitives/address.js';
@@ -114,6 +115,10 @@ function wholePrevious(entry: Entry): PreviousAccount {
   return { account: entry.committed, slots: new Map(), storage: entry.storage.committed() };
 }
 
+function* addressesOf(state: WorldState): Generator<Address> {
+  for (const [address] of state.accountEntries()) yield address;
+}
+
 export class StateRootTracker {
   #accounts = new MerklePatriciaTrie();
   #entries = new Map<Address, Entry>();
@@ -124,7 +129,7 @@ export class StateRootTracker {
     this.#accounts = new MerklePatriciaTrie();
     this.#entries.clear();
     state.takeChangedAddresses();
-    return this.commit(state, state.accounts.keys());
+    return this.commit(state, addressesOf(state));
   }
 
   /** Applies the changes of `addresses` (from `takeChangedAddresses`) and returns them. */
@@ -132,7 +137,7 @@ export class StateRootTracker {
     const changes: AccountChange[] = [];
     for (const address of addresses) {
       const key = this.#key(address);
-      const account = state.accounts.get(address);
+      const account = state.getAccount(address);
       const entry = this.#entries.get(address);
       if (account === undefined) {
         if (entry === undefined) continue;

@@ -10,7 +10,7 @@ import type { Transaction } from '../../tx/types.js';
 import { InvalidTransactionError } from '../../tx/types.js';
 import { encodeTransaction } from '../../tx/encode.js';
 import { signTransaction } from '../../tx/sender.js';
-import { validateTransactionStatic, validateUnsignedTransaction } from '../../tx/validate.js';
+import { validateTransaction } from '../../tx/validate.js';
 import type { BlockTransaction } from '../../chain/block.js';
 import type { DevChain } from '../dev-chain.js';
 import type { DevAccount } from '../accounts.js';
@@ -91,7 +91,7 @@ function fillTransaction(ctx: RpcContext, request: TransactionRequest, from: Add
 function sign(chain: DevChain, tx: Transaction, from: Address): BlockTransaction {
   const signer = signerFor(chain, from);
   try {
-    validateUnsignedTransaction(tx, chain.rules, chain.chainId);
+    validateTransaction(tx, chain.rules, { chainId: chain.chainId, sender: from });
   } catch (error) {
     rejection(error);
   }
@@ -145,7 +145,7 @@ export const ethSendMethods: MethodTable = {
     const { tx, encoded } = decodeRawTransaction(p.data(list[0], p.where(0, 'transaction'), ctx.limits.maxBodyBytes));
     let sender: Address;
     try {
-      sender = validateTransactionStatic(tx, ctx.chain.rules, ctx.chain.chainId, ctx.chain.signers);
+      sender = validateTransaction(tx, ctx.chain.rules, { chainId: ctx.chain.chainId, signers: ctx.chain.signers }).sender;
     } catch (error) {
       rejection(error);
     }

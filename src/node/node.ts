@@ -9,7 +9,7 @@ import { parseFork, getRules, forkIndex, type ForkName } from '../forks/index.js
 import { parseAddress } from '../primitives/address.js';
 import { deriveDevAccounts, TEST_MNEMONIC, type DevAccount } from './accounts.js';
 import { DevChain } from './dev-chain.js';
-import { FilterManager } from './filters.js';
+import { FilterManager } from './rpc/filters.js';
 import { Dispatcher } from './rpc/dispatch.js';
 import { DEFAULT_LIMITS, type MethodTable, type NodeLimits, type SubscriptionSink } from './rpc/context.js';
 import { RpcError } from './rpc/errors.js';

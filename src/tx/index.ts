@@ -30,7 +30,6 @@ export {
   isValidated,
   withSignature,
   MAX_NONCE,
-  VALIDATED,
   type ValidatedTransaction,
   type ValidationOptions,
 } from './validate.js';

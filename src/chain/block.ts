@@ -7,6 +7,7 @@ import { bigintToBytes } from '../primitives/bytes.js';
 import { rlpEncode, rlpEncodeList } from '../primitives/rlp.js';
 import { trieRoot } from '../state/trie.js';
 import type { Transaction } from '../tx/types.js';
+import type { ValidatedTransaction } from '../tx/validate.js';
 import { encodeHeader, type BlockHeader } from './header.js';
 import { encodeReceipt, type Receipt } from './receipt.js';
 
@@ -17,6 +18,9 @@ export interface BlockTransaction {
   /** The canonical envelope: rlp(fields) for legacy, type ‖ rlp(fields) for typed. */
   encoded: Uint8Array;
 }
+
+/** A block transaction that passed the stateless rules (the pool holds these). */
+export type ValidatedBlockTransaction = BlockTransaction & ValidatedTransaction;
 
 export interface Block {
   header: BlockHeader;

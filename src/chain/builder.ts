@@ -5,15 +5,15 @@
  */
 import type { Address } from '../primitives/address.js';
 import { createAddress } from '../primitives/address.js';
-import { bytesToBigint } from '../primitives/bytes.js';
 import type { BlockContext } from '../host/index.js';
-import type { Rules } from '../forks/index.js';
+import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
 import type { WorldState } from '../state/world-state.js';
 import { EMPTY_TRIE_ROOT } from '../state/trie.js';
 import type { Tracer } from '../evm/frame.js';
-import { runTransaction, type TransactionResult } from '../exec/transaction.js';
+import { runValidatedTransaction, type TransactionResult } from '../exec/transaction.js';
+import { isValidated, validateTransaction } from '../tx/validate.js';
 import { EMPTY_OMMERS_HASH, ZERO_NONCE, headerHash, type BlockHeader } from './header.js';
-import { headerBlobBaseFee, nextBaseFee, nextExcessBlobGas, INITIAL_BASE_FEE } from './fees.js';
+import { nextBaseFee, nextExcessBlobGas, INITIAL_BASE_FEE } from './fees.js';
 import { BLOOM_BYTES, orBloom } from './bloom.js';
 import { createReceipt, type Receipt } from './receipt.js';
 import {
@@ -24,9 +24,12 @@ import {
   transactionsRoot,
   type Block,
   type BlockTransaction,
+  type ValidatedBlockTransaction,
 } from './block.js';
 import { applyPreBlockSystemCalls, requestsHash } from './system-contracts.js';
-import type { AccountChange, StateRootTracker } from './state-root.js';
+import type { StateRootTracker } from './state-root.js';
+import type { BlockCommit } from './commit.js';
+import { blockContextFromHeader } from './block-context.js';
 
 export interface BlockBuilderOptions {
   rules: Rules;
@@ -74,18 +77,17 @@ export class BlockBuilder {
     }
     if (rules.cancun) this.#excessBlobGas = parent === undefined ? 0n : nextExcessBlobGas(parent, rules);
     const number = parent === undefined ? 0n : parent.number + 1n;
-    this.context = {
+    const header = {
       coinbase: options.coinbase,
       number,
       timestamp: options.timestamp,
       gasLimit: options.gasLimit,
-      baseFee: this.#baseFee ?? 0n,
-      prevRandao: bytesToBigint(options.prevRandao),
+      baseFeePerGas: this.#baseFee,
+      mixHash: options.prevRandao,
       difficulty: rules.paris ? 0n : 1n,
-      blobBaseFee: rules.cancun ? headerBlobBaseFee({ excessBlobGas: this.#excessBlobGas }, rules) : 0n,
-      chainId: options.chainId,
-      blockHash: options.blockHash,
+      excessBlobGas: this.#excessBlobGas,
     };
+    this.context = blockContextFromHeader(header, rules, options.chainId, options.blockHash);
     if (parent !== undefined) {
       applyPreBlockSystemCalls(state, this.context, rules, options.parentHash, rules.cancun ? this.#beaconRoot() : undefined);
     }
@@ -100,7 +102,7 @@ export class BlockBuilder {
     const { tx } = item;
     if (tx.gasLimit > this.context.gasLimit - this.gasUsed) return 'gas';
     if (tx.type === 3) {
-      const blobGas = BigInt(tx.blobVersionedHashes?.length ?? 0) * 131072n;
+      const blobGas = BigInt(tx.blobVersionedHashes?.length ?? 0) * GAS_PER_BLOB;
       if (this.blobGasUsed + blobGas > this.#options.rules.maxBlobGasPerBlock) return 'blob gas';
     }
     if (this.#options.rules.osaka) {
@@ -112,11 +114,14 @@ export class BlockBuilder {
 
   /**
    * Runs a transaction and appends it with its receipt. A transaction the protocol rejects
-   * throws `InvalidTransactionError` and leaves the block and the state as they were.
+   * throws `InvalidTransactionError` and leaves the block and the state as they were. One not
+   * validated yet (its sender known) meets the stateless rules here first.
    */
-  add(item: BlockTransaction, tracer?: Tracer): { receipt: Receipt; result: TransactionResult } {
+  add(item: BlockTransaction | ValidatedBlockTransaction, tracer?: Tracer): { receipt: Receipt; result: TransactionResult } {
+    const { rules, chainId } = this.#options;
+    const validated = isValidated(item) ? item : validateTransaction(item.tx, rules, { chainId, sender: item.sender });
     const { tx, sender } = item;
-    const result = runTransaction(this.#state, tx, sender, this.context, this.#options.rules, {
+    const result = runValidatedTransaction(this.#state, validated, this.context, rules, {
       blockGasUsed: this.gasUsed,
       blockBlobGasUsed: this.blobGasUsed,
       tracer,
@@ -142,7 +147,7 @@ export class BlockBuilder {
   }
 
   /** Commits the state changes to the tracker, computes the roots and seals the header. */
-  finish(tracker: StateRootTracker, changedAddresses: Iterable<Address>): { block: Block; changes: AccountChange[] } {
+  finish(tracker: StateRootTracker, changedAddresses: Iterable<Address>): BlockCommit {
     const { rules } = this.#options;
     const changes = tracker.commit(this.#state, changedAddresses);
     const bloom = new Uint8Array(BLOOM_BYTES);
@@ -174,7 +179,7 @@ export class BlockBuilder {
     if (rules.prague) header.requestsHash = requestsHash([]);
     const encoded = encodeBlock(header, this.transactions);
     const block: Block = { header, hash: headerHash(header), transactions: this.transactions, receipts: this.receipts, size: encoded.length };
-    return { block, changes };
+    return { block, stateBlock: Number(header.number), changes };
   }
 
   #beaconRoot(): Uint8Array {

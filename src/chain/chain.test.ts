@@ -33,8 +33,10 @@ import {
   nextExcessBlobGas,
   requestsHash,
   systemContracts,
+  blockContextFromHeader,
   type BlockTransaction,
 } from './index.js';
+import { validateTransaction } from '../tx/validate.js';
 
 const osaka = getRules('Osaka');
 const KEY = hexToBytes('ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
@@ -221,4 +223,17 @@ test('EIP-7934: a transaction that would push the block past the size limit does
   assert.equal(builder.fits(big), 'size');
   assert.equal(builder.fits(transfer(0n)), undefined);
   assert.equal(builder.fits(transfer(0n, 1n, { gasLimit: 30_000_001n })), 'gas');
+});
+
+test('a block context from a header: the same one the builder ran the block with', () => {
+  const state = genesisState();
+  const tracker = new StateRootTracker();
+  const genesis = builderOn(state, undefined, 1000n).finish(tracker, state.takeChangedAddresses()).block;
+  const b1 = builderOn(state, genesis, 1012n);
+  b1.add({ ...transfer(0n), ...validateTransaction(transfer(0n).tx, osaka, { chainId: 31337n }) });
+  const commit = b1.finish(tracker, state.takeChangedAddresses());
+  assert.equal(commit.stateBlock, 1);
+  const blockHash = b1.context.blockHash;
+  assert.deepEqual(blockContextFromHeader(commit.block.header, osaka, 31337n, blockHash), b1.context);
+  assert.equal(blockContextFromHeader(commit.block.header, getRules('Shanghai'), 31337n, blockHash).blobBaseFee, 0n);
 });

@@ -5,6 +5,8 @@ export * from './bloom.js';
 export * from './receipt.js';
 export * from './block.js';
 export * from './builder.js';
+export * from './block-context.js';
 export * from './state-root.js';
+export * from './commit.js';
 export * from './overlay-state.js';
 export * from './system-contracts.js';

@@ -5,7 +5,8 @@
  * the slots written since the last commit; an account without one (new, or replaced) has its
  * storage trie rebuilt once and is given one.
  *
- * The same changes are what a persistent store must write, so `commit` returns them.
+ * The same changes are what a persistent store must write, so `commit` returns them (the chain
+ * wraps them in its `ChainCommit`).
  */
 import type { Address } from '../primitives/address.js';
 import { addressToBytes } from '../primitives/address.js';

@@ -113,8 +113,8 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     out.push('polyvm node', '');
     out.push(`Chain id:   ${chain.chainId}`);
     out.push(`Hardfork:   ${chain.rules.name}`);
-    out.push(`Gas limit:  ${chain.gasLimit}`);
-    out.push(`Mining:     ${chain.automine ? 'automine' : 'manual'}${options.blockTime ? `, every ${options.blockTime} s` : ''}`);
+    out.push(`Gas limit:  ${chain.miner.gasLimit}`);
+    out.push(`Mining:     ${chain.miner.automine ? 'automine' : 'manual'}${options.blockTime ? `, every ${options.blockTime} s` : ''}`);
     out.push(`Storage:    ${options.dataDir ? `${options.dataDir} (LMDB), at block ${chain.blockNumber}` : 'in memory'}`);
     out.push('', 'Accounts', '========');
     node.accounts.forEach((a, i) => out.push(`(${i}) ${checksumAddress(a.address)} (${formatEther(chain.state.getBalance(a.address))} ETH)`));

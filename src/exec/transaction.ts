@@ -1,5 +1,6 @@
 /**
- * One transaction: validity checks against the state, buying gas, the message call or create,
+ * One transaction: validity checks against the block and the state (the stateless rules are
+ * `validateTransaction`'s, in tx/), buying gas, the message call or create,
  * refunds, the fee to the coinbase, and the end-of-transaction account rules.
  */
 import type { Address } from '../primitives/address.js';
@@ -8,7 +9,7 @@ import type { BlockContext, Environment, JournaledHost, Log, Message, Tracer } f
 import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
 import type { Transaction } from '../tx/types.js';
 import { invalidTransaction, type TransactionExceptionName } from '../tx/errors.js';
-import { intrinsicGas, calldataFloorGas, validateUnsignedTransaction, MAX_NONCE } from '../tx/index.js';
+import { validateTransaction, MAX_NONCE, type ValidatedTransaction } from '../tx/index.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import { joinGas, splitGas } from '../host/gas.js';
 import { Status, statusMessage, succeeded } from '../host/status.js';
@@ -54,9 +55,10 @@ function invalid(name: TransactionExceptionName, message: string): never {
 }
 
 /**
- * Runs `tx` from `sender` against `state`. The sender is given: recovering it from a signature
- * (`validateTransactionStatic` in tx/) is the caller's step. A transaction the protocol rejects
- * throws InvalidTransactionError and leaves the state untouched.
+ * Runs `tx` from `sender` against `state`: the stateless rules first (`validateTransaction`),
+ * then `runValidatedTransaction`. The sender is given; a signed transaction's is recovered by
+ * `validateTransaction` before. A transaction the protocol rejects throws InvalidTransactionError
+ * and leaves the state untouched.
  */
 export function runTransaction(
   state: JournaledHost,
@@ -66,8 +68,21 @@ export function runTransaction(
   rules: Rules,
   options: TransactionOptions = {},
 ): TransactionResult {
-  validateUnsignedTransaction(tx, rules, block.chainId);
-  const intrinsic = intrinsicGas(tx, rules);
+  return runValidatedTransaction(state, validateTransaction(tx, rules, { chainId: block.chainId, sender }), block, rules, options);
+}
+
+/**
+ * Runs a transaction that passed `validateTransaction` for these rules and this block's chain
+ * (the pool and the block builder hold such values), without applying the stateless rules again.
+ */
+export function runValidatedTransaction(
+  state: JournaledHost,
+  validated: ValidatedTransaction,
+  block: BlockContext,
+  rules: Rules,
+  options: TransactionOptions = {},
+): TransactionResult {
+  const { tx, sender } = validated;
 
   // ---- checks against the block and the sender's account ----
   const blockGasUsed = options.blockGasUsed ?? 0n;
@@ -143,7 +158,7 @@ export function runTransaction(
     tracer: options.tracer,
   };
   const loop = new FrameLoop(state, env);
-  const { gas, reserve } = splitGas(tx.gasLimit - intrinsic);
+  const { gas, reserve } = splitGas(tx.gasLimit - validated.intrinsicGas);
   const isCreate = tx.to === null;
   const target = isCreate ? createAddress(sender, nonce) : tx.to!;
   if (rules.berlin) state.warmAddress(target);
@@ -181,11 +196,8 @@ export function runTransaction(
   const refundCounter = (success ? BigInt(Math.max(0, state.refund)) : 0n) + authorizationRefund;
   const refund = refundCounter < gasUsed / rules.maxRefundQuotient ? refundCounter : gasUsed / rules.maxRefundQuotient;
   gasUsed -= refund;
-  if (rules.prague) {
-    // EIP-7623: a transaction pays at least its calldata floor.
-    const floor = calldataFloorGas(tx, rules);
-    if (gasUsed < floor) gasUsed = floor;
-  }
+  // EIP-7623 (Prague): a transaction pays at least its calldata floor (0 before).
+  if (gasUsed < validated.floorGas) gasUsed = validated.floorGas;
   state.addBalance(sender, (tx.gasLimit - gasUsed) * gasPrice);
 
   const priorityFee = rules.london ? gasPrice - block.baseFee : gasPrice;

@@ -5,7 +5,7 @@ import { FORK_ORDER, getRules, parseFork, DEFAULT_FORK } from './index.js';
 import { createEvm } from '../create-evm.js';
 import { hexToBytes } from '../primitives/bytes.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
-import { calldataFloorGas, intrinsicGas, validateUnsignedTransaction } from '../tx/index.js';
+import { calldataFloorGas, intrinsicGas, validateTransaction } from '../tx/index.js';
 import type { Transaction } from '../tx/types.js';
 
 const CALLER = '0x1000000000000000000000000000000000000001';
@@ -64,8 +64,8 @@ test('EIP-7623 calldata floor from Prague', () => {
   assert.equal(calldataFloorGas(tx({ data }), getRules('Prague')), 21000n + 10n * 4000n);
   // Standard cost 21000 + 16·1000 = 37000 is below the floor 61000: a 40000 limit is too low in Prague only.
   assert.equal(intrinsicGas(tx({ data }), getRules('Prague')), 37000n);
-  assert.doesNotThrow(() => validateUnsignedTransaction(tx({ data, gasLimit: 40_000n }), getRules('Cancun'), 1n));
-  assert.throws(() => validateUnsignedTransaction(tx({ data, gasLimit: 40_000n }), getRules('Prague'), 1n), /INTRINSIC_GAS_TOO_LOW/);
+  assert.doesNotThrow(() => validateTransaction(tx({ data, gasLimit: 40_000n }), getRules('Cancun'), { chainId: 1n, sender: CALLER }));
+  assert.throws(() => validateTransaction(tx({ data, gasLimit: 40_000n }), getRules('Prague'), { chainId: 1n, sender: CALLER }), /INTRINSIC_GAS_TOO_LOW/);
 });
 
 test('EIP-7623: a transaction that executes little pays the floor', () => {
@@ -80,8 +80,8 @@ test('EIP-7623: a transaction that executes little pays the floor', () => {
 
 test('EIP-7825 transaction gas cap from Osaka', () => {
   const big = tx({ gasLimit: (1n << 24n) + 1n });
-  assert.doesNotThrow(() => validateUnsignedTransaction(big, getRules('Prague'), 1n));
-  assert.throws(() => validateUnsignedTransaction(big, getRules('Osaka'), 1n), /GAS_LIMIT_EXCEEDS_MAXIMUM/);
+  assert.doesNotThrow(() => validateTransaction(big, getRules('Prague'), { chainId: 1n, sender: CALLER }));
+  assert.throws(() => validateTransaction(big, getRules('Osaka'), { chainId: 1n, sender: CALLER }), /GAS_LIMIT_EXCEEDS_MAXIMUM/);
 });
 
 test('blob parameters: EIP-7691 in Prague, EIP-7594 per-transaction limit in Osaka', () => {

@@ -9,6 +9,7 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { HDKey } from '@scure/bip32';
 import type { Address } from '../primitives/address.js';
 import { privateKeyToAddress } from '../tx/keys.js';
+import { KnownSigners } from '../tx/signers.js';
 import { bytesToKey } from '../primitives/bytes.js';
 import { keccak256 } from '../primitives/hash.js';
 import { nodeBuiltin } from '../primitives/node-require.js';
@@ -52,6 +53,40 @@ export function deriveDevAccounts(mnemonic: string, count: number, path = DEFAUL
     accounts.push({ address: privateKeyToAddress(privateKey), privateKey, keyIsPublic });
   }
   return accounts;
+}
+
+/** Who may send from an address: the dev accounts with their keys, and impersonated addresses. */
+export class DevKeys {
+  readonly accounts: DevAccount[];
+  /** The dev accounts' public keys, for a fast check of who signed a raw transaction. */
+  readonly signers = new KnownSigners();
+  /** Addresses that send without a key (anvil_impersonateAccount). */
+  readonly impersonated = new Set<Address>();
+  /** Every address sends without a key (anvil_autoImpersonateAccount). */
+  autoImpersonate = false;
+  readonly #byAddress = new Map<Address, DevAccount>();
+
+  constructor(accounts: DevAccount[]) {
+    this.accounts = accounts;
+    for (const account of accounts) {
+      this.#byAddress.set(account.address, account);
+      this.signers.add(account.privateKey);
+    }
+  }
+
+  /** The dev account of `address`, with its key, when the node holds it. */
+  account(address: Address): DevAccount | undefined {
+    return this.#byAddress.get(address);
+  }
+
+  privateKeyOf(address: Address): Uint8Array | undefined {
+    return this.#byAddress.get(address)?.privateKey;
+  }
+
+  /** Whether `address` may send without a key. */
+  isImpersonated(address: Address): boolean {
+    return this.autoImpersonate || this.impersonated.has(address);
+  }
 }
 
 /** EIP-55 mixed-case checksum spelling of an address, for display. */

@@ -3,12 +3,13 @@
  * EIP-1193 provider (`request({method, params})`, `on('message')` for subscriptions) and
  * servable over HTTP and WebSocket with `listen`.
  */
+import { logError } from './log.js';
 import { parseFork, getRules, forkIndex, type ForkName } from '../forks/index.js';
 import { parseAddress } from '../primitives/address.js';
 import { nodeBuiltin, nodeModule } from '../primitives/node-require.js';
 import { deriveDevAccounts, TEST_MNEMONIC, type DevAccount } from './accounts.js';
 import { DevChain } from './dev-chain.js';
-import { FilterManager } from './filters.js';
+import { FilterManager } from './rpc/filters.js';
 import { Dispatcher } from './rpc/dispatch.js';
 import { DEFAULT_LIMITS, type MethodTable, type NodeLimits, type SubscriptionSink } from './rpc/context.js';
 import { RpcError } from './rpc/errors.js';
@@ -88,11 +89,6 @@ function clientVersion(): string {
   return `polyvm/v${version}/${process.platform}-${process.arch}/node${process.versions.node}`;
 }
 
-/** The operator's log: stderr under Node.js, the console elsewhere. */
-function logError(message: string): void {
-  if (typeof process === 'object' && process.stderr) process.stderr.write(message + '\n');
-  else console.error(message);
-}
 
 function etherToWei(value: number | bigint | string): bigint {
   const text = String(value).trim();

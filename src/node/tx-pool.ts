@@ -5,10 +5,15 @@
  */
 import type { Address } from '../primitives/address.js';
 import { bytesToHex } from '../primitives/bytes.js';
-import type { BlockTransaction } from '../chain/block.js';
-import { serverError } from './rpc/errors.js';
+import { GAS_PER_BLOB } from '../forks/index.js';
+import type { BlockTransaction, ValidatedBlockTransaction } from '../chain/block.js';
+import { PoolRejectedError } from './errors.js';
 
-export interface PooledTransaction extends BlockTransaction {
+/**
+ * A transaction in the pool: validated once on its way in (`validateTransaction`), so a block
+ * runs it without checking the stateless rules again.
+ */
+export interface PooledTransaction extends ValidatedBlockTransaction {
   /** Arrival order, which breaks ties between equal tips. */
   sequence: number;
   hashHex: string;
@@ -34,6 +39,28 @@ export function effectiveTip(p: BlockTransaction, baseFee: bigint): bigint {
   return tip < room ? tip : room;
 }
 
+/** What the pool checks against the latest state before it takes a transaction. */
+export interface AdmissionState {
+  nonce: bigint;
+  balance: bigint;
+  /** The block gas limit. */
+  gasLimit: bigint;
+  /** The next block's base fee, when a transaction must pay it now (automine). */
+  baseFee: bigint | undefined;
+}
+
+/** Throws `PoolRejectedError` for a transaction that could not be mined on this state. */
+export function checkAdmission(item: BlockTransaction, at: AdmissionState): void {
+  const { tx } = item;
+  if (tx.gasLimit > at.gasLimit) throw new PoolRejectedError({ kind: 'exceeds block gas limit', gas: tx.gasLimit, limit: at.gasLimit });
+  if (tx.nonce < at.nonce) throw new PoolRejectedError({ kind: 'nonce too low', next: at.nonce, nonce: tx.nonce });
+  const fee = maxFee(item);
+  const blobFee = tx.type === 3 ? BigInt(tx.blobVersionedHashes!.length) * GAS_PER_BLOB * tx.maxFeePerBlobGas! : 0n;
+  const cost = tx.gasLimit * fee + tx.value + blobFee;
+  if (at.balance < cost) throw new PoolRejectedError({ kind: 'insufficient funds', balance: at.balance, cost });
+  if (at.baseFee !== undefined && fee < at.baseFee) throw new PoolRejectedError({ kind: 'fee below base fee', maxFee: fee, baseFee: at.baseFee });
+}
+
 export class TxPool {
   readonly #bySender = new Map<Address, Map<bigint, PooledTransaction>>();
   readonly #byHash = new Map<string, PooledTransaction>();
@@ -48,9 +75,9 @@ export class TxPool {
   }
 
   /** Adds a transaction, replacing one with the same sender and nonce if it pays enough more. */
-  add(item: BlockTransaction): PooledTransaction {
+  add(item: ValidatedBlockTransaction): PooledTransaction {
     const hashHex = bytesToHex(item.hash);
-    if (this.#byHash.has(hashHex)) throw serverError(`already known: transaction ${hashHex} is in the pool`);
+    if (this.#byHash.has(hashHex)) throw new PoolRejectedError({ kind: 'already known', hashHex });
     let nonces = this.#bySender.get(item.sender);
     if (!nonces) {
       nonces = new Map();
@@ -59,7 +86,7 @@ export class TxPool {
     const existing = nonces.get(item.tx.nonce);
     if (existing) {
       if (maxFee(item) * 100n < maxFee(existing) * PRICE_BUMP_PERCENT || maxTip(item) * 100n < maxTip(existing) * PRICE_BUMP_PERCENT) {
-        throw serverError('replacement transaction underpriced: raise both fees by at least 10%');
+        throw new PoolRejectedError({ kind: 'replacement underpriced' });
       }
       this.#byHash.delete(existing.hashHex);
     }
@@ -125,6 +152,16 @@ export class TxPool {
 
   all(): IterableIterator<PooledTransaction> {
     return this.#byHash.values();
+  }
+
+  // For snapshots: the transactions, which come back in arrival order.
+  save(): PooledTransaction[] {
+    return [...this.#byHash.values()];
+  }
+
+  restore(saved: readonly PooledTransaction[]): void {
+    this.clear();
+    for (const pooled of saved) this.add(pooled);
   }
 }
 

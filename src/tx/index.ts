@@ -25,6 +25,13 @@ export {
   PER_EMPTY_ACCOUNT_COST,
   TX_FLOOR_GAS_PER_TOKEN,
 } from './intrinsic-gas.js';
-export { validateTransactionStatic, validateUnsignedTransaction, MAX_NONCE } from './validate.js';
+export {
+  validateTransaction,
+  isValidated,
+  withSignature,
+  MAX_NONCE,
+  type ValidatedTransaction,
+  type ValidationOptions,
+} from './validate.js';
 export { privateKeyToAddress, publicKeyToAddress } from './keys.js';
 export { KnownSigners, signHashPublicKey } from './signers.js';

@@ -21,7 +21,7 @@ import {
   InvalidTransactionError,
   recoverSender,
   transactionHash,
-  validateTransactionStatic,
+  validateTransaction,
 } from './index.js';
 
 const FIXTURES = process.env['POLYVM_FIXTURES'] ?? '../shared/fixtures';
@@ -90,7 +90,7 @@ function fixtureFiles(dir: string): string[] {
 function run(bytes: Uint8Array, fork: ForkName) {
   const rules = getRules(fork);
   const tx = decodeTransaction(bytes);
-  const sender = validateTransactionStatic(tx, rules, CHAIN_ID);
+  const sender = validateTransaction(tx, rules, { chainId: CHAIN_ID }).sender;
   assert.equal(recoverSender(tx, rules), sender);
   return { tx, sender, hash: bytesToHex(transactionHash(tx)), intrinsicGas: intrinsicGas(tx, rules) };
 }

@@ -21,7 +21,9 @@ import {
   signingHash,
   signTransaction,
   transactionHash,
-  validateTransactionStatic,
+  validateTransaction,
+  isValidated,
+  withSignature,
   type Transaction,
   type TxType,
 } from './index.js';
@@ -85,7 +87,7 @@ test('sign then recover, then encode/decode round-trip, for every type', () => {
   ];
   for (const [name, tx] of cases) {
     assert.equal(recoverSender(tx, PRAGUE), SENDER, name);
-    assert.equal(validateTransactionStatic(tx, PRAGUE, 1n), SENDER, name);
+    assert.equal(validateTransaction(tx, PRAGUE, { chainId: 1n }).sender, SENDER, name);
     const bytes = encodeTransaction(tx);
     const decoded = decodeTransaction(bytes);
     assert.deepEqual(decoded, tx, name);
@@ -103,8 +105,8 @@ test('legacy v: 27/28 without a chain id, 35/36 + 2·chainId with one', () => {
   // Before EIP-155, a replay-protected v is not a valid signature.
   assert.equal(code(() => recoverSender(signed(0), getRules('Homestead'))), 'INVALID_SIGNATURE_VRS');
   // A signature for chain 5 is rejected on chain 1.
-  assert.equal(code(() => validateTransactionStatic(signed(0, { chainId: 5n }), PRAGUE, 1n)), 'INVALID_CHAINID');
-  assert.equal(code(() => validateTransactionStatic(signed(2, { chainId: 5n }), PRAGUE, 1n)), 'INVALID_CHAINID');
+  assert.equal(code(() => validateTransaction(signed(0, { chainId: 5n }), PRAGUE, { chainId: 1n })), 'INVALID_CHAINID');
+  assert.equal(code(() => validateTransaction(signed(2, { chainId: 5n }), PRAGUE, { chainId: 1n })), 'INVALID_CHAINID');
 });
 
 test('signature values: r and s in range, low s from Homestead, y-parity 0 or 1', () => {
@@ -157,13 +159,35 @@ test('EIP-7623 calldata floor', () => {
   const heavy = unsigned(2, { data: new Uint8Array(1000).fill(1), accessList: [] });
   assert.equal(intrinsicGas(heavy, PRAGUE), 37000n);
   assert.equal(calldataFloorGas(heavy, PRAGUE), 61000n);
-  assert.equal(code(() => validateTransactionStatic(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), PRAGUE)), 'INTRINSIC_GAS_TOO_LOW');
-  assert.equal(code(() => validateTransactionStatic(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), CANCUN)), 'accepted');
-  assert.equal(code(() => validateTransactionStatic(signTransaction({ ...heavy, gasLimit: 61000n }, KEY), PRAGUE)), 'accepted');
+  assert.equal(code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), PRAGUE)), 'INTRINSIC_GAS_TOO_LOW');
+  assert.equal(code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), CANCUN)), 'accepted');
+  assert.equal(code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 61000n }, KEY), PRAGUE)), 'accepted');
+});
+
+test('validation returns what execution needs: the sender, the intrinsic gas and the floor', () => {
+  const heavy = signTransaction(unsigned(2, { data: new Uint8Array(1000).fill(1), accessList: [], gasLimit: 70000n }), KEY);
+  const valid = validateTransaction(heavy, PRAGUE, { chainId: 1n });
+  assert.equal(valid.sender, SENDER);
+  assert.equal(valid.intrinsicGas, 37000n);
+  assert.equal(valid.floorGas, 61000n);
+  assert.equal(validateTransaction(heavy, CANCUN, { chainId: 1n }).floorGas, 0n);
+  assert.ok(isValidated(valid));
+  assert.ok(isValidated({ ...valid, hash: new Uint8Array(32) }), 'a spread keeps the mark');
+  assert.ok(!isValidated({ tx: heavy, sender: SENDER, intrinsicGas: 37000n, floorGas: 61000n }));
+  // A known sender: the signature is not checked (an unsigned transaction passes), the chain id is.
+  const bare = unsigned(2, { gasLimit: 21000n, data: new Uint8Array(0), accessList: [] });
+  assert.equal(validateTransaction(bare, PRAGUE, { chainId: 1n, sender: TO }).sender, TO);
+  assert.equal(code(() => validateTransaction(bare, PRAGUE, { chainId: 5n, sender: TO })), 'INVALID_CHAINID');
+  assert.equal(code(() => validateTransaction(bare, PRAGUE, { chainId: 1n })), 'INVALID_SIGNATURE_VRS');
+  // Signing afterwards keeps the validated values.
+  const signedLater = withSignature(validateTransaction(bare, PRAGUE, { chainId: 1n, sender: SENDER }), signTransaction(bare, KEY));
+  assert.ok(isValidated(signedLater));
+  assert.equal(signedLater.tx.r !== 0n, true);
+  assert.equal(signedLater.intrinsicGas, 21000n);
 });
 
 test('static validation: types per fork, blobs, set-code, caps and fees', () => {
-  const valid = (tx: Transaction, rules = PRAGUE) => code(() => validateTransactionStatic(signTransaction(tx, KEY), rules, 1n));
+  const valid = (tx: Transaction, rules = PRAGUE) => code(() => validateTransaction(signTransaction(tx, KEY), rules, { chainId: 1n }).sender);
   assert.equal(valid(unsigned(1), getRules('Istanbul')), 'TYPE_NOT_SUPPORTED');
   assert.equal(valid(unsigned(2), getRules('Berlin')), 'TYPE_NOT_SUPPORTED');
   assert.equal(valid(unsigned(3), getRules('Shanghai')), 'TYPE_3_TX_PRE_FORK');

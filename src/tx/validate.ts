@@ -17,39 +17,73 @@ const TWO_POW_256 = 2n ** 256n;
 const VERSIONED_HASH_VERSION_KZG = 0x01;
 
 /**
- * Throws an `InvalidTransactionError` for the first rule the transaction breaks at this fork,
- * and returns its sender, since a valid signature is one of the rules. `chainId`, when given, is
- * the chain's id, which the signature must commit to (EIP-155 and typed transactions).
+ * Marks a value `validateTransaction` made; spreading the value keeps it. Execution trusts a
+ * marked value and skips the rules that need no state.
+ */
+export const VALIDATED: unique symbol = Symbol('validated transaction');
+
+/** A transaction that passed the stateless rules, with what they computed on the way. */
+export interface ValidatedTransaction {
+  readonly tx: Transaction;
+  readonly sender: Address;
+  /** The gas paid before any code runs (`intrinsicGas`). */
+  readonly intrinsicGas: bigint;
+  /** EIP-7623: the least gas the transaction pays (0 before Prague). */
+  readonly floorGas: bigint;
+  readonly [VALIDATED]: true;
+}
+
+export interface ValidationOptions {
+  /** The chain's id, which the transaction must name (EIP-155 and typed transactions). */
+  chainId?: bigint;
+  /**
+   * The sender, when it is known without a signature (state tests, impersonated accounts, a
+   * transaction the node signs itself): the signature and the legacy v are then not checked.
+   */
+  sender?: Address;
+  /** Public keys whose signatures are checked without recovering them. */
+  signers?: KnownSigners;
+}
+
+/**
+ * Throws an `InvalidTransactionError` for the first rule the transaction breaks at this fork;
+ * otherwise returns it with its sender (a valid signature is one of the rules) and its intrinsic
+ * gas, which execution then uses as they are.
  *
  * The order of the checks is the one the fixtures record (where several rules are broken, the
  * first one names the failure): the type, the fee ranges, the chain id, the signature, then the
  * rest.
  */
-export function validateTransactionStatic(tx: Transaction, rules: Rules, chainId?: bigint, signers?: KnownSigners): Address {
+export function validateTransaction(tx: Transaction, rules: Rules, options: ValidationOptions = {}): ValidatedTransaction {
   checkTypeEnabled(tx, rules);
   checkFeeRanges(tx);
-  checkChainId(tx, rules, chainId);
-  const sender = recoverSender(tx, rules, signers);
-  checkBody(tx, rules);
-  return sender;
+  let sender = options.sender;
+  if (sender === undefined) {
+    checkChainId(tx, rules, options.chainId);
+    sender = recoverSender(tx, rules, options.signers);
+  } else if (tx.type !== 0) {
+    checkChainId(tx, rules, options.chainId);
+  }
+  const { intrinsicGas, floorGas } = checkBody(tx, rules);
+  return { tx, sender, intrinsicGas, floorGas, [VALIDATED]: true };
+}
+
+/** Whether `value` came from `validateTransaction` (or a spread of what it returned). */
+export function isValidated<T extends object>(value: T): value is T & ValidatedTransaction {
+  return (value as Partial<ValidatedTransaction>)[VALIDATED] === true;
 }
 
 /**
- * The same rules for a transaction whose sender is known without a signature (state tests,
- * impersonated accounts on a dev chain): everything but the signature and the legacy v.
+ * A validated transaction with the signature the node then gave it for its known sender: the
+ * signature of a known sender is not one of the rules, so the result stands.
  */
-export function validateUnsignedTransaction(tx: Transaction, rules: Rules, chainId?: bigint): void {
-  checkTypeEnabled(tx, rules);
-  checkFeeRanges(tx);
-  if (tx.type !== 0 && chainId !== undefined && tx.chainId !== chainId) {
-    throw invalidTransaction('INVALID_CHAINID', `chain id ${tx.chainId} is not ${chainId}`);
-  }
-  checkBody(tx, rules);
+export function withSignature(validated: ValidatedTransaction, signed: Transaction): ValidatedTransaction {
+  return { ...validated, tx: signed };
 }
 
 /** Gas, nonce, initcode, fee and per-type rules: what follows the signature. */
-function checkBody(tx: Transaction, rules: Rules): void {
-  checkGasLimit(tx, rules);
+function checkBody(tx: Transaction, rules: Rules): { intrinsicGas: bigint; floorGas: bigint } {
+  const gas = checkGasLimit(tx, rules);
   if (tx.nonce >= MAX_NONCE) throw invalidTransaction('NONCE_IS_MAX', 'nonce must be below 2^64 - 1 (EIP-2681)');
   // EIP-3860: oversized initcode makes a creation invalid.
   if (tx.to === null && tx.data.length > rules.maxInitcodeSize) {
@@ -58,6 +92,7 @@ function checkBody(tx: Transaction, rules: Rules): void {
   checkFees(tx);
   if (tx.type === 3) checkBlobTransaction(tx, rules);
   if (tx.type === 4) checkSetCodeTransaction(tx);
+  return gas;
 }
 
 /** Type 1 from Berlin (EIP-2930), 2 from London (EIP-1559), 3 from Cancun, 4 from Prague. */
@@ -105,7 +140,7 @@ function checkChainId(tx: Transaction, rules: Rules, chainId: bigint | undefined
 }
 
 /** The intrinsic gas, the EIP-7623 floor (Prague), and the EIP-7825 cap (Osaka). */
-function checkGasLimit(tx: Transaction, rules: Rules): void {
+function checkGasLimit(tx: Transaction, rules: Rules): { intrinsicGas: bigint; floorGas: bigint } {
   const intrinsic = intrinsicGas(tx, rules);
   if (tx.gasLimit < intrinsic) {
     throw invalidTransaction('INTRINSIC_GAS_TOO_LOW', `gas limit ${tx.gasLimit} is below the intrinsic gas ${intrinsic}`);
@@ -117,6 +152,7 @@ function checkGasLimit(tx: Transaction, rules: Rules): void {
   if (rules.txGasLimitCap !== undefined && tx.gasLimit > rules.txGasLimitCap) {
     throw invalidTransaction('GAS_LIMIT_EXCEEDS_MAXIMUM', `gas limit ${tx.gasLimit} exceeds the cap ${rules.txGasLimitCap}`);
   }
+  return { intrinsicGas: intrinsic, floorGas: floor };
 }
 
 function checkFees(tx: Transaction): void {

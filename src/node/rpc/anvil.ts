@@ -60,13 +60,13 @@ const setStorageAt: Method = (ctx, params) => {
 
 const impersonate: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
-  ctx.chain.impersonated.add(p.address(list[0], p.where(0, 'address')));
+  ctx.chain.keys.impersonated.add(p.address(list[0], p.where(0, 'address')));
   return null;
 };
 
 const stopImpersonating: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
-  ctx.chain.impersonated.delete(p.address(list[0], p.where(0, 'address')));
+  ctx.chain.keys.impersonated.delete(p.address(list[0], p.where(0, 'address')));
   return null;
 };
 
@@ -76,7 +76,7 @@ const mineBlocks: Method = (ctx, params) => {
   const count = list[0] === undefined || list[0] === null ? 1n : p.uint64(list[0], p.where(0, 'block count'));
   if (count > MAX_MINE) throw invalidParams(`parameter 1 (block count): at most ${MAX_MINE} blocks per call`);
   const interval = list[1] === undefined || list[1] === null ? undefined : p.uint64(list[1], p.where(1, 'interval'));
-  ctx.chain.mineMany(Number(count), interval);
+  ctx.chain.miner.mineMany(Number(count), interval);
   return null;
 };
 
@@ -98,7 +98,7 @@ const evmMine: Method = (ctx, params) => {
     }
   }
   if (timestamp !== undefined) ctx.chain.setNextTimestamp(timestamp);
-  ctx.chain.mineMany(Number(blocks));
+  ctx.chain.miner.mineMany(Number(blocks));
   return '0x0';
 };
 
@@ -113,7 +113,7 @@ const revert: Method = (ctx, params) => {
 const increaseTime: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   const seconds = p.uint64(list[0], p.where(0, 'seconds'));
-  return q(ctx.chain.increaseTime(seconds));
+  return q(ctx.chain.clock.increase(seconds));
 };
 
 const setNextBlockTimestamp: Method = (ctx, params) => {
@@ -124,18 +124,19 @@ const setNextBlockTimestamp: Method = (ctx, params) => {
 
 const setTime: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
-  ctx.chain.setTime(p.uint64(list[0], p.where(0, 'timestamp')));
+  ctx.chain.clock.setTime(p.uint64(list[0], p.where(0, 'timestamp')));
   return null;
 };
 
 const setAutomine: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
-  ctx.chain.automine = p.boolean(list[0], p.where(0, 'enabled'));
-  if (ctx.chain.automine && ctx.chain.pool.size > 0) ctx.chain.mine();
+  const miner = ctx.chain.miner;
+  miner.automine = p.boolean(list[0], p.where(0, 'enabled'));
+  if (miner.automine && ctx.chain.pool.size > 0) miner.mine();
   return null;
 };
 
-const getAutomine: Method = (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.automine);
+const getAutomine: Method = (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.miner.automine);
 
 /** evm_setIntervalMining takes milliseconds (Hardhat); anvil_setIntervalMining seconds. */
 function setIntervalMining(unitMs: number): Method {
@@ -143,7 +144,7 @@ function setIntervalMining(unitMs: number): Method {
     const list = p.expectParams(params, 1, 1);
     const interval = p.uint64(list[0], p.where(0, 'interval'));
     if (interval * BigInt(unitMs) > 86_400_000n) throw invalidParams('parameter 1 (interval): at most one day');
-    ctx.chain.setIntervalMining(Number(interval) * unitMs);
+    ctx.chain.miner.setIntervalMining(Number(interval) * unitMs);
     return null;
   };
 }
@@ -152,13 +153,13 @@ const setNextBlockBaseFee: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   const baseFee = p.quantity(list[0], p.where(0, 'base fee'));
   if (!ctx.chain.rules.london) throw new RpcError(SERVER_ERROR, `there is no base fee before London (the chain runs ${ctx.chain.rules.name})`);
-  ctx.chain.nextBaseFeeOverride = baseFee;
+  ctx.chain.miner.nextBaseFeeOverride = baseFee;
   return null;
 };
 
 const setCoinbase: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
-  ctx.chain.coinbase = p.address(list[0], p.where(0, 'address'));
+  ctx.chain.miner.coinbase = p.address(list[0], p.where(0, 'address'));
   return null;
 };
 
@@ -166,7 +167,7 @@ const setBlockGasLimit: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   const limit = p.uint64(list[0], p.where(0, 'gas limit'));
   if (limit < 21000n) throw invalidParams('parameter 1 (gas limit): below 21000');
-  ctx.chain.gasLimit = limit;
+  ctx.chain.miner.gasLimit = limit;
   return true;
 };
 
@@ -204,7 +205,7 @@ const dumpState: Method = (ctx, params) => {
     version: DUMP_VERSION,
     chainId: q(chain.chainId),
     fork: chain.rules.name,
-    blocks: chain.allBlocks().map((b) => bytesToHex(encodeBlockRecord(b))),
+    blocks: chain.blocks.all().map((b) => bytesToHex(encodeBlockRecord(b))),
     accounts,
   };
   return bytesToHex(zlib('anvil_dumpState').gzipSync(JSON.stringify(dump)));
@@ -264,14 +265,14 @@ const nodeInfo: Method = (ctx, params) => {
     currentBlockHash: bytesToHex(chain.latest().hash),
     hardFork: chain.rules.name,
     chainId: q(chain.chainId),
-    environment: { baseFee: q(chain.nextBaseFee()), gasLimit: q(chain.gasLimit) },
-    miningMode: chain.automine ? 'automine' : chain.intervalMining ? 'interval' : 'manual',
+    environment: { baseFee: q(chain.miner.nextBaseFee()), gasLimit: q(chain.miner.gasLimit) },
+    miningMode: chain.miner.automine ? 'automine' : chain.miner.intervalMining ? 'interval' : 'manual',
   };
 };
 
 const autoImpersonate: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
-  ctx.chain.autoImpersonate = p.boolean(list[0], p.where(0, 'enabled'));
+  ctx.chain.keys.autoImpersonate = p.boolean(list[0], p.where(0, 'enabled'));
   return null;
 };
 

@@ -2,7 +2,7 @@
 import type { WorldState } from '../../state/world-state.js';
 import type { Block } from '../../chain/block.js';
 import type { DevChain } from '../dev-chain.js';
-import type { FilterManager } from '../filters.js';
+import type { FilterManager } from './filters.js';
 import { RpcError, SERVER_ERROR } from './errors.js';
 import type { BlockRef } from './params.js';
 import { bytesToHex } from '../../primitives/bytes.js';
@@ -51,11 +51,11 @@ export type MethodTable = Record<string, Method>;
 export function findBlock(chain: DevChain, ref: BlockRef): Block | undefined {
   switch (ref.kind) {
     case 'tag':
-      return ref.tag === 'earliest' ? chain.blockByNumber(0n) : chain.latest();
+      return ref.tag === 'earliest' ? chain.blocks.byNumber(0n) : chain.latest();
     case 'number':
-      return chain.blockByNumber(ref.number);
+      return chain.blocks.byNumber(ref.number);
     case 'hash':
-      return chain.blockByHash(bytesToHex(ref.hash));
+      return chain.blocks.byHash(bytesToHex(ref.hash));
   }
 }
 

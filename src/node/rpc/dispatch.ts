@@ -5,6 +5,8 @@
 import { HexError } from '../../primitives/bytes.js';
 import { RpcError, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, INVALID_PARAMS } from './errors.js';
 import type { MethodTable, RpcContext, SubscriptionSink } from './context.js';
+import { ChainError } from '../errors.js';
+import { chainErrorToRpc } from './chain-errors.js';
 
 export type RequestId = string | number | null;
 
@@ -22,6 +24,7 @@ function errorResponse(id: RequestId, error: RpcError): RpcResponse {
 /** Turns anything thrown into an RPC error. */
 export function toRpcError(error: unknown): RpcError {
   if (error instanceof RpcError) return error;
+  if (error instanceof ChainError) return chainErrorToRpc(error);
   if (error instanceof HexError || error instanceof RangeError) return new RpcError(INVALID_PARAMS, `invalid params: ${error.message}`);
   const message = error instanceof Error ? error.message : String(error);
   return new RpcError(INTERNAL_ERROR, `internal error: ${message}`);

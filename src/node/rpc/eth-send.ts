@@ -10,12 +10,12 @@ import type { Transaction } from '../../tx/types.js';
 import { InvalidTransactionError } from '../../tx/types.js';
 import { encodeTransaction } from '../../tx/encode.js';
 import { signTransaction } from '../../tx/sender.js';
-import { validateTransactionStatic, validateUnsignedTransaction } from '../../tx/validate.js';
-import type { BlockTransaction } from '../../chain/block.js';
+import { validateTransaction, withSignature, type ValidatedTransaction } from '../../tx/validate.js';
+import type { ValidatedBlockTransaction } from '../../chain/block.js';
 import type { DevChain } from '../dev-chain.js';
 import type { DevAccount } from '../accounts.js';
-import { transactionErrorMessage } from '../dev-chain.js';
-import { estimateGas } from '../simulate.js';
+import { transactionRejection } from './chain-errors.js';
+import { estimateGas } from './simulate.js';
 import { impersonatedSignature, personalMessageHash, signDigest } from '../signing.js';
 import { hashTypedData, parseTypedData, TypedDataError } from '../typed-data.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
@@ -26,15 +26,33 @@ import { decodeRawTransaction } from './raw-transaction.js';
 import { DEFAULT_PRIORITY_FEE } from './eth.js';
 
 function rejection(error: unknown): never {
-  if (error instanceof InvalidTransactionError) throw new RpcError(SERVER_ERROR, transactionErrorMessage(error));
+  if (error instanceof InvalidTransactionError) throw transactionRejection(error);
   throw error;
+}
+
+/** The stateless rules, once: the pool and the block take the value they return. */
+function validated(chain: DevChain, tx: Transaction, sender?: Address): ValidatedTransaction {
+  try {
+    return validateTransaction(tx, chain.rules, { chainId: chain.chainId, sender, signers: chain.keys.signers });
+  } catch (error) {
+    rejection(error);
+  }
+}
+
+/** Submits to the pool; a transaction the automined block rejected is reported as rejected. */
+function submit(chain: DevChain, item: ValidatedBlockTransaction): string {
+  try {
+    return chain.submit(item);
+  } catch (error) {
+    rejection(error);
+  }
 }
 
 /** Who may send from `address`: a dev key, or impersonation (no key needed). */
 function signerFor(chain: DevChain, address: Address): DevAccount | 'impersonated' {
-  const account = chain.devAccount(address);
+  const account = chain.keys.account(address);
   if (account) return account;
-  if (chain.impersonated.has(address) || chain.autoImpersonate) return 'impersonated';
+  if (chain.keys.isImpersonated(address)) return 'impersonated';
   throw new RpcError(SERVER_ERROR, `no signer for ${address}: not a dev account; impersonate it first (anvil_impersonateAccount)`);
 }
 
@@ -46,7 +64,7 @@ function fillTransaction(ctx: RpcContext, request: TransactionRequest, from: Add
   if (request.chainId !== undefined && request.chainId !== chain.chainId) {
     throw new RpcError(SERVER_ERROR, `invalid chain id: the transaction names ${request.chainId}, the chain is ${chain.chainId}`);
   }
-  const baseFee = chain.nextBaseFee();
+  const baseFee = chain.miner.nextBaseFee();
   let gasPrice: bigint | undefined;
   let maxFeePerGas: bigint | undefined;
   let maxPriorityFeePerGas: bigint | undefined;
@@ -69,7 +87,7 @@ function fillTransaction(ctx: RpcContext, request: TransactionRequest, from: Add
     value: request.value ?? 0n,
     data: request.data ?? EMPTY_BYTES,
     accessList: request.accessList ?? [],
-    maxFeePerBlobGas: type === 3 ? (request.maxFeePerBlobGas ?? 2n * chain.nextBlobBaseFee()) : undefined,
+    maxFeePerBlobGas: type === 3 ? (request.maxFeePerBlobGas ?? 2n * chain.miner.nextBlobBaseFee()) : undefined,
     blobVersionedHashes: type === 3 ? (request.blobVersionedHashes ?? []) : undefined,
     authorizationList: type === 4 ? (request.authorizationList ?? []) : undefined,
     v: 0n,
@@ -82,25 +100,22 @@ function fillTransaction(ctx: RpcContext, request: TransactionRequest, from: Add
       request: { ...request, from, type, gasPrice, maxFeePerGas, maxPriorityFeePerGas, nonce: undefined },
       state: chain.state,
       context: chain.blockContext(latest, true),
-      gasCap: chain.gasLimit,
+      gasCap: chain.miner.gasLimit,
     });
   }
   return base;
 }
 
-function sign(chain: DevChain, tx: Transaction, from: Address): BlockTransaction {
+/** Validates a transaction from a known sender before signing it (or impersonating the signer). */
+function sign(chain: DevChain, tx: Transaction, from: Address): ValidatedBlockTransaction {
   const signer = signerFor(chain, from);
-  try {
-    validateUnsignedTransaction(tx, chain.rules, chain.chainId);
-  } catch (error) {
-    rejection(error);
-  }
+  const valid = validated(chain, tx, from);
   const signed =
     signer === 'impersonated'
       ? impersonatedSignature(tx, from)
       : signTransaction(tx, signer.privateKey, { keyIsPublic: signer.keyIsPublic === true });
   const encoded = encodeTransaction(signed);
-  return { tx: signed, sender: from, hash: keccak256(encoded), encoded };
+  return { ...withSignature(valid, signed), hash: keccak256(encoded), encoded };
 }
 
 function requestFrom(ctx: RpcContext, value: unknown): { request: TransactionRequest; from: Address } {
@@ -110,7 +125,7 @@ function requestFrom(ctx: RpcContext, value: unknown): { request: TransactionReq
 }
 
 function signature(ctx: RpcContext, address: Address, digest: Uint8Array): string {
-  const key = ctx.chain.privateKeyOf(address);
+  const key = ctx.chain.keys.privateKeyOf(address);
   if (!key) throw new RpcError(SERVER_ERROR, `no key for ${address}: only dev accounts can sign`);
   return signDigest(digest, key);
 }
@@ -131,25 +146,19 @@ export const ethSendMethods: MethodTable = {
     const list = p.expectParams(params, 1, 1);
     const { request, from } = requestFrom(ctx, list[0]);
     signerFor(ctx.chain, from);
-    return ctx.chain.submit(sign(ctx.chain, fillTransaction(ctx, request, from), from));
+    return submit(ctx.chain, sign(ctx.chain, fillTransaction(ctx, request, from), from));
   },
   eth_signTransaction: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
     const { request, from } = requestFrom(ctx, list[0]);
-    const key = ctx.chain.privateKeyOf(from);
+    const key = ctx.chain.keys.privateKeyOf(from);
     if (!key) throw new RpcError(SERVER_ERROR, `no key for ${from}: only dev accounts can sign`);
     return bytesToHex(sign(ctx.chain, fillTransaction(ctx, request, from), from).encoded);
   },
   eth_sendRawTransaction: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
     const { tx, encoded } = decodeRawTransaction(p.data(list[0], p.where(0, 'transaction'), ctx.limits.maxBodyBytes));
-    let sender: Address;
-    try {
-      sender = validateTransactionStatic(tx, ctx.chain.rules, ctx.chain.chainId, ctx.chain.signers);
-    } catch (error) {
-      rejection(error);
-    }
-    return ctx.chain.submit({ tx, sender, hash: keccak256(encoded), encoded });
+    return submit(ctx.chain, { ...validated(ctx.chain, tx), hash: keccak256(encoded), encoded });
   },
   eth_sign: (ctx, params) => {
     const list = p.expectParams(params, 2, 2);

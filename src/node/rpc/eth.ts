@@ -5,8 +5,8 @@ import { KECCAK256_EMPTY } from '../../primitives/hash.js';
 import type { Block } from '../../chain/block.js';
 import { effectiveGasPrice } from '../../chain/builder.js';
 import { headerBlobBaseFee, nextBaseFee, nextExcessBlobGas } from '../../chain/fees.js';
-import { call, createAccessList, estimateGas, type BlockOverrides, type SimulationInput, type StateOverride } from '../simulate.js';
-import { queryLogs, type LogCriteria } from '../filters.js';
+import { call, createAccessList, estimateGas, type BlockOverrides, type SimulationInput, type StateOverride } from './simulate.js';
+import { queryLogs, type LogCriteria } from './filters.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
 import { findBlock, requireBlock, requireLatestState, requireState, type MethodTable, type RpcContext } from './context.js';
 import { formatBlock, formatReceipt, formatTransaction, firstLogIndexes, word, type Json } from './format.js';
@@ -143,7 +143,7 @@ function feeHistory(ctx: RpcContext, params: unknown[]): Json {
   const rewards: string[][] = [];
   const rules = chain.rules;
   for (let n = oldest; n <= newestNumber; n++) {
-    const block = chain.blockByNumber(n)!;
+    const block = chain.blocks.byNumber(n)!;
     const h = block.header;
     baseFees.push(q(h.baseFeePerGas ?? 0n));
     ratios.push(h.gasLimit === 0n ? 0 : Number(h.gasUsed) / Number(h.gasLimit));
@@ -152,7 +152,7 @@ function feeHistory(ctx: RpcContext, params: unknown[]): Json {
     if (percentiles) rewards.push(blockRewards(block, percentiles));
   }
   const last = newest.header;
-  baseFees.push(q(newest === chain.latest() ? chain.nextBaseFee() : rules.london ? nextBaseFee(last) : 0n));
+  baseFees.push(q(newest === chain.latest() ? chain.miner.nextBaseFee() : rules.london ? nextBaseFee(last) : 0n));
   blobFees.push(q(rules.cancun ? headerBlobBaseFee({ excessBlobGas: nextExcessBlobGas(last, rules) }, rules) : 0n));
   const json: Record<string, Json> = {
     oldestBlock: q(oldest),
@@ -188,15 +188,15 @@ export const ethMethods: MethodTable = {
   eth_chainId: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.chainId)),
   eth_blockNumber: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.blockNumber)),
   eth_accounts: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.devAccounts.map((a) => a.address)),
-  eth_coinbase: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.coinbase),
-  eth_mining: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.automine || ctx.chain.intervalMining),
+  eth_coinbase: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.miner.coinbase),
+  eth_mining: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.miner.automine || ctx.chain.miner.intervalMining),
   eth_hashrate: (_ctx, params) => (p.expectParams(params, 0, 0), '0x0'),
   eth_syncing: (_ctx, params) => (p.expectParams(params, 0, 0), false),
   eth_protocolVersion: (_ctx, params) => (p.expectParams(params, 0, 0), '0x44'),
 
-  eth_gasPrice: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.nextBaseFee() + DEFAULT_PRIORITY_FEE)),
+  eth_gasPrice: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.miner.nextBaseFee() + DEFAULT_PRIORITY_FEE)),
   eth_maxPriorityFeePerGas: (_ctx, params) => (p.expectParams(params, 0, 0), q(DEFAULT_PRIORITY_FEE)),
-  eth_blobBaseFee: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.nextBlobBaseFee())),
+  eth_blobBaseFee: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.miner.nextBlobBaseFee())),
   eth_feeHistory: (ctx, params) => feeHistory(ctx, p.expectParams(params, 2, 3)),
 
   eth_getBalance: (ctx, params) => {
@@ -245,7 +245,7 @@ export const ethMethods: MethodTable = {
   },
   eth_getBlockByHash: (ctx, params) => {
     const list = p.expectParams(params, 1, 2);
-    const block = ctx.chain.blockByHash(bytesToHex(p.hash(list[0], p.where(0, 'block hash'))));
+    const block = ctx.chain.blocks.byHash(bytesToHex(p.hash(list[0], p.where(0, 'block hash'))));
     const full = list[1] === undefined ? false : p.boolean(list[1], p.where(1, 'full transactions'));
     return block ? formatBlock(block, full) : null;
   },
@@ -256,7 +256,7 @@ export const ethMethods: MethodTable = {
   },
   eth_getBlockTransactionCountByHash: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
-    const block = ctx.chain.blockByHash(bytesToHex(p.hash(list[0], p.where(0, 'block hash'))));
+    const block = ctx.chain.blocks.byHash(bytesToHex(p.hash(list[0], p.where(0, 'block hash'))));
     return block ? q(BigInt(block.transactions.length)) : null;
   },
   eth_getUncleCountByBlockNumber: (ctx, params) => {
@@ -265,7 +265,7 @@ export const ethMethods: MethodTable = {
   },
   eth_getUncleCountByBlockHash: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
-    return ctx.chain.blockByHash(bytesToHex(p.hash(list[0], p.where(0, 'block hash')))) ? '0x0' : null;
+    return ctx.chain.blocks.byHash(bytesToHex(p.hash(list[0], p.where(0, 'block hash')))) ? '0x0' : null;
   },
   eth_getUncleByBlockNumberAndIndex: (ctx, params) => {
     const list = p.expectParams(params, 2, 2);
@@ -290,14 +290,14 @@ export const ethMethods: MethodTable = {
   eth_getTransactionByHash: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
     const hashHex = bytesToHex(p.hash(list[0], p.where(0, 'transaction hash')));
-    const at = ctx.chain.transactionLocation(hashHex);
+    const at = ctx.chain.blocks.transactionLocation(hashHex);
     if (at) return formatTransaction(at.block.transactions[at.index]!, at);
     const pooled = ctx.chain.pool.get(hashHex);
     return pooled ? formatTransaction(pooled, undefined) : null;
   },
   eth_getTransactionByBlockHashAndIndex: (ctx, params) => {
     const list = p.expectParams(params, 2, 2);
-    const block = ctx.chain.blockByHash(bytesToHex(p.hash(list[0], p.where(0, 'block hash'))));
+    const block = ctx.chain.blocks.byHash(bytesToHex(p.hash(list[0], p.where(0, 'block hash'))));
     return transactionAt(block, p.uint64(list[1], p.where(1, 'index')));
   },
   eth_getTransactionByBlockNumberAndIndex: (ctx, params) => {
@@ -307,7 +307,7 @@ export const ethMethods: MethodTable = {
   },
   eth_getTransactionReceipt: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
-    const at = ctx.chain.transactionLocation(bytesToHex(p.hash(list[0], p.where(0, 'transaction hash'))));
+    const at = ctx.chain.blocks.transactionLocation(bytesToHex(p.hash(list[0], p.where(0, 'transaction hash'))));
     return at ? formatReceipt(at.block, at.index) : null;
   },
 
@@ -316,7 +316,7 @@ export const ethMethods: MethodTable = {
     const filter = logFilter(ctx, list[0], p.where(0, 'filter'));
     const { maxLogsRange, maxLogs } = ctx.limits;
     if (filter.blockHash) {
-      const block = ctx.chain.blockByHash(bytesToHex(filter.blockHash));
+      const block = ctx.chain.blocks.byHash(bytesToHex(filter.blockHash));
       if (!block) throw new RpcError(SERVER_ERROR, 'unknown block');
       return queryLogs(ctx.chain, filter.criteria, block.header.number, block.header.number, maxLogsRange, maxLogs);
     }
@@ -330,7 +330,7 @@ export const ethMethods: MethodTable = {
     const list = p.expectParams(params, 1, 1);
     const filter = logFilter(ctx, list[0], p.where(0, 'filter'));
     if (filter.blockHash) {
-      const block = ctx.chain.blockByHash(bytesToHex(filter.blockHash));
+      const block = ctx.chain.blocks.byHash(bytesToHex(filter.blockHash));
       if (!block) throw new RpcError(SERVER_ERROR, 'unknown block');
       return ctx.filters.newLogFilter(filter.criteria, block.header.number, block.header.number);
     }

@@ -2,15 +2,15 @@
  * Log queries, polling filters (eth_newFilter and friends) and WebSocket subscriptions
  * (eth_subscribe). Filters not polled for five minutes are dropped, as geth does.
  */
-import type { Address } from '../primitives/address.js';
-import { addressToBytes } from '../primitives/address.js';
-import { bigintToFixedBytes, bytesToHex } from '../primitives/bytes.js';
-import type { Block } from '../chain/block.js';
-import { bloomMayContain } from '../chain/bloom.js';
-import type { DevChain } from './dev-chain.js';
-import { RpcError, LIMIT_EXCEEDED, invalidParams } from './rpc/errors.js';
-import { firstLogIndexes, formatHeader, formatLog, formatTransaction, type Json } from './rpc/format.js';
-import type { SubscriptionSink } from './rpc/context.js';
+import type { Address } from '../../primitives/address.js';
+import { addressToBytes } from '../../primitives/address.js';
+import { bigintToFixedBytes, bytesToHex } from '../../primitives/bytes.js';
+import type { Block } from '../../chain/block.js';
+import { bloomMayContain } from '../../chain/bloom.js';
+import type { DevChain } from '../dev-chain.js';
+import { RpcError, LIMIT_EXCEEDED, invalidParams } from './errors.js';
+import { firstLogIndexes, formatHeader, formatLog, formatTransaction, type Json } from './format.js';
+import type { SubscriptionSink } from './context.js';
 
 export interface LogCriteria {
   addresses: Address[] | undefined;
@@ -61,7 +61,7 @@ export function queryLogs(chain: DevChain, criteria: LogCriteria, from: bigint, 
     throw new RpcError(LIMIT_EXCEEDED, `block range of ${to - from + 1n} exceeds the limit of ${maxRange} blocks`);
   }
   const out: Json[] = [];
-  for (let n = from; n <= to; n++) blockLogs(chain.blockByNumber(n)!, criteria, out, maxLogs);
+  for (let n = from; n <= to; n++) blockLogs(chain.blocks.byNumber(n)!, criteria, out, maxLogs);
   return out;
 }
 
@@ -73,6 +73,13 @@ type Filter =
   | { kind: 'logs'; criteria: LogCriteria; from: bigint | undefined; to: bigint | undefined; next: bigint; polled: number }
   | { kind: 'blocks'; queue: string[]; polled: number }
   | { kind: 'pending'; queue: string[]; polled: number };
+
+/** Filters and subscriptions follow the chain's commits that mine a block. */
+function onBlock(chain: DevChain, listener: (block: Block) => void): () => void {
+  return chain.onCommit((commit) => {
+    if (commit.block !== undefined) listener(commit.block);
+  });
+}
 
 function newId(): string {
   return bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
@@ -87,7 +94,7 @@ export class FilterManager {
   constructor(chain: DevChain) {
     this.#chain = chain;
     this.#unsubscribeChain.push(
-      chain.onBlock((block) => {
+      onBlock(chain, (block) => {
         for (const filter of this.#filters.values()) {
           if (filter.kind === 'blocks' && filter.queue.length < MAX_QUEUED) filter.queue.push(bytesToHex(block.hash));
         }
@@ -171,11 +178,11 @@ export class FilterManager {
     let stop: () => void;
     switch (kind) {
       case 'newHeads':
-        stop = chain.onBlock((block) => sink.notify(id, formatHeader(block)));
+        stop = onBlock(chain, (block) => sink.notify(id, formatHeader(block)));
         break;
       case 'logs': {
         const criteria = options.criteria ?? { addresses: undefined, topics: [] };
-        stop = chain.onBlock((block) => {
+        stop = onBlock(chain, (block) => {
           const out: Json[] = [];
           blockLogs(block, criteria, out, Infinity);
           for (const log of out) sink.notify(id, log);

@@ -3,22 +3,22 @@
  * of the state, with geth's conventions (no fee given: no fee charged and a zero base fee; the
  * nonce is the sender's; state and block overrides).
  */
-import type { Address } from '../primitives/address.js';
-import { bytesToHex, bytesToBigint, EMPTY_BYTES } from '../primitives/bytes.js';
-import type { BlockContext } from '../host/index.js';
-import type { WorldState } from '../state/world-state.js';
-import { Account } from '../state/account.js';
-import type { Transaction } from '../tx/types.js';
-import { InvalidTransactionError } from '../tx/types.js';
-import { intrinsicGas } from '../tx/intrinsic-gas.js';
-import { runTransaction, type TransactionResult } from '../exec/transaction.js';
-import type { Frame, Tracer } from '../evm/frame.js';
-import { getPrecompiles } from '../evm/precompiles/index.js';
-import { createOverlayState } from '../chain/overlay-state.js';
-import type { DevChain } from './dev-chain.js';
-import { transactionErrorMessage } from './dev-chain.js';
-import { EXECUTION_REVERTED, RpcError, SERVER_ERROR } from './rpc/errors.js';
-import { inferType, type TransactionRequest } from './rpc/tx-request.js';
+import type { Address } from '../../primitives/address.js';
+import { bytesToHex, bytesToBigint, EMPTY_BYTES } from '../../primitives/bytes.js';
+import type { BlockContext } from '../../host/index.js';
+import type { WorldState } from '../../state/world-state.js';
+import { Account } from '../../state/account.js';
+import type { Transaction } from '../../tx/types.js';
+import { InvalidTransactionError } from '../../tx/types.js';
+import { intrinsicGas } from '../../tx/intrinsic-gas.js';
+import { runTransaction, type TransactionResult } from '../../exec/transaction.js';
+import type { Frame, Tracer } from '../../evm/frame.js';
+import { getPrecompiles } from '../../evm/precompiles/index.js';
+import { createOverlayState } from '../../chain/overlay-state.js';
+import type { DevChain } from '../dev-chain.js';
+import { transactionRejection } from './chain-errors.js';
+import { EXECUTION_REVERTED, RpcError, SERVER_ERROR } from './errors.js';
+import { inferType, type TransactionRequest } from './tx-request.js';
 
 export interface StateOverride {
   balance?: bigint;
@@ -138,7 +138,7 @@ function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?:
   try {
     return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, { tracer, allowSenderWithCode: true });
   } catch (error) {
-    if (error instanceof InvalidTransactionError) throw new RpcError(SERVER_ERROR, transactionErrorMessage(error));
+    if (error instanceof InvalidTransactionError) throw transactionRejection(error);
     throw error;
   }
 }
@@ -213,7 +213,7 @@ export function estimateGas(chain: DevChain, input: SimulationInput): bigint {
   const top = probe(chain, input, hi);
   if (top instanceof InvalidTransactionError) {
     if (top.code.endsWith('INTRINSIC_GAS_TOO_LOW')) throw new RpcError(SERVER_ERROR, `gas required exceeds allowance (${hi})`);
-    throw new RpcError(SERVER_ERROR, transactionErrorMessage(top));
+    throw transactionRejection(top);
   }
   if (!top.success) {
     if (top.error === 'execution reverted') throw executionError(top);

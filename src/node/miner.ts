@@ -1,0 +1,236 @@
+/**
+ * Mining: a block on the latest one with the pool's best transactions, the mining modes
+ * (automine: a block per transaction as it arrives; at an interval; by hand), and the settings
+ * of the next block (coinbase, gas limit, a base fee set by hand). Also the genesis block.
+ */
+import { logError } from './log.js';
+import type { Address } from '../primitives/address.js';
+import { keccak256 } from '../primitives/hash.js';
+import type { Rules } from '../forks/index.js';
+import type { WorldState } from '../state/world-state.js';
+import { Account } from '../state/account.js';
+import { InvalidTransactionError } from '../tx/types.js';
+import { BlockBuilder } from '../chain/builder.js';
+import type { Block } from '../chain/block.js';
+import type { BlockCommit } from '../chain/commit.js';
+import type { ContextHeader } from '../chain/block-context.js';
+import type { StateRootTracker } from '../chain/state-root.js';
+import { systemContracts } from '../chain/system-contracts.js';
+import { nextBaseFee, nextExcessBlobGas, headerBlobBaseFee, INITIAL_BASE_FEE } from '../chain/fees.js';
+import type { DevAccount } from './accounts.js';
+import type { BlockIndex } from './block-index.js';
+import type { Clock } from './clock.js';
+import type { TxPool } from './tx-pool.js';
+
+/** The parts of the chain a miner reads and builds on. */
+export interface MinerParts {
+  rules: Rules;
+  chainId: bigint;
+  state: WorldState;
+  pool: TxPool;
+  blocks: BlockIndex;
+  clock: Clock;
+  tracker: StateRootTracker;
+  /** Takes each mined block: the chain hands it on to the index, the history, the store and the subscribers. */
+  commit(commit: BlockCommit): void;
+}
+
+export interface MinerSettings {
+  automine: boolean;
+  coinbase: Address;
+  gasLimit: bigint;
+}
+
+export interface MineResult {
+  block: Block;
+  /** Transactions the block could not take because the protocol rejected them (dropped). */
+  rejected: Map<string, InvalidTransactionError>;
+}
+
+export class Miner {
+  automine: boolean;
+  coinbase: Address;
+  gasLimit: bigint;
+  /** anvil_setNextBlockBaseFeePerGas: the next block's base fee, once. */
+  nextBaseFeeOverride: bigint | undefined;
+  readonly #parts: MinerParts;
+  #intervalTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(parts: MinerParts, settings: MinerSettings) {
+    this.#parts = parts;
+    this.automine = settings.automine;
+    this.coinbase = settings.coinbase;
+    this.gasLimit = settings.gasLimit;
+  }
+
+  nonceOf = (address: Address): bigint => this.#parts.state.getNonce(address);
+
+  /** The base fee the next block will have. */
+  nextBaseFee(): bigint {
+    if (!this.#parts.rules.london) return 0n;
+    return this.nextBaseFeeOverride ?? nextBaseFee(this.#parts.blocks.latest().header);
+  }
+
+  nextBlobBaseFee(): bigint {
+    const { rules, blocks } = this.#parts;
+    if (!rules.cancun) return 0n;
+    return headerBlobBaseFee({ excessBlobGas: nextExcessBlobGas(blocks.latest().header, rules) }, rules);
+  }
+
+  /** The header fields of the block after `parent` as it would be mined now (for 'pending'). */
+  pendingHeader(parent: Block): ContextHeader {
+    const { rules, blocks, clock } = this.#parts;
+    const latest = blocks.latest().header;
+    return {
+      coinbase: this.coinbase,
+      number: parent.header.number + 1n,
+      timestamp: clock.peek(latest.timestamp),
+      gasLimit: this.gasLimit,
+      baseFeePerGas: this.nextBaseFee(),
+      mixHash: keccak256(parent.hash),
+      difficulty: rules.paris ? 0n : 1n,
+      excessBlobGas: rules.cancun ? nextExcessBlobGas(latest, rules) : undefined,
+    };
+  }
+
+  /** Mines one block with the pool's best executable transactions. */
+  mine(options: { timestamp?: bigint; maxTransactions?: number } = {}): MineResult {
+    const { rules, chainId, state, pool, blocks, clock, tracker } = this.#parts;
+    const parent = blocks.latest();
+    const timestamp = clock.take(parent.header.timestamp, options.timestamp);
+    const prevRandao = keccak256(parent.hash);
+    const builder = new BlockBuilder(state, {
+      rules,
+      chainId,
+      parent: parent.header,
+      parentHash: parent.hash,
+      timestamp,
+      coinbase: this.coinbase,
+      gasLimit: this.gasLimit,
+      baseFee: rules.london ? this.nextBaseFeeOverride : undefined,
+      prevRandao,
+      parentBeaconBlockRoot: rules.cancun ? keccak256(prevRandao) : undefined,
+      blockHash: blocks.blockHash,
+    });
+    this.nextBaseFeeOverride = undefined;
+    const rejected = new Map<string, InvalidTransactionError>();
+    const max = options.maxTransactions ?? Infinity;
+    if (pool.size > 0) {
+      const selection = pool.select(this.nonceOf, builder.baseFee);
+      while (builder.transactions.length < max) {
+        const next = selection.peek();
+        if (next === undefined) break;
+        if (builder.fits(next) !== undefined) {
+          selection.skip(next.sender);
+          continue;
+        }
+        try {
+          builder.add(next);
+          selection.advance(next.sender);
+          pool.remove(next.hashHex);
+        } catch (error) {
+          // Undo whatever a failing transaction began (only an engine fault gets that far).
+          state.revert(0);
+          state.clearTransaction();
+          selection.skip(next.sender);
+          pool.remove(next.hashHex);
+          if (error instanceof InvalidTransactionError) rejected.set(next.hashHex, error);
+          else rejected.set(next.hashHex, new InvalidTransactionError('InternalError', String((error as Error)?.message ?? error)));
+        }
+      }
+    }
+    const commit = builder.finish(tracker, state.takeChangedAddresses());
+    this.#parts.commit(commit);
+    return { block: commit.block, rejected };
+  }
+
+  /** anvil_mine: `count` blocks, `interval` seconds apart (default 1). */
+  mineMany(count: number, interval?: bigint): Block[] {
+    const blocks: Block[] = [];
+    for (let i = 0; i < count; i++) {
+      const timestamp = interval !== undefined && i > 0 ? this.#parts.blocks.latest().header.timestamp + interval : undefined;
+      blocks.push(this.mine({ timestamp }).block);
+    }
+    return blocks;
+  }
+
+  /** Automine: one block per executable transaction until none is left. */
+  mineReady(): Map<string, InvalidTransactionError> {
+    const { pool } = this.#parts;
+    const rejected = new Map<string, InvalidTransactionError>();
+    for (let guard = 0; guard < 100_000; guard++) {
+      const baseFee = this.nextBaseFee();
+      if (pool.size === 0 || pool.select(this.nonceOf, baseFee).peek() === undefined) break;
+      const result = this.mine({ maxTransactions: 1 });
+      for (const [hash, error] of result.rejected) rejected.set(hash, error);
+      if (result.block.transactions.length === 0 && result.rejected.size === 0) break;
+    }
+    return rejected;
+  }
+
+  /** Mines a block every `milliseconds` (0: stops). */
+  setIntervalMining(milliseconds: number): void {
+    if (this.#intervalTimer) clearInterval(this.#intervalTimer);
+    this.#intervalTimer = undefined;
+    if (milliseconds > 0) {
+      this.#intervalTimer = setInterval(() => {
+        try {
+          this.mine();
+        } catch (error) {
+          logError(`polyvm: interval mining failed: ${(error as Error).message}`);
+        }
+      }, milliseconds);
+      this.#intervalTimer.unref?.();
+    }
+  }
+
+  get intervalMining(): boolean {
+    return this.#intervalTimer !== undefined;
+  }
+}
+
+export interface GenesisSettings {
+  rules: Rules;
+  chainId: bigint;
+  accounts: readonly DevAccount[];
+  /** Wei given to each dev account. */
+  balance: bigint;
+  gasLimit: bigint;
+  baseFee: bigint | undefined;
+  timestamp: bigint;
+}
+
+/**
+ * Puts the dev accounts and the system contracts into `state` (which holds nothing else), builds
+ * the tracker's tries from it afresh, and returns the genesis block.
+ */
+export function buildGenesis(state: WorldState, tracker: StateRootTracker, settings: GenesisSettings): Block {
+  const { rules } = settings;
+  for (const account of settings.accounts) {
+    const a = new Account();
+    a.balance = settings.balance;
+    state.putAccount(account.address, a);
+  }
+  for (const contract of systemContracts(rules)) {
+    const a = new Account();
+    a.nonce = 1n;
+    a.setCode(contract.code);
+    state.putAccount(contract.address, a);
+  }
+  const builder = new BlockBuilder(state, {
+    rules,
+    chainId: settings.chainId,
+    parent: undefined,
+    parentHash: new Uint8Array(32),
+    timestamp: settings.timestamp,
+    coinbase: '0x0000000000000000000000000000000000000000',
+    gasLimit: settings.gasLimit,
+    baseFee: rules.london ? settings.baseFee ?? INITIAL_BASE_FEE : undefined,
+    prevRandao: new Uint8Array(32),
+    parentBeaconBlockRoot: rules.cancun ? new Uint8Array(32) : undefined,
+    blockHash: () => 0n,
+  });
+  // A genesis block runs nothing: the tries are those of the accounts just put.
+  tracker.rebuild(state);
+  return builder.finish(tracker, []).block;
+}

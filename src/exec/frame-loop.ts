@@ -10,7 +10,7 @@ import { createAddress, create2Address } from '../primitives/address.js';
 import { keccak256 } from '../primitives/hash.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { MAX_NONCE } from '../tx/validate.js';
-import type { CallRequest, CreateRequest, Environment, FrameResult, JournaledHost, Message, VmFrame } from '../host/index.js';
+import type { CallRequest, CodeKind, CreateRequest, Environment, FrameResult, JournaledHost, Message, VirtualMachine, VmFrame } from '../host/index.js';
 import { Status, isExceptional, succeeded } from '../host/status.js';
 import { joinGas, splitGas } from '../host/gas.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
@@ -32,9 +32,11 @@ interface Active {
 export class FrameLoop {
   private readonly precompiles: Map<string, Precompile>;
 
+  /** @param machines the VM for each kind of code (the engine's own unless a test plugs one in) */
   constructor(
     private readonly state: JournaledHost,
     private readonly env: Environment,
+    private readonly machines: (kind: CodeKind) => VirtualMachine = virtualMachine,
   ) {
     this.precompiles = getPrecompiles(env.rules);
   }
@@ -154,7 +156,7 @@ export class FrameLoop {
         return { status: Status.Stop, gasLeft: message.gas, gasReserve: message.reserve, output: EMPTY_BYTES };
       }
     }
-    return { frame: virtualMachine(message.codeKind).createFrame(message, this.env), checkpoint };
+    return { frame: this.machines(message.codeKind).createFrame(message, this.env), checkpoint };
   }
 
   private runPrecompile(precompile: Precompile, message: Message, checkpoint: number): FrameResult {

@@ -8,7 +8,7 @@ import { Status, statusMessage } from '../host/status.js';
 import { runCallOnState } from '../exec/call.js';
 import { Account } from '../state/account.js';
 import { WorldState } from '../state/world-state.js';
-import { createJsonTracer } from '../cli/trace.js';
+import { createJsonTracer } from '../evm/eip3155-tracer.js';
 import type { CallEnvironment, CallOutcome, MessageCall, StateDump, TraceStep } from './types.js';
 
 /** A world state that remembers the refund counter as the transaction ends (it is then cleared). */

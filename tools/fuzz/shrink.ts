@@ -4,7 +4,7 @@
  * shorten the input, drop storage, zero the value. A change is kept when the case still diverges
  * the same way. Bounded by tries and time.
  */
-import type { Address } from '../primitives/address.js';
+import type { Address } from '../../dist/primitives/address.js';
 import type { AccountState, StateDump } from '../peer/types.js';
 import { instructions } from './assembler.js';
 import type { FuzzCase } from './case.js';

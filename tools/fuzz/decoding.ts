@@ -4,12 +4,12 @@
  * re-encodes identically or raise the decoder's typed error (RlpError, InvalidTransactionError,
  * HexError); never another exception, never a slow decode.
  */
-import { parseAddress } from '../primitives/address.js';
-import { bytesToHex, concatBytes, equalBytes, HexError, hexToBytes, parseQuantity } from '../primitives/bytes.js';
-import { RlpError, rlpDecode, rlpEncode, type RlpItem } from '../primitives/rlp.js';
-import { decodeTransaction } from '../tx/decode.js';
-import { encodeTransaction } from '../tx/encode.js';
-import { InvalidTransactionError, type Transaction, type TxType } from '../tx/types.js';
+import { parseAddress } from '../../dist/primitives/address.js';
+import { bytesToHex, concatBytes, equalBytes, HexError, hexToBytes, parseQuantity } from '../../dist/primitives/bytes.js';
+import { RlpError, rlpDecode, rlpEncode, type RlpItem } from '../../dist/primitives/rlp.js';
+import { decodeTransaction } from '../../dist/tx/decode.js';
+import { encodeTransaction } from '../../dist/tx/encode.js';
+import { InvalidTransactionError, type Transaction, type TxType } from '../../dist/tx/types.js';
 import { Random } from './random.js';
 
 export type DecodeTarget = 'rlp' | 'transaction' | 'hex' | 'quantity' | 'address';

@@ -4,8 +4,8 @@
  * value, with repeated salts (collisions), over the EIP-3860 initcode limit, and at addresses
  * where an account already lives (a balance is fine; a nonce, code or storage is a collision).
  */
-import { create2Address, createAddress } from '../../primitives/address.js';
-import { keccak256 } from '../../primitives/hash.js';
+import { create2Address, createAddress } from '../../../dist/primitives/address.js';
+import { keccak256 } from '../../../dist/primitives/hash.js';
 import type { AccountState } from '../../peer/types.js';
 import { account, CONTRACT_A, CONTRACT_B } from '../case.js';
 import { O } from '../opcodes.js';

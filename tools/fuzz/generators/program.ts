@@ -3,8 +3,8 @@
  * the boundaries that matter, addresses of the cast, gas amounts around the stipends), and a
  * writer that pushes an opcode's arguments before it so that random programs mostly do something.
  */
-import { FORK_ORDER, type ForkName } from '../../forks/index.js';
-import type { Address } from '../../primitives/address.js';
+import { FORK_ORDER, type ForkName } from '../../../dist/forks/index.js';
+import type { Address } from '../../../dist/primitives/address.js';
 import { Assembler } from '../assembler.js';
 import { CALLER, COINBASE, CONTRACT_A, CONTRACT_B, CONTRACT_C, EMPTY_ACCOUNT, NOBODY, RICH_EOA } from '../case.js';
 import { O, opsOf, type OpInfo } from '../opcodes.js';

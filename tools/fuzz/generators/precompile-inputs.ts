@@ -7,8 +7,8 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { concatBytes } from '../../primitives/bytes.js';
-import { sha256 } from '../../primitives/hash.js';
+import { concatBytes } from '../../../dist/primitives/bytes.js';
+import { sha256 } from '../../../dist/primitives/hash.js';
 import type { Random } from '../random.js';
 import { INTERESTING_WORDS } from './program.js';
 

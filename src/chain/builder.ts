@@ -5,9 +5,10 @@
  */
 import type { Address } from '../primitives/address.js';
 import { createAddress } from '../primitives/address.js';
-import { bytesToBigint } from '../primitives/bytes.js';
+import { bytesToBigint, EMPTY_BYTES } from '../primitives/bytes.js';
 import type { BlockContext } from '../host/index.js';
 import type { Rules } from '../forks/index.js';
+import { GAS_PER_BLOB } from '../forks/blobs.js';
 import type { WorldState } from '../state/world-state.js';
 import { EMPTY_TRIE_ROOT } from '../state/trie.js';
 import type { Tracer } from '../evm/frame.js';
@@ -100,7 +101,7 @@ export class BlockBuilder {
     const { tx } = item;
     if (tx.gasLimit > this.context.gasLimit - this.gasUsed) return 'gas';
     if (tx.type === 3) {
-      const blobGas = BigInt(tx.blobVersionedHashes?.length ?? 0) * 131072n;
+      const blobGas = BigInt(tx.blobVersionedHashes?.length ?? 0) * GAS_PER_BLOB;
       if (this.blobGasUsed + blobGas > this.#options.rules.maxBlobGasPerBlock) return 'blob gas';
     }
     if (this.#options.rules.osaka) {
@@ -160,7 +161,7 @@ export class BlockBuilder {
       gasLimit: this.context.gasLimit,
       gasUsed: this.gasUsed,
       timestamp: this.context.timestamp,
-      extraData: this.#options.extraData ?? new Uint8Array(0),
+      extraData: this.#options.extraData ?? EMPTY_BYTES,
       mixHash: this.#options.prevRandao,
       nonce: ZERO_NONCE,
     };

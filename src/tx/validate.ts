@@ -9,11 +9,11 @@ import { calldataFloorGas, intrinsicGas } from './intrinsic-gas.js';
 import { recoverSender } from './sender.js';
 import type { KnownSigners } from './signers.js';
 import type { Address } from '../primitives/address.js';
+import { TWO_POW_256 } from '../primitives/words.js';
 import type { Transaction } from './types.js';
 
 /** EIP-2681: the nonce stays below 2^64 - 1. */
 export const MAX_NONCE = 2n ** 64n - 1n;
-const TWO_POW_256 = 2n ** 256n;
 
 /**
  * Throws an `InvalidTransactionError` for the first rule the transaction breaks at this fork,

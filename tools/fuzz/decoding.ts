@@ -7,6 +7,7 @@
 import { parseAddress } from '../../dist/primitives/address.js';
 import { bytesToHex, concatBytes, equalBytes, HexError, hexToBytes, parseQuantity } from '../../dist/primitives/bytes.js';
 import { RlpError, rlpDecode, rlpEncode, type RlpItem } from '../../dist/primitives/rlp.js';
+import { MAX_UINT64 } from '../../dist/primitives/words.js';
 import { decodeTransaction } from '../../dist/tx/decode.js';
 import { encodeTransaction } from '../../dist/tx/encode.js';
 import { InvalidTransactionError, type Transaction, type TxType } from '../../dist/tx/types.js';
@@ -125,7 +126,6 @@ function mutate(rng: Random, input: Uint8Array): Uint8Array {
   return bytes;
 }
 
-const U64 = (1n << 64n) - 1n;
 
 function uint(rng: Random, max: bigint): bigint {
   return rng.weighted<() => bigint>([
@@ -143,7 +143,7 @@ function randomAddress(rng: Random): string {
 export function randomTransaction(rng: Random): Transaction {
   const type = rng.int(5) as TxType;
   const U256 = (1n << 256n) - 1n;
-  const chainId = rng.chance(0.7) ? BigInt(rng.range(1, 100)) : uint(rng, U64);
+  const chainId = rng.chance(0.7) ? BigInt(rng.range(1, 100)) : uint(rng, MAX_UINT64);
   const accessList = () =>
     Array.from({ length: rng.weighted([
       [50, 0],
@@ -153,11 +153,11 @@ export function randomTransaction(rng: Random): Transaction {
   const tx: Transaction = {
     type,
     chainId: type === 0 ? undefined : chainId,
-    nonce: uint(rng, U64),
+    nonce: uint(rng, MAX_UINT64),
     gasPrice: type < 2 ? uint(rng, U256) : undefined,
     maxPriorityFeePerGas: type >= 2 ? uint(rng, U256) : undefined,
     maxFeePerGas: type >= 2 ? uint(rng, U256) : undefined,
-    gasLimit: uint(rng, U64),
+    gasLimit: uint(rng, MAX_UINT64),
     to: type === 3 || type === 4 || rng.chance(0.8) ? randomAddress(rng) : null,
     value: uint(rng, U256),
     data: rng.bytes(rng.weighted([
@@ -173,7 +173,7 @@ export function randomTransaction(rng: Random): Transaction {
         ? Array.from({ length: rng.int(4) }, () => ({
             chainId: uint(rng, U256),
             address: randomAddress(rng),
-            nonce: uint(rng, U64),
+            nonce: uint(rng, MAX_UINT64),
             yParity: BigInt(rng.int(2)),
             r: rng.bigint(256),
             s: rng.bigint(256),

@@ -13,8 +13,8 @@ import { charge, type Precompile } from './types.js';
 
 export const ECRECOVER_GAS = 3000n;
 
-/** The order n of the secp256k1 group. */
-const SECP256K1N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+/** The order n of the secp256k1 group, from the curve (as `tx/sender.ts` reads it). */
+const SECP256K1N = secp256k1.Point.CURVE().n;
 
 
 export const ecrecover: Precompile = (input, gasLimit) =>

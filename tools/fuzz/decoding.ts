@@ -7,7 +7,7 @@
 import { parseAddress } from '../../dist/primitives/address.js';
 import { bytesToHex, concatBytes, equalBytes, HexError, hexToBytes, parseQuantity } from '../../dist/primitives/bytes.js';
 import { RlpError, rlpDecode, rlpEncode, type RlpItem } from '../../dist/primitives/rlp.js';
-import { MAX_UINT64 } from '../../dist/primitives/words.js';
+import { MAX_UINT256, MAX_UINT64 } from '../../dist/primitives/words.js';
 import { decodeTransaction } from '../../dist/tx/decode.js';
 import { encodeTransaction } from '../../dist/tx/encode.js';
 import { InvalidTransactionError, type Transaction, type TxType } from '../../dist/tx/types.js';
@@ -142,7 +142,6 @@ function randomAddress(rng: Random): string {
 
 export function randomTransaction(rng: Random): Transaction {
   const type = rng.int(5) as TxType;
-  const U256 = (1n << 256n) - 1n;
   const chainId = rng.chance(0.7) ? BigInt(rng.range(1, 100)) : uint(rng, MAX_UINT64);
   const accessList = () =>
     Array.from({ length: rng.weighted([
@@ -154,24 +153,24 @@ export function randomTransaction(rng: Random): Transaction {
     type,
     chainId: type === 0 ? undefined : chainId,
     nonce: uint(rng, MAX_UINT64),
-    gasPrice: type < 2 ? uint(rng, U256) : undefined,
-    maxPriorityFeePerGas: type >= 2 ? uint(rng, U256) : undefined,
-    maxFeePerGas: type >= 2 ? uint(rng, U256) : undefined,
+    gasPrice: type < 2 ? uint(rng, MAX_UINT256) : undefined,
+    maxPriorityFeePerGas: type >= 2 ? uint(rng, MAX_UINT256) : undefined,
+    maxFeePerGas: type >= 2 ? uint(rng, MAX_UINT256) : undefined,
     gasLimit: uint(rng, MAX_UINT64),
     to: type === 3 || type === 4 || rng.chance(0.8) ? randomAddress(rng) : null,
-    value: uint(rng, U256),
+    value: uint(rng, MAX_UINT256),
     data: rng.bytes(rng.weighted([
       [40, 0],
       [40, rng.int(100)],
       [20, rng.int(3000)],
     ])),
     accessList: type === 0 ? [] : accessList(),
-    maxFeePerBlobGas: type === 3 ? uint(rng, U256) : undefined,
+    maxFeePerBlobGas: type === 3 ? uint(rng, MAX_UINT256) : undefined,
     blobVersionedHashes: type === 3 ? Array.from({ length: rng.int(7) }, () => Uint8Array.of(1, ...rng.bytes(31))) : undefined,
     authorizationList:
       type === 4
         ? Array.from({ length: rng.int(4) }, () => ({
-            chainId: uint(rng, U256),
+            chainId: uint(rng, MAX_UINT256),
             address: randomAddress(rng),
             nonce: uint(rng, MAX_UINT64),
             yParity: BigInt(rng.int(2)),

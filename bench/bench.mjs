@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, arch, release } from 'node:os';
 import { createEvm } from '../dist/index.js';
-import { EthereumjsPeer } from '../dist/peer/ethereumjs.js';
+import { EthereumjsPeer } from '../dist-tools/peer/ethereumjs.js';
 import { loadBenchCases } from './cases.mjs';
 import { renderChart } from './chart.mjs';
 import { Anvil, findAnvil } from './anvil.mjs';

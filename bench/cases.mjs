@@ -17,8 +17,8 @@ export const DEFAULT_BENCHMARKS = new URL('../../shared/fixtures/evm-benchmarks/
  * @property {string} benchmark
  * @property {string} input     the fixture's label for the input, or its index
  * @property {string} fork
- * @property {Map<string, import('../dist/peer/types.js').AccountState>} pre
- * @property {import('../dist/peer/types.js').MessageCall} call
+ * @property {Map<string, import('../dist-tools/peer/types.js').AccountState>} pre
+ * @property {import('../dist-tools/peer/types.js').MessageCall} call
  * @property {import('../dist/host/index.js').BlockContext} block
  */
 

@@ -1,14 +1,18 @@
 /**
  * The layering of docs/architecture.md, checked: nothing imports upward, the VM never reaches the
  * state except through host/, and the engine's core uses no Node-only API (it must run in a
- * browser).
+ * browser). The tools under tools/ (compiled apart, to dist-tools/) reach the engine through its
+ * build, dist/, and are checked as the top layers: the engine never imports them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 
-const src = resolve(import.meta.dirname, '../src');
+const root = resolve(import.meta.dirname, '..');
+const src = join(root, 'src');
+const tools = join(root, 'tools');
+const dist = join(root, 'dist');
 
 /** Lower layers first; a layer may import only layers of a lower rank (and itself). */
 const RANK: Record<string, number> = {
@@ -22,10 +26,12 @@ const RANK: Record<string, number> = {
   chain: 5,
   node: 6,
   cli: 7,
-  peer: 8, // tools for tests, benchmarks and fuzzing
+  // tools/: for tests, benchmarks and fuzzing, not published
+  peer: 8,
   fuzz: 9,
   browser: 10, // the browser test and its page
 };
+const TOOLS = ['peer', 'fuzz'];
 const CORE = ['primitives', 'forks', 'host', 'state', 'evm', 'tx', 'exec', 'chain'];
 
 function sources(dir: string): string[] {
@@ -36,12 +42,22 @@ function sources(dir: string): string[] {
   });
 }
 
+/**
+ * The layer a file belongs to: its first folder under src/ or tools/, or under dist/ for the
+ * engine's build that tools import; '(root)' for files directly in src/, '(outside)' elsewhere.
+ */
 function layerOf(path: string): string {
-  const rel = relative(src, path);
-  return rel.includes('/') ? rel.split('/')[0]! : '(root)';
+  for (const base of [src, tools, dist]) {
+    const rel = relative(base, path);
+    if (rel.startsWith('..')) continue;
+    return rel.includes('/') ? rel.split('/')[0]! : '(root)';
+  }
+  return '(outside)';
 }
 
-const files = sources(src);
+const isTool = (path: string): boolean => !relative(tools, path).startsWith('..');
+
+const files = [...sources(src), ...sources(tools)];
 
 /** A file's text without comments. */
 function code(file: string): string {
@@ -51,8 +67,9 @@ function code(file: string): string {
 test('every source folder is a known layer', () => {
   for (const file of files) {
     const layer = layerOf(file);
-    if (layer === '(root)') continue;
-    assert.ok(layer in RANK, `${relative(src, file)}: folder "${layer}" is not in the layer list`);
+    if (layer === '(root)' && !isTool(file)) continue;
+    assert.ok(layer in RANK, `${relative(root, file)}: folder "${layer}" is not in the layer list`);
+    assert.equal(TOOLS.includes(layer), isTool(file), `${relative(root, file)}: the tools live in tools/, the engine in src/`);
   }
 });
 
@@ -63,9 +80,14 @@ test('no layer imports a higher or sibling layer', () => {
     if (from === '(root)') continue;
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/from '(\.[^']+)'/g)) {
-      const target = layerOf(resolve(dirname(file), match[1]!));
-      if (target === from || target === '(root)') continue;
-      if (!(RANK[target]! < RANK[from]!)) problems.push(`${relative(src, file)} imports ${target}`);
+      const path = resolve(dirname(file), match[1]!);
+      const target = layerOf(path);
+      // The engine is built alone (src/ to dist/): it can reach neither tools/ nor its own build.
+      // Tools import the engine as built (dist/), never its sources, which Node cannot run.
+      const wrongTree = isTool(file) ? !relative(src, path).startsWith('..') : relative(src, path).startsWith('..');
+      if (wrongTree) problems.push(`${relative(root, file)} imports ${relative(root, path)}`);
+      else if (target === from || target === '(root)') continue;
+      else if (!(RANK[target]! < RANK[from]!)) problems.push(`${relative(root, file)} imports ${target}`);
     }
   }
   assert.deepEqual(problems, []);
@@ -76,7 +98,7 @@ test('the engine core uses no Node-only API', () => {
   for (const file of files) {
     if (!CORE.includes(layerOf(file))) continue;
     const text = code(file);
-    if (/from 'node:|require\(|\bBuffer\b|\bprocess\./.test(text)) problems.push(relative(src, file));
+    if (/from 'node:|require\(|\bBuffer\b|\bprocess\./.test(text)) problems.push(relative(root, file));
   }
   assert.deepEqual(problems, []);
 });

@@ -2,11 +2,12 @@
 export { createEvm, defaultBlock, type Evm, type CreateEvmOptions, type AccountInit } from './create-evm.js';
 export { runTransaction, type TransactionResult, type TransactionOptions } from './exec/transaction.js';
 export type { CallParameters, CallResult } from './exec/call.js';
+export { createJsonTracer } from './evm/eip3155-tracer.js';
 export { getRules, parseFork, FORK_ORDER, DEFAULT_FORK, type ForkName, type Rules } from './forks/index.js';
 export { WorldState } from './state/world-state.js';
 export { Account } from './state/account.js';
 export { stateRoot, logsHash } from './state/roots.js';
 export * from './primitives/index.js';
 export { InvalidTransactionError, type Transaction, type AccessListEntry, type Authorization } from './tx/types.js';
-export type { BlockContext, Host, Log } from './host/index.js';
+export type { BlockContext, Host, Log, Tracer } from './host/index.js';
 export { loadKzgSetup, KzgSetupError } from './evm/precompiles/point-evaluation.js';

@@ -5,8 +5,10 @@
  */
 import type { Address } from '../primitives/address.js';
 import { createAddress } from '../primitives/address.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
 import type { BlockContext } from '../host/index.js';
-import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
+import type { Rules } from '../forks/index.js';
+import { GAS_PER_BLOB } from '../forks/blobs.js';
 import type { WorldState } from '../state/world-state.js';
 import { EMPTY_TRIE_ROOT } from '../state/trie.js';
 import type { Tracer } from '../evm/frame.js';
@@ -165,7 +167,7 @@ export class BlockBuilder {
       gasLimit: this.context.gasLimit,
       gasUsed: this.gasUsed,
       timestamp: this.context.timestamp,
-      extraData: this.#options.extraData ?? new Uint8Array(0),
+      extraData: this.#options.extraData ?? EMPTY_BYTES,
       mixHash: this.#options.prevRandao,
       nonce: ZERO_NONCE,
     };

@@ -4,7 +4,7 @@
  */
 import type { Address } from '../primitives/address.js';
 import { addressToBytes, bytesToAddress } from '../primitives/address.js';
-import { bigintToBytes, bigintToFixedBytes, bytesToBigint, concatBytes } from '../primitives/bytes.js';
+import { bigintToBytes, bigintToFixedBytes, bytesToBigint, concatBytes, EMPTY_BYTES } from '../primitives/bytes.js';
 import { rlpDecode, rlpEncode, rlpBytes, rlpList, rlpToBigint, type RlpInput, type RlpItem } from '../primitives/rlp.js';
 import type { Log } from '../host/index.js';
 import type { TxType } from '../tx/types.js';
@@ -36,7 +36,7 @@ function logFields(log: Log): RlpInput {
 /** The consensus encoding: rlp([status, cumulativeGasUsed, bloom, logs]), prefixed by the type byte for typed transactions. */
 export function encodeReceipt(receipt: Receipt): Uint8Array {
   const body = rlpEncode([
-    receipt.success ? Uint8Array.of(1) : new Uint8Array(0),
+    receipt.success ? Uint8Array.of(1) : EMPTY_BYTES,
     bigintToBytes(receipt.cumulativeGasUsed),
     receipt.logsBloom,
     receipt.logs.map(logFields),
@@ -61,7 +61,7 @@ export function encodeStoredReceipt(receipt: Receipt): Uint8Array {
     bigintToBytes(receipt.effectiveGasPrice),
     bigintToBytes(receipt.blobGasUsed),
     receipt.blobGasPrice === undefined ? [] : [bigintToBytes(receipt.blobGasPrice)],
-    receipt.contractAddress === undefined ? new Uint8Array(0) : addressToBytes(receipt.contractAddress),
+    receipt.contractAddress === undefined ? EMPTY_BYTES : addressToBytes(receipt.contractAddress),
   ]);
 }
 

@@ -10,7 +10,7 @@
  */
 import type { Address } from '../primitives/address.js';
 import { addressToBytes } from '../primitives/address.js';
-import { bigintToBytes, bigintToFixedBytes, equalBytes } from '../primitives/bytes.js';
+import { bigintToBytes, bigintToFixedBytes, EMPTY_BYTES, equalBytes } from '../primitives/bytes.js';
 import { keccak256 } from '../primitives/hash.js';
 import { rlpEncode } from '../primitives/rlp.js';
 import type { Account } from '../state/account.js';
@@ -159,7 +159,7 @@ export class StateRootTracker {
           trie.put(keccak256(bigintToFixedBytes(slot, 32)), rlpEncode(bigintToBytes(value)));
           slots.push([slot, value]);
         }
-        current = { account, storage, trie, encoded: new Uint8Array(0), committed: undefined };
+        current = { account, storage, trie, encoded: EMPTY_BYTES, committed: undefined };
         this.#entries.set(address, current);
       } else {
         slots = [];

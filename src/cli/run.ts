@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes, parseQuantity, HexError } from '../primitives/bytes.js';
 import { createEvm } from '../create-evm.js';
 import { parseArgs, stringOption, UsageError } from './args.js';
-import { createJsonTracer } from './trace.js';
+import { createJsonTracer } from '../evm/eip3155-tracer.js';
 
 export const RUN_USAGE = `usage: polyvm run (--code HEX | --codefile FILE) [--input HEX] [--gas N] [--value N] [--fork NAME] [--trace] [--bench]`;
 

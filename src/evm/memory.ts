@@ -4,6 +4,7 @@
  */
 import { refillGas, type Frame } from './frame.js';
 import { Status } from '../host/status.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
 
 /**
  * Memory ends past 1 GiB are treated as out of gas. Paying for that much memory takes over 2·10^12
@@ -103,7 +104,7 @@ export function copyToMemory(f: Frame, memoryOffset: number, source: Uint8Array,
 }
 
 export function readMemory(f: Frame, offset: number, size: number): Uint8Array {
-  if (size === 0) return new Uint8Array(0);
+  if (size === 0) return EMPTY_BYTES;
   return f.memory.slice(offset, offset + size);
 }
 

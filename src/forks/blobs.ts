@@ -1,5 +1,14 @@
-/** EIP-4844 blob gas pricing. */
-import { GAS_PER_BLOB, MIN_BLOB_BASE_FEE, type Rules } from './index.js';
+/** EIP-4844 blobs: their constants and blob gas pricing. The per-fork amounts are in `Rules`. */
+import type { Rules } from './index.js';
+
+/** EIP-4844: the blob gas one blob uses (2^17). */
+export const GAS_PER_BLOB = 131072n;
+/** EIP-4844: the blob base fee at zero excess blob gas. */
+export const MIN_BLOB_BASE_FEE = 1n;
+/** EIP-4844: the version byte of a KZG commitment's versioned hash. */
+export const VERSIONED_HASH_VERSION_KZG = 0x01;
+/** EIP-7918: a blob costs at least this much execution gas at the current base fee (Osaka). */
+export const BLOB_BASE_COST = 8192n;
 
 /** fake_exponential from EIP-4844: factor · e^(numerator / denominator), in integers. */
 export function fakeExponential(factor: bigint, numerator: bigint, denominator: bigint): bigint {
@@ -17,9 +26,6 @@ export function fakeExponential(factor: bigint, numerator: bigint, denominator: 
 export function blobBaseFee(excessBlobGas: bigint, rules: Rules): bigint {
   return fakeExponential(MIN_BLOB_BASE_FEE, excessBlobGas, rules.blobBaseFeeUpdateFraction);
 }
-
-/** EIP-7918: the execution cost that bounds the blob base fee from below (Osaka). */
-export const BLOB_BASE_COST = 8192n;
 
 /**
  * The excess blob gas of the block after `parent` (EIP-4844), with Osaka's EIP-7918 rule: when

@@ -164,5 +164,4 @@ function buildRules(name: ForkName): Rules {
   };
 }
 
-export const GAS_PER_BLOB = 131072n;
-export const MIN_BLOB_BASE_FEE = 1n;
+export { GAS_PER_BLOB, MIN_BLOB_BASE_FEE } from './blobs.js';

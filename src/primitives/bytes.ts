@@ -66,7 +66,7 @@ export function bigintToHex(value: bigint): string {
 
 /** Big-endian bytes of a non-negative bigint, minimal length (0 is empty). */
 export function bigintToBytes(value: bigint): Uint8Array {
-  if (value === 0n) return new Uint8Array(0);
+  if (value === 0n) return EMPTY_BYTES;
   let hex = value.toString(16);
   if (hex.length % 2) hex = '0' + hex;
   return hexToBytes(hex);

@@ -5,7 +5,7 @@
 import { keccak256 as keccak } from './keccak.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { ripemd160 as nobleRipemd160 } from '@noble/hashes/legacy.js';
-import { bytesToHex } from './bytes.js';
+import { bytesToHex, EMPTY_BYTES } from './bytes.js';
 
 export function keccak256(data: Uint8Array): Uint8Array {
   return keccak(data);
@@ -20,5 +20,5 @@ export function ripemd160(data: Uint8Array): Uint8Array {
 }
 
 /** keccak256 of the empty string: the code hash of an account without code. */
-export const KECCAK256_EMPTY = keccak256(new Uint8Array(0));
+export const KECCAK256_EMPTY = keccak256(EMPTY_BYTES);
 export const KECCAK256_EMPTY_HEX = bytesToHex(KECCAK256_EMPTY);

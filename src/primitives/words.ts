@@ -5,6 +5,8 @@
 
 export const MAX_UINT256 = (1n << 256n) - 1n;
 export const TWO_POW_256 = 1n << 256n;
+/** The largest 64-bit value: the bound of nonces, gas limits and chain ids in transactions. */
+export const MAX_UINT64 = (1n << 64n) - 1n;
 const SIGN_BIT = 1n << 255n;
 
 export function toSigned(a: bigint): bigint {

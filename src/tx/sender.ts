@@ -15,7 +15,7 @@ import { signHashPublicKey, type KnownSigners } from './signers.js';
 import { publicKeyToAddress } from './keys.js';
 
 /** The order n of the secp256k1 group. */
-export const SECP256K1N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+export const SECP256K1N = secp256k1.Point.CURVE().n;
 const SECP256K1N_HALF = SECP256K1N / 2n;
 
 /** EIP-7702: the prefix of an authorization's signed message. */

@@ -2,19 +2,18 @@
  * The validity rules that need no state: is the transaction acceptable at this fork, whatever
  * its sender holds? Sender balance, nonce and code, and the block's fees and gas, are `exec/`'s.
  */
-import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
+import type { Rules } from '../forks/index.js';
+import { GAS_PER_BLOB, VERSIONED_HASH_VERSION_KZG } from '../forks/blobs.js';
 import { invalidTransaction } from './errors.js';
 import { calldataFloorGas, intrinsicGas } from './intrinsic-gas.js';
 import { recoverSender } from './sender.js';
 import type { KnownSigners } from './signers.js';
 import type { Address } from '../primitives/address.js';
+import { TWO_POW_256 } from '../primitives/words.js';
 import type { Transaction } from './types.js';
 
 /** EIP-2681: the nonce stays below 2^64 - 1. */
 export const MAX_NONCE = 2n ** 64n - 1n;
-const TWO_POW_256 = 2n ** 256n;
-/** EIP-4844: the version byte of a KZG commitment's versioned hash. */
-const VERSIONED_HASH_VERSION_KZG = 0x01;
 
 /**
  * Marks a value `validateTransaction` made; spreading the value keeps it. Execution trusts a

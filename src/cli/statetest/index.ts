@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { parseArgs, stringOption, UsageError } from '../args.js';
 import { parseFork } from '../../forks/index.js';
-import { createJsonTracer } from '../trace.js';
+import { createJsonTracer } from '../../evm/eip3155-tracer.js';
 import { runFile, type FileOutcome } from './run-file.js';
 import type { VectorResult } from './run-vector.js';
 

@@ -1,6 +1,7 @@
 /** Runs one state-test vector: one post entry of one fork. */
 import { bytesToBigint, bytesToHex } from '../../primitives/bytes.js';
 import { keccak256 } from '../../primitives/hash.js';
+import { MAX_UINT256, MAX_UINT64 } from '../../primitives/words.js';
 import { getRules, parseFork, type Rules } from '../../forks/index.js';
 import { blobBaseFee } from '../../forks/blobs.js';
 import type { BlockContext } from '../../host/index.js';
@@ -23,8 +24,6 @@ export interface VectorResult {
   error: string;
 }
 
-const MAX_U256 = (1n << 256n) - 1n;
-const MAX_U64 = (1n << 64n) - 1n;
 
 /** Block hashes in state tests: keccak256 of the block number's decimal digits (as geth's runner). */
 function testBlockHash(number: bigint): bigint {
@@ -80,12 +79,12 @@ export function buildTransaction(test: StateTest, entry: PostEntry): Transaction
     r: 0n,
     s: 0n,
   };
-  if (tx.value > MAX_U256) invalidField('RLP_INVALID_VALUE', 'value exceeds 256 bits');
-  if (tx.gasLimit > MAX_U64) invalidField('GASLIMIT_OVERFLOW', 'gas limit exceeds 64 bits');
-  if ((tx.gasPrice ?? 0n) > MAX_U256 || (tx.maxFeePerGas ?? 0n) > MAX_U256 || (tx.maxPriorityFeePerGas ?? 0n) > MAX_U256) {
+  if (tx.value > MAX_UINT256) invalidField('RLP_INVALID_VALUE', 'value exceeds 256 bits');
+  if (tx.gasLimit > MAX_UINT64) invalidField('GASLIMIT_OVERFLOW', 'gas limit exceeds 64 bits');
+  if ((tx.gasPrice ?? 0n) > MAX_UINT256 || (tx.maxFeePerGas ?? 0n) > MAX_UINT256 || (tx.maxPriorityFeePerGas ?? 0n) > MAX_UINT256) {
     invalidField('GASPRICE_OVERFLOW', 'gas price exceeds 256 bits');
   }
-  if (tx.nonce > MAX_U64) invalidField('NONCE_OVERFLOW', 'nonce exceeds 64 bits');
+  if (tx.nonce > MAX_UINT64) invalidField('NONCE_OVERFLOW', 'nonce exceeds 64 bits');
   return tx;
 }
 

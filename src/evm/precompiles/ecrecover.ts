@@ -6,16 +6,16 @@
  * Unlike transactions (EIP-2), s may be in the upper half of the curve order here.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { keccak256 } from '../../primitives/hash.js';
 import { readPadded, bytesToUint } from './input.js';
 import { charge, type Precompile } from './types.js';
 
 export const ECRECOVER_GAS = 3000n;
 
-/** The order n of the secp256k1 group. */
-const SECP256K1N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+/** The order n of the secp256k1 group, from the curve (as `tx/sender.ts` reads it). */
+const SECP256K1N = secp256k1.Point.CURVE().n;
 
-const NO_OUTPUT = new Uint8Array(0);
 
 export const ecrecover: Precompile = (input, gasLimit) =>
   charge(ECRECOVER_GAS, gasLimit, () => {
@@ -25,11 +25,11 @@ export const ecrecover: Precompile = (input, gasLimit) =>
     const v = bytesToUint(data.subarray(32, 64));
     const r = bytesToUint(data.subarray(64, 96));
     const s = bytesToUint(data.subarray(96, 128));
-    if (v !== 27n && v !== 28n) return NO_OUTPUT;
-    if (r === 0n || r >= SECP256K1N || s === 0n || s >= SECP256K1N) return NO_OUTPUT;
+    if (v !== 27n && v !== 28n) return EMPTY_BYTES;
+    if (r === 0n || r >= SECP256K1N || s === 0n || s >= SECP256K1N) return EMPTY_BYTES;
 
     const publicKey = recoverPublicKey(hash, r, s, Number(v - 27n));
-    if (publicKey === null) return NO_OUTPUT;
+    if (publicKey === null) return EMPTY_BYTES;
     // The address is the last 20 bytes of keccak256(x ‖ y), returned as a 32-byte word.
     const output = new Uint8Array(32);
     output.set(keccak256(publicKey.subarray(1)).subarray(12), 12);

@@ -14,6 +14,7 @@
  * EIP-7823 (Osaka) also caps each length at 1024 bytes.
  */
 import type { Rules } from '../../forks/index.js';
+import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { readUint, uintToBytes } from './input.js';
 import { outOfGas, type Precompile } from './types.js';
 
@@ -36,7 +37,7 @@ export const modexp: Precompile = (input, gasLimit, rules) => {
   const gas = modexpGas(baseLength, exponentLength, modulusLength, exponentHead, rules);
   if (gas > gasLimit) return outOfGas();
 
-  if (baseLength === 0n && modulusLength === 0n) return { ok: true, gasUsed: gas, output: new Uint8Array(0) };
+  if (baseLength === 0n && modulusLength === 0n) return { ok: true, gasUsed: gas, output: EMPTY_BYTES };
 
   // The gas paid bounds every length that matters below, so these conversions are safe.
   const modulusBytes = Number(modulusLength);

@@ -7,7 +7,7 @@
  * given (no prehash), so verification is written out here rather than delegated to `p256.verify`.
  */
 import { p256 } from '@noble/curves/nist.js';
-import { bytesToBigint } from '../../primitives/bytes.js';
+import { bytesToBigint, EMPTY_BYTES } from '../../primitives/bytes.js';
 import { outOfGas, type Precompile } from './types.js';
 
 export const P256VERIFY_GAS = 6900n;
@@ -20,7 +20,6 @@ const P = Point.Fp.ORDER;
 const A = Point.CURVE().a;
 const B = Point.CURVE().b;
 
-const EMPTY = new Uint8Array(0);
 
 function isOnCurve(x: bigint, y: bigint): boolean {
   const Fp = Point.Fp;
@@ -45,7 +44,7 @@ export function verifyP256(hash: bigint, r: bigint, s: bigint, qx: bigint, qy: b
 
 export const p256Verify: Precompile = (input, gasLimit) => {
   if (gasLimit < P256VERIFY_GAS) return outOfGas();
-  const result = { ok: true as const, gasUsed: P256VERIFY_GAS, output: EMPTY };
+  const result = { ok: true as const, gasUsed: P256VERIFY_GAS, output: EMPTY_BYTES };
   if (input.length !== INPUT_LENGTH) return result;
   const word = (i: number): bigint => bytesToBigint(input.subarray(32 * i, 32 * i + 32));
   const valid = verifyP256(word(0), word(1), word(2), word(3), word(4));

@@ -16,6 +16,7 @@ import { KZG } from 'micro-eth-signer/kzg.js';
 import { bytesToHex, concatBytes } from '../../primitives/bytes.js';
 import { sha256 } from '../../primitives/hash.js';
 import { nodeModule } from '../../primitives/node-require.js';
+import { VERSIONED_HASH_VERSION_KZG } from '../../forks/blobs.js';
 import { uintToBytes } from './input.js';
 import { outOfGas, type Precompile } from './types.js';
 
@@ -24,7 +25,6 @@ export const POINT_EVALUATION_INPUT_LENGTH = 192;
 
 export const FIELD_ELEMENTS_PER_BLOB = 4096n;
 export const BLS_MODULUS = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001n;
-export const VERSIONED_HASH_VERSION_KZG = 0x01;
 
 const SUCCESS_OUTPUT = concatBytes(uintToBytes(FIELD_ELEMENTS_PER_BLOB, 32), uintToBytes(BLS_MODULUS, 32));
 

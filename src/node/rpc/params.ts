@@ -4,9 +4,9 @@
  */
 import type { Address } from '../../primitives/address.js';
 import { hexToBytes } from '../../primitives/bytes.js';
+import { MAX_UINT256 } from '../../primitives/words.js';
 import { invalidParams } from './errors.js';
 
-const TWO_POW_256 = 1n << 256n;
 const HEX_QUANTITY = /^0x[0-9a-fA-F]{1,64}$/;
 const HEX_DATA = /^0x([0-9a-fA-F]{2})*$/;
 const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -32,7 +32,7 @@ function fail(at: Where, expected: string, value: unknown): never {
 }
 
 /** A quantity: 0x-prefixed hex (1 to 64 digits), or a non-negative safe integer. */
-export function quantity(value: unknown, at: Where, max: bigint = TWO_POW_256 - 1n): bigint {
+export function quantity(value: unknown, at: Where, max: bigint = MAX_UINT256): bigint {
   let n: bigint;
   if (typeof value === 'string' && HEX_QUANTITY.test(value)) n = BigInt(value);
   else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) n = BigInt(value);

@@ -4,9 +4,9 @@
  * before the blobs), whose commitments must match the versioned hashes.
  */
 import { concatBytes } from '../../primitives/bytes.js';
-import { sha256 } from '../../primitives/hash.js';
 import { rlpDecode, rlpEncode, type RlpItem } from '../../primitives/rlp.js';
 import { decodeTransaction } from '../../tx/decode.js';
+import { kzgToVersionedHash } from '../../evm/precompiles/point-evaluation.js';
 import type { Transaction } from '../../tx/types.js';
 import { invalidParams } from './errors.js';
 
@@ -49,8 +49,7 @@ export function decodeRawTransaction(bytes: Uint8Array): RawTransaction {
       throw invalidParams(`parameter 1 (transaction): ${hashes.length} versioned hashes but ${wrapped.blobs} blobs and ${wrapped.commitments.length} commitments`);
     }
     wrapped.commitments.forEach((commitment, i) => {
-      const hash = sha256(commitment);
-      hash[0] = 0x01;
+      const hash = kzgToVersionedHash(commitment);
       if (hash.some((b, j) => b !== hashes[i]![j])) throw invalidParams(`parameter 1 (transaction): commitment ${i} does not match versioned hash ${i}`);
     });
   }

@@ -2,7 +2,7 @@
  * Runs a case through polyvm and @ethereumjs/evm, compares, and turns a divergence into a
  * finding: the first differing trace step, a shrunk reproducer, both results.
  */
-import { bytesToHex } from '../primitives/bytes.js';
+import { bytesToHex } from '../../dist/primitives/bytes.js';
 import { EthereumjsPeer } from '../peer/ethereumjs.js';
 import { runPolyvmCall, tracePolyvmCall } from '../peer/polyvm.js';
 import type { CallOutcome } from '../peer/types.js';

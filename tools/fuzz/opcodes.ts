@@ -6,7 +6,7 @@
  * Argument kinds steer the generated values: m memory offset, s size, a address, v value (wei),
  * g gas, k storage slot, w any word, j jump destination, b block number, i small index, e exponent.
  */
-import { FORK_ORDER, type ForkName } from '../forks/index.js';
+import { FORK_ORDER, type ForkName } from '../../dist/forks/index.js';
 
 export interface OpInfo {
   code: number;

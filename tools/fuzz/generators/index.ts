@@ -4,7 +4,7 @@
  * out at a chosen instruction of the top frame ("out of gas at every possible point").
  * Everything comes from `Random.forCase(seed, index)`: a case is reproducible from those two.
  */
-import type { ForkName } from '../../forks/index.js';
+import type { ForkName } from '../../../dist/forks/index.js';
 import { polyvmGasProfile } from '../../peer/polyvm.js';
 import { baseWorld, CALLER, CONTRACT_A, CONTRACT_B, CONTRACT_C, fuzzBlock, COINBASE, NOBODY, type FuzzCase } from '../case.js';
 import { Random } from '../random.js';

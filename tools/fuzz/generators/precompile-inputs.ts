@@ -7,8 +7,9 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { concatBytes } from '../../primitives/bytes.js';
-import { sha256 } from '../../primitives/hash.js';
+import { concatBytes } from '../../../dist/primitives/bytes.js';
+import { sha256 } from '../../../dist/primitives/hash.js';
+import { VERSIONED_HASH_VERSION_KZG } from '../../../dist/forks/blobs.js';
 import type { Random } from '../random.js';
 import { INTERESTING_WORDS } from './program.js';
 
@@ -197,7 +198,7 @@ function blake2fInput(rng: Random): Uint8Array {
 function pointEvaluationInput(rng: Random): Uint8Array {
   const commitment = rng.chance(0.3) ? concatBytes(Uint8Array.of(0xc0), new Uint8Array(47)) : rng.bytes(48);
   const hash = sha256(commitment);
-  if (rng.chance(0.7)) hash[0] = 0x01; // the right version byte
+  if (rng.chance(0.7)) hash[0] = VERSIONED_HASH_VERSION_KZG;
   const z = rng.chance(0.5) ? new Uint8Array(32) : rng.bytes(32);
   const y = rng.chance(0.5) ? new Uint8Array(32) : rng.bytes(32);
   const proof = rng.chance(0.3) ? concatBytes(Uint8Array.of(0xc0), new Uint8Array(47)) : rng.bytes(48);

@@ -3,14 +3,14 @@
  * the boundaries that matter, addresses of the cast, gas amounts around the stipends), and a
  * writer that pushes an opcode's arguments before it so that random programs mostly do something.
  */
-import { FORK_ORDER, type ForkName } from '../../forks/index.js';
-import type { Address } from '../../primitives/address.js';
+import { FORK_ORDER, type ForkName } from '../../../dist/forks/index.js';
+import type { Address } from '../../../dist/primitives/address.js';
+import { MAX_UINT256 as MAX } from '../../../dist/primitives/words.js';
 import { Assembler } from '../assembler.js';
 import { CALLER, COINBASE, CONTRACT_A, CONTRACT_B, CONTRACT_C, EMPTY_ACCOUNT, NOBODY, RICH_EOA } from '../case.js';
 import { O, opsOf, type OpInfo } from '../opcodes.js';
 import type { Random } from '../random.js';
 
-const MAX = (1n << 256n) - 1n;
 const P = (n: number) => 1n << BigInt(n);
 
 /** Words that break arithmetic: zero, one, powers of two and their neighbours, the sign bit. */

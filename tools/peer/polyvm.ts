@@ -2,13 +2,13 @@
  * polyvm's side of a differential run: the same message call through `runCallOnState` (the code
  * behind `createEvm().runCall`), with the refund counter and the post-state read back.
  */
-import { getRules, parseFork } from '../forks/index.js';
-import type { Tracer } from '../evm/frame.js';
-import { Status, statusMessage } from '../host/status.js';
-import { runCallOnState } from '../exec/call.js';
-import { Account } from '../state/account.js';
-import { WorldState } from '../state/world-state.js';
-import { createJsonTracer } from '../cli/trace.js';
+import { getRules, parseFork } from '../../dist/forks/index.js';
+import type { Tracer } from '../../dist/evm/frame.js';
+import { Status, statusMessage } from '../../dist/host/status.js';
+import { runCallOnState } from '../../dist/exec/call.js';
+import { Account } from '../../dist/state/account.js';
+import { WorldState } from '../../dist/state/world-state.js';
+import { createJsonTracer } from '../../dist/evm/eip3155-tracer.js';
 import type { CallEnvironment, CallOutcome, MessageCall, StateDump, TraceStep } from './types.js';
 
 /** A world state that remembers the refund counter as the transaction ends (it is then cleared). */

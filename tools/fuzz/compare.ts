@@ -3,7 +3,7 @@
  * step. A difference names its field ("gasUsed", "post.0x…a0000.storage[0x1]") so that a shrinker
  * can keep looking for the same one.
  */
-import { bytesToHex, equalBytes } from '../primitives/bytes.js';
+import { bytesToHex, equalBytes } from '../../dist/primitives/bytes.js';
 import type { CallOutcome, StateDump, TraceStep } from '../peer/types.js';
 
 export interface Difference {

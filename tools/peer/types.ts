@@ -1,10 +1,10 @@
 /**
  * One message call, described so that two EVMs can run it: the pre-state (as a state test's
  * `pre`), the call, the block; and what each engine reports back, in one comparable shape.
- * The benchmark (`bench/`) and the differential fuzzer (`src/fuzz/`) both speak this.
+ * The benchmark (`bench/`) and the differential fuzzer (`tools/fuzz/`) both speak this.
  */
-import type { Address } from '../primitives/address.js';
-import type { BlockContext, Log } from '../host/index.js';
+import type { Address } from '../../dist/primitives/address.js';
+import type { BlockContext, Log } from '../../dist/host/index.js';
 
 /** An account of a pre- or post-state. Storage holds only non-zero values. */
 export interface AccountState {

@@ -4,12 +4,13 @@
  * re-encodes identically or raise the decoder's typed error (RlpError, InvalidTransactionError,
  * HexError); never another exception, never a slow decode.
  */
-import { parseAddress } from '../primitives/address.js';
-import { bytesToHex, concatBytes, equalBytes, HexError, hexToBytes, parseQuantity } from '../primitives/bytes.js';
-import { RlpError, rlpDecode, rlpEncode, type RlpItem } from '../primitives/rlp.js';
-import { decodeTransaction } from '../tx/decode.js';
-import { encodeTransaction } from '../tx/encode.js';
-import { InvalidTransactionError, type Transaction, type TxType } from '../tx/types.js';
+import { parseAddress } from '../../dist/primitives/address.js';
+import { bytesToHex, concatBytes, equalBytes, HexError, hexToBytes, parseQuantity } from '../../dist/primitives/bytes.js';
+import { RlpError, rlpDecode, rlpEncode, type RlpItem } from '../../dist/primitives/rlp.js';
+import { MAX_UINT256, MAX_UINT64 } from '../../dist/primitives/words.js';
+import { decodeTransaction } from '../../dist/tx/decode.js';
+import { encodeTransaction } from '../../dist/tx/encode.js';
+import { InvalidTransactionError, type Transaction, type TxType } from '../../dist/tx/types.js';
 import { Random } from './random.js';
 
 export type DecodeTarget = 'rlp' | 'transaction' | 'hex' | 'quantity' | 'address';
@@ -125,7 +126,6 @@ function mutate(rng: Random, input: Uint8Array): Uint8Array {
   return bytes;
 }
 
-const U64 = (1n << 64n) - 1n;
 
 function uint(rng: Random, max: bigint): bigint {
   return rng.weighted<() => bigint>([
@@ -142,8 +142,7 @@ function randomAddress(rng: Random): string {
 
 export function randomTransaction(rng: Random): Transaction {
   const type = rng.int(5) as TxType;
-  const U256 = (1n << 256n) - 1n;
-  const chainId = rng.chance(0.7) ? BigInt(rng.range(1, 100)) : uint(rng, U64);
+  const chainId = rng.chance(0.7) ? BigInt(rng.range(1, 100)) : uint(rng, MAX_UINT64);
   const accessList = () =>
     Array.from({ length: rng.weighted([
       [50, 0],
@@ -153,27 +152,27 @@ export function randomTransaction(rng: Random): Transaction {
   const tx: Transaction = {
     type,
     chainId: type === 0 ? undefined : chainId,
-    nonce: uint(rng, U64),
-    gasPrice: type < 2 ? uint(rng, U256) : undefined,
-    maxPriorityFeePerGas: type >= 2 ? uint(rng, U256) : undefined,
-    maxFeePerGas: type >= 2 ? uint(rng, U256) : undefined,
-    gasLimit: uint(rng, U64),
+    nonce: uint(rng, MAX_UINT64),
+    gasPrice: type < 2 ? uint(rng, MAX_UINT256) : undefined,
+    maxPriorityFeePerGas: type >= 2 ? uint(rng, MAX_UINT256) : undefined,
+    maxFeePerGas: type >= 2 ? uint(rng, MAX_UINT256) : undefined,
+    gasLimit: uint(rng, MAX_UINT64),
     to: type === 3 || type === 4 || rng.chance(0.8) ? randomAddress(rng) : null,
-    value: uint(rng, U256),
+    value: uint(rng, MAX_UINT256),
     data: rng.bytes(rng.weighted([
       [40, 0],
       [40, rng.int(100)],
       [20, rng.int(3000)],
     ])),
     accessList: type === 0 ? [] : accessList(),
-    maxFeePerBlobGas: type === 3 ? uint(rng, U256) : undefined,
+    maxFeePerBlobGas: type === 3 ? uint(rng, MAX_UINT256) : undefined,
     blobVersionedHashes: type === 3 ? Array.from({ length: rng.int(7) }, () => Uint8Array.of(1, ...rng.bytes(31))) : undefined,
     authorizationList:
       type === 4
         ? Array.from({ length: rng.int(4) }, () => ({
-            chainId: uint(rng, U256),
+            chainId: uint(rng, MAX_UINT256),
             address: randomAddress(rng),
-            nonce: uint(rng, U64),
+            nonce: uint(rng, MAX_UINT64),
             yParity: BigInt(rng.int(2)),
             r: rng.bigint(256),
             s: rng.bigint(256),

@@ -4,7 +4,7 @@
  * (and, unless the peer is the one that is wrong, that @ethereumjs/evm agrees).
  */
 import type { CallOutcome } from '../peer/types.js';
-import { bytesToHex } from '../primitives/bytes.js';
+import { bytesToHex } from '../../dist/primitives/bytes.js';
 import type { FuzzCaseJson } from './case.js';
 
 export interface Regression {

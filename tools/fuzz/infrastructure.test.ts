@@ -1,7 +1,7 @@
 /** The fuzzer's own parts: reproducibility, the assembler, case JSON, the shrinker, the comparisons. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytesToHex } from '../primitives/bytes.js';
+import { bytesToHex } from '../../dist/primitives/bytes.js';
 import { runPolyvmCall } from '../peer/polyvm.js';
 import { EthereumjsPeer } from '../peer/ethereumjs.js';
 import { Assembler, instructions } from './assembler.js';

@@ -10,7 +10,7 @@
  *
  * A matcher must describe exactly the pattern it excuses, no wider.
  */
-import type { Frame, Tracer } from '../evm/frame.js';
+import type { Frame, Tracer } from '../../dist/evm/frame.js';
 import { runPolyvmCall } from '../peer/polyvm.js';
 import type { CallOutcome } from '../peer/types.js';
 import type { FuzzCase } from './case.js';

@@ -4,8 +4,9 @@
  * value, with repeated salts (collisions), over the EIP-3860 initcode limit, and at addresses
  * where an account already lives (a balance is fine; a nonce, code or storage is a collision).
  */
-import { create2Address, createAddress } from '../../primitives/address.js';
-import { keccak256 } from '../../primitives/hash.js';
+import { create2Address, createAddress } from '../../../dist/primitives/address.js';
+import { EMPTY_BYTES } from '../../../dist/primitives/bytes.js';
+import { keccak256 } from '../../../dist/primitives/hash.js';
 import type { AccountState } from '../../peer/types.js';
 import { account, CONTRACT_A, CONTRACT_B } from '../case.js';
 import { O } from '../opcodes.js';
@@ -23,7 +24,7 @@ function runtimeCode(ctx: GenContext): Uint8Array {
   return rng.weighted<() => Uint8Array>([
     [30, () => calleeProgram(ctx)],
     [20, () => rng.bytes(rng.int(40))],
-    [10, () => new Uint8Array(0)],
+    [10, () => EMPTY_BYTES],
     [10, () => Uint8Array.of(0xef, ...rng.bytes(rng.int(4)))],
     [5, () => Uint8Array.of(0xef, 0x01, 0x00, ...rng.bytes(20))],
     [5, () => Uint8Array.of(0xfe)],

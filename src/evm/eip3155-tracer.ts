@@ -1,6 +1,10 @@
-/** EIP-3155 traces: one JSON object per instruction, written before the instruction runs. */
-import { totalGas, type Frame, type Tracer } from '../evm/frame.js';
-import { getOpcodeTable } from '../evm/table.js';
+/**
+ * EIP-3155 traces: one JSON object per instruction, written before the instruction runs. The
+ * tracer writes each line through the caller's `write` (the CLI sends them to stderr), so it
+ * needs no Node API and runs wherever the engine does.
+ */
+import { totalGas, type Frame, type Tracer } from './frame.js';
+import { getOpcodeTable } from './table.js';
 
 export function createJsonTracer(write: (line: string) => void): Tracer {
   return {

@@ -1,5 +1,5 @@
 /** What a generator returns: the contracts it wrote and, if it cares, the call's input, gas and value. */
-import type { Address } from '../../primitives/address.js';
+import type { Address } from '../../../dist/primitives/address.js';
 import type { AccountState } from '../../peer/types.js';
 import { account } from '../case.js';
 import { O } from '../opcodes.js';

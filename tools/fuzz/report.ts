@@ -1,5 +1,5 @@
 /** A finding as text: the reproducer a person reads (program, input, both results, first differing step). */
-import { hexToBytes } from '../primitives/bytes.js';
+import { hexToBytes } from '../../dist/primitives/bytes.js';
 import type { FuzzCaseJson } from './case.js';
 import type { TraceDivergence } from './compare.js';
 import type { Finding, OutcomeSummary } from './differential.js';

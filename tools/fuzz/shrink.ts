@@ -4,7 +4,8 @@
  * shorten the input, drop storage, zero the value. A change is kept when the case still diverges
  * the same way. Bounded by tries and time.
  */
-import type { Address } from '../primitives/address.js';
+import type { Address } from '../../dist/primitives/address.js';
+import { EMPTY_BYTES } from '../../dist/primitives/bytes.js';
 import type { AccountState, StateDump } from '../peer/types.js';
 import { instructions } from './assembler.js';
 import type { FuzzCase } from './case.js';
@@ -58,7 +59,7 @@ export async function shrinkCase(
   }
 
   // The input, storage and value.
-  if (best.call.data.length > 0 && !(await attempt({ ...best, call: { ...best.call, data: new Uint8Array(0) } }))) {
+  if (best.call.data.length > 0 && !(await attempt({ ...best, call: { ...best.call, data: EMPTY_BYTES } }))) {
     for (let n = best.call.data.length >> 1; n > 0 && best.call.data.length > n; n >>= 1) {
       await attempt({ ...best, call: { ...best.call, data: best.call.data.subarray(0, n) } });
     }

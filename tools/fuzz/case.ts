@@ -2,11 +2,11 @@
  * A fuzz case: a pre-state, a block and one message call, on one fork; the fixed cast of accounts
  * the generators write programs for; and the case as JSON (for findings and regressions).
  */
-import type { ForkName } from '../forks/index.js';
-import type { BlockContext } from '../host/index.js';
-import type { Address } from '../primitives/address.js';
-import { bytesToBigint, bytesToHex, hexToBytes } from '../primitives/bytes.js';
-import { keccak256 } from '../primitives/hash.js';
+import type { ForkName } from '../../dist/forks/index.js';
+import type { BlockContext } from '../../dist/host/index.js';
+import type { Address } from '../../dist/primitives/address.js';
+import { bytesToBigint, bytesToHex, EMPTY_BYTES, hexToBytes } from '../../dist/primitives/bytes.js';
+import { keccak256 } from '../../dist/primitives/hash.js';
 import type { AccountState, MessageCall, StateDump } from '../peer/types.js';
 
 export interface FuzzCase {
@@ -55,7 +55,7 @@ export function fuzzBlock(overrides: Partial<BlockContext> = {}): BlockContext {
 }
 
 export function account(init: Partial<AccountState> = {}): AccountState {
-  return { balance: init.balance ?? 0n, nonce: init.nonce ?? 0n, code: init.code ?? new Uint8Array(0), storage: init.storage ?? new Map() };
+  return { balance: init.balance ?? 0n, nonce: init.nonce ?? 0n, code: init.code ?? EMPTY_BYTES, storage: init.storage ?? new Map() };
 }
 
 /** The usual world: the caller, a rich account without code, an empty account. Generators add contracts. */

@@ -3,7 +3,7 @@
  * counts, and investigates divergences and crashes. Bounded by a case count and/or seconds.
  * No file system here: findings go to a callback (the CLI saves them, tests assert on them).
  */
-import type { ForkName } from '../forks/index.js';
+import type { ForkName } from '../../dist/forks/index.js';
 import { differenceKind } from './compare.js';
 import { Differential, type CaseResult, type Finding } from './differential.js';
 import type { FuzzCase } from './case.js';

@@ -4,7 +4,7 @@
  * the environment opcodes on every kind of account (cold then warm); and EIP-7702 delegated
  * accounts (Prague on): calls to them and code-reading opcodes on them.
  */
-import type { Address } from '../../primitives/address.js';
+import type { Address } from '../../../dist/primitives/address.js';
 import type { AccountState } from '../../peer/types.js';
 import { account, CALLER, CONTRACT_A, CONTRACT_B, CONTRACT_C, EMPTY_ACCOUNT, NOBODY, RICH_EOA } from '../case.js';
 import { O } from '../opcodes.js';

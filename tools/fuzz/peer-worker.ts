@@ -8,7 +8,7 @@
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { EthereumjsPeer } from '../peer/ethereumjs.js';
 import type { CallOutcome, MessageCall, StateDump } from '../peer/types.js';
-import type { BlockContext } from '../host/index.js';
+import type { BlockContext } from '../../dist/host/index.js';
 import { fuzzBlockHash } from './case.js';
 
 /** A fuzz block without its BLOCKHASH function (functions do not cross threads): `fuzzBlockHash`. */

@@ -1,5 +1,5 @@
 /** A one-line-per-instruction listing of bytecode, for reproducers people read. */
-import { bytesToHex } from '../primitives/bytes.js';
+import { bytesToHex } from '../../dist/primitives/bytes.js';
 import { instructions } from './assembler.js';
 import { opInfo } from './opcodes.js';
 

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { parseFork, type ForkName } from '../forks/index.js';
+import { parseFork, type ForkName } from '../../dist/forks/index.js';
 import { caseFromJson, type FuzzCaseJson } from './case.js';
 import { fuzzDecoding, type DecodeFinding } from './decoding.js';
 import { Differential, type Finding } from './differential.js';

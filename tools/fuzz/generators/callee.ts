@@ -1,4 +1,5 @@
 /** Programs for called contracts: each does one recognisable thing a caller must cope with. */
+import { EMPTY_BYTES } from '../../../dist/primitives/bytes.js';
 import { CONTRACT_A } from '../case.js';
 import { O } from '../opcodes.js';
 import { ProgramWriter, address, forkAtLeast, type GenContext } from './program.js';
@@ -115,7 +116,7 @@ export function calleeProgram(ctx: GenContext, kind: CalleeKind = ctx.rng.pick(C
       a.op(rng.chance(0.8) ? O.RETURN! : O.REVERT!);
       break;
     case 'empty':
-      return new Uint8Array(0);
+      return EMPTY_BYTES;
     case 'create': {
       // Deploys a small contract, returns its address.
       const init = Uint8Array.of(0x60, 0x01, 0x60, 0x00, 0x53, 0x60, 0x01, 0x60, 0x00, 0xf3); // MSTORE8(0,1) RETURN(0,1)

@@ -3,6 +3,7 @@
  * not inside PUSH data), and the value of every PUSH, so executing a PUSH is one array read.
  * Cached by the code's identity.
  */
+import { IMMEDIATE_SIZE, JUMPDEST } from './opcodes/index.js';
 
 export interface CodeAnalysis {
   /** 1 where a JUMPDEST may be jumped to. */
@@ -24,10 +25,13 @@ export function analyzeCode(code: Uint8Array): CodeAnalysis {
 
 export function findJumpDestinations(code: Uint8Array): Uint8Array {
   const valid = new Uint8Array(code.length);
+  // Locals, so the loop reads no module bindings.
+  const immediate = IMMEDIATE_SIZE;
+  const jumpdest = JUMPDEST;
   for (let pc = 0; pc < code.length; pc++) {
     const op = code[pc]!;
-    if (op === 0x5b) valid[pc] = 1;
-    else if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
+    if (op === jumpdest) valid[pc] = 1;
+    else pc += immediate[op]!;
   }
   return valid;
 }
@@ -36,10 +40,10 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 function findPushValues(code: Uint8Array): bigint[] {
   const values: bigint[] = new Array<bigint>(code.length);
+  const immediate = IMMEDIATE_SIZE;
   for (let pc = 0; pc < code.length; pc++) {
-    const op = code[pc]!;
-    if (op < 0x60 || op > 0x7f) continue;
-    const n = op - 0x5f;
+    const n = immediate[code[pc]!]!;
+    if (n === 0) continue;
     let hex = '0x0';
     for (let i = 1; i <= n; i++) hex += HEX[pc + i < code.length ? code[pc + i]! : 0];
     values[pc] = BigInt(hex);

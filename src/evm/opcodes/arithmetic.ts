@@ -9,7 +9,7 @@ import type { OpcodeDeclaration } from './types.js';
 
 export const arithmeticOpcodes: OpcodeDeclaration[] = [
   {
-    code: 0x00, name: 'STOP', inputs: 0, outputs: 0, gas: 0, since: 'Frontier',
+    code: 0x00, name: 'STOP', inputs: 0, outputs: 0, gas: 0, since: 'Frontier', endsBlock: true,
     handler: (f) => {
       f.status = Status.Stop;
     },

@@ -63,6 +63,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     outputs: 0,
     gas: 8,
     since: 'Frontier',
+    endsBlock: true,
     handler: (f) => jump(f, f.stack[--f.sp]!),
   },
   {
@@ -72,6 +73,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     outputs: 0,
     gas: 10,
     since: 'Frontier',
+    endsBlock: true,
     handler: (f) => {
       const dest = f.stack[--f.sp]!;
       const condition = f.stack[--f.sp]!;
@@ -107,6 +109,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     outputs: 1,
     gas: 2,
     since: 'Frontier',
+    observesGas: true,
     handler: (f) => {
       f.stack[f.sp++] = totalGas(f);
     },

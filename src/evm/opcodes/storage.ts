@@ -35,6 +35,7 @@ export const storageOpcodes: OpcodeDeclaration[] = [
     outputs: 0,
     gas: 0,
     since: 'Frontier',
+    observesGas: true,
     handler: sstore,
   },
 ];

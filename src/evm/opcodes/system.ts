@@ -200,14 +200,14 @@ function selfdestruct(f: Frame): void {
 const EMPTY = new Uint8Array(0);
 
 export const systemOpcodes: OpcodeDeclaration[] = [
-  { code: 0xf0, name: 'CREATE', inputs: 3, outputs: 1, gas: 32000, since: 'Frontier', handler: (f) => create(f, false) },
-  { code: 0xf1, name: 'CALL', inputs: 7, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Frontier', handler: (f) => call(f, CALL) },
-  { code: 0xf2, name: 'CALLCODE', inputs: 7, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Frontier', handler: (f) => call(f, CALLCODE) },
-  { code: 0xf3, name: 'RETURN', inputs: 2, outputs: 0, gas: 0, since: 'Frontier', handler: (f) => halt(f, Status.Return) },
-  { code: 0xf4, name: 'DELEGATECALL', inputs: 6, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Homestead', handler: (f) => call(f, DELEGATECALL) },
-  { code: 0xf5, name: 'CREATE2', inputs: 4, outputs: 1, gas: 32000, since: 'Constantinople', handler: (f) => create(f, true) },
-  { code: 0xfa, name: 'STATICCALL', inputs: 6, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Byzantium', handler: (f) => call(f, STATICCALL) },
-  { code: 0xfd, name: 'REVERT', inputs: 2, outputs: 0, gas: 0, since: 'Byzantium', handler: (f) => halt(f, Status.Revert) },
+  { code: 0xf0, name: 'CREATE', inputs: 3, outputs: 1, gas: 32000, since: 'Frontier', observesGas: true, handler: (f) => create(f, false) },
+  { code: 0xf1, name: 'CALL', inputs: 7, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Frontier', observesGas: true, handler: (f) => call(f, CALL) },
+  { code: 0xf2, name: 'CALLCODE', inputs: 7, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Frontier', observesGas: true, handler: (f) => call(f, CALLCODE) },
+  { code: 0xf3, name: 'RETURN', inputs: 2, outputs: 0, gas: 0, since: 'Frontier', endsBlock: true, handler: (f) => halt(f, Status.Return) },
+  { code: 0xf4, name: 'DELEGATECALL', inputs: 6, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Homestead', observesGas: true, handler: (f) => call(f, DELEGATECALL) },
+  { code: 0xf5, name: 'CREATE2', inputs: 4, outputs: 1, gas: 32000, since: 'Constantinople', observesGas: true, handler: (f) => create(f, true) },
+  { code: 0xfa, name: 'STATICCALL', inputs: 6, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Byzantium', observesGas: true, handler: (f) => call(f, STATICCALL) },
+  { code: 0xfd, name: 'REVERT', inputs: 2, outputs: 0, gas: 0, since: 'Byzantium', endsBlock: true, handler: (f) => halt(f, Status.Revert) },
   {
     code: 0xfe,
     name: 'INVALID',
@@ -215,9 +215,10 @@ export const systemOpcodes: OpcodeDeclaration[] = [
     outputs: 0,
     gas: 0,
     since: 'Frontier',
+    endsBlock: true,
     handler: (f) => {
       f.status = Status.InvalidOpcode;
     },
   },
-  { code: 0xff, name: 'SELFDESTRUCT', inputs: 1, outputs: 0, gas: (r) => Number(r.gasSelfdestruct), since: 'Frontier', handler: selfdestruct },
+  { code: 0xff, name: 'SELFDESTRUCT', inputs: 1, outputs: 0, gas: (r) => Number(r.gasSelfdestruct), since: 'Frontier', endsBlock: true, handler: selfdestruct },
 ];

@@ -154,7 +154,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
       const source = f.stack[--f.sp]!;
       const size = f.stack[--f.sp]!;
       const far = destination > source ? destination : source;
-      if (!useMemory(f, far, size, copyCost(size))) return;
+      if (!useMemory(f, far, size, copyCost(size, f.env.rules.gasCopyWord))) return;
       if (size === 0n) return;
       const n = Number(size);
       const s = Number(source);

@@ -17,37 +17,33 @@ const cache = new WeakMap<Uint8Array, CodeAnalysis>();
 export function analyzeCode(code: Uint8Array): CodeAnalysis {
   let analysis = cache.get(code);
   if (analysis === undefined) {
-    analysis = { jumpDestinations: findJumpDestinations(code), pushValues: findPushValues(code) };
+    analysis = scanCode(code);
     cache.set(code, analysis);
   }
   return analysis;
 }
 
-export function findJumpDestinations(code: Uint8Array): Uint8Array {
-  const valid = new Uint8Array(code.length);
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** One pass over the code: each JUMPDEST outside immediate data, and each PUSH's value. */
+function scanCode(code: Uint8Array): CodeAnalysis {
+  const jumpDestinations = new Uint8Array(code.length);
+  const pushValues: bigint[] = new Array<bigint>(code.length);
   // Locals, so the loop reads no module bindings.
   const immediate = IMMEDIATE_SIZE;
   const jumpdest = JUMPDEST;
   for (let pc = 0; pc < code.length; pc++) {
     const op = code[pc]!;
-    if (op === jumpdest) valid[pc] = 1;
-    else pc += immediate[op]!;
-  }
-  return valid;
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function findPushValues(code: Uint8Array): bigint[] {
-  const values: bigint[] = new Array<bigint>(code.length);
-  const immediate = IMMEDIATE_SIZE;
-  for (let pc = 0; pc < code.length; pc++) {
-    const n = immediate[code[pc]!]!;
+    if (op === jumpdest) {
+      jumpDestinations[pc] = 1;
+      continue;
+    }
+    const n = immediate[op]!;
     if (n === 0) continue;
     let hex = '0x0';
     for (let i = 1; i <= n; i++) hex += HEX[pc + i < code.length ? code[pc + i]! : 0];
-    values[pc] = BigInt(hex);
+    pushValues[pc] = BigInt(hex);
     pc += n;
   }
-  return values;
+  return { jumpDestinations, pushValues };
 }

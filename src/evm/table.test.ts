@@ -141,6 +141,7 @@ test('immediate sizes: PUSHn is followed by n bytes, nothing else by any', () =>
     const expected = b >= 0x60 && b <= 0x7f ? b - 0x5f : 0; // PUSH1 (0x60) .. PUSH32 (0x7f)
     assert.equal(IMMEDIATE_SIZE[b], expected, `byte 0x${b.toString(16)}`);
   }
+  for (const op of OPCODES) assert.equal(IMMEDIATE_SIZE[op.code], op.immediate ?? 0, op.name);
   assert.equal(byName.get('PUSH0')!.immediate ?? 0, 0); // EIP-3855
   assert.equal(JUMPDEST, byName.get('JUMPDEST')!.code);
   // One table serves every fork only while every opcode with immediate data exists in all of them.

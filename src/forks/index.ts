@@ -120,7 +120,7 @@ export interface Rules {
   /** LOG* per byte of data. */
   readonly gasLogData: number;
 
-  // Transaction-level constants
+  // Transactions and code size limits
   readonly txDataNonZeroGas: bigint;
   /** Divisor of the refund cap: gasUsed / 2 before London, / 5 after (EIP-3529). */
   readonly maxRefundQuotient: bigint;

@@ -3,6 +3,7 @@
  * not inside PUSH data), and the value of every PUSH, so executing a PUSH is one array read.
  * Cached by the code's identity.
  */
+import { IMMEDIATE_SIZE, JUMPDEST } from './opcodes/index.js';
 
 export interface CodeAnalysis {
   /** 1 where a JUMPDEST may be jumped to. */
@@ -16,34 +17,33 @@ const cache = new WeakMap<Uint8Array, CodeAnalysis>();
 export function analyzeCode(code: Uint8Array): CodeAnalysis {
   let analysis = cache.get(code);
   if (analysis === undefined) {
-    analysis = { jumpDestinations: findJumpDestinations(code), pushValues: findPushValues(code) };
+    analysis = scanCode(code);
     cache.set(code, analysis);
   }
   return analysis;
 }
 
-export function findJumpDestinations(code: Uint8Array): Uint8Array {
-  const valid = new Uint8Array(code.length);
-  for (let pc = 0; pc < code.length; pc++) {
-    const op = code[pc]!;
-    if (op === 0x5b) valid[pc] = 1;
-    else if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
-  }
-  return valid;
-}
-
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-function findPushValues(code: Uint8Array): bigint[] {
-  const values: bigint[] = new Array<bigint>(code.length);
+/** One pass over the code: each JUMPDEST outside immediate data, and each PUSH's value. */
+function scanCode(code: Uint8Array): CodeAnalysis {
+  const jumpDestinations = new Uint8Array(code.length);
+  const pushValues: bigint[] = new Array<bigint>(code.length);
+  // Locals, so the loop reads no module bindings.
+  const immediate = IMMEDIATE_SIZE;
+  const jumpdest = JUMPDEST;
   for (let pc = 0; pc < code.length; pc++) {
     const op = code[pc]!;
-    if (op < 0x60 || op > 0x7f) continue;
-    const n = op - 0x5f;
+    if (op === jumpdest) {
+      jumpDestinations[pc] = 1;
+      continue;
+    }
+    const n = immediate[op]!;
+    if (n === 0) continue;
     let hex = '0x0';
     for (let i = 1; i <= n; i++) hex += HEX[pc + i < code.length ? code[pc + i]! : 0];
-    values[pc] = BigInt(hex);
+    pushValues[pc] = BigInt(hex);
     pc += n;
   }
-  return values;
+  return { jumpDestinations, pushValues };
 }

@@ -2,10 +2,12 @@
  * Basic blocks (evmone's "advanced" analysis): straight-line runs of instructions whose static gas
  * and stack bounds are checked once, at the block's start. A block ends after any instruction that
  * jumps, halts, or observes the gas left (GAS, the CALL and CREATE families, SSTORE's EIP-2200
- * sentry), and before every JUMPDEST. Charging a block's static gas up front can only move an
+ * sentry: the declarations' `endsBlock` and `observesGas`, gathered per fork in the table's
+ * `endsBlock`), and before every JUMPDEST. Charging a block's static gas up front can only move an
  * out-of-gas halt earlier within the same straight-line run, which ends the frame identically.
  */
 import { STACK_LIMIT } from './frame.js';
+import { IMMEDIATE_SIZE, JUMPDEST } from './opcodes/index.js';
 import type { OpcodeTable } from './table.js';
 
 export interface BlockAnalysis {
@@ -17,19 +19,6 @@ export interface BlockAnalysis {
   readonly minStack: Int32Array;
   /** Largest stack height the block may leave above its entry height, at any point. */
   readonly maxGrowth: Int32Array;
-}
-
-/** Opcodes after which a new block starts. */
-const ENDS_BLOCK = new Uint8Array(256);
-for (const op of [
-  0x00, // STOP
-  0x56, // JUMP
-  0x57, // JUMPI
-  0x5a, // GAS
-  0x55, // SSTORE
-  0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xfa, 0xfd, 0xfe, 0xff, // CREATE, CALLs, RETURN, REVERT, INVALID, SELFDESTRUCT
-]) {
-  ENDS_BLOCK[op] = 1;
 }
 
 const cache = new WeakMap<Uint8Array, WeakMap<OpcodeTable, BlockAnalysis>>();
@@ -54,6 +43,9 @@ function findBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalysis {
   const length = new Int32Array(n);
   const minStack = new Int32Array(n);
   const maxGrowth = new Int32Array(n);
+  const endsBlock = table.endsBlock;
+  const immediate = IMMEDIATE_SIZE;
+  const jumpdest = JUMPDEST;
   let pc = 0;
   while (pc < n) {
     const start = pc;
@@ -71,9 +63,9 @@ function findBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalysis {
       if (height + pushes > growth) growth = height + pushes;
       height += table.stackChange[op]!;
       count++;
-      pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
-      if (ENDS_BLOCK[op] === 1 || table.handlers[op] === table.invalid) break;
-    } while (pc < n && code[pc] !== 0x5b);
+      pc += 1 + immediate[op]!;
+      if (endsBlock[op] === 1) break;
+    } while (pc < n && code[pc] !== jumpdest);
     gas[start] = blockGas;
     length[start] = count;
     minStack[start] = need;

@@ -9,11 +9,11 @@ import type { Environment, FrameRequest, FrameResult, JournaledHost, Message, Tr
 import { Status, succeeded } from '../host/status.js';
 import { GAS_CHUNK, joinGas, splitGas } from '../host/gas.js';
 import { analyzeCode } from './analysis.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { interpret } from './interpreter.js';
 
 export const STACK_LIMIT = 1024;
 
-const EMPTY = new Uint8Array(0);
 
 /** Stacks of finished frames, reused: a call then allocates no 1024-entry array. */
 const stackPool: bigint[][] = [];
@@ -60,13 +60,13 @@ export class Frame implements VmFrame, TracedFrame {
   reserve: bigint;
   readonly stack: bigint[] = stackPool.pop() ?? new Array<bigint>(STACK_LIMIT).fill(0n);
   sp = 0;
-  memory: Uint8Array = EMPTY;
+  memory: Uint8Array = EMPTY_BYTES;
   /** A view of `memory` for word reads and writes; replaced whenever memory grows. */
-  memoryView: DataView = new DataView(EMPTY.buffer);
+  memoryView: DataView = new DataView(EMPTY_BYTES.buffer);
   /** Active memory in bytes, always a multiple of 32. */
   memorySize = 0;
-  returnData: Uint8Array = EMPTY;
-  output: Uint8Array = EMPTY;
+  returnData: Uint8Array = EMPTY_BYTES;
+  output: Uint8Array = EMPTY_BYTES;
   status: Status = Status.Running;
   request: FrameRequest | undefined = undefined;
   readonly jumpDestinations: Uint8Array;
@@ -102,7 +102,7 @@ export class Frame implements VmFrame, TracedFrame {
       if (n > 0) this.memory.set(result.output.subarray(0, n), request.outOffset);
       this.stack[this.sp++] = ok ? 1n : 0n;
     } else {
-      this.returnData = ok ? EMPTY : result.output;
+      this.returnData = ok ? EMPTY_BYTES : result.output;
       this.stack[this.sp++] = ok ? BigInt(result.createdAddress!) : 0n;
     }
     this.status = Status.Running;
@@ -111,7 +111,7 @@ export class Frame implements VmFrame, TracedFrame {
   /** The request failed before a child began: the gas comes back and a zero goes on the stack. */
   fail(gasBack: number, reserveBack: bigint): void {
     returnGas(this, gasBack, reserveBack);
-    this.returnData = EMPTY;
+    this.returnData = EMPTY_BYTES;
     this.stack[this.sp++] = 0n;
     this.status = Status.Running;
   }

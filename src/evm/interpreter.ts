@@ -10,6 +10,7 @@ import { STACK_LIMIT, refillGas } from './frame.js';
 import { Status } from '../host/status.js';
 import { getOpcodeTable, type OpcodeTable } from './table.js';
 import { analyzeBlocks } from './blocks.js';
+import { IMMEDIATE_SIZE } from './opcodes/index.js';
 
 export function interpret(f: Frame): Status {
   const table = getOpcodeTable(f.env.rules);
@@ -69,8 +70,7 @@ function remainingInBlock(code: Uint8Array, pc: number, blocks: { length: Int32A
   let p = start;
   let n = blocks.length[start]!;
   while (n > 0 && p < pc) {
-    const op = code[p]!;
-    p += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
+    p += 1 + IMMEDIATE_SIZE[code[p]!]!;
     n--;
   }
   count = n;

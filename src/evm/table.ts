@@ -17,6 +17,11 @@ export interface OpcodeTable {
   readonly maxStack: Int32Array;
   /** outputs - inputs */
   readonly stackChange: Int32Array;
+  /**
+   * 1 where a basic block ends after the opcode (blocks.ts): it jumps or halts, it observes the
+   * gas left, or the fork does not have it (it halts as invalid).
+   */
+  readonly endsBlock: Uint8Array;
   readonly names: string[];
   /** The handler of opcodes the fork does not have. */
   readonly invalid: Handler;
@@ -43,6 +48,7 @@ function buildTable(rules: Rules): OpcodeTable {
   const minStack = new Int32Array(256);
   const maxStack = new Int32Array(256).fill(STACK_LIMIT);
   const stackChange = new Int32Array(256);
+  const endsBlock = new Uint8Array(256).fill(1);
   const names: string[] = [];
   for (let i = 0; i < 256; i++) names.push(`0x${i.toString(16).padStart(2, '0')}`);
   for (const op of OPCODES) {
@@ -53,7 +59,8 @@ function buildTable(rules: Rules): OpcodeTable {
     minStack[op.code] = op.inputs;
     maxStack[op.code] = STACK_LIMIT - Math.max(0, op.outputs - op.inputs);
     stackChange[op.code] = op.outputs - op.inputs;
+    endsBlock[op.code] = op.endsBlock === true || op.observesGas === true ? 1 : 0;
   }
   names[0xfe] = 'INVALID';
-  return { handlers, staticGas, minStack, maxStack, stackChange, names, invalid };
+  return { handlers, staticGas, minStack, maxStack, stackChange, endsBlock, names, invalid };
 }

@@ -72,19 +72,58 @@ export interface Rules {
   readonly prague: boolean; // EIP-7702, BLS, EIP-7623, EIP-2935
   readonly osaka: boolean; // CLZ, P256VERIFY, modexp bounds, tx gas cap
 
-  // Gas constants that forks changed
-  readonly gasSload: bigint;
-  readonly gasBalance: bigint;
-  readonly gasExtcodeSize: bigint;
-  readonly gasExtcodeHash: bigint;
-  readonly gasCall: bigint;
-  readonly gasSelfdestruct: bigint;
-  readonly gasExpByte: bigint;
+  // Opcode gas, as numbers (the interpreter counts gas in numbers). A static cost that some fork
+  // changed is read once, when the fork's table is built; the constants of dynamic gas are read by
+  // the handlers. A static cost no fork changed stays in the opcode's declaration.
+  readonly gasSload: number;
+  readonly gasBalance: number;
+  readonly gasExtcodeSize: number;
+  readonly gasExtcodeHash: number;
+  readonly gasCall: number;
+  readonly gasSelfdestruct: number;
+  /** EXP per byte of the exponent: 10, then 50 (EIP-160). */
+  readonly gasExpByte: number;
+  /** EIP-2929 (Berlin): a warm account or slot; 0 before Berlin, which has no warm/cold pricing. */
+  readonly gasWarmAccess: number;
+  /** EIP-2929: the first access to an account in a transaction; 0 before Berlin. */
+  readonly gasColdAccountAccess: number;
+  /** EIP-2929: the first access to a storage slot in a transaction; 0 before Berlin. */
+  readonly gasColdSload: number;
+  /** SSTORE from zero to non-zero. */
+  readonly gasSstoreSet: number;
+  /** SSTORE of any other change (Berlin charges it less the cold surcharge, EIP-2929). */
+  readonly gasSstoreReset: number;
+  /**
+   * Net-metered SSTORE (EIP-1283, EIP-2200) of a no-op or an already dirty slot: 200 (EIP-1283,
+   * Constantinople only), 800 (EIP-2200, the SLOAD cost), 100 (EIP-2929 warm read); 0 in forks
+   * without net metering.
+   */
+  readonly gasSstoreNoop: number;
+  /** EIP-2200: SSTORE fails unless more than this is left; 0 before Istanbul. */
+  readonly gasSstoreSentry: number;
+  /** Refund for clearing a slot: 15000, then 4800 (EIP-3529). */
+  readonly sstoreClearsScheduleRefund: number;
+  /** Refund for a first SELFDESTRUCT: 24000, then 0 (EIP-3529). */
+  readonly selfdestructRefund: number;
+  /** CALL or CALLCODE with value. */
+  readonly gasCallValue: number;
+  /** CALL (and SELFDESTRUCT from EIP-150) that brings an account into existence. */
+  readonly gasNewAccount: number;
+  /** Added to the gas of a call that carries value. */
+  readonly gasCallStipend: number;
+  /** Per word copied: CALLDATACOPY, CODECOPY, EXTCODECOPY, RETURNDATACOPY, MCOPY. */
+  readonly gasCopyWord: number;
+  /** Per word hashed: KECCAK256, and CREATE2 hashing its initcode (EIP-1014). */
+  readonly gasKeccakWord: number;
+  /** EIP-3860 (Shanghai): per word of CREATE/CREATE2 initcode; 0 before Shanghai. */
+  readonly gasInitcodeWord: number;
+  /** LOG* per byte of data. */
+  readonly gasLogData: number;
+
+  // Transactions and code size limits
   readonly txDataNonZeroGas: bigint;
   /** Divisor of the refund cap: gasUsed / 2 before London, / 5 after (EIP-3529). */
   readonly maxRefundQuotient: bigint;
-  readonly sstoreClearsScheduleRefund: bigint;
-  readonly selfdestructRefund: bigint;
   readonly maxCodeSize: number;
   readonly maxInitcodeSize: number;
 
@@ -122,6 +161,7 @@ function buildRules(name: ForkName): Rules {
   const eip150 = at('TangerineWhistle');
   const london = at('London');
   const prague = at('Prague');
+  const eip1283 = name === 'Constantinople';
   return {
     name,
     index,
@@ -131,7 +171,7 @@ function buildRules(name: ForkName): Rules {
     eip158: at('SpuriousDragon'),
     byzantium: at('Byzantium'),
     constantinople: at('Constantinople'),
-    eip1283: name === 'Constantinople',
+    eip1283,
     istanbul,
     berlin,
     london,
@@ -141,18 +181,33 @@ function buildRules(name: ForkName): Rules {
     prague,
     osaka: at('Osaka'),
 
-    // Under EIP-2929 the warm cost (100) is the static part; the cold surcharge is dynamic.
-    gasSload: berlin ? 0n : istanbul ? 800n : eip150 ? 200n : 50n,
-    gasBalance: berlin ? 0n : istanbul ? 700n : eip150 ? 400n : 20n,
-    gasExtcodeSize: berlin ? 0n : eip150 ? 700n : 20n,
-    gasExtcodeHash: berlin ? 0n : istanbul ? 700n : 400n,
-    gasCall: berlin ? 0n : eip150 ? 700n : 40n,
-    gasSelfdestruct: eip150 ? 5000n : 0n,
-    gasExpByte: at('SpuriousDragon') ? 50n : 10n,
+    // Under EIP-2929 the access cost is all dynamic (warm or cold), so these static parts are 0.
+    gasSload: berlin ? 0 : istanbul ? 800 : eip150 ? 200 : 50,
+    gasBalance: berlin ? 0 : istanbul ? 700 : eip150 ? 400 : 20,
+    gasExtcodeSize: berlin ? 0 : eip150 ? 700 : 20,
+    gasExtcodeHash: berlin ? 0 : istanbul ? 700 : 400,
+    gasCall: berlin ? 0 : eip150 ? 700 : 40,
+    gasSelfdestruct: eip150 ? 5000 : 0,
+    gasExpByte: at('SpuriousDragon') ? 50 : 10,
+    gasWarmAccess: berlin ? 100 : 0,
+    gasColdAccountAccess: berlin ? 2600 : 0,
+    gasColdSload: berlin ? 2100 : 0,
+    gasSstoreSet: 20000,
+    gasSstoreReset: 5000,
+    gasSstoreNoop: berlin ? 100 : istanbul ? 800 : eip1283 ? 200 : 0,
+    gasSstoreSentry: istanbul ? 2300 : 0,
+    // EIP-3529: 5000 - 2100 + 1900 (reset minus cold slot plus an access-list storage key).
+    sstoreClearsScheduleRefund: london ? 4800 : 15000,
+    selfdestructRefund: london ? 0 : 24000,
+    gasCallValue: 9000,
+    gasNewAccount: 25000,
+    gasCallStipend: 2300,
+    gasCopyWord: 3,
+    gasKeccakWord: 6,
+    gasInitcodeWord: at('Shanghai') ? 2 : 0,
+    gasLogData: 8,
     txDataNonZeroGas: istanbul ? 16n : 68n,
     maxRefundQuotient: london ? 5n : 2n,
-    sstoreClearsScheduleRefund: london ? 4800n : 15000n,
-    selfdestructRefund: london ? 0n : 24000n,
     maxCodeSize: at('SpuriousDragon') ? 24576 : Infinity,
     maxInitcodeSize: at('Shanghai') ? 49152 : Infinity,
 

@@ -1,10 +1,11 @@
 import { keccak256, KECCAK256_EMPTY } from '../primitives/hash.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
 
 /** An account as the state holds it in memory. Storage maps slot to a non-zero value. */
 export class Account {
   nonce = 0n;
   balance = 0n;
-  code: Uint8Array = EMPTY_CODE;
+  code: Uint8Array = EMPTY_BYTES;
   private hash: Uint8Array | undefined = KECCAK256_EMPTY;
   storage = new Map<bigint, bigint>();
 
@@ -33,4 +34,3 @@ export class Account {
   }
 }
 
-const EMPTY_CODE = new Uint8Array(0);

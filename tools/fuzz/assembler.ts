@@ -1,4 +1,5 @@
 /** A bytecode builder with forward labels, for generators that write programs op by op. */
+import { IMMEDIATE_SIZE } from '../../dist/evm/opcodes/index.js';
 import { O } from './opcodes.js';
 
 export class Assembler {
@@ -94,13 +95,16 @@ export class Assembler {
   }
 }
 
-/** Splits code into instructions (opcode and its push data), for shrinking and printing. */
+/**
+ * Splits code into instructions (opcode and its push data), for shrinking and printing. Instruction
+ * boundaries are the engine's (its declarations' immediate sizes): generation keeps its own opcode
+ * list, but cutting code differently from the EVM would only mislead.
+ */
 export function instructions(code: Uint8Array): { pc: number; length: number }[] {
   const result: { pc: number; length: number }[] = [];
   let pc = 0;
   while (pc < code.length) {
-    const op = code[pc]!;
-    const length = op >= 0x60 && op <= 0x7f ? 1 + (op - 0x5f) : 1;
+    const length = 1 + IMMEDIATE_SIZE[code[pc]!]!;
     result.push({ pc, length: Math.min(length, code.length - pc) });
     pc += length;
   }

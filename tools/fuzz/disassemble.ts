@@ -1,5 +1,6 @@
 /** A one-line-per-instruction listing of bytecode, for reproducers people read. */
 import { bytesToHex } from '../../dist/primitives/bytes.js';
+import { IMMEDIATE_SIZE } from '../../dist/evm/opcodes/index.js';
 import { instructions } from './assembler.js';
 import { opInfo } from './opcodes.js';
 
@@ -13,7 +14,7 @@ export function disassemble(code: Uint8Array, maxLines = 400): string[] {
     const op = code[pc]!;
     const name = opInfo(op)?.name ?? `0x${op.toString(16).padStart(2, '0')}`;
     const data = length > 1 ? ' ' + bytesToHex(code.subarray(pc + 1, pc + length)) : '';
-    const truncated = op >= 0x60 && op <= 0x7f && length < 1 + (op - 0x5f) ? ' (cut off by the end of the code)' : '';
+    const truncated = length < 1 + IMMEDIATE_SIZE[op]! ? ' (cut off by the end of the code)' : '';
     lines.push(`${String(pc).padStart(5)}  ${name}${data}${truncated}`);
   }
   return lines;

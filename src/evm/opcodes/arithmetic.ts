@@ -9,7 +9,7 @@ import type { OpcodeDeclaration } from './types.js';
 
 export const arithmeticOpcodes: OpcodeDeclaration[] = [
   {
-    code: 0x00, name: 'STOP', inputs: 0, outputs: 0, gas: 0, since: 'Frontier',
+    code: 0x00, name: 'STOP', inputs: 0, outputs: 0, gas: 0, since: 'Frontier', endsBlock: true,
     handler: (f) => {
       f.status = Status.Stop;
     },
@@ -95,7 +95,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
       const base = s[--f.sp]!;
       const exponent = s[f.sp - 1]!;
       // EXP: 10 + per byte of the exponent (10 before EIP-160, 50 after).
-      if (!useGas(f, Number(f.env.rules.gasExpByte) * w.byteLength(exponent))) return;
+      if (!useGas(f, f.env.rules.gasExpByte * w.byteLength(exponent))) return;
       s[f.sp - 1] = w.exp(base, exponent);
     },
   },

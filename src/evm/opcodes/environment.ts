@@ -23,7 +23,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
     handler: (f) => {
       const offset = f.stack[--f.sp]!;
       const size = f.stack[f.sp - 1]!;
-      if (!useMemory(f, offset, size, copyCost(size, 6))) return;
+      if (!useMemory(f, offset, size, copyCost(size, f.env.rules.gasKeccakWord))) return;
       const o = Number(offset);
       const data = size === 0n ? new Uint8Array(0) : f.memory.subarray(o, o + Number(size));
       f.stack[f.sp - 1] = bytesToBigint(keccak256(data));
@@ -35,7 +35,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
     name: 'BALANCE',
     inputs: 1,
     outputs: 1,
-    gas: (r) => Number(r.gasBalance),
+    gas: (r) => r.gasBalance,
     since: 'Frontier',
     handler: (f) => {
       const address = toAddress(f.stack[f.sp - 1]!);
@@ -95,7 +95,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
     name: 'EXTCODESIZE',
     inputs: 1,
     outputs: 1,
-    gas: (r) => Number(r.gasExtcodeSize),
+    gas: (r) => r.gasExtcodeSize,
     since: 'Frontier',
     handler: (f) => {
       const address = toAddress(f.stack[f.sp - 1]!);
@@ -108,7 +108,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
     name: 'EXTCODECOPY',
     inputs: 4,
     outputs: 0,
-    gas: (r) => Number(r.gasExtcodeSize),
+    gas: (r) => r.gasExtcodeSize,
     since: 'Frontier',
     handler: (f) => {
       const address = toAddress(f.stack[--f.sp]!);
@@ -116,7 +116,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
       const codeOffset = f.stack[--f.sp]!;
       const size = f.stack[--f.sp]!;
       const access = accountAccessCost(f, address);
-      if (!useMemory(f, memoryOffset, size, copyCost(size) + access)) return;
+      if (!useMemory(f, memoryOffset, size, copyCost(size, f.env.rules.gasCopyWord) + access)) return;
       copyToMemory(f, toSmall(memoryOffset, 0), f.env.host.getCode(address), codeOffset, Number(size));
     },
   },
@@ -132,7 +132,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
       const memoryOffset = f.stack[--f.sp]!;
       const dataOffset = f.stack[--f.sp]!;
       const size = f.stack[--f.sp]!;
-      if (!useMemory(f, memoryOffset, size, copyCost(size))) return;
+      if (!useMemory(f, memoryOffset, size, copyCost(size, f.env.rules.gasCopyWord))) return;
       // EIP-211: reading past the end of the return data is an exceptional halt.
       if (dataOffset + size > BigInt(f.returnData.length)) {
         f.status = Status.ReturnDataOutOfBounds;
@@ -146,7 +146,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
     name: 'EXTCODEHASH',
     inputs: 1,
     outputs: 1,
-    gas: (r) => Number(r.gasExtcodeHash),
+    gas: (r) => r.gasExtcodeHash,
     since: 'Constantinople',
     handler: (f) => {
       const address = toAddress(f.stack[f.sp - 1]!);
@@ -171,6 +171,6 @@ function copyHandler(f: Frame, source: Uint8Array): void {
   const memoryOffset = f.stack[--f.sp]!;
   const sourceOffset = f.stack[--f.sp]!;
   const size = f.stack[--f.sp]!;
-  if (!useMemory(f, memoryOffset, size, copyCost(size))) return;
+  if (!useMemory(f, memoryOffset, size, copyCost(size, f.env.rules.gasCopyWord))) return;
   copyToMemory(f, toSmall(memoryOffset, 0), source, sourceOffset, Number(size));
 }

@@ -12,14 +12,11 @@ export function addressToWord(address: Address): bigint {
   return BigInt(address);
 }
 
-/** EIP-2929 gas for touching an account: 100 if warm, 2600 if cold (and warms it). */
-export const WARM_ACCESS = 100;
-export const COLD_ACCOUNT_ACCESS = 2600;
-export const COLD_SLOAD = 2100;
-
+/** EIP-2929 gas for touching an account: warm or cold (and warms it); nothing before Berlin. */
 export function accountAccessCost(f: Frame, address: Address): number {
-  if (!f.env.rules.berlin) return 0;
-  return f.env.host.warmAddress(address) ? COLD_ACCOUNT_ACCESS : WARM_ACCESS;
+  const rules = f.env.rules;
+  if (!rules.berlin) return 0;
+  return f.env.host.warmAddress(address) ? rules.gasColdAccountAccess : rules.gasWarmAccess;
 }
 
 /** Reads a stack value as a small number, or returns `fallback` when it does not fit. */

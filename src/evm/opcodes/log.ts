@@ -16,7 +16,7 @@ function logN(n: number): OpcodeDeclaration {
       const size = f.stack[--f.sp]!;
       const topics: bigint[] = [];
       for (let i = 0; i < n; i++) topics.push(f.stack[--f.sp]!);
-      const dataCost = size > 0xffffffffn ? Infinity : 8 * Number(size);
+      const dataCost = size > 0xffffffffn ? Infinity : f.env.rules.gasLogData * Number(size);
       if (!useMemory(f, offset, size, dataCost)) return;
       if (writeProtected(f)) return;
       const data = readMemory(f, Number(size === 0n ? 0n : offset), Number(size));

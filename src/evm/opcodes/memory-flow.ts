@@ -63,6 +63,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     outputs: 0,
     gas: 8,
     since: 'Frontier',
+    endsBlock: true,
     handler: (f) => jump(f, f.stack[--f.sp]!),
   },
   {
@@ -72,6 +73,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     outputs: 0,
     gas: 10,
     since: 'Frontier',
+    endsBlock: true,
     handler: (f) => {
       const dest = f.stack[--f.sp]!;
       const condition = f.stack[--f.sp]!;
@@ -107,6 +109,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     outputs: 1,
     gas: 2,
     since: 'Frontier',
+    observesGas: true,
     handler: (f) => {
       f.stack[f.sp++] = totalGas(f);
     },
@@ -151,7 +154,7 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
       const source = f.stack[--f.sp]!;
       const size = f.stack[--f.sp]!;
       const far = destination > source ? destination : source;
-      if (!useMemory(f, far, size, copyCost(size))) return;
+      if (!useMemory(f, far, size, copyCost(size, f.env.rules.gasCopyWord))) return;
       if (size === 0n) return;
       const n = Number(size);
       const s = Number(source);

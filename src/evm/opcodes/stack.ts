@@ -9,6 +9,7 @@ function pushN(n: number): OpcodeDeclaration {
     outputs: 1,
     gas: 3,
     since: 'Frontier',
+    immediate: n,
     handler: (f) => {
       // The value was read once, by code analysis.
       f.stack[f.sp++] = f.pushValues[f.pc - 1]!;

@@ -2,13 +2,8 @@
 import { totalGas, type Frame } from '../frame.js';
 import { useGas } from '../memory.js';
 import { Status } from '../../host/status.js';
-import { COLD_SLOAD, WARM_ACCESS, writeProtected } from './helpers.js';
+import { writeProtected } from './helpers.js';
 import type { OpcodeDeclaration } from './types.js';
-
-const SSTORE_SET = 20000;
-const SSTORE_RESET = 5000;
-/** EIP-2200: SSTORE fails when no more than the call stipend is left. */
-const SSTORE_SENTRY = 2300;
 
 export const storageOpcodes: OpcodeDeclaration[] = [
   {
@@ -16,13 +11,14 @@ export const storageOpcodes: OpcodeDeclaration[] = [
     name: 'SLOAD',
     inputs: 1,
     outputs: 1,
-    gas: (r) => Number(r.gasSload),
+    gas: (r) => r.gasSload,
     since: 'Frontier',
     handler: (f) => {
       const slot = f.stack[f.sp - 1]!;
       const host = f.env.host;
-      if (f.env.rules.berlin) {
-        const cost = host.warmSlot(f.message.address, slot) ? COLD_SLOAD : WARM_ACCESS;
+      const rules = f.env.rules;
+      if (rules.berlin) {
+        const cost = host.warmSlot(f.message.address, slot) ? rules.gasColdSload : rules.gasWarmAccess;
         if (!useGas(f, cost)) return;
       }
       f.stack[f.sp - 1] = host.getStorage(f.message.address, slot);
@@ -35,6 +31,7 @@ export const storageOpcodes: OpcodeDeclaration[] = [
     outputs: 0,
     gas: 0,
     since: 'Frontier',
+    observesGas: true,
     handler: sstore,
   },
 ];
@@ -49,33 +46,36 @@ function sstore(f: Frame): void {
   const current = host.getStorage(address, slot);
 
   if (!rules.istanbul && !rules.eip1283) {
-    // Frontier to Petersburg: set costs 20000, anything else 5000; clearing refunds.
-    if (!useGas(f, current === 0n && value !== 0n ? SSTORE_SET : SSTORE_RESET)) return;
-    if (current !== 0n && value === 0n) host.addRefund(Number(rules.sstoreClearsScheduleRefund));
+    // Before net metering (Frontier to Petersburg but Constantinople): a set, or any other write; clearing refunds.
+    if (!useGas(f, current === 0n && value !== 0n ? rules.gasSstoreSet : rules.gasSstoreReset)) return;
+    if (current !== 0n && value === 0n) host.addRefund(rules.sstoreClearsScheduleRefund);
     host.setStorage(address, slot, value);
     return;
   }
 
   // EIP-2200: no SSTORE with the call stipend or less left.
-  if (rules.istanbul && f.gas <= SSTORE_SENTRY && totalGas(f) <= BigInt(SSTORE_SENTRY)) {
+  const sentry = rules.gasSstoreSentry;
+  if (rules.istanbul && f.gas <= sentry && totalGas(f) <= BigInt(sentry)) {
     f.status = Status.OutOfGas;
     return;
   }
   let cost = 0;
-  if (rules.berlin && host.warmSlot(address, slot)) cost += COLD_SLOAD;
-  // The cost of a no-op or of touching a dirty slot: warm access (Berlin), SLOAD (Istanbul), 200 (EIP-1283).
-  const noopCost = rules.berlin ? WARM_ACCESS : rules.istanbul ? 800 : 200;
-  const resetCost = rules.berlin ? SSTORE_RESET - COLD_SLOAD : SSTORE_RESET;
+  if (rules.berlin && host.warmSlot(address, slot)) cost += rules.gasColdSload;
+  // A no-op or a dirty slot: 200 (EIP-1283), the SLOAD cost (EIP-2200), a warm read (EIP-2929).
+  const noopCost = rules.gasSstoreNoop;
+  const setCost = rules.gasSstoreSet;
+  // EIP-2929: a reset costs 5000 less the cold surcharge, which is charged apart above (0 before Berlin).
+  const resetCost = rules.gasSstoreReset - rules.gasColdSload;
   const original = host.getOriginalStorage(address, slot);
-  if (original === current && current !== value) cost += original === 0n ? SSTORE_SET : resetCost;
+  if (original === current && current !== value) cost += original === 0n ? setCost : resetCost;
   else cost += noopCost;
   if (!useGas(f, cost)) return;
 
   if (current !== value) {
-    const clearRefund = Number(rules.sstoreClearsScheduleRefund);
+    const clearRefund = rules.sstoreClearsScheduleRefund;
     if (original !== 0n && current !== 0n && value === 0n) host.addRefund(clearRefund);
     if (original !== 0n && current === 0n) host.subRefund(clearRefund);
-    if (original === value) host.addRefund(original === 0n ? SSTORE_SET - noopCost : resetCost - noopCost);
+    if (original === value) host.addRefund(original === 0n ? setCost - noopCost : resetCost - noopCost);
   }
   host.setStorage(address, slot, value);
 }

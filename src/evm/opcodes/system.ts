@@ -4,16 +4,11 @@
  */
 import { setTotalGas, totalGas, type Frame } from '../frame.js';
 import { splitGas } from '../../host/gas.js';
+import { EMPTY_BYTES } from '../../primitives/bytes.js';
 import { expansionCost, growMemory, rangeEnd, readMemory, useGas, useMemory, words } from '../memory.js';
 import { Status } from '../../host/status.js';
-import { accountAccessCost, COLD_ACCOUNT_ACCESS, WARM_ACCESS, toAddress, toSmall, writeProtected } from './helpers.js';
+import { accountAccessCost, toAddress, toSmall, writeProtected } from './helpers.js';
 import type { OpcodeDeclaration } from './types.js';
-
-const CALL_VALUE_COST = 9000;
-const NEW_ACCOUNT_COST = 25000;
-const CALL_STIPEND = 2300;
-const INITCODE_WORD_COST = 2;
-const KECCAK_WORD_COST = 6;
 
 const CALL = 0xf1;
 const CALLCODE = 0xf2;
@@ -41,8 +36,8 @@ function create(f: Frame, isCreate2: boolean): void {
   if (size > 0xffffffffn) extra = Infinity;
   else {
     const n = words(Number(size));
-    if (rules.shanghai) extra += INITCODE_WORD_COST * n; // EIP-3860
-    if (isCreate2) extra += KECCAK_WORD_COST * n; // hashing the initcode for the address
+    extra += rules.gasInitcodeWord * n; // EIP-3860 (0 before Shanghai)
+    if (isCreate2) extra += rules.gasKeccakWord * n; // hashing the initcode for the address
   }
   if (!useMemory(f, offset, size, extra)) return;
   // EIP-3860: initcode over the limit halts as if out of gas.
@@ -63,7 +58,7 @@ function create(f: Frame, isCreate2: boolean): void {
     setTotalGas(f, total - child);
     ({ gas, reserve } = splitGas(child));
   }
-  f.returnData = EMPTY;
+  f.returnData = EMPTY_BYTES;
   f.request = { kind: 'create', gas, reserve, value, initcode, salt };
   f.status = Status.Suspended;
 }
@@ -93,12 +88,12 @@ function call(f: Frame, opcode: number): void {
   const callee = f.env.code.resolve(target);
   // EIP-7702: a call to a delegated account runs the delegate's code and pays to access it.
   const delegate = callee.delegate;
-  if (delegate !== undefined) extra += host.warmAddress(delegate) ? COLD_ACCOUNT_ACCESS : WARM_ACCESS;
-  if (value !== 0n) extra += CALL_VALUE_COST;
+  if (delegate !== undefined) extra += host.warmAddress(delegate) ? rules.gasColdAccountAccess : rules.gasWarmAccess;
+  if (value !== 0n) extra += rules.gasCallValue;
   if (opcode === CALL) {
     // EIP-161: the new-account charge applies only when value goes to a dead account.
     const needsAccount = rules.eip158 ? value !== 0n && host.isEmpty(target) : !host.accountExists(target);
-    if (needsAccount) extra += NEW_ACCOUNT_COST;
+    if (needsAccount) extra += rules.gasNewAccount;
   }
 
   let gas: number;
@@ -136,11 +131,11 @@ function call(f: Frame, opcode: number): void {
 
   const address = f.message.address;
   const input = readMemory(f, toSmall(inOffset, 0), Number(inSize === 0n ? 0n : inSize));
-  f.returnData = EMPTY;
+  f.returnData = EMPTY_BYTES;
   f.request = {
     kind: 'call',
     opcode,
-    gas: value !== 0n ? gas + CALL_STIPEND : gas,
+    gas: value !== 0n ? gas + rules.gasCallStipend : gas,
     reserve,
     caller: opcode === DELEGATECALL ? f.message.caller : address,
     to: opcode === CALL || opcode === STATICCALL ? target : address,
@@ -172,34 +167,32 @@ function selfdestruct(f: Frame): void {
   const host = f.env.host;
   const address = f.message.address;
   // EIP-2929: only the cold surcharge; SELFDESTRUCT has no warm-access charge.
-  let cost = rules.berlin && host.warmAddress(beneficiary) ? COLD_ACCOUNT_ACCESS : 0;
+  let cost = rules.berlin && host.warmAddress(beneficiary) ? rules.gasColdAccountAccess : 0;
   if (rules.eip150) {
     const needsAccount = rules.eip158
       ? host.isEmpty(beneficiary) && host.getBalance(address) !== 0n
       : !host.accountExists(beneficiary);
-    if (needsAccount) cost += NEW_ACCOUNT_COST;
+    if (needsAccount) cost += rules.gasNewAccount;
   }
   if (!useGas(f, cost)) return;
   if (writeProtected(f)) return;
   // Before EIP-3529 a first self-destruct earned a refund.
-  if (rules.selfdestructRefund > 0n && !host.hasSelfdestructed(address)) host.addRefund(Number(rules.selfdestructRefund));
+  if (rules.selfdestructRefund > 0 && !host.hasSelfdestructed(address)) host.addRefund(rules.selfdestructRefund);
   // EIP-161: the beneficiary is touched even when no value moves, so an empty one is removed.
   if (rules.eip158 && host.accountExists(beneficiary) && host.isEmpty(beneficiary)) host.touch(beneficiary);
   host.selfdestruct(address, beneficiary, rules.cancun);
   f.status = Status.Stop;
 }
 
-const EMPTY = new Uint8Array(0);
-
 export const systemOpcodes: OpcodeDeclaration[] = [
-  { code: 0xf0, name: 'CREATE', inputs: 3, outputs: 1, gas: 32000, since: 'Frontier', handler: (f) => create(f, false) },
-  { code: 0xf1, name: 'CALL', inputs: 7, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Frontier', handler: (f) => call(f, CALL) },
-  { code: 0xf2, name: 'CALLCODE', inputs: 7, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Frontier', handler: (f) => call(f, CALLCODE) },
-  { code: 0xf3, name: 'RETURN', inputs: 2, outputs: 0, gas: 0, since: 'Frontier', handler: (f) => halt(f, Status.Return) },
-  { code: 0xf4, name: 'DELEGATECALL', inputs: 6, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Homestead', handler: (f) => call(f, DELEGATECALL) },
-  { code: 0xf5, name: 'CREATE2', inputs: 4, outputs: 1, gas: 32000, since: 'Constantinople', handler: (f) => create(f, true) },
-  { code: 0xfa, name: 'STATICCALL', inputs: 6, outputs: 1, gas: (r) => Number(r.gasCall), since: 'Byzantium', handler: (f) => call(f, STATICCALL) },
-  { code: 0xfd, name: 'REVERT', inputs: 2, outputs: 0, gas: 0, since: 'Byzantium', handler: (f) => halt(f, Status.Revert) },
+  { code: 0xf0, name: 'CREATE', inputs: 3, outputs: 1, gas: 32000, since: 'Frontier', observesGas: true, handler: (f) => create(f, false) },
+  { code: 0xf1, name: 'CALL', inputs: 7, outputs: 1, gas: (r) => r.gasCall, since: 'Frontier', observesGas: true, handler: (f) => call(f, CALL) },
+  { code: 0xf2, name: 'CALLCODE', inputs: 7, outputs: 1, gas: (r) => r.gasCall, since: 'Frontier', observesGas: true, handler: (f) => call(f, CALLCODE) },
+  { code: 0xf3, name: 'RETURN', inputs: 2, outputs: 0, gas: 0, since: 'Frontier', endsBlock: true, handler: (f) => halt(f, Status.Return) },
+  { code: 0xf4, name: 'DELEGATECALL', inputs: 6, outputs: 1, gas: (r) => r.gasCall, since: 'Homestead', observesGas: true, handler: (f) => call(f, DELEGATECALL) },
+  { code: 0xf5, name: 'CREATE2', inputs: 4, outputs: 1, gas: 32000, since: 'Constantinople', observesGas: true, handler: (f) => create(f, true) },
+  { code: 0xfa, name: 'STATICCALL', inputs: 6, outputs: 1, gas: (r) => r.gasCall, since: 'Byzantium', observesGas: true, handler: (f) => call(f, STATICCALL) },
+  { code: 0xfd, name: 'REVERT', inputs: 2, outputs: 0, gas: 0, since: 'Byzantium', endsBlock: true, handler: (f) => halt(f, Status.Revert) },
   {
     code: 0xfe,
     name: 'INVALID',
@@ -207,9 +200,10 @@ export const systemOpcodes: OpcodeDeclaration[] = [
     outputs: 0,
     gas: 0,
     since: 'Frontier',
+    endsBlock: true,
     handler: (f) => {
       f.status = Status.InvalidOpcode;
     },
   },
-  { code: 0xff, name: 'SELFDESTRUCT', inputs: 1, outputs: 0, gas: (r) => Number(r.gasSelfdestruct), since: 'Frontier', handler: selfdestruct },
+  { code: 0xff, name: 'SELFDESTRUCT', inputs: 1, outputs: 0, gas: (r) => r.gasSelfdestruct, since: 'Frontier', endsBlock: true, handler: selfdestruct },
 ];

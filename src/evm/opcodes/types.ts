@@ -20,5 +20,15 @@ export interface OpcodeDeclaration {
   gas: number | ((rules: Rules) => number);
   /** The fork that introduced it. */
   since: ForkName;
+  /** Bytes of immediate data that follow the opcode in code and are not instructions (PUSHn: n); 0 if absent. */
+  immediate?: number;
+  /** It jumps or halts the frame, so a basic block ends after it (blocks.ts). */
+  endsBlock?: boolean;
+  /**
+   * It reads the gas left (GAS; the 63/64 rule of CALL* and CREATE*, EIP-150; SSTORE's sentry,
+   * EIP-2200), so its block must end after it: the static gas of the instructions that follow
+   * must not have been charged yet when it looks.
+   */
+  observesGas?: boolean;
   handler: Handler;
 }

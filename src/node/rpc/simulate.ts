@@ -188,7 +188,6 @@ function probe(chain: DevChain, input: SimulationInput, gasLimit: bigint): Trans
 
 /** geth's tolerance: stop searching when within 1.5% of the answer. */
 const ESTIMATE_ERROR_RATIO = 0.015;
-const CALL_STIPEND = 2300n;
 
 /** eth_estimateGas: the least gas limit with which the transaction succeeds (binary search). */
 export function estimateGas(chain: DevChain, input: SimulationInput): bigint {
@@ -222,7 +221,7 @@ export function estimateGas(chain: DevChain, input: SimulationInput): bigint {
   let lo = top.gasUsed - 1n;
   if (lo < intrinsic - 1n) lo = intrinsic - 1n;
   // Most transactions need a little more than they use (the 63/64 rule, refunds): try that first.
-  const optimistic = ((top.gasUsed + CALL_STIPEND) * 64n) / 63n;
+  const optimistic = ((top.gasUsed + BigInt(chain.rules.gasCallStipend)) * 64n) / 63n;
   if (optimistic < hi) {
     const r = probe(chain, input, optimistic);
     if (!(r instanceof InvalidTransactionError) && r.success) hi = optimistic;

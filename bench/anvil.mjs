@@ -23,7 +23,15 @@ const hex = (value) => '0x' + value.toString(16);
 const word = (value) => '0x' + value.toString(16).padStart(64, '0');
 const bytesHex = (bytes) => '0x' + Buffer.from(bytes).toString('hex');
 
-const HARDFORKS = { London: 'london', Paris: 'paris', Shanghai: 'shanghai', Cancun: 'cancun', Prague: 'prague', Osaka: 'osaka', Berlin: 'berlin' };
+const HARDFORKS = {
+  London: 'london',
+  Paris: 'paris',
+  Shanghai: 'shanghai',
+  Cancun: 'cancun',
+  Prague: 'prague',
+  Osaka: 'osaka',
+  Berlin: 'berlin',
+};
 
 export class Anvil {
   /** @param {string} binary @param {string} fork */
@@ -80,7 +88,10 @@ export class Anvil {
 
   /** The message as an eth_call; returns its output as hex. */
   call(call) {
-    return this.rpc('eth_call', [{ from: call.caller, to: call.to, data: bytesHex(call.data), value: hex(call.value), gas: hex(call.gas) }, 'latest']);
+    return this.rpc('eth_call', [
+      { from: call.caller, to: call.to, data: bytesHex(call.data), value: hex(call.value), gas: hex(call.gas) },
+      'latest',
+    ]);
   }
 
   stop() {

@@ -129,7 +129,14 @@ async function main() {
         const evm = createEvm({ fork: c.fork, block: c.block });
         for (const [address, account] of c.pre) evm.setAccount(address, account);
         const t0 = performance.now();
-        polyvmResult = evm.runCall({ caller: c.call.caller, to: c.call.to, data: c.call.data, value: c.call.value, gas: c.call.gas, gasPrice: c.call.gasPrice });
+        polyvmResult = evm.runCall({
+          caller: c.call.caller,
+          to: c.call.to,
+          data: c.call.data,
+          value: c.call.value,
+          gas: c.call.gas,
+          gasPrice: c.call.gasPrice,
+        });
         return performance.now() - t0;
       };
       let peerResult;
@@ -160,11 +167,15 @@ async function main() {
       const exec = peerResult.execResult;
       row.gasUsed = { polyvm: polyvmResult.gasUsed.toString(), ethereumjs: exec.executionGasUsed.toString() };
       const problems = [];
-      if (polyvmResult.gasUsed !== exec.executionGasUsed) problems.push(`gas used differs: polyvm ${polyvmResult.gasUsed}, ethereumjs ${exec.executionGasUsed}`);
+      if (polyvmResult.gasUsed !== exec.executionGasUsed)
+        problems.push(`gas used differs: polyvm ${polyvmResult.gasUsed}, ethereumjs ${exec.executionGasUsed}`);
       if (polyvmResult.success !== (exec.exceptionError === undefined)) {
         problems.push(`outcome differs: polyvm ${polyvmResult.error ?? 'success'}, ethereumjs ${exec.exceptionError?.error ?? 'success'}`);
       }
-      if (!equalBytes(polyvmResult.output, exec.returnValue)) problems.push(`return data differs: polyvm ${toHex(polyvmResult.output).slice(0, 80)}, ethereumjs ${toHex(exec.returnValue).slice(0, 80)}`);
+      if (!equalBytes(polyvmResult.output, exec.returnValue))
+        problems.push(
+          `return data differs: polyvm ${toHex(polyvmResult.output).slice(0, 80)}, ethereumjs ${toHex(exec.returnValue).slice(0, 80)}`,
+        );
       if (!polyvmResult.success) problems.push(`the benchmark failed: ${polyvmResult.error}`);
       if (anvil) {
         await anvilOnce();
@@ -243,9 +254,12 @@ async function main() {
   else {
     const lines = [formatHeader(!!anvilBinary), ...results.map((r) => formatRow(r, !!anvilBinary))];
     lines.push(`geometric mean of ratios: ${geomean === null ? 'n/a' : geomean.toFixed(2) + '×'} over ${ratios.length} cases`);
-    if (anvilBinary) lines.push(`anvil: eth_call round-trip overhead (empty call) ${[...anvilOverhead.values()].map((v) => v.toFixed(3)).join(', ')} ms`);
+    if (anvilBinary)
+      lines.push(`anvil: eth_call round-trip overhead (empty call) ${[...anvilOverhead.values()].map((v) => v.toFixed(3)).join(', ')} ms`);
     else if (options.anvil) lines.push('anvil: not installed (npm i -D @foundry-rs/anvil-linux-amd64, or set ANVIL_BIN), column skipped');
-    lines.push(`${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}; @ethereumjs/evm ${report.versions['@ethereumjs/evm']}`);
+    lines.push(
+      `${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}; @ethereumjs/evm ${report.versions['@ethereumjs/evm']}`,
+    );
     lines.push(`written: bench/results/${jsonPath}, bench/results/${chartPath}`);
     process.stdout.write(lines.join('\n') + '\n');
   }

@@ -28,7 +28,9 @@ export function loadBenchCases(root = DEFAULT_BENCHMARKS) {
   const cases = [];
   for (const group of readdirSync(root).sort()) {
     const dir = join(root, group);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const raw = JSON.parse(readFileSync(join(dir, file), 'utf8'));
       for (const test of parseStateTests(raw)) {
         const labels = raw[test.name]?._info?.labels ?? {};
@@ -39,7 +41,9 @@ export function loadBenchCases(root = DEFAULT_BENCHMARKS) {
           for (const entry of entries) {
             const tx = buildTransaction(test, entry);
             if (tx.to === null) throw new Error(`${file}: a benchmark must call a contract, not create one`);
-            const gasPrice = tx.gasPrice ?? (tx.maxFeePerGas < block.baseFee + tx.maxPriorityFeePerGas ? tx.maxFeePerGas : block.baseFee + tx.maxPriorityFeePerGas);
+            const gasPrice =
+              tx.gasPrice ??
+              (tx.maxFeePerGas < block.baseFee + tx.maxPriorityFeePerGas ? tx.maxFeePerGas : block.baseFee + tx.maxPriorityFeePerGas);
             const index = entry.index.data;
             const input = entries.length > 1 || labels[index] !== undefined ? String(labels[index] ?? index) : '';
             cases.push({

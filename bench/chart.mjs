@@ -30,11 +30,17 @@ export function renderChart(results) {
   const x = (ratio) => LABEL_WIDTH + (ratio / scaleMax) * BAR_WIDTH;
   const height = TOP + (rows.length + 1) * ROW + 46;
   const out = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
-  out.push(`<text x="10" y="22" font-size="16" font-weight="bold">polyvm speed-up over @ethereumjs/evm ${escapeXml(results.versions['@ethereumjs/evm'] ?? '')} (higher is better)</text>`);
+  out.push(
+    `<text x="10" y="22" font-size="16" font-weight="bold">polyvm speed-up over @ethereumjs/evm ${escapeXml(results.versions['@ethereumjs/evm'] ?? '')} (higher is better)</text>`,
+  );
   const geo = results.geomean === null ? 'n/a' : `${results.geomean.toFixed(2)}×`;
-  out.push(`<text x="10" y="42" fill="#333">time per execution, ethereumjs ÷ polyvm · geometric mean ${escapeXml(geo)} · ${rows.length} cases</text>`);
+  out.push(
+    `<text x="10" y="42" fill="#333">time per execution, ethereumjs ÷ polyvm · geometric mean ${escapeXml(geo)} · ${rows.length} cases</text>`,
+  );
   out.push(
     `<text x="10" y="60" fill="#666" font-size="11">${escapeXml(results.machine.cpu)}, ${results.machine.cores} cores · Node ${escapeXml(results.machine.node)} · polyvm ${escapeXml(results.versions.polyvm ?? '')} · ${escapeXml(results.date.slice(0, 10))}</text>`,
   );
@@ -49,19 +55,25 @@ export function renderChart(results) {
     const y = TOP + i * ROW;
     const color = c.ratio >= 5 ? '#2e8b57' : c.ratio >= 1 ? '#4682b4' : '#cd5c5c';
     out.push(`<text x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end">${escapeXml(c.name)}</text>`);
-    out.push(`<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${Math.max(1, x(c.ratio) - LABEL_WIDTH).toFixed(1)}" height="${ROW - 6}" fill="${color}"/>`);
+    out.push(
+      `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${Math.max(1, x(c.ratio) - LABEL_WIDTH).toFixed(1)}" height="${ROW - 6}" fill="${color}"/>`,
+    );
     out.push(`<text x="${(x(c.ratio) + 4).toFixed(1)}" y="${y + 15}" fill="#222">${c.ratio.toFixed(2)}×</text>`);
   });
   if (results.geomean !== null) {
     const y = TOP + rows.length * ROW;
     out.push(`<text x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end" font-weight="bold">geometric mean</text>`);
-    out.push(`<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${Math.max(1, x(results.geomean) - LABEL_WIDTH).toFixed(1)}" height="${ROW - 6}" fill="#555"/>`);
+    out.push(
+      `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${Math.max(1, x(results.geomean) - LABEL_WIDTH).toFixed(1)}" height="${ROW - 6}" fill="#555"/>`,
+    );
     out.push(`<text x="${(x(results.geomean) + 4).toFixed(1)}" y="${y + 15}" font-weight="bold">${results.geomean.toFixed(2)}×</text>`);
   }
   // Parity (1×) and the issue's target (5×).
   out.push(`<line x1="${x(1).toFixed(1)}" y1="${TOP - 4}" x2="${x(1).toFixed(1)}" y2="${bottom}" stroke="#222" stroke-width="1.5"/>`);
   if (scaleMax >= 5) {
-    out.push(`<line x1="${x(5).toFixed(1)}" y1="${TOP - 4}" x2="${x(5).toFixed(1)}" y2="${bottom}" stroke="#2e8b57" stroke-dasharray="4 3"/>`);
+    out.push(
+      `<line x1="${x(5).toFixed(1)}" y1="${TOP - 4}" x2="${x(5).toFixed(1)}" y2="${bottom}" stroke="#2e8b57" stroke-dasharray="4 3"/>`,
+    );
     out.push(`<text x="${(x(5) + 3).toFixed(1)}" y="${TOP - 8}" fill="#2e8b57" font-size="11">5× target</text>`);
   }
   out.push(`<text x="${x(1).toFixed(1)}" y="${TOP - 8}" text-anchor="middle" font-size="11">parity</text>`);

@@ -70,7 +70,14 @@ async function main() {
         const evm = create({ fork: c.fork, block: c.block });
         for (const [address, account] of c.pre) evm.setAccount(address, account);
         const t0 = performance.now();
-        const result = evm.runCall({ caller: c.call.caller, to: c.call.to, data: c.call.data, value: c.call.value, gas: c.call.gas, gasPrice: c.call.gasPrice });
+        const result = evm.runCall({
+          caller: c.call.caller,
+          to: c.call.to,
+          data: c.call.data,
+          value: c.call.value,
+          gas: c.call.gas,
+          gasPrice: c.call.gasPrice,
+        });
         const ms = performance.now() - t0;
         gasUsed = result.gasUsed;
         return ms;
@@ -80,7 +87,8 @@ async function main() {
     if (interactive) process.stderr.write(`\r\x1b[K[${i + 1}/${cases.length}] ${c.name}`);
     // Warm-up: both builds reach their optimised code before anything is timed.
     for (const t of timers) for (let w = 0, spent = 0; w < 3 || spent < 300; w++) spent += t.once();
-    if (timers[0].gasUsed() !== timers[1].gasUsed()) throw new Error(`${c.name}: gas differs: base ${timers[0].gasUsed()}, this ${timers[1].gasUsed()}`);
+    if (timers[0].gasUsed() !== timers[1].gasUsed())
+      throw new Error(`${c.name}: gas differs: base ${timers[0].gasUsed()}, this ${timers[1].gasUsed()}`);
     const samples = timers.map(() => []);
     for (let round = 0; round < options.rounds; round++) {
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
@@ -112,9 +120,12 @@ async function main() {
   } else {
     process.stdout.write(`base ${result.base.commit} (${baseDir}) vs this ${result.this.commit}; ${result.machine}\n`);
     process.stdout.write('case | base ms | this ms | this/base\n');
-    for (const r of rows) process.stdout.write(`${r.name} | ${r.baseMs.toPrecision(3)} | ${r.thisMs.toPrecision(3)} | ${r.change.toFixed(3)}\n`);
+    for (const r of rows)
+      process.stdout.write(`${r.name} | ${r.baseMs.toPrecision(3)} | ${r.thisMs.toPrecision(3)} | ${r.change.toFixed(3)}\n`);
     const geo = Math.exp(rows.reduce((s, r) => s + Math.log(r.change), 0) / rows.length);
-    process.stdout.write(`geometric mean this/base: ${geo.toFixed(3)}; slowest change ${Math.max(...rows.map((r) => r.change)).toFixed(3)}\n`);
+    process.stdout.write(
+      `geometric mean this/base: ${geo.toFixed(3)}; slowest change ${Math.max(...rows.map((r) => r.change)).toFixed(3)}\n`,
+    );
   }
   if (!options.filter) {
     const dir = new URL('./results/', import.meta.url).pathname;

@@ -150,7 +150,8 @@ test('Node-only modules are loaded at run time, only through primitives/node-req
     if (name === gateway) continue;
     const text = code(file);
     if (/getBuiltinModule|createRequire/.test(text)) problems.push(`${name} loads Node modules itself`);
-    if (CORE.includes(layerOf(file)) && /node-require\.js'/.test(text) && !coreUsers.includes(name)) problems.push(`${name} uses a Node-only module`);
+    if (CORE.includes(layerOf(file)) && /node-require\.js'/.test(text) && !coreUsers.includes(name))
+      problems.push(`${name} uses a Node-only module`);
   }
   assert.deepEqual(problems, []);
 });

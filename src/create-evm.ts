@@ -63,7 +63,8 @@ export function createEvm(options: CreateEvmOptions = {}): Evm {
       account.nonce = init.nonce ?? 0n;
       if (init.code) account.setCode(init.code);
       if (init.storage) {
-        const entries = init.storage instanceof Map ? init.storage.entries() : Object.entries(init.storage).map(([k, v]) => [BigInt(k), v] as const);
+        const entries =
+          init.storage instanceof Map ? init.storage.entries() : Object.entries(init.storage).map(([k, v]) => [BigInt(k), v] as const);
         for (const [slot, value] of entries) if (value !== 0n) account.storage.set(slot, value);
       }
       state.putAccount(address.toLowerCase(), account);

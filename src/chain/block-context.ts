@@ -9,14 +9,22 @@ import type { BlockHeader } from './header.js';
 import { headerBlobBaseFee } from './fees.js';
 
 /** The header fields a block context reads (a header still being built has no more). */
-export type ContextHeader = Pick<BlockHeader, 'coinbase' | 'number' | 'timestamp' | 'gasLimit' | 'baseFeePerGas' | 'mixHash' | 'difficulty' | 'excessBlobGas'>;
+export type ContextHeader = Pick<
+  BlockHeader,
+  'coinbase' | 'number' | 'timestamp' | 'gasLimit' | 'baseFeePerGas' | 'mixHash' | 'difficulty' | 'excessBlobGas'
+>;
 
 /**
  * The context of a block with this header. prevRandao is the mix hash (EIP-4399); the blob base
  * fee follows from the excess blob gas from Cancun (EIP-4844) and is 0 before; `blockHash`
  * answers BLOCKHASH for earlier blocks.
  */
-export function blockContextFromHeader(header: ContextHeader, rules: Rules, chainId: bigint, blockHash: (number: bigint) => bigint): BlockContext {
+export function blockContextFromHeader(
+  header: ContextHeader,
+  rules: Rules,
+  chainId: bigint,
+  blockHash: (number: bigint) => bigint,
+): BlockContext {
   return {
     coinbase: header.coinbase,
     number: header.number,

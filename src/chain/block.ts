@@ -45,11 +45,7 @@ export function transactionBodyItem(encoded: Uint8Array, type: number): Uint8Arr
 
 /** rlp([header, transactions, ommers, withdrawals?]); withdrawals (always empty here) from Shanghai. */
 export function encodeBlock(header: BlockHeader, transactions: readonly BlockTransaction[]): Uint8Array {
-  const items = [
-    encodeHeader(header),
-    rlpEncodeList(transactions.map((t) => transactionBodyItem(t.encoded, t.tx.type))),
-    EMPTY_LIST,
-  ];
+  const items = [encodeHeader(header), rlpEncodeList(transactions.map((t) => transactionBodyItem(t.encoded, t.tx.type))), EMPTY_LIST];
   if (header.withdrawalsRoot !== undefined) items.push(EMPTY_LIST);
   return rlpEncodeList(items);
 }

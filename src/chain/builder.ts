@@ -75,7 +75,8 @@ export class BlockBuilder {
     this.#options = options;
     const { rules, parent } = options;
     if (rules.london) {
-      this.#baseFee = options.baseFee ?? (parent === undefined || parent.baseFeePerGas === undefined ? INITIAL_BASE_FEE : nextBaseFee(parent));
+      this.#baseFee =
+        options.baseFee ?? (parent === undefined || parent.baseFeePerGas === undefined ? INITIAL_BASE_FEE : nextBaseFee(parent));
     }
     if (rules.cancun) this.#excessBlobGas = parent === undefined ? 0n : nextExcessBlobGas(parent, rules);
     const number = parent === undefined ? 0n : parent.number + 1n;
@@ -180,7 +181,13 @@ export class BlockBuilder {
     }
     if (rules.prague) header.requestsHash = requestsHash([]);
     const encoded = encodeBlock(header, this.transactions);
-    const block: Block = { header, hash: headerHash(header), transactions: this.transactions, receipts: this.receipts, size: encoded.length };
+    const block: Block = {
+      header,
+      hash: headerHash(header),
+      transactions: this.transactions,
+      receipts: this.receipts,
+      size: encoded.length,
+    };
     return { block, stateBlock: Number(header.number), changes };
   }
 

@@ -29,10 +29,7 @@ export function nextBaseFee(parent: Pick<BlockHeader, 'gasLimit' | 'gasUsed' | '
  * The excess blob gas of the block after the header `parent` (EIP-4844, with Osaka's EIP-7918
  * reserve price; `forks/blobs.ts`), fields a header lacks counting as zero.
  */
-export function nextExcessBlobGas(
-  parent: Pick<BlockHeader, 'excessBlobGas' | 'blobGasUsed' | 'baseFeePerGas'>,
-  rules: Rules,
-): bigint {
+export function nextExcessBlobGas(parent: Pick<BlockHeader, 'excessBlobGas' | 'blobGasUsed' | 'baseFeePerGas'>, rules: Rules): bigint {
   return excessBlobGasAfter(
     { excessBlobGas: parent.excessBlobGas ?? 0n, blobGasUsed: parent.blobGasUsed ?? 0n, baseFee: parent.baseFeePerGas ?? 0n },
     rules,

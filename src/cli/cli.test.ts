@@ -31,7 +31,10 @@ test('run: an exceptional halt is reported in "error"', () => {
 
 test('run --trace writes EIP-3155 lines to stderr', () => {
   const r = polyvm('run', '--code', '0x6001600201', '--trace');
-  const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 3);
   assert.deepEqual(Object.keys(lines[0]).sort(), ['depth', 'gas', 'gasCost', 'memSize', 'op', 'opName', 'pc', 'refund', 'stack'].sort());
   assert.equal(lines[2].opName, 'ADD');
@@ -39,7 +42,14 @@ test('run --trace writes EIP-3155 lines to stderr', () => {
 });
 
 test('run: malformed hex and unknown options are clear usage errors (exit 2), not crashes', () => {
-  for (const args of [['run', '--code', '0x6g'], ['run', '--code', '0x600'], ['run'], ['run', '--code', '00', '--gas', 'lots'], ['run', '--nope'], ['nonsense']]) {
+  for (const args of [
+    ['run', '--code', '0x6g'],
+    ['run', '--code', '0x600'],
+    ['run'],
+    ['run', '--code', '00', '--gas', 'lots'],
+    ['run', '--nope'],
+    ['nonsense'],
+  ]) {
     const r = polyvm(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /^polyvm: /);

@@ -94,7 +94,12 @@ export async function nodeCommand(argv: string[]): Promise<number> {
   try {
     node = createNode(options);
   } catch (error) {
-    if (error instanceof NodeOptionsError || error instanceof MnemonicError || error instanceof StoreMismatchError || error instanceof StoreError) {
+    if (
+      error instanceof NodeOptionsError ||
+      error instanceof MnemonicError ||
+      error instanceof StoreMismatchError ||
+      error instanceof StoreError
+    ) {
       throw new UsageError(error.message);
     }
     throw error;
@@ -117,7 +122,9 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     out.push(`Mining:     ${chain.miner.automine ? 'automine' : 'manual'}${options.blockTime ? `, every ${options.blockTime} s` : ''}`);
     out.push(`Storage:    ${options.dataDir ? `${options.dataDir} (LMDB), at block ${chain.blockNumber}` : 'in memory'}`);
     out.push('', 'Accounts', '========');
-    node.accounts.forEach((a, i) => out.push(`(${i}) ${checksumAddress(a.address)} (${formatEther(chain.state.getBalance(a.address))} ETH)`));
+    node.accounts.forEach((a, i) =>
+      out.push(`(${i}) ${checksumAddress(a.address)} (${formatEther(chain.state.getBalance(a.address))} ETH)`),
+    );
     out.push('', 'Private keys', '============');
     node.accounts.forEach((a, i) => out.push(`(${i}) ${bytesToHex(a.privateKey)}`));
     if (!options.mnemonic || options.mnemonic.trim() === TEST_MNEMONIC) {

@@ -58,7 +58,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   const once = () => {
     const evm = createEvm({ fork });
-    evm.setAccount(CALLER, { balance: (1n << 200n) });
+    evm.setAccount(CALLER, { balance: 1n << 200n });
     evm.setAccount(TARGET, { code });
     return evm.runCall({ caller: CALLER, to: TARGET, data: input, value, gas, tracer });
   };

@@ -5,7 +5,16 @@
  * fail a request, deposit created code.
  */
 import type { Address } from '../primitives/address.js';
-import type { Environment, FrameRequest, FrameResult, JournaledHost, Message, TracedFrame, VirtualMachine, VmFrame } from '../host/index.js';
+import type {
+  Environment,
+  FrameRequest,
+  FrameResult,
+  JournaledHost,
+  Message,
+  TracedFrame,
+  VirtualMachine,
+  VmFrame,
+} from '../host/index.js';
 import { Status, succeeded } from '../host/status.js';
 import { GAS_CHUNK, joinGas, splitGas } from '../host/gas.js';
 import { analyzeCode } from './analysis.js';
@@ -13,7 +22,6 @@ import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { interpret } from './interpreter.js';
 
 export const STACK_LIMIT = 1024;
-
 
 /** Stacks of finished frames, reused: a call then allocates no 1024-entry array. */
 const stackPool: bigint[][] = [];

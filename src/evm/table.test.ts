@@ -17,7 +17,9 @@ const FRONTIER_OPCODE_COUNT =
   13 + // 0x30-0x3c ADDRESS..EXTCODECOPY
   6 + // 0x40-0x45 BLOCKHASH..GASLIMIT
   12 + // 0x50-0x5b POP..JUMPDEST
-  32 + 16 + 16 + // PUSH1-32, DUP1-16, SWAP1-16
+  32 +
+  16 +
+  16 + // PUSH1-32, DUP1-16, SWAP1-16
   5 + // LOG0-4
   4 + // 0xf0-0xf3 CREATE, CALL, CALLCODE, RETURN
   2; // 0xfe INVALID, 0xff SELFDESTRUCT
@@ -73,7 +75,8 @@ test('every fork has exactly its opcodes, each arriving at its fork', () => {
     assert.equal(op.since, fork, name);
   }
   const arrived = new Set(ARRIVALS.map(([, name]) => name));
-  for (const op of OPCODES) if (!arrived.has(op.name)) assert.equal(op.since, 'Frontier', `${op.name} arrived later than Frontier unannounced`);
+  for (const op of OPCODES)
+    if (!arrived.has(op.name)) assert.equal(op.since, 'Frontier', `${op.name} arrived later than Frontier unannounced`);
   let expected = FRONTIER_OPCODE_COUNT;
   for (const fork of FORK_ORDER) {
     expected += ARRIVALS.filter(([, , since]) => since === fork).length;
@@ -87,7 +90,7 @@ test('every fork has exactly its opcodes, each arriving at its fork', () => {
   }
 });
 
-test('every fork\'s table: a handler for each byte, the declared one or the invalid one', () => {
+test("every fork's table: a handler for each byte, the declared one or the invalid one", () => {
   for (const fork of FORK_ORDER) {
     const rules = getRules(fork);
     const table = getOpcodeTable(rules);
@@ -164,10 +167,29 @@ test('blocks end after every jump, halt and look at the gas left, and nowhere el
 
 /** The rules' opcode gas constants, all of which must be plain non-negative integers. */
 const GAS_FIELDS = [
-  'gasSload', 'gasBalance', 'gasExtcodeSize', 'gasExtcodeHash', 'gasCall', 'gasSelfdestruct', 'gasExpByte',
-  'gasWarmAccess', 'gasColdAccountAccess', 'gasColdSload', 'gasSstoreSet', 'gasSstoreReset', 'gasSstoreNoop',
-  'gasSstoreSentry', 'sstoreClearsScheduleRefund', 'selfdestructRefund', 'gasCallValue', 'gasNewAccount',
-  'gasCallStipend', 'gasCopyWord', 'gasKeccakWord', 'gasInitcodeWord', 'gasLogData',
+  'gasSload',
+  'gasBalance',
+  'gasExtcodeSize',
+  'gasExtcodeHash',
+  'gasCall',
+  'gasSelfdestruct',
+  'gasExpByte',
+  'gasWarmAccess',
+  'gasColdAccountAccess',
+  'gasColdSload',
+  'gasSstoreSet',
+  'gasSstoreReset',
+  'gasSstoreNoop',
+  'gasSstoreSentry',
+  'sstoreClearsScheduleRefund',
+  'selfdestructRefund',
+  'gasCallValue',
+  'gasNewAccount',
+  'gasCallStipend',
+  'gasCopyWord',
+  'gasKeccakWord',
+  'gasInitcodeWord',
+  'gasLogData',
 ] as const satisfies readonly (keyof Rules)[];
 
 test('fork gas constants are numbers', () => {
@@ -180,16 +202,36 @@ test('fork gas constants are numbers', () => {
   }
 });
 
-test('fork gas constants have the specifications\' values', () => {
+test("fork gas constants have the specifications' values", () => {
   const expect = (fork: ForkName, values: Partial<Record<(typeof GAS_FIELDS)[number], number>>) => {
     const rules = getRules(fork);
     for (const [field, value] of Object.entries(values)) assert.equal(rules[field as keyof Rules], value, `${fork}: ${field}`);
   };
   // Yellow Paper, Appendix G: constant in every fork.
   for (const fork of FORK_ORDER) {
-    expect(fork, { gasSstoreSet: 20000, gasSstoreReset: 5000, gasCallValue: 9000, gasNewAccount: 25000, gasCallStipend: 2300, gasCopyWord: 3, gasKeccakWord: 6, gasLogData: 8 });
+    expect(fork, {
+      gasSstoreSet: 20000,
+      gasSstoreReset: 5000,
+      gasCallValue: 9000,
+      gasNewAccount: 25000,
+      gasCallStipend: 2300,
+      gasCopyWord: 3,
+      gasKeccakWord: 6,
+      gasLogData: 8,
+    });
   }
-  expect('Frontier', { gasSload: 50, gasBalance: 20, gasCall: 40, gasExpByte: 10, gasSelfdestruct: 0, sstoreClearsScheduleRefund: 15000, selfdestructRefund: 24000, gasSstoreNoop: 0, gasSstoreSentry: 0, gasInitcodeWord: 0 });
+  expect('Frontier', {
+    gasSload: 50,
+    gasBalance: 20,
+    gasCall: 40,
+    gasExpByte: 10,
+    gasSelfdestruct: 0,
+    sstoreClearsScheduleRefund: 15000,
+    selfdestructRefund: 24000,
+    gasSstoreNoop: 0,
+    gasSstoreSentry: 0,
+    gasInitcodeWord: 0,
+  });
   // EIP-150.
   expect('TangerineWhistle', { gasSload: 200, gasBalance: 400, gasExtcodeSize: 700, gasCall: 700, gasSelfdestruct: 5000 });
   // EIP-160.
@@ -198,13 +240,36 @@ test('fork gas constants have the specifications\' values', () => {
   expect('Constantinople', { gasSstoreNoop: 200, gasSstoreSentry: 0 });
   expect('Petersburg', { gasSstoreNoop: 0 });
   // EIP-1884 and EIP-2200: no-op or dirty write at the new SLOAD price, 800; the 2300 sentry.
-  expect('Istanbul', { gasSload: 800, gasBalance: 700, gasExtcodeHash: 700, gasSstoreNoop: 800, gasSstoreSentry: 2300, gasColdSload: 0, gasWarmAccess: 0, gasColdAccountAccess: 0 });
+  expect('Istanbul', {
+    gasSload: 800,
+    gasBalance: 700,
+    gasExtcodeHash: 700,
+    gasSstoreNoop: 800,
+    gasSstoreSentry: 2300,
+    gasColdSload: 0,
+    gasWarmAccess: 0,
+    gasColdAccountAccess: 0,
+  });
   // EIP-2929: WARM_STORAGE_READ_COST 100, COLD_ACCOUNT_ACCESS_COST 2600, COLD_SLOAD_COST 2100.
-  expect('Berlin', { gasWarmAccess: 100, gasColdAccountAccess: 2600, gasColdSload: 2100, gasSstoreNoop: 100, gasSstoreSentry: 2300, sstoreClearsScheduleRefund: 15000, selfdestructRefund: 24000 });
+  expect('Berlin', {
+    gasWarmAccess: 100,
+    gasColdAccountAccess: 2600,
+    gasColdSload: 2100,
+    gasSstoreNoop: 100,
+    gasSstoreSentry: 2300,
+    sstoreClearsScheduleRefund: 15000,
+    selfdestructRefund: 24000,
+  });
   // EIP-3529: SSTORE_CLEARS_SCHEDULE = 5000 - 2100 + 1900 = 4800; no SELFDESTRUCT refund.
   expect('London', { sstoreClearsScheduleRefund: 4800, selfdestructRefund: 0, gasWarmAccess: 100 });
   // EIP-3860: INITCODE_WORD_COST 2.
   expect('Paris', { gasInitcodeWord: 0 });
   expect('Shanghai', { gasInitcodeWord: 2 });
-  expect('Osaka', { gasWarmAccess: 100, gasColdAccountAccess: 2600, gasColdSload: 2100, sstoreClearsScheduleRefund: 4800, gasInitcodeWord: 2 });
+  expect('Osaka', {
+    gasWarmAccess: 100,
+    gasColdAccountAccess: 2600,
+    gasColdSload: 2100,
+    sstoreClearsScheduleRefund: 4800,
+    gasInitcodeWord: 2,
+  });
 });

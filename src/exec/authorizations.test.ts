@@ -101,7 +101,7 @@ test('delegation to a precompile runs no precompile: the call succeeds with empt
   assert.equal(result.output.length, 0, 'identity would have echoed the input');
 });
 
-test('a delegation chain is followed once: A -> B where B is itself delegated runs B\'s designator as code', () => {
+test("a delegation chain is followed once: A -> B where B is itself delegated runs B's designator as code", () => {
   const evm = setup();
   const otherKey = hexToBytes('0x' + '33'.repeat(32));
   const other = privateKeyToAddress(otherKey);

@@ -35,7 +35,9 @@ test('a call with more gas than available forwards all but 1/64 (EIP-150)', () =
   // Callee stores GAS in slot 0. Caller: CALL(0xffff..., callee, ...)
   const callee = '0x3000000000000000000000000000000000000003';
   evm.setAccount(callee, { code: hexToBytes('5a60005500') });
-  const callerCode = hexToBytes('6000600060006000600073' + callee.slice(2) + '7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' + 'f100');
+  const callerCode = hexToBytes(
+    '6000600060006000600073' + callee.slice(2) + '7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' + 'f100',
+  );
   evm.setAccount(RECURSIVE, { code: callerCode });
   evm.setAccount(CALLER, { balance: 10n ** 18n });
   const gas = 1_000_000n;
@@ -50,7 +52,9 @@ test('a call with more gas than available forwards all but 1/64 (EIP-150)', () =
 
 test('gas above 2^53 is counted exactly: GAS, the 63/64 rule and gas used', () => {
   const callee = '0x3000000000000000000000000000000000000003';
-  const callerCode = hexToBytes('6000600060006000600073' + callee.slice(2) + '7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' + 'f100');
+  const callerCode = hexToBytes(
+    '6000600060006000600073' + callee.slice(2) + '7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' + 'f100',
+  );
   for (const gas of [1_000_000n, (1n << 62n) + 12_345n, (1n << 63n) - 1n]) {
     const evm = createEvm({ fork: 'Cancun' });
     evm.setAccount(callee, { code: hexToBytes('5a60005500') });

@@ -10,7 +10,17 @@ import { createAddress, create2Address } from '../primitives/address.js';
 import { keccak256 } from '../primitives/hash.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { MAX_NONCE } from '../tx/validate.js';
-import type { CallRequest, CodeKind, CreateRequest, Environment, FrameResult, JournaledHost, Message, VirtualMachine, VmFrame } from '../host/index.js';
+import type {
+  CallRequest,
+  CodeKind,
+  CreateRequest,
+  Environment,
+  FrameResult,
+  JournaledHost,
+  Message,
+  VirtualMachine,
+  VmFrame,
+} from '../host/index.js';
 import { Status, isExceptional, succeeded } from '../host/status.js';
 import { joinGas, splitGas } from '../host/gas.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';

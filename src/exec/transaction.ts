@@ -49,7 +49,6 @@ export interface TransactionResult {
   createdAddress: Address | undefined;
 }
 
-
 function invalid(name: TransactionExceptionName, message: string): never {
   throw invalidTransaction(name, message);
 }
@@ -101,7 +100,8 @@ export function runValidatedTransaction(
     maxGasPrice = maxFee;
   } else {
     gasPrice = tx.gasPrice!;
-    if (rules.london && gasPrice < block.baseFee) invalid('INSUFFICIENT_MAX_FEE_PER_GAS', `gas price ${gasPrice} is below the base fee ${block.baseFee}`);
+    if (rules.london && gasPrice < block.baseFee)
+      invalid('INSUFFICIENT_MAX_FEE_PER_GAS', `gas price ${gasPrice} is below the base fee ${block.baseFee}`);
     maxGasPrice = gasPrice;
   }
 
@@ -110,7 +110,10 @@ export function runValidatedTransaction(
   if (tx.type === 3) {
     blobGasUsed = GAS_PER_BLOB * BigInt(tx.blobVersionedHashes!.length);
     if (tx.maxFeePerBlobGas! < block.blobBaseFee) {
-      invalid('INSUFFICIENT_MAX_FEE_PER_BLOB_GAS', `max fee per blob gas ${tx.maxFeePerBlobGas} is below the blob base fee ${block.blobBaseFee}`);
+      invalid(
+        'INSUFFICIENT_MAX_FEE_PER_BLOB_GAS',
+        `max fee per blob gas ${tx.maxFeePerBlobGas} is below the blob base fee ${block.blobBaseFee}`,
+      );
     }
     if ((options.blockBlobGasUsed ?? 0n) + blobGasUsed > rules.maxBlobGasPerBlock) {
       invalid('TYPE_3_TX_BLOB_COUNT_EXCEEDED', `blob gas ${blobGasUsed} exceeds the block's maximum ${rules.maxBlobGasPerBlock}`);
@@ -123,7 +126,10 @@ export function runValidatedTransaction(
   const maxCost = tx.gasLimit * maxGasPrice + maxBlobFee + tx.value;
   if (balance < maxCost) invalid('INSUFFICIENT_ACCOUNT_FUNDS', `sender balance ${balance} is below the maximum cost ${maxCost}`);
   if (tx.nonce !== nonce) {
-    invalid(tx.nonce < nonce ? 'NONCE_MISMATCH_TOO_LOW' : 'NONCE_MISMATCH_TOO_HIGH', `transaction nonce ${tx.nonce}, account nonce ${nonce}`);
+    invalid(
+      tx.nonce < nonce ? 'NONCE_MISMATCH_TOO_LOW' : 'NONCE_MISMATCH_TOO_HIGH',
+      `transaction nonce ${tx.nonce}, account nonce ${nonce}`,
+    );
   }
   if (nonce >= MAX_NONCE) invalid('NONCE_IS_MAX', 'sender nonce is at its maximum');
   // EIP-3607: the sender must not have code (EIP-7702: a delegation designator is allowed).

@@ -31,10 +31,7 @@ export function blobBaseFee(excessBlobGas: bigint, rules: Rules): bigint {
  * The excess blob gas of the block after `parent` (EIP-4844), with Osaka's EIP-7918 rule: when
  * blobs are cheaper than the execution they cause, the excess only grows.
  */
-export function nextExcessBlobGas(
-  parent: { excessBlobGas: bigint; blobGasUsed: bigint; baseFee: bigint },
-  rules: Rules,
-): bigint {
+export function nextExcessBlobGas(parent: { excessBlobGas: bigint; blobGasUsed: bigint; baseFee: bigint }, rules: Rules): bigint {
   const total = parent.excessBlobGas + parent.blobGasUsed;
   if (total < rules.targetBlobGasPerBlock) return 0n;
   if (rules.osaka) {

@@ -28,14 +28,38 @@ function firstForkWhere(predicate: (fork: string) => boolean): string {
 }
 
 test('opcodes arrive at their fork', () => {
-  assert.equal(firstForkWhere((f) => runs(f, '0x600160011b00')), 'Constantinople'); // SHL
-  assert.equal(firstForkWhere((f) => runs(f, '0x3d00')), 'Byzantium'); // RETURNDATASIZE
-  assert.equal(firstForkWhere((f) => runs(f, '0x4600')), 'Istanbul'); // CHAINID
-  assert.equal(firstForkWhere((f) => runs(f, '0x4800')), 'London'); // BASEFEE
-  assert.equal(firstForkWhere((f) => runs(f, '0x5f00')), 'Shanghai'); // PUSH0
-  assert.equal(firstForkWhere((f) => runs(f, '0x60005c00')), 'Cancun'); // TLOAD
-  assert.equal(firstForkWhere((f) => runs(f, '0x6000600060005e00')), 'Cancun'); // MCOPY
-  assert.equal(firstForkWhere((f) => runs(f, '0x60011e00')), 'Osaka'); // CLZ
+  assert.equal(
+    firstForkWhere((f) => runs(f, '0x600160011b00')),
+    'Constantinople',
+  ); // SHL
+  assert.equal(
+    firstForkWhere((f) => runs(f, '0x3d00')),
+    'Byzantium',
+  ); // RETURNDATASIZE
+  assert.equal(
+    firstForkWhere((f) => runs(f, '0x4600')),
+    'Istanbul',
+  ); // CHAINID
+  assert.equal(
+    firstForkWhere((f) => runs(f, '0x4800')),
+    'London',
+  ); // BASEFEE
+  assert.equal(
+    firstForkWhere((f) => runs(f, '0x5f00')),
+    'Shanghai',
+  ); // PUSH0
+  assert.equal(
+    firstForkWhere((f) => runs(f, '0x60005c00')),
+    'Cancun',
+  ); // TLOAD
+  assert.equal(
+    firstForkWhere((f) => runs(f, '0x6000600060005e00')),
+    'Cancun',
+  ); // MCOPY
+  assert.equal(
+    firstForkWhere((f) => runs(f, '0x60011e00')),
+    'Osaka',
+  ); // CLZ
 });
 
 test('precompiles arrive at their fork', () => {
@@ -51,10 +75,24 @@ test('precompiles arrive at their fork', () => {
 
 function tx(overrides: Partial<Transaction>): Transaction {
   return {
-    type: 2, chainId: 1n, nonce: 0n, gasPrice: undefined, maxPriorityFeePerGas: 0n, maxFeePerGas: 1n,
-    gasLimit: 100_000n, to: TARGET, value: 0n, data: new Uint8Array(0), accessList: [],
-    maxFeePerBlobGas: undefined, blobVersionedHashes: undefined, authorizationList: undefined,
-    v: 0n, r: 0n, s: 0n, ...overrides,
+    type: 2,
+    chainId: 1n,
+    nonce: 0n,
+    gasPrice: undefined,
+    maxPriorityFeePerGas: 0n,
+    maxFeePerGas: 1n,
+    gasLimit: 100_000n,
+    to: TARGET,
+    value: 0n,
+    data: new Uint8Array(0),
+    accessList: [],
+    maxFeePerBlobGas: undefined,
+    blobVersionedHashes: undefined,
+    authorizationList: undefined,
+    v: 0n,
+    r: 0n,
+    s: 0n,
+    ...overrides,
   };
 }
 
@@ -65,12 +103,18 @@ test('EIP-7623 calldata floor from Prague', () => {
   // Standard cost 21000 + 16·1000 = 37000 is below the floor 61000: a 40000 limit is too low in Prague only.
   assert.equal(intrinsicGas(tx({ data }), getRules('Prague')), 37000n);
   assert.doesNotThrow(() => validateTransaction(tx({ data, gasLimit: 40_000n }), getRules('Cancun'), { chainId: 1n, sender: CALLER }));
-  assert.throws(() => validateTransaction(tx({ data, gasLimit: 40_000n }), getRules('Prague'), { chainId: 1n, sender: CALLER }), /INTRINSIC_GAS_TOO_LOW/);
+  assert.throws(
+    () => validateTransaction(tx({ data, gasLimit: 40_000n }), getRules('Prague'), { chainId: 1n, sender: CALLER }),
+    /INTRINSIC_GAS_TOO_LOW/,
+  );
 });
 
 test('EIP-7623: a transaction that executes little pays the floor', () => {
   const data = new Uint8Array(1000).fill(1);
-  for (const [fork, expected] of [['Cancun', 37000n], ['Prague', 61000n]] as const) {
+  for (const [fork, expected] of [
+    ['Cancun', 37000n],
+    ['Prague', 61000n],
+  ] as const) {
     const evm = createEvm({ fork });
     evm.setAccount(CALLER, { balance: 10n ** 18n });
     const result = evm.runTx(tx({ data }), CALLER);

@@ -26,7 +26,12 @@ export function decodeBlockRecord(bytes: Uint8Array): Block {
   const senderList = rlpList(senders!, 'senders');
   const transactions: BlockTransaction[] = rlpList(txs!, 'transactions').map((item, i) => {
     const encoded = rlpBytes(item, 'transaction').slice();
-    return { tx: decodeTransaction(encoded), sender: bytesToAddress(rlpBytes(senderList[i]!, 'sender')), hash: keccak256(encoded), encoded };
+    return {
+      tx: decodeTransaction(encoded),
+      sender: bytesToAddress(rlpBytes(senderList[i]!, 'sender')),
+      hash: keccak256(encoded),
+      encoded,
+    };
   });
   const block: Block = {
     header,

@@ -40,7 +40,10 @@ test('clock: increaseTime and setTime move the offset; a timestamp set by hand i
 
 test('clock: the next timestamp must be after the parent; reset, save and restore', () => {
   const clock = clockAt({ now: 1_000_000 });
-  assert.throws(() => clock.setNext(1000n, 1000n), (error: unknown) => error instanceof TimestampNotAfterParentError && error.timestamp === 1000n && error.parent === 1000n);
+  assert.throws(
+    () => clock.setNext(1000n, 1000n),
+    (error: unknown) => error instanceof TimestampNotAfterParentError && error.timestamp === 1000n && error.parent === 1000n,
+  );
   clock.increase(10n);
   clock.setNext(2000n, 1000n);
   const saved = clock.save();

@@ -85,17 +85,34 @@ export class DevChain {
       { automine: options.automine, coinbase: options.coinbase, gasLimit: options.gasLimit },
     );
     if (options.store) {
-      this.#persistence = new ChainPersistence(options.store, { chainId, rules, accounts: options.accounts.length, balance: options.balance });
+      this.#persistence = new ChainPersistence(options.store, {
+        chainId,
+        rules,
+        accounts: options.accounts.length,
+        balance: options.balance,
+      });
     }
     // In restoring order: the blocks first, as the history and the store go back to them.
     this.#snapshots = new Snapshots([
       blocks,
-      snapshotPart(() => cloneAccounts(state), (accounts) => this.#replaceState(accounts)),
-      snapshotPart(() => this.#history.mark(blocks.length - 1), (mark) => this.#history.rewind(blocks.length - 1, mark)),
+      snapshotPart(
+        () => cloneAccounts(state),
+        (accounts) => this.#replaceState(accounts),
+      ),
+      snapshotPart(
+        () => this.#history.mark(blocks.length - 1),
+        (mark) => this.#history.rewind(blocks.length - 1, mark),
+      ),
       clock,
-      snapshotPart(() => this.miner.nextBaseFeeOverride, (fee) => (this.miner.nextBaseFeeOverride = fee)),
+      snapshotPart(
+        () => this.miner.nextBaseFeeOverride,
+        (fee) => (this.miner.nextBaseFeeOverride = fee),
+      ),
       pool,
-      snapshotPart(() => undefined, () => this.#rewriteStore(blocks.length, [])),
+      snapshotPart(
+        () => undefined,
+        () => this.#rewriteStore(blocks.length, []),
+      ),
     ]);
     const loaded = this.#persistence?.load();
     if (loaded) this.#loadFromStore(loaded);

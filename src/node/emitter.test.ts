@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Emitter } from './emitter.js';
 
-test('Emitter: on, once and off in the order Node\'s EventEmitter uses', () => {
+test("Emitter: on, once and off in the order Node's EventEmitter uses", () => {
   const emitter = new Emitter();
   const calls: string[] = [];
   const a = (x: number) => calls.push(`a${x}`);

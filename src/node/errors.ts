@@ -54,4 +54,3 @@ export class EmptyChainError extends ChainError {
     super('empty chain');
   }
 }
-

@@ -225,7 +225,7 @@ export function buildGenesis(state: WorldState, tracker: StateRootTracker, setti
     timestamp: settings.timestamp,
     coinbase: '0x0000000000000000000000000000000000000000',
     gasLimit: settings.gasLimit,
-    baseFee: rules.london ? settings.baseFee ?? INITIAL_BASE_FEE : undefined,
+    baseFee: rules.london ? (settings.baseFee ?? INITIAL_BASE_FEE) : undefined,
     prevRandao: new Uint8Array(32),
     parentBeaconBlockRoot: rules.cancun ? new Uint8Array(32) : undefined,
     blockHash: () => 0n,

@@ -89,7 +89,6 @@ function clientVersion(): string {
   return `polyvm/v${version}/${process.platform}-${process.arch}/node${process.versions.node}`;
 }
 
-
 function etherToWei(value: number | bigint | string): bigint {
   const text = String(value).trim();
   const match = /^(\d+)(?:\.(\d{1,18}))?$/.exec(text);
@@ -130,9 +129,13 @@ export class PolyvmNode extends Emitter {
     this.accounts = chain.devAccounts;
     this.limits = limits;
     this.filters = new FilterManager(chain);
-    this.dispatcher = new Dispatcher(ALL_METHODS, { chain, limits, filters: this.filters, clientVersion: clientVersion() }, (error, method) => {
-      logError(`polyvm: internal error in ${method}: ${(error as Error)?.stack ?? error}`);
-    });
+    this.dispatcher = new Dispatcher(
+      ALL_METHODS,
+      { chain, limits, filters: this.filters, clientVersion: clientVersion() },
+      (error, method) => {
+        logError(`polyvm: internal error in ${method}: ${(error as Error)?.stack ?? error}`);
+      },
+    );
   }
 
   /** The in-process subscriptions deliver EIP-1193 'message' events. */
@@ -179,7 +182,8 @@ function openStore(dataDir: string): ChainStore {
 
 export function createNode(options: NodeOptions = {}): PolyvmNode {
   const fork = parseFork(options.fork ?? DEFAULT_NODE_FORK);
-  if (forkIndex(fork) < forkIndex('Byzantium')) throw new NodeOptionsError(`the dev node runs Byzantium or later (receipts with a status); got ${fork}`);
+  if (forkIndex(fork) < forkIndex('Byzantium'))
+    throw new NodeOptionsError(`the dev node runs Byzantium or later (receipts with a status); got ${fork}`);
   const rules = getRules(fork);
   const chainId = positiveBigint(options.chainId, 'chain id', DEFAULT_CHAIN_ID);
   if (chainId === 0n || chainId >= 1n << 64n) throw new NodeOptionsError('chain id must be between 1 and 2^64 - 1');

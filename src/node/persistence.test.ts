@@ -23,7 +23,11 @@ after(async () => {
 });
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
   const json = (await response.json()) as { result?: unknown; error?: { message: string } };
   if (json.error) throw new Error(`${method}: ${json.error.message}`);
   return json.result;
@@ -38,15 +42,20 @@ async function start(args: string[] = []): Promise<SpawnedNode> {
 test('a restart after SIGKILL finds every block, receipt and balance', async () => {
   const first = await start();
   const hashes: string[] = [];
-  for (let i = 0; i < 12; i++) hashes.push(await rpc(first.url, 'eth_sendTransaction', [{ from: A0, to: A1, value: '0x' + (i + 1).toString(16) }]));
+  for (let i = 0; i < 12; i++)
+    hashes.push(await rpc(first.url, 'eth_sendTransaction', [{ from: A0, to: A1, value: '0x' + (i + 1).toString(16) }]));
   hashes.push(await rpc(first.url, 'eth_sendTransaction', [{ from: A1, data: STORE_INITCODE }]));
   const contract = (await rpc(first.url, 'eth_getTransactionReceipt', [hashes[12]])).contractAddress;
   await rpc(first.url, 'anvil_setBalance', ['0x00000000000000000000000000000000000000ab', '0x1234']);
   await rpc(first.url, 'anvil_mine', ['0x2']);
   const number = await rpc(first.url, 'eth_blockNumber');
-  const blocks = await Promise.all(Array.from({ length: Number(number) + 1 }, (_, i) => rpc(first.url, 'eth_getBlockByNumber', ['0x' + i.toString(16), true])));
+  const blocks = await Promise.all(
+    Array.from({ length: Number(number) + 1 }, (_, i) => rpc(first.url, 'eth_getBlockByNumber', ['0x' + i.toString(16), true])),
+  );
   const receipts = await Promise.all(hashes.map((h) => rpc(first.url, 'eth_getTransactionReceipt', [h])));
-  const balances = await Promise.all([A0, A1, '0x00000000000000000000000000000000000000ab'].map((a) => rpc(first.url, 'eth_getBalance', [a])));
+  const balances = await Promise.all(
+    [A0, A1, '0x00000000000000000000000000000000000000ab'].map((a) => rpc(first.url, 'eth_getBalance', [a])),
+  );
   await first.kill();
 
   const second = await start();
@@ -54,7 +63,10 @@ test('a restart after SIGKILL finds every block, receipt and balance', async () 
   assert.equal(await rpc(second.url, 'eth_blockNumber'), number);
   for (const block of blocks) assert.deepEqual(await rpc(second.url, 'eth_getBlockByNumber', [block.number, true]), block);
   for (const receipt of receipts) assert.deepEqual(await rpc(second.url, 'eth_getTransactionReceipt', [receipt.transactionHash]), receipt);
-  assert.deepEqual(await Promise.all([A0, A1, '0x00000000000000000000000000000000000000ab'].map((a) => rpc(second.url, 'eth_getBalance', [a]))), balances);
+  assert.deepEqual(
+    await Promise.all([A0, A1, '0x00000000000000000000000000000000000000ab'].map((a) => rpc(second.url, 'eth_getBalance', [a]))),
+    balances,
+  );
   assert.equal(BigInt(await rpc(second.url, 'eth_getStorageAt', [contract, '0x1'])), 0x2an);
   // The chain goes on, with a state root that matches the recomputed state.
   const next = await rpc(second.url, 'eth_sendTransaction', [{ from: A0, to: A1, value: '0x1' }]);

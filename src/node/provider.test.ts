@@ -90,7 +90,10 @@ test('transactions: send, mine, receipts, lookups, nonce handling', async () => 
   assert.match((await rpcError('eth_sendTransaction', [{ from: A0, to: A1, nonce: '0x0' }])).message, /nonce too low/);
   assert.match((await rpcError('eth_sendTransaction', [{ from: STRANGER, to: A1 }])).message, /no signer/);
   // Balance too low.
-  assert.match((await rpcError('eth_sendTransaction', [{ from: A1, to: A0, value: '0x' + (10n ** 30n).toString(16) }])).message, /insufficient funds/);
+  assert.match(
+    (await rpcError('eth_sendTransaction', [{ from: A1, to: A0, value: '0x' + (10n ** 30n).toString(16) }])).message,
+    /insufficient funds/,
+  );
 });
 
 test('contracts: deploy, call, estimate, logs, revert data, access lists', async () => {
@@ -175,7 +178,11 @@ test('dev methods: balances, code, nonce, storage, time, base fee, coinbase, min
   await rpc('anvil_setNextBlockBaseFeePerGas', ['0x7']);
   await rpc('anvil_setCoinbase', [STRANGER]);
   await rpc('anvil_mine', ['0x3', '0xa']);
-  const blocks = await Promise.all([-2, -1, 0].map(async (d) => rpc('eth_getBlockByNumber', ['0x' + (BigInt(await rpc('eth_blockNumber')) + BigInt(d)).toString(16), false])));
+  const blocks = await Promise.all(
+    [-2, -1, 0].map(async (d) =>
+      rpc('eth_getBlockByNumber', ['0x' + (BigInt(await rpc('eth_blockNumber')) + BigInt(d)).toString(16), false]),
+    ),
+  );
   assert.equal(blocks[0].baseFeePerGas, '0x7');
   assert.equal(blocks[0].miner, STRANGER);
   assert.equal(BigInt(blocks[2].timestamp) - BigInt(blocks[1].timestamp), 10n);
@@ -260,12 +267,23 @@ test('EIP-1186 proofs verify against the state root', async () => {
   const block = await rpc('eth_getBlockByNumber', ['latest', false]);
   const proof = await rpc('eth_getProof', [A0, ['0x0'], 'latest']);
   assert.equal(proof.balance, await rpc('eth_getBalance', [A0]));
-  const value = verifyProof(hexToBytes(block.stateRoot), keccak256(addressToBytes(A0)), proof.accountProof.map((n: string) => hexToBytes(n)));
+  const value = verifyProof(
+    hexToBytes(block.stateRoot),
+    keccak256(addressToBytes(A0)),
+    proof.accountProof.map((n: string) => hexToBytes(n)),
+  );
   assert.ok(value);
   assert.equal(proof.storageProof[0].value, '0x0');
   const absent = await rpc('eth_getProof', [STRANGER.replace('12', 'ff'), [], 'latest']);
   assert.equal(absent.nonce, '0x0');
-  assert.equal(verifyProof(hexToBytes(block.stateRoot), keccak256(addressToBytes(STRANGER.replace('12', 'ff'))), absent.accountProof.map((n: string) => hexToBytes(n))), undefined);
+  assert.equal(
+    verifyProof(
+      hexToBytes(block.stateRoot),
+      keccak256(addressToBytes(STRANGER.replace('12', 'ff'))),
+      absent.accountProof.map((n: string) => hexToBytes(n)),
+    ),
+    undefined,
+  );
 });
 
 test('signing: eth_sign, personal_sign, signTypedData_v4', async () => {
@@ -345,7 +363,19 @@ const BAD_PARAMS: Record<string, unknown[][]> = {
   eth_getCode: [['zz'], [A0, { blockHash: '0x12' }]],
   eth_getStorageAt: [[A0], [A0, 'slot'], [A0, '0x0', 'later']],
   eth_getTransactionCount: [[A0, true], ['0xg' + '0'.repeat(39)]],
-  eth_call: [[], ['x'], [{ to: 'x' }], [{ data: '0x123' }], [{ gas: '1' }], [{ to: A0, value: '0x' }], [{ to: A0, foo: 1 }], [{ to: A0 }, 'latest', { [A0]: { balance: 'x' } }], [{ to: A0 }, 'latest', {}, { time: 'now' }], [{ to: A0, data: '0x00', input: '0x01' }], [{ to: A0, gasPrice: '0x1', maxFeePerGas: '0x1' }]],
+  eth_call: [
+    [],
+    ['x'],
+    [{ to: 'x' }],
+    [{ data: '0x123' }],
+    [{ gas: '1' }],
+    [{ to: A0, value: '0x' }],
+    [{ to: A0, foo: 1 }],
+    [{ to: A0 }, 'latest', { [A0]: { balance: 'x' } }],
+    [{ to: A0 }, 'latest', {}, { time: 'now' }],
+    [{ to: A0, data: '0x00', input: '0x01' }],
+    [{ to: A0, gasPrice: '0x1', maxFeePerGas: '0x1' }],
+  ],
   eth_estimateGas: [[{ to: 5 }], [{ to: A0 }, 'x'], [{ to: A0, type: '0x9' }]],
   eth_createAccessList: [[{ to: A0, accessList: [{ address: 'x' }] }], [{ to: A0, accessList: 'x' }]],
   eth_getBlockByNumber: [[], ['0xq'], ['latest', 'yes']],
@@ -358,10 +388,22 @@ const BAD_PARAMS: Record<string, unknown[][]> = {
   eth_getUncleByBlockHashAndIndex: [['0x00', '0x0']],
   eth_getBlockReceipts: [['x']],
   eth_getTransactionByHash: [['0x12'], [null]],
-  eth_getTransactionByBlockHashAndIndex: [['0x00', '0x0'], ['0x' + '00'.repeat(32), 'x']],
+  eth_getTransactionByBlockHashAndIndex: [
+    ['0x00', '0x0'],
+    ['0x' + '00'.repeat(32), 'x'],
+  ],
   eth_getTransactionByBlockNumberAndIndex: [['latest', '-1']],
   eth_getTransactionReceipt: [['0x']],
-  eth_getLogs: [['x'], [{ address: 'x' }], [{ topics: 'x' }], [{ topics: ['0x12'] }], [{ topics: [null, null, null, null, null] }], [{ blockHash: '0x' + '00'.repeat(32), fromBlock: '0x0' }], [{ fromBlock: 'x' }], [{ unknown: 1 }]],
+  eth_getLogs: [
+    ['x'],
+    [{ address: 'x' }],
+    [{ topics: 'x' }],
+    [{ topics: ['0x12'] }],
+    [{ topics: [null, null, null, null, null] }],
+    [{ blockHash: '0x' + '00'.repeat(32), fromBlock: '0x0' }],
+    [{ fromBlock: 'x' }],
+    [{ unknown: 1 }],
+  ],
   eth_newFilter: [['x'], [{ address: 1 }]],
   eth_getFilterChanges: [[5], ['not hex']],
   eth_getFilterLogs: [[{}]],
@@ -369,12 +411,21 @@ const BAD_PARAMS: Record<string, unknown[][]> = {
   eth_subscribe: [[5], ['newHeads', 'extra']],
   eth_unsubscribe: [[[]]],
   eth_getProof: [[A0], [A0, 'x'], [A0, ['zz']], ['x', []]],
-  eth_feeHistory: [['x', 'latest'], ['0x1', 'x'], ['0x1', 'latest', [50, 10]], ['0x1', 'latest', [101]], ['0x1', 'latest', 'x']],
+  eth_feeHistory: [
+    ['x', 'latest'],
+    ['0x1', 'x'],
+    ['0x1', 'latest', [50, 10]],
+    ['0x1', 'latest', [101]],
+    ['0x1', 'latest', 'x'],
+  ],
   eth_sendTransaction: [[{}], [{ from: 'x' }], [{ from: A0, value: '-1' }], [{ from: A0, nonce: '0x' + 'f'.repeat(17) }]],
   eth_signTransaction: [[{}]],
   eth_sendRawTransaction: [['0x'], ['0x12'], ['zz'], ['0xc0'], ['0x02c0'], [5]],
   eth_sign: [[A0], [A0, 'x'], ['x', '0x00']],
-  personal_sign: [['x', A0], ['0x00', 'x']],
+  personal_sign: [
+    ['x', A0],
+    ['0x00', 'x'],
+  ],
   eth_signTypedData_v4: [[A0], [A0, 5], [A0, 'not json']],
   eth_signTypedData: [[A0, {}]],
   web3_sha3: [[], ['x'], ['0x123']],
@@ -382,9 +433,16 @@ const BAD_PARAMS: Record<string, unknown[][]> = {
   hardhat_setBalance: [[A0, -1]],
   anvil_setCode: [[A0, 'x'], [A0]],
   hardhat_setCode: [[A0, 5]],
-  anvil_setNonce: [[A0, 'x'], [A0, '0x' + 'f'.repeat(17)]],
+  anvil_setNonce: [
+    [A0, 'x'],
+    [A0, '0x' + 'f'.repeat(17)],
+  ],
   hardhat_setNonce: [['x', '0x1']],
-  anvil_setStorageAt: [[A0, '0x0'], [A0, 'x', '0x0'], [A0, '0x0', 'x']],
+  anvil_setStorageAt: [
+    [A0, '0x0'],
+    [A0, 'x', '0x0'],
+    [A0, '0x0', 'x'],
+  ],
   hardhat_setStorageAt: [['x', '0x0', '0x0']],
   anvil_impersonateAccount: [[], ['x']],
   hardhat_impersonateAccount: [[5]],
@@ -462,8 +520,31 @@ test('every method has bad-input cases, and each is an invalid-params error', as
 });
 
 test('no garbage makes a method fail with an internal error', async () => {
-  const garbage: unknown[] = [null, true, 1.5, -1, 2 ** 60, '', '0x', '0xzz', 'x'.repeat(5000), [], {}, [[[[]]]], { blockHash: 5 }, { __proto__: { x: 1 } }];
-  const skip = new Set(['anvil_reset', 'hardhat_reset', 'anvil_loadState', 'evm_revert', 'anvil_revert', 'evm_setIntervalMining', 'anvil_setIntervalMining']);
+  const garbage: unknown[] = [
+    null,
+    true,
+    1.5,
+    -1,
+    2 ** 60,
+    '',
+    '0x',
+    '0xzz',
+    'x'.repeat(5000),
+    [],
+    {},
+    [[[[]]]],
+    { blockHash: 5 },
+    { __proto__: { x: 1 } },
+  ];
+  const skip = new Set([
+    'anvil_reset',
+    'hardhat_reset',
+    'anvil_loadState',
+    'evm_revert',
+    'anvil_revert',
+    'evm_setIntervalMining',
+    'anvil_setIntervalMining',
+  ]);
   const snapshot = await rpc('evm_snapshot');
   for (const method of Object.keys(ALL_METHODS)) {
     if (skip.has(method)) continue;

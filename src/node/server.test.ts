@@ -172,17 +172,22 @@ test('ethers: deploy, call, events over WebSocket, revert reason and custom erro
   assert.equal(await Promise.race([event, new Promise((_, reject) => setTimeout(() => reject(new Error('no event')), 5000))]), 5n);
   await wsProvider.destroy();
 
-  const reverted = await contract.getFunction('increment')(0n).then(
-    () => assert.fail('should revert'),
-    (e: { reason?: string }) => e,
-  );
+  const reverted = await contract
+    .getFunction('increment')(0n)
+    .then(
+      () => assert.fail('should revert'),
+      (e: { reason?: string }) => e,
+    );
   assert.equal(reverted.reason, 'zero increment');
   // ethers decodes custom errors against the contract's ABI on calls (a send's estimate fails
   // inside the signer, which does not know the ABI).
-  const custom = await contract.getFunction('increment').staticCall(500n).then(
-    () => assert.fail('should revert'),
-    (e: { revert?: { name: string; args: unknown[] } }) => e,
-  );
+  const custom = await contract
+    .getFunction('increment')
+    .staticCall(500n)
+    .then(
+      () => assert.fail('should revert'),
+      (e: { revert?: { name: string; args: unknown[] } }) => e,
+    );
   assert.equal(custom.revert?.name, 'TooLarge');
   assert.deepEqual([...custom.revert!.args], [500n, 100n]);
   provider.destroy();
@@ -285,7 +290,14 @@ test('HTTP: parse errors, invalid requests, batches, limits, notifications', asy
   assert.equal((await post('{"jsonrpc":"2.0","id":1,"method":5}')).json.error.code, -32600);
   assert.equal((await post('{"jsonrpc":"2.0","id":1,"method":"eth_nothing"}')).json.error.code, -32601);
   assert.equal((await post('{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x1"]}')).json.error.code, -32602);
-  const batch = await post(JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'eth_chainId' }, 7, { jsonrpc: '2.0', method: 'eth_chainId' }, { jsonrpc: '2.0', id: 'b', method: 'net_version' }]));
+  const batch = await post(
+    JSON.stringify([
+      { jsonrpc: '2.0', id: 1, method: 'eth_chainId' },
+      7,
+      { jsonrpc: '2.0', method: 'eth_chainId' },
+      { jsonrpc: '2.0', id: 'b', method: 'net_version' },
+    ]),
+  );
   assert.deepEqual(
     batch.json.map((r: { id: unknown }) => r.id),
     [1, null, 'b'],
@@ -318,7 +330,8 @@ test('WebSocket: requests, bad messages, subscriptions', async () => {
     replies.push(JSON.parse(data.toString()));
     waiters.shift()?.();
   });
-  const next = () => new Promise<any>((resolve) => (replies.length > 0 ? resolve(replies.shift()) : waiters.push(() => resolve(replies.shift()))));
+  const next = () =>
+    new Promise<any>((resolve) => (replies.length > 0 ? resolve(replies.shift()) : waiters.push(() => resolve(replies.shift()))));
   socket.send('{oops');
   assert.equal((await next()).error.code, -32700);
   socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId' }));

@@ -50,12 +50,16 @@ export function startServer(node: PolyvmNode, options: { port?: number; host?: s
       return;
     }
     if (req.method !== 'POST') {
-      res.writeHead(405, { ...JSON_HEADERS, allow: 'POST, OPTIONS' }).end(errorBody(INVALID_REQUEST, 'invalid request: send JSON-RPC with POST'));
+      res
+        .writeHead(405, { ...JSON_HEADERS, allow: 'POST, OPTIONS' })
+        .end(errorBody(INVALID_REQUEST, 'invalid request: send JSON-RPC with POST'));
       return;
     }
     const declared = Number(req.headers['content-length']);
     if (declared > maxBody) {
-      res.writeHead(413, { ...JSON_HEADERS, connection: 'close' }).end(errorBody(INVALID_REQUEST, `invalid request: body of ${declared} bytes exceeds the limit of ${maxBody}`));
+      res
+        .writeHead(413, { ...JSON_HEADERS, connection: 'close' })
+        .end(errorBody(INVALID_REQUEST, `invalid request: body of ${declared} bytes exceeds the limit of ${maxBody}`));
       req.resume();
       return;
     }
@@ -68,7 +72,9 @@ export function startServer(node: PolyvmNode, options: { port?: number; host?: s
       if (size > maxBody) {
         tooLarge = true;
         chunks.length = 0;
-        res.writeHead(413, { ...JSON_HEADERS, connection: 'close' }).end(errorBody(INVALID_REQUEST, `invalid request: body exceeds the limit of ${maxBody} bytes`));
+        res
+          .writeHead(413, { ...JSON_HEADERS, connection: 'close' })
+          .end(errorBody(INVALID_REQUEST, `invalid request: body exceeds the limit of ${maxBody} bytes`));
         return;
       }
       chunks.push(chunk);
@@ -119,7 +125,10 @@ export function startServer(node: PolyvmNode, options: { port?: number; host?: s
       }
       let reply: string | undefined;
       try {
-        reply = isBinary && buffer.length === 0 ? errorBody(PARSE_ERROR, 'parse error: empty message') : dispatcher.handleMessage(buffer.toString('utf8'), sink);
+        reply =
+          isBinary && buffer.length === 0
+            ? errorBody(PARSE_ERROR, 'parse error: empty message')
+            : dispatcher.handleMessage(buffer.toString('utf8'), sink);
       } catch (error) {
         reply = errorBody(-32603, `internal error: ${(error as Error).message}`);
       }

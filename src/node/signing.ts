@@ -12,7 +12,9 @@ import type { Transaction } from '../tx/types.js';
 export function signDigest(digest: Uint8Array, privateKey: Uint8Array): string {
   const bytes = secp256k1.sign(digest, privateKey, { prehash: false, lowS: true, format: 'recovered' });
   const signature = secp256k1.Signature.fromBytes(bytes, 'recovered');
-  return bytesToHex(concatBytes(bigintToFixedBytes(signature.r, 32), bigintToFixedBytes(signature.s, 32), Uint8Array.of(27 + signature.recovery!)));
+  return bytesToHex(
+    concatBytes(bigintToFixedBytes(signature.r, 32), bigintToFixedBytes(signature.s, 32), Uint8Array.of(27 + signature.recovery!)),
+  );
 }
 
 /** EIP-191 version 0x45: keccak256("\x19Ethereum Signed Message:\n" ‖ length ‖ message). */

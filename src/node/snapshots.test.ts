@@ -7,8 +7,14 @@ test('snapshots: every part saves and restores, in the order given', () => {
   let a = 1;
   let b = 'x';
   const snapshots = new Snapshots([
-    snapshotPart(() => a, (saved) => (log.push(`a=${saved}`), (a = saved))),
-    snapshotPart(() => b, (saved) => (log.push(`b=${saved}`), (b = saved))),
+    snapshotPart(
+      () => a,
+      (saved) => (log.push(`a=${saved}`), (a = saved)),
+    ),
+    snapshotPart(
+      () => b,
+      (saved) => (log.push(`b=${saved}`), (b = saved)),
+    ),
   ]);
   const first = snapshots.take();
   a = 2;
@@ -20,7 +26,12 @@ test('snapshots: every part saves and restores, in the order given', () => {
 
 test('snapshots: reverting drops that snapshot and every later one, not the earlier ones', () => {
   let value = 0;
-  const snapshots = new Snapshots([snapshotPart(() => value, (saved) => (value = saved))]);
+  const snapshots = new Snapshots([
+    snapshotPart(
+      () => value,
+      (saved) => (value = saved),
+    ),
+  ]);
   const one = snapshots.take();
   value = 1;
   const two = snapshots.take();

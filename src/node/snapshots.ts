@@ -23,7 +23,10 @@ export class Snapshots {
   /** Saves every part; returns the snapshot's id (ids keep rising, also after `clear`). */
   take(): number {
     const id = ++this.#lastId;
-    this.#taken.set(id, this.#parts.map((part) => part.save()));
+    this.#taken.set(
+      id,
+      this.#parts.map((part) => part.save()),
+    );
     return id;
   }
 

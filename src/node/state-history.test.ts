@@ -125,8 +125,12 @@ test('only the last historyBlocks blocks are kept', async () => {
     }
     assert.equal(BigInt(await call('eth_blockNumber')), 30n);
     // Pruning runs in batches of a tenth: at least the last 10 blocks are there, and their states are right.
-    for (let block = 20; block <= 30; block++) assert.equal(BigInt(await call('eth_getBalance', [FRESH, hex(block)])), BigInt(block), `block ${block}`);
-    await assert.rejects(call('eth_getBalance', [FRESH, '0x5']), /state at block 5 is not available: this node has the state of blocks 2\d to 30 \(the last 10 blocks/);
+    for (let block = 20; block <= 30; block++)
+      assert.equal(BigInt(await call('eth_getBalance', [FRESH, hex(block)])), BigInt(block), `block ${block}`);
+    await assert.rejects(
+      call('eth_getBalance', [FRESH, '0x5']),
+      /state at block 5 is not available: this node has the state of blocks 2\d to 30 \(the last 10 blocks/,
+    );
   } finally {
     small.close();
   }

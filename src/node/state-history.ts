@@ -102,7 +102,10 @@ export class StateHistory {
       while (list.length > 0 && list[list.length - 1]!.block > latest) list.pop();
       if (list.length === 0) this.#byAddress.delete(address);
     }
-    for (const [address, previous] of mark) this.record(latest + 1, [{ address, account: undefined, storageReset: false, slots: [], codeChanged: false, previous: clonePrevious(previous) }]);
+    for (const [address, previous] of mark)
+      this.record(latest + 1, [
+        { address, account: undefined, storageReset: false, slots: [], codeChanged: false, previous: clonePrevious(previous) },
+      ]);
   }
 
   /** The records of `address` after block `block`, oldest first (empty when it did not change). */

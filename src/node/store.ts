@@ -78,13 +78,19 @@ export class ChainPersistence {
     if (meta === undefined) return undefined;
     const { chainId, rules } = this.#identity;
     if (meta.schemaVersion !== SCHEMA_VERSION) {
-      throw new StoreMismatchError(`the data directory was written with schema version ${meta.schemaVersion}; this polyvm reads version ${SCHEMA_VERSION}`);
+      throw new StoreMismatchError(
+        `the data directory was written with schema version ${meta.schemaVersion}; this polyvm reads version ${SCHEMA_VERSION}`,
+      );
     }
     if (meta.chainId !== chainId.toString()) {
-      throw new StoreMismatchError(`the data directory holds chain id ${meta.chainId}, not ${chainId}; pass --chain-id ${meta.chainId} or use another --data-dir`);
+      throw new StoreMismatchError(
+        `the data directory holds chain id ${meta.chainId}, not ${chainId}; pass --chain-id ${meta.chainId} or use another --data-dir`,
+      );
     }
     if (meta.fork !== rules.name) {
-      throw new StoreMismatchError(`the data directory was written for fork ${meta.fork}, not ${rules.name}; pass --fork ${meta.fork} or use another --data-dir`);
+      throw new StoreMismatchError(
+        `the data directory was written for fork ${meta.fork}, not ${rules.name}; pass --fork ${meta.fork} or use another --data-dir`,
+      );
     }
     const loaded = this.store.load();
     if (loaded.blocks.length === 0) throw new StoreMismatchError('the data directory has metadata but no blocks');

@@ -58,7 +58,8 @@ export function checkAdmission(item: BlockTransaction, at: AdmissionState): void
   const blobFee = tx.type === 3 ? BigInt(tx.blobVersionedHashes!.length) * GAS_PER_BLOB * tx.maxFeePerBlobGas! : 0n;
   const cost = tx.gasLimit * fee + tx.value + blobFee;
   if (at.balance < cost) throw new PoolRejectedError({ kind: 'insufficient funds', balance: at.balance, cost });
-  if (at.baseFee !== undefined && fee < at.baseFee) throw new PoolRejectedError({ kind: 'fee below base fee', maxFee: fee, baseFee: at.baseFee });
+  if (at.baseFee !== undefined && fee < at.baseFee)
+    throw new PoolRejectedError({ kind: 'fee below base fee', maxFee: fee, baseFee: at.baseFee });
 }
 
 export class TxPool {

@@ -52,7 +52,12 @@ export function parseTypedData(value: unknown): TypedData {
   if (typeof domain !== 'object' || domain === null) throw new TypedDataError('"domain" must be an object');
   const msg = message ?? {};
   if (typeof msg !== 'object' || msg === null) throw new TypedDataError('"message" must be an object');
-  return { types: types as Record<string, TypedField[]>, primaryType, domain: domain as Record<string, unknown>, message: msg as Record<string, unknown> };
+  return {
+    types: types as Record<string, TypedField[]>,
+    primaryType,
+    domain: domain as Record<string, unknown>,
+    message: msg as Record<string, unknown>,
+  };
 }
 
 function safeJson(text: string): unknown {
@@ -122,7 +127,8 @@ function encodeValue(types: Record<string, TypedField[]>, type: string, value: u
     return bigintToFixedBytes(value ? 1n : 0n, 32);
   }
   if (type === 'address') {
-    if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(value)) throw new TypedDataError('address: expected a 20-byte hex address');
+    if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(value))
+      throw new TypedDataError('address: expected a 20-byte hex address');
     return concatBytes(new Uint8Array(12), addressToBytes(value.toLowerCase()));
   }
   const int = /^(u?)int(\d*)$/.exec(type);

@@ -6,7 +6,10 @@ import { bytesToHex } from './bytes.js';
 
 test('keccak256 of the empty string and of "abc" (published digests)', () => {
   assert.equal(bytesToHex(keccak256(new Uint8Array(0))), '0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470');
-  assert.equal(bytesToHex(keccak256(new TextEncoder().encode('abc'))), '0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45');
+  assert.equal(
+    bytesToHex(keccak256(new TextEncoder().encode('abc'))),
+    '0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45',
+  );
 });
 
 test('keccak256 agrees with @noble/hashes at every length across several blocks, and on random input', () => {

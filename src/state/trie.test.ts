@@ -6,14 +6,7 @@ import { bytesToHex, hexToBytes, equalBytes } from '../primitives/bytes.js';
 import { keccak256 } from '../primitives/hash.js';
 import { type RlpInput, rlpEncode } from '../primitives/rlp.js';
 import { hexPrefixEncode, bytesToNibbles } from './trie-node.js';
-import {
-  EMPTY_TRIE_ROOT,
-  MerklePatriciaTrie,
-  TrieProofError,
-  secureTrieRoot,
-  trieRoot,
-  verifyProof,
-} from './trie.js';
+import { EMPTY_TRIE_ROOT, MerklePatriciaTrie, TrieProofError, secureTrieRoot, trieRoot, verifyProof } from './trie.js';
 
 const FIXTURES = process.env.POLYVM_FIXTURES ?? '../shared/fixtures';
 const TRIE_TESTS = join(FIXTURES, 'ethereum-tests', 'TrieTests');
@@ -74,7 +67,13 @@ function referenceRoot(entries: Map<string, Uint8Array>): Uint8Array {
     }
     if (j > i) return [hexPrefixEncode(group[0]!.key.slice(i, j), false), n(group, j)];
     const branch: RlpInput[] = [];
-    for (let nibble = 0; nibble < 16; nibble++) branch.push(n(group.filter((it) => it.key[i] === nibble), i + 1));
+    for (let nibble = 0; nibble < 16; nibble++)
+      branch.push(
+        n(
+          group.filter((it) => it.key[i] === nibble),
+          i + 1,
+        ),
+      );
     const terminal = group.find((it) => it.key.length === i);
     branch.push(terminal ? terminal.value : new Uint8Array(0));
     return branch;
@@ -93,7 +92,9 @@ interface TrieFixture {
 }
 
 let fixtureCases = 0;
-for (const file of readdirSync(TRIE_TESTS).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(TRIE_TESTS)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const cases = JSON.parse(readFileSync(join(TRIE_TESTS, file), 'utf8')) as Record<string, TrieFixture>;
   const secure = /securetrie/i.test(file);
   for (const [name, fixture] of Object.entries(cases)) {
@@ -285,7 +286,10 @@ test('random puts, overwrites and deletes keep the incremental root equal to a r
     if (step % 50 === 0) {
       assert.deepEqual(trie.root(), referenceRoot(model), `step ${step}`);
       const entries = [...trie.entries()].map(([k, v]) => [bytesToHex(k), v] as const);
-      assert.deepEqual(entries, [...model].sort(([a], [b]) => (a < b ? -1 : 1)));
+      assert.deepEqual(
+        entries,
+        [...model].sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
     }
   }
 });

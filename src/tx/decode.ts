@@ -9,15 +9,7 @@
  * and the fixtures' NONCE_OVERFLOW / GASLIMIT_OVERFLOW); the fees per gas are unbounded `Uint`.
  */
 import { invalidTransaction } from './errors.js';
-import {
-  readAccessList,
-  readAuthorizationList,
-  readBlobVersionedHashes,
-  readData,
-  readTo,
-  readUint,
-  type UintField,
-} from './fields.js';
+import { readAccessList, readAuthorizationList, readBlobVersionedHashes, readData, readTo, readUint, type UintField } from './fields.js';
 import { rlpListItems, rlpStringPayload } from './framing.js';
 import type { Transaction } from './types.js';
 

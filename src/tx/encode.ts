@@ -78,22 +78,12 @@ function uint(value: bigint): Uint8Array {
 }
 
 function accessList(entries: AccessListEntry[]): RlpInput {
-  return entries.map((entry) => [
-    addressToBytes(entry.address),
-    entry.storageKeys.map((key) => bigintToFixedBytes(key, 32)),
-  ]);
+  return entries.map((entry) => [addressToBytes(entry.address), entry.storageKeys.map((key) => bigintToFixedBytes(key, 32))]);
 }
 
 /** EIP-7702: [chainId, address, nonce, yParity, r, s] */
 function authorization(auth: Authorization): RlpInput {
-  return [
-    uint(auth.chainId),
-    addressToBytes(auth.address),
-    uint(auth.nonce),
-    uint(auth.yParity),
-    uint(auth.r),
-    uint(auth.s),
-  ];
+  return [uint(auth.chainId), addressToBytes(auth.address), uint(auth.nonce), uint(auth.yParity), uint(auth.r), uint(auth.s)];
 }
 
 function required<T>(value: T | undefined, field: string): T {

@@ -38,7 +38,12 @@ function isListEncoding(encoding: Uint8Array): boolean {
   return encoding[0]! >= 0xc0;
 }
 
-function readString(encoding: Uint8Array, field: string, notString: TransactionExceptionName, malformed: TransactionExceptionName): Uint8Array {
+function readString(
+  encoding: Uint8Array,
+  field: string,
+  notString: TransactionExceptionName,
+  malformed: TransactionExceptionName,
+): Uint8Array {
   if (isListEncoding(encoding)) throw invalidTransaction(notString, `${field} must be a string, got a list`);
   return decodeItem(encoding, field, malformed) as Uint8Array;
 }
@@ -106,8 +111,10 @@ export function readAccessList(encoding: Uint8Array): AccessListEntry[] {
 
 function accessListAddress(item: RlpItem, i: number): Address {
   if (!(item instanceof Uint8Array)) throw invalidTransaction('RLP_INVALID_HEADER', `accessList[${i}].address must be a string`);
-  if (item.length < 20) throw invalidTransaction('RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_SHORT', `accessList[${i}].address has ${item.length} bytes`);
-  if (item.length > 20) throw invalidTransaction('RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_LONG', `accessList[${i}].address has ${item.length} bytes`);
+  if (item.length < 20)
+    throw invalidTransaction('RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_SHORT', `accessList[${i}].address has ${item.length} bytes`);
+  if (item.length > 20)
+    throw invalidTransaction('RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_LONG', `accessList[${i}].address has ${item.length} bytes`);
   return bytesToAddress(item);
 }
 

@@ -53,10 +53,7 @@ function readWholeItem(bytes: Uint8Array, expectList: boolean): Header {
     throw invalidTransaction('RLP_ERROR_SIZE_LEADING_ZEROS', 'non-canonical RLP length prefix');
   }
   if (header.start + header.length !== bytes.length) {
-    throw invalidTransaction(
-      'RLP_ERROR_SIZE',
-      `RLP header declares ${header.start + header.length} bytes, input has ${bytes.length}`,
-    );
+    throw invalidTransaction('RLP_ERROR_SIZE', `RLP header declares ${header.start + header.length} bytes, input has ${bytes.length}`);
   }
   return header;
 }

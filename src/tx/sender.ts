@@ -96,10 +96,7 @@ export function recoverAuthority(auth: Authorization): Address | undefined {
 }
 
 /** Signs an EIP-7702 authorization. */
-export function signAuthorization(
-  auth: Pick<Authorization, 'chainId' | 'address' | 'nonce'>,
-  privateKey: Uint8Array,
-): Authorization {
+export function signAuthorization(auth: Pick<Authorization, 'chainId' | 'address' | 'nonce'>, privateKey: Uint8Array): Authorization {
   const { r, s, yParity } = signHash(authorizationSigningHash(auth), privateKey);
   return { chainId: auth.chainId, address: auth.address, nonce: auth.nonce, yParity, r, s };
 }

@@ -10,9 +10,23 @@ import type { Transaction } from './types.js';
 import { bigintToFixedBytes, hexToBytes } from '../primitives/bytes.js';
 
 const UNSIGNED: Transaction = {
-  type: 0, chainId: undefined, nonce: 0n, gasPrice: undefined, maxPriorityFeePerGas: undefined, maxFeePerGas: undefined,
-  gasLimit: 21_000n, to: null, value: 0n, data: new Uint8Array(0), accessList: [], maxFeePerBlobGas: undefined,
-  blobVersionedHashes: undefined, authorizationList: undefined, v: 0n, r: 0n, s: 0n,
+  type: 0,
+  chainId: undefined,
+  nonce: 0n,
+  gasPrice: undefined,
+  maxPriorityFeePerGas: undefined,
+  maxFeePerGas: undefined,
+  gasLimit: 21_000n,
+  to: null,
+  value: 0n,
+  data: new Uint8Array(0),
+  accessList: [],
+  maxFeePerBlobGas: undefined,
+  blobVersionedHashes: undefined,
+  authorizationList: undefined,
+  v: 0n,
+  r: 0n,
+  s: 0n,
 };
 
 /** Deterministic pseudo-random 32-byte strings: sha256 of a label and a counter. */
@@ -23,7 +37,10 @@ test('signing a public key gives the same RFC 6979 signature as @noble/curves', 
     const key = bytes32('key', i);
     const hash = bytes32('hash', i);
     const ours = signHashPublicKey(hash, key);
-    const noble = secp256k1.Signature.fromBytes(secp256k1.sign(hash, key, { prehash: false, lowS: true, format: 'recovered' }), 'recovered');
+    const noble = secp256k1.Signature.fromBytes(
+      secp256k1.sign(hash, key, { prehash: false, lowS: true, format: 'recovered' }),
+      'recovered',
+    );
     assert.ok(ours, `case ${i}`);
     assert.deepEqual([ours.r, ours.s, ours.yParity], [noble.r, noble.s, BigInt(noble.recovery!)], `case ${i}`);
   }
@@ -48,8 +65,14 @@ test('known signers recover exactly what general recovery does, and never a wron
     const stranger = i % 7 === 6;
     const key = stranger ? bytes32('stranger', i) : keys[Math.floor(i / 10) % keys.length]!;
     const tx: Transaction = {
-      ...UNSIGNED, type: 2, chainId: 31337n, nonce: BigInt(i), maxPriorityFeePerGas: 1n, maxFeePerGas: 10n,
-      to: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', value: 1n,
+      ...UNSIGNED,
+      type: 2,
+      chainId: 31337n,
+      nonce: BigInt(i),
+      maxPriorityFeePerGas: 1n,
+      maxFeePerGas: 10n,
+      to: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
+      value: 1n,
     };
     const signed = signTransaction(tx, key);
     const expected = privateKeyToAddress(key);

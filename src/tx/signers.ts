@@ -36,7 +36,6 @@ export interface RecoverableSignature {
   yParity: bigint;
 }
 
-
 /** The RFC 6979 (HMAC-SHA256) nonce candidates for key `d` and hash `hash`, in order. */
 function* rfc6979Nonces(d: bigint, hash: Uint8Array): Generator<bigint> {
   const x = bigintToFixedBytes(d, 32);

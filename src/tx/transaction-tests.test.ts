@@ -36,8 +36,7 @@ const CHAIN_ID = 1n;
  */
 const SAME_CONDITION: Record<string, string> = {
   'TransactionException.NONCE_TOO_BIG': 'TransactionException.NONCE_IS_MAX',
-  'TransactionException.PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS_2':
-    'TransactionException.PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS',
+  'TransactionException.PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS_2': 'TransactionException.PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS',
 };
 
 interface KnownDifference {
@@ -117,9 +116,7 @@ function judge(file: string, bytes: Uint8Array, fork: ForkName, expected: Fixtur
     if (expected.exception === undefined) return ['fail', `unexpected ${error.message}`];
     if (error.code === expected.exception) return ['pass'];
     if (SAME_CONDITION[expected.exception] === error.code) return ['pass (same condition, other name)'];
-    const known = KNOWN_CODE_DIFFERENCES.find(
-      (d) => d.file === file && d.expected === expected.exception && d.actual === error.code,
-    );
+    const known = KNOWN_CODE_DIFFERENCES.find((d) => d.file === file && d.expected === expected.exception && d.actual === error.code);
     if (known !== undefined) {
       usedDifferences.add(known);
       return ['known difference'];
@@ -160,7 +157,11 @@ if (!existsSync(ROOT)) {
 
   test('TransactionTests: summary, and every known difference still occurs', (t) => {
     for (const [fork, row] of tally) {
-      t.diagnostic(`${fork}: ${Object.entries(row).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+      t.diagnostic(
+        `${fork}: ${Object.entries(row)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}`,
+      );
     }
     const stale = KNOWN_CODE_DIFFERENCES.filter((d) => !usedDifferences.has(d)).map((d) => d.file);
     assert.deepEqual(stale, [], 'known differences that no longer occur: remove them');

@@ -103,24 +103,48 @@ test('legacy v: 27/28 without a chain id, 35/36 + 2·chainId with one', () => {
   // The EIP-155 pre-image commits to the chain: the same fields on another chain sign another hash.
   assert.notDeepEqual(signingHash(unsigned(0, { chainId: 1n })), signingHash(unsigned(0, { chainId: 5n })));
   // Before EIP-155, a replay-protected v is not a valid signature.
-  assert.equal(code(() => recoverSender(signed(0), getRules('Homestead'))), 'INVALID_SIGNATURE_VRS');
+  assert.equal(
+    code(() => recoverSender(signed(0), getRules('Homestead'))),
+    'INVALID_SIGNATURE_VRS',
+  );
   // A signature for chain 5 is rejected on chain 1.
-  assert.equal(code(() => validateTransaction(signed(0, { chainId: 5n }), PRAGUE, { chainId: 1n })), 'INVALID_CHAINID');
-  assert.equal(code(() => validateTransaction(signed(2, { chainId: 5n }), PRAGUE, { chainId: 1n })), 'INVALID_CHAINID');
+  assert.equal(
+    code(() => validateTransaction(signed(0, { chainId: 5n }), PRAGUE, { chainId: 1n })),
+    'INVALID_CHAINID',
+  );
+  assert.equal(
+    code(() => validateTransaction(signed(2, { chainId: 5n }), PRAGUE, { chainId: 1n })),
+    'INVALID_CHAINID',
+  );
 });
 
 test('signature values: r and s in range, low s from Homestead, y-parity 0 or 1', () => {
   const tx = signed(2);
   const highS = { ...tx, s: SECP256K1N - tx.s, v: 1n - tx.v };
-  assert.equal(code(() => recoverSender(highS, PRAGUE)), 'INVALID_SIGNATURE_VRS');
-  assert.equal(code(() => recoverSender({ ...tx, r: 0n }, PRAGUE)), 'INVALID_SIGNATURE_VRS');
-  assert.equal(code(() => recoverSender({ ...tx, s: SECP256K1N }, PRAGUE)), 'INVALID_SIGNATURE_VRS');
-  assert.equal(code(() => recoverSender({ ...tx, v: 2n }, PRAGUE)), 'INVALID_SIGNATURE_VRS');
+  assert.equal(
+    code(() => recoverSender(highS, PRAGUE)),
+    'INVALID_SIGNATURE_VRS',
+  );
+  assert.equal(
+    code(() => recoverSender({ ...tx, r: 0n }, PRAGUE)),
+    'INVALID_SIGNATURE_VRS',
+  );
+  assert.equal(
+    code(() => recoverSender({ ...tx, s: SECP256K1N }, PRAGUE)),
+    'INVALID_SIGNATURE_VRS',
+  );
+  assert.equal(
+    code(() => recoverSender({ ...tx, v: 2n }, PRAGUE)),
+    'INVALID_SIGNATURE_VRS',
+  );
   // Frontier accepts the high-s twin of a signature: it recovers the same sender.
   const legacy = signed(0, { chainId: undefined });
   const twin = { ...legacy, s: SECP256K1N - legacy.s, v: legacy.v === 27n ? 28n : 27n };
   assert.equal(recoverSender(twin, getRules('Frontier')), SENDER);
-  assert.equal(code(() => recoverSender(twin, getRules('Homestead'))), 'INVALID_SIGNATURE_VRS');
+  assert.equal(
+    code(() => recoverSender(twin, getRules('Homestead'))),
+    'INVALID_SIGNATURE_VRS',
+  );
 });
 
 test('EIP-7702 authority: round-trip, and invalid signatures give undefined', () => {
@@ -159,9 +183,18 @@ test('EIP-7623 calldata floor', () => {
   const heavy = unsigned(2, { data: new Uint8Array(1000).fill(1), accessList: [] });
   assert.equal(intrinsicGas(heavy, PRAGUE), 37000n);
   assert.equal(calldataFloorGas(heavy, PRAGUE), 61000n);
-  assert.equal(code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), PRAGUE)), 'INTRINSIC_GAS_TOO_LOW');
-  assert.equal(code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), CANCUN)), 'accepted');
-  assert.equal(code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 61000n }, KEY), PRAGUE)), 'accepted');
+  assert.equal(
+    code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), PRAGUE)),
+    'INTRINSIC_GAS_TOO_LOW',
+  );
+  assert.equal(
+    code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), CANCUN)),
+    'accepted',
+  );
+  assert.equal(
+    code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 61000n }, KEY), PRAGUE)),
+    'accepted',
+  );
 });
 
 test('validation returns what execution needs: the sender, the intrinsic gas and the floor', () => {
@@ -177,8 +210,14 @@ test('validation returns what execution needs: the sender, the intrinsic gas and
   // A known sender: the signature is not checked (an unsigned transaction passes), the chain id is.
   const bare = unsigned(2, { gasLimit: 21000n, data: new Uint8Array(0), accessList: [] });
   assert.equal(validateTransaction(bare, PRAGUE, { chainId: 1n, sender: TO }).sender, TO);
-  assert.equal(code(() => validateTransaction(bare, PRAGUE, { chainId: 5n, sender: TO })), 'INVALID_CHAINID');
-  assert.equal(code(() => validateTransaction(bare, PRAGUE, { chainId: 1n })), 'INVALID_SIGNATURE_VRS');
+  assert.equal(
+    code(() => validateTransaction(bare, PRAGUE, { chainId: 5n, sender: TO })),
+    'INVALID_CHAINID',
+  );
+  assert.equal(
+    code(() => validateTransaction(bare, PRAGUE, { chainId: 1n })),
+    'INVALID_SIGNATURE_VRS',
+  );
   // Signing afterwards keeps the validated values.
   const signedLater = withSignature(validateTransaction(bare, PRAGUE, { chainId: 1n, sender: SENDER }), signTransaction(bare, KEY));
   assert.ok(isValidated(signedLater));
@@ -187,7 +226,8 @@ test('validation returns what execution needs: the sender, the intrinsic gas and
 });
 
 test('static validation: types per fork, blobs, set-code, caps and fees', () => {
-  const valid = (tx: Transaction, rules = PRAGUE) => code(() => validateTransaction(signTransaction(tx, KEY), rules, { chainId: 1n }).sender);
+  const valid = (tx: Transaction, rules = PRAGUE) =>
+    code(() => validateTransaction(signTransaction(tx, KEY), rules, { chainId: 1n }).sender);
   assert.equal(valid(unsigned(1), getRules('Istanbul')), 'TYPE_NOT_SUPPORTED');
   assert.equal(valid(unsigned(2), getRules('Berlin')), 'TYPE_NOT_SUPPORTED');
   assert.equal(valid(unsigned(3), getRules('Shanghai')), 'TYPE_3_TX_PRE_FORK');
@@ -223,39 +263,81 @@ test('static validation: types per fork, blobs, set-code, caps and fees', () => 
 
 test('decoding is strict', () => {
   const type4 = encodeTransaction(signed(4));
-  assert.equal(code(() => decodeTransaction(concatBytes(Uint8Array.of(0x05), type4.subarray(1)))), 'TYPE_NOT_SUPPORTED');
-  assert.equal(code(() => decodeTransaction(type4.subarray(0, type4.length - 1))), 'RLP_ERROR_SIZE');
-  assert.equal(code(() => decodeTransaction(new Uint8Array(0))), 'RLP_ERROR_EOF');
+  assert.equal(
+    code(() => decodeTransaction(concatBytes(Uint8Array.of(0x05), type4.subarray(1)))),
+    'TYPE_NOT_SUPPORTED',
+  );
+  assert.equal(
+    code(() => decodeTransaction(type4.subarray(0, type4.length - 1))),
+    'RLP_ERROR_SIZE',
+  );
+  assert.equal(
+    code(() => decodeTransaction(new Uint8Array(0))),
+    'RLP_ERROR_EOF',
+  );
 
   // Field counts, by type.
   const fields = (n: number) => rlpEncode(Array.from({ length: n }, () => new Uint8Array(0)));
-  assert.equal(code(() => decodeTransaction(concatBytes(Uint8Array.of(3), fields(13)))), 'RLP_TOO_FEW_ELEMENTS');
-  assert.equal(code(() => decodeTransaction(concatBytes(Uint8Array.of(3), fields(15)))), 'RLP_TOO_MANY_ELEMENTS');
+  assert.equal(
+    code(() => decodeTransaction(concatBytes(Uint8Array.of(3), fields(13)))),
+    'RLP_TOO_FEW_ELEMENTS',
+  );
+  assert.equal(
+    code(() => decodeTransaction(concatBytes(Uint8Array.of(3), fields(15)))),
+    'RLP_TOO_MANY_ELEMENTS',
+  );
 
   // An authorization tuple with 5 items, or a 21-byte address.
   const withAuth = (tuple: Uint8Array[]) => {
     const tx = signed(4);
     const body = [
       ...[1n, 7n, 1n, 3n, 100_000n].map((n) => hexToBytes(n.toString(16), true)),
-      hexToBytes(TO), new Uint8Array(0), new Uint8Array(0), [], [tuple],
-      Uint8Array.of(1), hexToBytes(tx.r.toString(16), true), hexToBytes(tx.s.toString(16), true),
+      hexToBytes(TO),
+      new Uint8Array(0),
+      new Uint8Array(0),
+      [],
+      [tuple],
+      Uint8Array.of(1),
+      hexToBytes(tx.r.toString(16), true),
+      hexToBytes(tx.s.toString(16), true),
     ];
     return concatBytes(Uint8Array.of(4), rlpEncode(body));
   };
   const one = Uint8Array.of(1);
   const address = hexToBytes(DELEGATE);
-  assert.equal(code(() => decodeTransaction(withAuth([one, address, one, one, one, one]))), 'accepted');
-  assert.equal(code(() => decodeTransaction(withAuth([one, address, one, one, one]))), 'TYPE_4_INVALID_AUTHORIZATION_FORMAT');
-  assert.equal(code(() => decodeTransaction(withAuth([one, concatBytes(address, one), one, one, one, one]))), 'TYPE_4_INVALID_AUTHORIZATION_FORMAT');
-  assert.equal(code(() => decodeTransaction(withAuth([one, address, new Uint8Array(9).fill(1), one, one, one]))), 'TYPE_4_INVALID_AUTHORIZATION_FORMAT');
+  assert.equal(
+    code(() => decodeTransaction(withAuth([one, address, one, one, one, one]))),
+    'accepted',
+  );
+  assert.equal(
+    code(() => decodeTransaction(withAuth([one, address, one, one, one]))),
+    'TYPE_4_INVALID_AUTHORIZATION_FORMAT',
+  );
+  assert.equal(
+    code(() => decodeTransaction(withAuth([one, concatBytes(address, one), one, one, one, one]))),
+    'TYPE_4_INVALID_AUTHORIZATION_FORMAT',
+  );
+  assert.equal(
+    code(() => decodeTransaction(withAuth([one, address, new Uint8Array(9).fill(1), one, one, one]))),
+    'TYPE_4_INVALID_AUTHORIZATION_FORMAT',
+  );
 
   // A versioned hash of 31 bytes.
   const blob = signed(3, { blobVersionedHashes: [BLOB_HASH.subarray(1)] });
-  assert.equal(code(() => decodeTransaction(encodeTransaction(blob))), 'TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH');
+  assert.equal(
+    code(() => decodeTransaction(encodeTransaction(blob))),
+    'TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH',
+  );
 
   // Nonce and gas limit are 64-bit; leading zeros are never canonical.
-  assert.equal(code(() => decodeTransaction(encodeTransaction(signed(2, { nonce: 2n ** 64n })))), 'NONCE_OVERFLOW');
-  assert.equal(code(() => decodeTransaction(encodeTransaction(signed(2, { gasLimit: 2n ** 64n })))), 'GASLIMIT_OVERFLOW');
+  assert.equal(
+    code(() => decodeTransaction(encodeTransaction(signed(2, { nonce: 2n ** 64n })))),
+    'NONCE_OVERFLOW',
+  );
+  assert.equal(
+    code(() => decodeTransaction(encodeTransaction(signed(2, { gasLimit: 2n ** 64n })))),
+    'GASLIMIT_OVERFLOW',
+  );
 });
 
 test('a typed transaction wrapped in an RLP string (its block-body form) decodes to the same', () => {
@@ -263,5 +345,8 @@ test('a typed transaction wrapped in an RLP string (its block-body form) decodes
   const wrapped = rlpEncode(bytes);
   assert.deepEqual(decodeTransaction(wrapped), decodeTransaction(bytes));
   // A legacy list is never wrapped.
-  assert.equal(code(() => decodeTransaction(rlpEncode(encodeTransaction(signed(0))))), 'TYPE_NOT_SUPPORTED');
+  assert.equal(
+    code(() => decodeTransaction(rlpEncode(encodeTransaction(signed(0))))),
+    'TYPE_NOT_SUPPORTED',
+  );
 });

@@ -52,7 +52,8 @@ export function compareStates(a: StateDump, b: StateDump): Difference[] {
     }
     if (x.balance !== y.balance) diffs.push({ field: `post.${address}.balance`, polyvm: x.balance.toString(), peer: y.balance.toString() });
     if (x.nonce !== y.nonce) diffs.push({ field: `post.${address}.nonce`, polyvm: x.nonce.toString(), peer: y.nonce.toString() });
-    if (!equalBytes(x.code, y.code)) diffs.push({ field: `post.${address}.code`, polyvm: short(bytesToHex(x.code)), peer: short(bytesToHex(y.code)) });
+    if (!equalBytes(x.code, y.code))
+      diffs.push({ field: `post.${address}.code`, polyvm: short(bytesToHex(x.code)), peer: short(bytesToHex(y.code)) });
     const slots = [...new Set([...x.storage.keys(), ...y.storage.keys()])].sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
     for (const slot of slots) {
       const u = x.storage.get(slot) ?? 0n;

@@ -49,11 +49,16 @@ export interface DecodeFuzzStats {
 function randomItem(rng: Random, depth: number): RlpItem {
   if (depth < 4 && rng.chance(0.3)) {
     const items: RlpItem[] = [];
-    for (let i = rng.weighted([
-      [30, 0],
-      [50, rng.range(1, 4)],
-      [20, rng.range(5, 20)],
-    ]); i > 0; i--) items.push(randomItem(rng, depth + 1));
+    for (
+      let i = rng.weighted([
+        [30, 0],
+        [50, rng.range(1, 4)],
+        [20, rng.range(5, 20)],
+      ]);
+      i > 0;
+      i--
+    )
+      items.push(randomItem(rng, depth + 1));
     return items;
   }
   const length = rng.weighted<() => number>([
@@ -115,17 +120,19 @@ function mutate(rng: Random, input: Uint8Array): Uint8Array {
       // Header bytes: the prefix ranges' edges, and long-form lengths that are absurd.
       [12, () => setAt(at, rng.pick([0x7f, 0x80, 0x81, 0xb7, 0xb8, 0xb9, 0xbf, 0xc0, 0xc1, 0xf7, 0xf8, 0xf9, 0xff]))],
       [8, () => insert(at, concatBytes(Uint8Array.of(rng.pick([0xb8, 0xf8, 0xbf, 0xff])), rng.bytes(rng.range(1, 8))))],
-      [6, () => {
-        const i = rng.int(bytes.length + 1);
-        const j = rng.int(bytes.length + 1);
-        insert(at, bytes.slice(Math.min(i, j), Math.max(i, j)));
-      }],
+      [
+        6,
+        () => {
+          const i = rng.int(bytes.length + 1);
+          const j = rng.int(bytes.length + 1);
+          insert(at, bytes.slice(Math.min(i, j), Math.max(i, j)));
+        },
+      ],
       [6, () => insert(0, Uint8Array.of(rng.pick([0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x7f, 0x80])))],
     ])();
   }
   return bytes;
 }
-
 
 function uint(rng: Random, max: bigint): bigint {
   return rng.weighted<() => bigint>([
@@ -144,11 +151,16 @@ export function randomTransaction(rng: Random): Transaction {
   const type = rng.int(5) as TxType;
   const chainId = rng.chance(0.7) ? BigInt(rng.range(1, 100)) : uint(rng, MAX_UINT64);
   const accessList = () =>
-    Array.from({ length: rng.weighted([
-      [50, 0],
-      [40, rng.range(1, 3)],
-      [10, rng.range(4, 10)],
-    ]) }, () => ({ address: randomAddress(rng), storageKeys: Array.from({ length: rng.int(4) }, () => rng.bigint(256)) }));
+    Array.from(
+      {
+        length: rng.weighted([
+          [50, 0],
+          [40, rng.range(1, 3)],
+          [10, rng.range(4, 10)],
+        ]),
+      },
+      () => ({ address: randomAddress(rng), storageKeys: Array.from({ length: rng.int(4) }, () => rng.bigint(256)) }),
+    );
   const tx: Transaction = {
     type,
     chainId: type === 0 ? undefined : chainId,
@@ -159,11 +171,13 @@ export function randomTransaction(rng: Random): Transaction {
     gasLimit: uint(rng, MAX_UINT64),
     to: type === 3 || type === 4 || rng.chance(0.8) ? randomAddress(rng) : null,
     value: uint(rng, MAX_UINT256),
-    data: rng.bytes(rng.weighted([
-      [40, 0],
-      [40, rng.int(100)],
-      [20, rng.int(3000)],
-    ])),
+    data: rng.bytes(
+      rng.weighted([
+        [40, 0],
+        [40, rng.int(100)],
+        [20, rng.int(3000)],
+      ]),
+    ),
     accessList: type === 0 ? [] : accessList(),
     maxFeePerBlobGas: type === 3 ? uint(rng, MAX_UINT256) : undefined,
     blobVersionedHashes: type === 3 ? Array.from({ length: rng.int(7) }, () => Uint8Array.of(1, ...rng.bytes(31))) : undefined,
@@ -256,7 +270,12 @@ export async function fuzzDecoding(options: DecodeFuzzOptions): Promise<DecodeFu
 }
 
 /** One input of one target; returns whether it was accepted. */
-function check(target: DecodeTarget, rng: Random, report: (input: string, problem: string, error?: unknown) => void, clock: Clock): boolean {
+function check(
+  target: DecodeTarget,
+  rng: Random,
+  report: (input: string, problem: string, error?: unknown) => void,
+  clock: Clock,
+): boolean {
   switch (target) {
     case 'rlp': {
       const valid = rng.chance(0.03) ? nestedLists(rng.pick([2, 100, 1000, 1025, 1026, 3000])) : rlpEncode(randomItem(rng, 0));
@@ -267,10 +286,17 @@ function check(target: DecodeTarget, rng: Random, report: (input: string, proble
       } catch (error) {
         if (!(error instanceof RlpError)) report(bytesToHex(input), 'rlpDecode threw something other than RlpError', error);
         // Nesting deeper than the decoder's limit may be refused; anything else canonical may not.
-        else if (input === valid && !/nesting too deep/.test(error.message)) report(bytesToHex(input), 'rlpDecode rejected a canonical encoding', error);
+        else if (input === valid && !/nesting too deep/.test(error.message))
+          report(bytesToHex(input), 'rlpDecode rejected a canonical encoding', error);
         return false;
       }
-      if (!equalBytes(clock.time(() => rlpEncode(decoded)), input)) report(bytesToHex(input), 'rlpDecode accepted an input that does not re-encode identically');
+      if (
+        !equalBytes(
+          clock.time(() => rlpEncode(decoded)),
+          input,
+        )
+      )
+        report(bytesToHex(input), 'rlpDecode accepted an input that does not re-encode identically');
       return true;
     }
     case 'transaction': {
@@ -283,7 +309,8 @@ function check(target: DecodeTarget, rng: Random, report: (input: string, proble
       try {
         decoded = clock.time(() => decodeTransaction(input));
       } catch (error) {
-        if (!(error instanceof InvalidTransactionError)) report(bytesToHex(input), 'decodeTransaction threw something other than InvalidTransactionError', error);
+        if (!(error instanceof InvalidTransactionError))
+          report(bytesToHex(input), 'decodeTransaction threw something other than InvalidTransactionError', error);
         else if (input === wrapped) report(bytesToHex(input), 'decodeTransaction rejected a valid encoding', error);
         return false;
       }
@@ -295,8 +322,12 @@ function check(target: DecodeTarget, rng: Random, report: (input: string, proble
         return true;
       }
       const expected = input[0]! >= 0x80 && input[0]! < 0xc0 ? rlpEncode(again) : again;
-      if (!equalBytes(expected, input)) report(bytesToHex(input), 'decodeTransaction accepted an input that does not re-encode identically');
-      if (input === wrapped && (decoded.type !== tx.type || decoded.nonce !== tx.nonce || decoded.value !== tx.value || !equalBytes(decoded.data, tx.data))) {
+      if (!equalBytes(expected, input))
+        report(bytesToHex(input), 'decodeTransaction accepted an input that does not re-encode identically');
+      if (
+        input === wrapped &&
+        (decoded.type !== tx.type || decoded.nonce !== tx.nonce || decoded.value !== tx.value || !equalBytes(decoded.data, tx.data))
+      ) {
         report(bytesToHex(input), 'a valid transaction decoded to different fields');
       }
       return true;
@@ -308,8 +339,10 @@ function check(target: DecodeTarget, rng: Random, report: (input: string, proble
       try {
         bytes = clock.time(() => hexToBytes(text, allowOdd));
       } catch (error) {
-        if (!(error instanceof HexError)) report(JSON.stringify(text.slice(0, 300)), 'hexToBytes threw something other than HexError', error);
-        else if (/^(0[xX])?([0-9a-fA-F]{2})*$/.test(text)) report(JSON.stringify(text.slice(0, 300)), 'hexToBytes rejected valid hex', error);
+        if (!(error instanceof HexError))
+          report(JSON.stringify(text.slice(0, 300)), 'hexToBytes threw something other than HexError', error);
+        else if (/^(0[xX])?([0-9a-fA-F]{2})*$/.test(text))
+          report(JSON.stringify(text.slice(0, 300)), 'hexToBytes rejected valid hex', error);
         return false;
       }
       let body = text.startsWith('0x') || text.startsWith('0X') ? text.slice(2) : text;
@@ -320,12 +353,17 @@ function check(target: DecodeTarget, rng: Random, report: (input: string, proble
       return true;
     }
     case 'quantity': {
-      const text = rng.chance(0.5) ? randomHexString(rng) : rng.chance(0.5) ? String(rng.bigint(1 + rng.int(300))) : `${rng.int(100)}${rng.pick(ODD_CHARS)}`;
+      const text = rng.chance(0.5)
+        ? randomHexString(rng)
+        : rng.chance(0.5)
+          ? String(rng.bigint(1 + rng.int(300)))
+          : `${rng.int(100)}${rng.pick(ODD_CHARS)}`;
       let value: bigint;
       try {
         value = clock.time(() => parseQuantity(text));
       } catch (error) {
-        if (!(error instanceof HexError)) report(JSON.stringify(text.slice(0, 300)), 'parseQuantity threw something other than HexError', error);
+        if (!(error instanceof HexError))
+          report(JSON.stringify(text.slice(0, 300)), 'parseQuantity threw something other than HexError', error);
         return false;
       }
       const expected = /^0x[0-9a-fA-F]+$/.test(text) || /^[0-9]+$/.test(text) ? BigInt(text) : text === '0x' ? 0n : undefined;
@@ -338,11 +376,13 @@ function check(target: DecodeTarget, rng: Random, report: (input: string, proble
       try {
         address = clock.time(() => parseAddress(text));
       } catch (error) {
-        if (!(error instanceof HexError)) report(JSON.stringify(text.slice(0, 300)), 'parseAddress threw something other than HexError', error);
+        if (!(error instanceof HexError))
+          report(JSON.stringify(text.slice(0, 300)), 'parseAddress threw something other than HexError', error);
         return false;
       }
       const body = text.startsWith('0x') ? text.slice(2) : text;
-      if (!/^[0-9a-fA-F]{40}$/.test(body) || address !== '0x' + body.toLowerCase()) report(JSON.stringify(text), `parseAddress accepted it as ${address}`);
+      if (!/^[0-9a-fA-F]{40}$/.test(body) || address !== '0x' + body.toLowerCase())
+        report(JSON.stringify(text), `parseAddress accepted it as ${address}`);
       return true;
     }
   }

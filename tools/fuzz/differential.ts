@@ -125,13 +125,27 @@ export class Differential {
     const t0 = performance.now();
     const run = await worker.run(c.fork, c.pre, c.call, c.block);
     const t1 = performance.now();
-    if (run === 'timeout') return { verdict: 'peer-timeout', differences: [], error: `the peer did not finish in ${Math.round(t1 - t0)} ms`, polyvmMs: 0, peerMs: t1 - t0 };
+    if (run === 'timeout')
+      return {
+        verdict: 'peer-timeout',
+        differences: [],
+        error: `the peer did not finish in ${Math.round(t1 - t0)} ms`,
+        polyvmMs: 0,
+        peerMs: t1 - t0,
+      };
     if ('error' in run) return { verdict: 'peer-crash', differences: [], error: run.error, polyvmMs: 0, peerMs: t1 - t0 };
     let polyvm: CallOutcome;
     try {
       polyvm = runPolyvmCall(c.pre, c.call, c);
     } catch (error) {
-      return { verdict: 'polyvm-crash', differences: [], error: message(error), peer: run.outcome, polyvmMs: performance.now() - t1, peerMs: t1 - t0 };
+      return {
+        verdict: 'polyvm-crash',
+        differences: [],
+        error: message(error),
+        peer: run.outcome,
+        polyvmMs: performance.now() - t1,
+        peerMs: t1 - t0,
+      };
     }
     return this.verdict(c, polyvm, run.outcome, performance.now() - t1, t1 - t0);
   }
@@ -155,7 +169,12 @@ export class Differential {
   }
 
   /** Everything a person needs to look at a divergence or crash; shrinks it when asked. */
-  async investigate(c: FuzzCase, result: CaseResult, where: { seed: number | null; index: number | null }, shrink = true): Promise<Finding> {
+  async investigate(
+    c: FuzzCase,
+    result: CaseResult,
+    where: { seed: number | null; index: number | null },
+    shrink = true,
+  ): Promise<Finding> {
     const finding: Finding = {
       verdict: result.verdict,
       seed: where.seed,

@@ -24,7 +24,9 @@ const SMOKE_DECODE_CASES = 5000;
 
 const differential = new Differential();
 
-for (const file of readdirSync(REGRESSIONS).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(REGRESSIONS)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const regression = JSON.parse(readFileSync(new URL(file, REGRESSIONS), 'utf8')) as Regression;
   const todo = regression.status === 'polyvm-bug' ? `open polyvm bug (fuzz/regressions/${file}): ${regression.title}` : undefined;
   test(`fuzz regression ${file}: ${regression.title}`, { todo }, async () => {
@@ -40,9 +42,16 @@ for (const file of readdirSync(REGRESSIONS).filter((f) => f.endsWith('.json')).s
 
 test(`differential fuzz smoke run (seed ${SMOKE_SEED}, ${SMOKE_EVM_CASES} cases)`, async (t) => {
   const findings: Finding[] = [];
-  const stats = await fuzzEvm({ seed: SMOKE_SEED, cases: SMOKE_EVM_CASES, shrink: true, perKindLimit: 1, onFinding: (f) => void findings.push(f) });
+  const stats = await fuzzEvm({
+    seed: SMOKE_SEED,
+    cases: SMOKE_EVM_CASES,
+    shrink: true,
+    perKindLimit: 1,
+    onFinding: (f) => void findings.push(f),
+  });
   for (const [id, count] of Object.entries(stats.knownPolyvmBugs)) t.diagnostic(`${count} case(s) hit the open polyvm bug ${id}`);
-  for (const [id, count] of Object.entries(stats.excluded)) t.diagnostic(`${count} case(s) excluded as the known @ethereumjs/evm bug ${id}`);
+  for (const [id, count] of Object.entries(stats.excluded))
+    t.diagnostic(`${count} case(s) excluded as the known @ethereumjs/evm bug ${id}`);
   assert.equal(stats.cases, SMOKE_EVM_CASES);
   assert.equal(stats.diverged + stats.polyvmCrashes + stats.peerCrashes, 0, findings.map(formatFinding).join('\n\n'));
 });

@@ -26,20 +26,35 @@ test('the random generator is deterministic and spreads', () => {
   const x = new Random(1, 2);
   const y = new Random(1, 2);
   const values = Array.from({ length: 1000 }, () => x.int(10));
-  assert.deepEqual(values, Array.from({ length: 1000 }, () => y.int(10)));
+  assert.deepEqual(
+    values,
+    Array.from({ length: 1000 }, () => y.int(10)),
+  );
   for (let d = 0; d < 10; d++) assert.ok(values.filter((v) => v === d).length > 50);
   assert.ok(new Random(1, 3).next() !== new Random(1, 2).next());
 });
 
 test('the assembler patches labels and splits instructions with push data', () => {
   const asm = new Assembler();
-  asm.pushLabel('end').op(O.JUMP!).push(0x1234).push((1n << 256n) + 5n).jumpdest('end').op(O.STOP!);
+  asm
+    .pushLabel('end')
+    .op(O.JUMP!)
+    .push(0x1234)
+    .push((1n << 256n) + 5n)
+    .jumpdest('end')
+    .op(O.STOP!);
   const code = asm.build();
   // PUSH2 end, JUMP, PUSH2 0x1234, PUSH1 5 (2^256 + 5 wraps), end: JUMPDEST, STOP
   assert.equal(bytesToHex(code), '0x6100095661123460055b00');
-  assert.deepEqual(instructions(code).map((i) => i.pc), [0, 3, 4, 7, 9, 10]);
+  assert.deepEqual(
+    instructions(code).map((i) => i.pc),
+    [0, 3, 4, 7, 9, 10],
+  );
   // A push cut off by the end of the code is one instruction.
-  assert.deepEqual(instructions(Uint8Array.of(0x00, 0x7f, 0x01)), [{ pc: 0, length: 1 }, { pc: 1, length: 2 }]);
+  assert.deepEqual(instructions(Uint8Array.of(0x00, 0x7f, 0x01)), [
+    { pc: 0, length: 1 },
+    { pc: 1, length: 2 },
+  ]);
 });
 
 test('a case survives JSON', () => {
@@ -50,7 +65,13 @@ test('a case survives JSON', () => {
 function simpleCase(code: Uint8Array): FuzzCase {
   const pre = baseWorld();
   pre.set(CONTRACT_A, account({ code, nonce: 1n, storage: new Map([[9n, 9n]]) }));
-  return { generator: 'test', fork: 'Cancun', block: fuzzBlock(), pre, call: { caller: CALLER, to: CONTRACT_A, data: Uint8Array.of(1, 2, 3), value: 5n, gas: 100_000n, gasPrice: 7n } };
+  return {
+    generator: 'test',
+    fork: 'Cancun',
+    block: fuzzBlock(),
+    pre,
+    call: { caller: CALLER, to: CONTRACT_A, data: Uint8Array.of(1, 2, 3), value: 5n, gas: 100_000n, gasPrice: 7n },
+  };
 }
 
 test('the shrinker keeps only what the predicate needs', async () => {
@@ -80,11 +101,24 @@ test('both engines agree on a simple call, and a difference is named by its fiel
   assert.deepEqual(compareOutcomes(ours, await peer.run(c.pre, c.call, c.block)), []);
   const changed = { ...theirs, gasUsed: theirs.gasUsed + 1n, post: new Map(theirs.post) };
   changed.post.delete(CONTRACT_A);
-  assert.deepEqual(compareOutcomes(ours, changed).map((d) => d.field), ['gasUsed', `post.${CONTRACT_A}`]);
+  assert.deepEqual(
+    compareOutcomes(ours, changed).map((d) => d.field),
+    ['gasUsed', `post.${CONTRACT_A}`],
+  );
 });
 
 test('the first differing trace step is found', () => {
-  const step = (pc: number, gas: number) => ({ pc, op: 1, gas: '0x' + gas.toString(16), gasCost: '0x3', memSize: 0, stack: [], depth: 1, refund: 0, opName: 'ADD' });
+  const step = (pc: number, gas: number) => ({
+    pc,
+    op: 1,
+    gas: '0x' + gas.toString(16),
+    gasCost: '0x3',
+    memSize: 0,
+    stack: [],
+    depth: 1,
+    refund: 0,
+    opName: 'ADD',
+  });
   assert.equal(firstTraceDivergence([step(0, 10), step(1, 7)], [step(0, 10), step(1, 7)]), undefined);
   const d = firstTraceDivergence([step(0, 10), step(1, 7)], [step(0, 10), step(1, 6)])!;
   assert.equal(d.index, 1);

@@ -150,7 +150,7 @@ function saveFinding(dir: string, name: string, json: unknown, text: string): st
 
 async function replay(options: Options): Promise<number> {
   const saved = JSON.parse(readFileSync(options.replay!, 'utf8')) as Partial<Finding> & Partial<FuzzCaseJson>;
-  const json = (saved.case ? (options.original ? saved.case : saved.minimized?.case ?? saved.case) : saved) as FuzzCaseJson;
+  const json = (saved.case ? (options.original ? saved.case : (saved.minimized?.case ?? saved.case)) : saved) as FuzzCaseJson;
   const c = caseFromJson(json);
   const differential = new Differential();
   const result = await differential.run(c);
@@ -167,7 +167,9 @@ async function main(): Promise<number> {
   const say = (text: string) => {
     if (!options.json) process.stdout.write(text + '\n');
   };
-  say(`fuzz: seed ${options.seed}${options.cases !== undefined ? `, ${options.cases} cases` : ''}${options.seconds !== undefined ? `, ${options.seconds} s` : ''} per mode, mode ${options.mode}`);
+  say(
+    `fuzz: seed ${options.seed}${options.cases !== undefined ? `, ${options.cases} cases` : ''}${options.seconds !== undefined ? `, ${options.seconds} s` : ''} per mode, mode ${options.mode}`,
+  );
   let problems = 0;
   const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown } = { seed: options.seed };
 
@@ -229,7 +231,9 @@ async function main(): Promise<number> {
     });
     summary.decode = stats;
     problems += stats.findings;
-    say(`decode: ${stats.cases} cases in ${(stats.elapsedMs / 1000).toFixed(1)} s, ${stats.findings} findings, slowest ${stats.slowestMs.toFixed(1)} ms; ${JSON.stringify(stats.byTarget)}`);
+    say(
+      `decode: ${stats.cases} cases in ${(stats.elapsedMs / 1000).toFixed(1)} s, ${stats.findings} findings, slowest ${stats.slowestMs.toFixed(1)} ms; ${JSON.stringify(stats.byTarget)}`,
+    );
   }
   if (options.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   return problems > 0 ? 1 : 0;

@@ -9,7 +9,9 @@ function describeCase(c: FuzzCaseJson, lines: string[]): void {
   lines.push(`  fork ${c.fork}, generator ${c.generator}`);
   lines.push(`  call ${c.call.caller} -> ${c.call.to}, gas ${BigInt(c.call.gas)}, value ${BigInt(c.call.value)}, input ${c.call.data}`);
   for (const [address, a] of Object.entries(c.pre)) {
-    const storage = Object.entries(a.storage).map(([k, v]) => `${k}=${v}`).join(' ');
+    const storage = Object.entries(a.storage)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     lines.push(`  account ${address}: balance ${BigInt(a.balance)}, nonce ${BigInt(a.nonce)}${storage ? `, storage ${storage}` : ''}`);
     if (a.code !== '0x') {
       lines.push(`    code ${a.code.length > 202 ? a.code.slice(0, 202) + '…' : a.code}`);
@@ -20,7 +22,9 @@ function describeCase(c: FuzzCaseJson, lines: string[]): void {
 
 function describeOutcome(name: string, o: OutcomeSummary | undefined, lines: string[]): void {
   if (!o) return;
-  lines.push(`  ${name}: ${o.outcome}${o.error ? ` (${o.error})` : ''}, gas used ${o.gasUsed}, refund ${o.refund}, output ${o.output.slice(0, 132)}, ${o.logs.length} logs`);
+  lines.push(
+    `  ${name}: ${o.outcome}${o.error ? ` (${o.error})` : ''}, gas used ${o.gasUsed}, refund ${o.refund}, output ${o.output.slice(0, 132)}, ${o.logs.length} logs`,
+  );
 }
 
 function describeTrace(t: TraceDivergence | undefined, lines: string[]): void {
@@ -44,7 +48,8 @@ export function formatFinding(f: Finding): string {
   const shown = f.minimized ?? { case: f.case, differences: f.differences, trace: f.trace, polyvm: f.polyvm, peer: f.peer };
   lines.push(f.minimized ? 'minimized reproducer:' : 'reproducer:');
   describeCase(shown.case, lines);
-  if (f.minimized) for (const d of f.minimized.differences.slice(0, 8)) lines.push(`  differs: ${d.field}: polyvm ${d.polyvm}, ethereumjs ${d.peer}`);
+  if (f.minimized)
+    for (const d of f.minimized.differences.slice(0, 8)) lines.push(`  differs: ${d.field}: polyvm ${d.polyvm}, ethereumjs ${d.peer}`);
   describeOutcome('polyvm', shown.polyvm, lines);
   describeOutcome('ethereumjs', shown.peer, lines);
   if (f.verdict === 'diverge') describeTrace(shown.trace, lines);

@@ -211,7 +211,7 @@ export class EthereumjsPeer {
       outcome: error === undefined ? 'success' : error === 'revert' && !toPrecompile ? 'revert' : 'halt',
       error,
       gasUsed: exec.executionGasUsed,
-      refund: error === undefined ? exec.gasRefund ?? 0n : 0n,
+      refund: error === undefined ? (exec.gasRefund ?? 0n) : 0n,
       output: exec.returnValue,
       logs: error === undefined ? logs : [],
       post: this.dump(),
@@ -227,7 +227,7 @@ export class EthereumjsPeer {
     const dump: StateDump = new Map();
     for (const [address, account] of accounts) {
       if (account === undefined) continue;
-      const code = account.isContract() ? codes.get(address) ?? EMPTY_BYTES : EMPTY_BYTES;
+      const code = account.isContract() ? (codes.get(address) ?? EMPTY_BYTES) : EMPTY_BYTES;
       dump.set(address.toLowerCase(), { balance: account.balance, nonce: account.nonce, code, storage: new Map() });
     }
     for (const [key, value] of storage) {
@@ -249,7 +249,12 @@ export class EthereumjsPeer {
   }
 
   /** Like `run`, with the EIP-3155 steps from the `step` event. */
-  async trace(pre: StateDump, call: MessageCall, block: BlockContext, limit = 20_000): Promise<{ outcome: CallOutcome; steps: TraceStep[] }> {
+  async trace(
+    pre: StateDump,
+    call: MessageCall,
+    block: BlockContext,
+    limit = 20_000,
+  ): Promise<{ outcome: CallOutcome; steps: TraceStep[] }> {
     const steps: TraceStep[] = [];
     const listener = (step: InterpreterStep, resolve?: (result?: unknown) => void) => {
       steps.push(toTraceStep(step));

@@ -67,7 +67,12 @@ export function runPolyvmCall(pre: StateDump, call: MessageCall, env: CallEnviro
  * Runs the call with polyvm's EIP-3155 tracer (`createJsonTracer`) and returns its first `limit`
  * steps (after those the tracer is not called: a step with a deep stack is an expensive line).
  */
-export function tracePolyvmCall(pre: StateDump, call: MessageCall, env: CallEnvironment, limit = 20_000): { outcome: CallOutcome; steps: TraceStep[] } {
+export function tracePolyvmCall(
+  pre: StateDump,
+  call: MessageCall,
+  env: CallEnvironment,
+  limit = 20_000,
+): { outcome: CallOutcome; steps: TraceStep[] } {
   const steps: TraceStep[] = [];
   const json = createJsonTracer((line) => steps.push(JSON.parse(line) as TraceStep));
   const tracer: Tracer = {

@@ -67,24 +67,26 @@ export async function runStateTests(
   const queue = [...files];
   const threads = Math.min(workers, files.length);
   await Promise.all(
-    Array.from({ length: threads }, () =>
-      new Promise<void>((resolve, reject) => {
-        const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { fork: filter.fork, run: filter.run } });
-        let current: string | undefined;
-        const next = () => {
-          current = queue.shift();
-          worker.postMessage(current ?? null);
-        };
-        worker.on('message', (message: FileOutcome | 'ready') => {
-          if (message !== 'ready') collect(message);
-          next();
-        });
-        worker.on('error', (e) => {
-          errors.push(`${current ?? 'worker'}: worker failed: ${e.stack ?? e.message}`);
-          reject(e);
-        });
-        worker.on('exit', () => resolve());
-      }),
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { fork: filter.fork, run: filter.run } });
+          let current: string | undefined;
+          const next = () => {
+            current = queue.shift();
+            worker.postMessage(current ?? null);
+          };
+          worker.on('message', (message: FileOutcome | 'ready') => {
+            if (message !== 'ready') collect(message);
+            next();
+          });
+          worker.on('error', (e) => {
+            errors.push(`${current ?? 'worker'}: worker failed: ${e.stack ?? e.message}`);
+            reject(e);
+          });
+          worker.on('exit', () => resolve());
+        }),
     ),
   );
   return { results, errors };
@@ -125,7 +127,9 @@ export async function statetestCommand(argv: string[]): Promise<number> {
         failed++;
         if (!json) {
           if (progress) process.stderr.write('\r\x1b[K');
-          process.stdout.write(`FAIL ${r.name} ${r.fork} d${r.index.data} g${r.index.gas} v${r.index.value}: ${r.error || 'state mismatch'} (stateRoot ${r.stateRoot}, logs ${r.logsHash})\n`);
+          process.stdout.write(
+            `FAIL ${r.name} ${r.fork} d${r.index.data} g${r.index.gas} v${r.index.value}: ${r.error || 'state mismatch'} (stateRoot ${r.stateRoot}, logs ${r.logsHash})\n`,
+          );
         }
       }
     }
@@ -145,7 +149,17 @@ export async function statetestCommand(argv: string[]): Promise<number> {
     const errors: string[] = [];
     for (const file of files) {
       // After each vector, as geth's `evm statetest --trace`: the EIP-3155 summary, then the state root.
-      const onEnd = ({ output, gasUsed, error, stateRoot }: { output: string; gasUsed: string; error: string | null; stateRoot: string }) => {
+      const onEnd = ({
+        output,
+        gasUsed,
+        error,
+        stateRoot,
+      }: {
+        output: string;
+        gasUsed: string;
+        error: string | null;
+        stateRoot: string;
+      }) => {
         process.stderr.write(JSON.stringify({ output, gasUsed, error }) + '\n');
         process.stderr.write(JSON.stringify({ stateRoot }) + '\n');
       };

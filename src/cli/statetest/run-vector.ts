@@ -24,7 +24,6 @@ export interface VectorResult {
   error: string;
 }
 
-
 /** Block hashes in state tests: keccak256 of the block number's decimal digits (as geth's runner). */
 function testBlockHash(number: bigint): bigint {
   return bytesToBigint(keccak256(new TextEncoder().encode(number.toString())));
@@ -64,15 +63,15 @@ export function buildTransaction(test: StateTest, entry: PostEntry): Transaction
     type,
     chainId: type === 0 ? undefined : test.chainId,
     nonce: t.nonce,
-    gasPrice: type < 2 ? t.gasPrice ?? 0n : undefined,
-    maxPriorityFeePerGas: type >= 2 ? t.maxPriorityFeePerGas ?? 0n : undefined,
+    gasPrice: type < 2 ? (t.gasPrice ?? 0n) : undefined,
+    maxPriorityFeePerGas: type >= 2 ? (t.maxPriorityFeePerGas ?? 0n) : undefined,
     maxFeePerGas: type >= 2 ? t.maxFeePerGas : undefined,
     gasLimit: t.gasLimit[gas]!,
     to: t.to,
     value: t.value[value]!,
     data: t.data[data]!,
     accessList: accessList ?? [],
-    maxFeePerBlobGas: type === 3 ? t.maxFeePerBlobGas ?? 0n : undefined,
+    maxFeePerBlobGas: type === 3 ? (t.maxFeePerBlobGas ?? 0n) : undefined,
     blobVersionedHashes: type === 3 ? t.blobVersionedHashes : undefined,
     authorizationList: type === 4 ? t.authorizationList : undefined,
     v: 0n,
@@ -128,4 +127,3 @@ export function runVector(test: StateTest, fork: string, entry: PostEntry, optio
   }
   return { name: test.name, fork, index: entry.index, pass, stateRoot: root, logsHash: logsHex, error };
 }
-

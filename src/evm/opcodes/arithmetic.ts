@@ -7,6 +7,8 @@ import { Status } from '../../host/status.js';
 import { useGas } from '../memory.js';
 import type { OpcodeDeclaration } from './types.js';
 
+// One row per opcode reads as a table; the formatter leaves it so.
+// prettier-ignore
 export const arithmeticOpcodes: OpcodeDeclaration[] = [
   {
     code: 0x00, name: 'STOP', inputs: 0, outputs: 0, gas: 0, since: 'Frontier', endsBlock: true,

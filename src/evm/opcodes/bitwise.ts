@@ -5,6 +5,8 @@
 import * as w from '../../primitives/words.js';
 import type { OpcodeDeclaration } from './types.js';
 
+// One row per opcode reads as a table; the formatter leaves it so.
+// prettier-ignore
 export const bitwiseOpcodes: OpcodeDeclaration[] = [
   {
     code: 0x10, name: 'LT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',

@@ -8,6 +8,8 @@ function push(f: Frame, value: bigint): void {
   f.stack[f.sp++] = value;
 }
 
+// One row per opcode reads as a table; the formatter leaves it so.
+// prettier-ignore
 export const blockOpcodes: OpcodeDeclaration[] = [
   {
     code: 0x40,

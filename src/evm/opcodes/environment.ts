@@ -11,7 +11,8 @@ function push(f: Frame, value: bigint): void {
   f.stack[f.sp++] = value;
 }
 
-
+// One row per opcode reads as a table; the formatter leaves it so.
+// prettier-ignore
 export const environmentOpcodes: OpcodeDeclaration[] = [
   {
     code: 0x20,

@@ -169,9 +169,7 @@ function selfdestruct(f: Frame): void {
   // EIP-2929: only the cold surcharge; SELFDESTRUCT has no warm-access charge.
   let cost = rules.berlin && host.warmAddress(beneficiary) ? rules.gasColdAccountAccess : 0;
   if (rules.eip150) {
-    const needsAccount = rules.eip158
-      ? host.isEmpty(beneficiary) && host.getBalance(address) !== 0n
-      : !host.accountExists(beneficiary);
+    const needsAccount = rules.eip158 ? host.isEmpty(beneficiary) && host.getBalance(address) !== 0n : !host.accountExists(beneficiary);
     if (needsAccount) cost += rules.gasNewAccount;
   }
   if (!useGas(f, cost)) return;
@@ -184,6 +182,8 @@ function selfdestruct(f: Frame): void {
   f.status = Status.Stop;
 }
 
+// One row per opcode reads as a table; the formatter leaves it so.
+// prettier-ignore
 export const systemOpcodes: OpcodeDeclaration[] = [
   { code: 0xf0, name: 'CREATE', inputs: 3, outputs: 1, gas: 32000, since: 'Frontier', observesGas: true, handler: (f) => create(f, false) },
   { code: 0xf1, name: 'CALL', inputs: 7, outputs: 1, gas: (r) => r.gasCall, since: 'Frontier', observesGas: true, handler: (f) => call(f, CALL) },

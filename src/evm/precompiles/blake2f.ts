@@ -105,10 +105,14 @@ function mix(v: Uint32Array, m: Uint32Array, a: number, b: number, c: number, d:
   d *= 2;
   x *= 2;
   y *= 2;
-  let al = v[a]!, ah = v[a + 1]!;
-  let bl = v[b]!, bh = v[b + 1]!;
-  let cl = v[c]!, ch = v[c + 1]!;
-  let dl = v[d]!, dh = v[d + 1]!;
+  let al = v[a]!,
+    ah = v[a + 1]!;
+  let bl = v[b]!,
+    bh = v[b + 1]!;
+  let cl = v[c]!,
+    ch = v[c + 1]!;
+  let dl = v[d]!,
+    dh = v[d + 1]!;
   let sum: number, tl: number, th: number;
 
   // a = a + b + x (sums of three 32-bit halves stay exact in a double; the excess is the carry)

@@ -5,18 +5,7 @@ import type { Fp2 } from '@noble/curves/abstract/tower.js';
 import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 import { getRules } from '../../forks/index.js';
 import type { PrecompileResult } from './types.js';
-import {
-  g1Add,
-  g1Msm,
-  g1MsmGas,
-  g2Add,
-  g2Msm,
-  g2MsmGas,
-  mapFp2ToG2,
-  mapFpToG1,
-  pairingCheck,
-  pairingGas,
-} from './bls12381.js';
+import { g1Add, g1Msm, g1MsmGas, g2Add, g2Msm, g2MsmGas, mapFp2ToG2, mapFpToG1, pairingCheck, pairingGas } from './bls12381.js';
 
 // Encodings and expected values are built here from noble's own point types, not from the codec
 // under test, so these tests check the precompiles against the curve library directly.

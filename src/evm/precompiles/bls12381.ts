@@ -81,11 +81,7 @@ function inSubgroup(point: G1Point | G2Point): boolean {
  */
 const PIPPENGER_THRESHOLD = 192;
 
-function multiScalarMul<P extends G1Point | G2Point>(
-  Point: typeof G1 | typeof G2,
-  points: P[],
-  scalars: bigint[],
-): P {
+function multiScalarMul<P extends G1Point | G2Point>(Point: typeof G1 | typeof G2, points: P[], scalars: bigint[]): P {
   const C = Point as typeof G1;
   const terms = points as G1Point[];
   if (terms.length === 0) return C.ZERO as P;

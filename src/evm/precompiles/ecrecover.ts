@@ -16,7 +16,6 @@ export const ECRECOVER_GAS = 3000n;
 /** The order n of the secp256k1 group, from the curve (as `tx/sender.ts` reads it). */
 const SECP256K1N = secp256k1.Point.CURVE().n;
 
-
 export const ecrecover: Precompile = (input, gasLimit) =>
   charge(ECRECOVER_GAS, gasLimit, () => {
     const data = readPadded(input, 0, 128);

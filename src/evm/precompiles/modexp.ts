@@ -25,10 +25,7 @@ export const modexp: Precompile = (input, gasLimit, rules) => {
   const baseLength = readUint(input, 0, 32);
   const exponentLength = readUint(input, 32, 32);
   const modulusLength = readUint(input, 64, 32);
-  if (
-    rules.osaka &&
-    (baseLength > MODEXP_MAX_LENGTH || exponentLength > MODEXP_MAX_LENGTH || modulusLength > MODEXP_MAX_LENGTH)
-  ) {
+  if (rules.osaka && (baseLength > MODEXP_MAX_LENGTH || exponentLength > MODEXP_MAX_LENGTH || modulusLength > MODEXP_MAX_LENGTH)) {
     return { ok: false, reason: 'modexp operand longer than 1024 bytes' };
   }
 
@@ -78,13 +75,7 @@ export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint 
 }
 
 /** The gas of a modexp call under the fork's schedule (EIP-198, EIP-2565 or EIP-7883). */
-export function modexpGas(
-  baseLength: bigint,
-  exponentLength: bigint,
-  modulusLength: bigint,
-  exponentHead: bigint,
-  rules: Rules,
-): bigint {
+export function modexpGas(baseLength: bigint, exponentLength: bigint, modulusLength: bigint, exponentHead: bigint, rules: Rules): bigint {
   const maxLength = max(baseLength, modulusLength);
   if (rules.osaka) {
     // EIP-7883

@@ -20,7 +20,6 @@ const P = Point.Fp.ORDER;
 const A = Point.CURVE().a;
 const B = Point.CURVE().b;
 
-
 function isOnCurve(x: bigint, y: bigint): boolean {
   const Fp = Point.Fp;
   const rhs = Fp.add(Fp.add(Fp.mul(Fp.sqr(x), x), Fp.mul(A, x)), B);

@@ -53,7 +53,9 @@ function getKzg(): KZG {
   if (kzg) return kzg;
   trustedSetup ??= nodeModule<TrustedSetupModule>(import.meta.url, SETUP_MODULE)?.trustedSetup;
   if (!trustedSetup) {
-    throw new KzgSetupError('the point evaluation precompile (0x0a) needs the KZG trusted setup: await loadKzgSetup() (exported by polyvm) before running code that calls it');
+    throw new KzgSetupError(
+      'the point evaluation precompile (0x0a) needs the KZG trusted setup: await loadKzgSetup() (exported by polyvm) before running code that calls it',
+    );
   }
   kzg = new KZG(trustedSetup);
   return kzg;

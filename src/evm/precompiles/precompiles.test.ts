@@ -406,7 +406,13 @@ describe('bn254 (0x06, 0x07, 0x08)', () => {
       }
       if (!Fp2.eql(Fp2.sqr(y), rhs)) continue;
       const point = curve.G2.Point.fromAffine({ x, y });
-      if (point.multiplyUnsafe(N - 1n).add(point).is0()) continue; // in the subgroup after all
+      if (
+        point
+          .multiplyUnsafe(N - 1n)
+          .add(point)
+          .is0()
+      )
+        continue; // in the subgroup after all
       found = true;
       const encoded = word(x.c1) + word(x.c0) + word(y.c1) + word(y.c0);
       assert.equal(run(bn254Pairing, G1 + encoded).ok, false);

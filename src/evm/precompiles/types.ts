@@ -5,9 +5,7 @@ import type { Rules } from '../../forks/index.js';
  * gas it passed (out of gas, or input the precompile rejects). On success `gasUsed` is charged
  * and `output` becomes the return data.
  */
-export type PrecompileResult =
-  | { ok: true; gasUsed: bigint; output: Uint8Array }
-  | { ok: false; reason: string };
+export type PrecompileResult = { ok: true; gasUsed: bigint; output: Uint8Array } | { ok: false; reason: string };
 
 /** A precompiled contract: pure, synchronous, deterministic. */
 export type Precompile = (input: Uint8Array, gasLimit: bigint, rules: Rules) => PrecompileResult;

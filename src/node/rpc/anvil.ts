@@ -152,7 +152,8 @@ function setIntervalMining(unitMs: number): Method {
 const setNextBlockBaseFee: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   const baseFee = p.quantity(list[0], p.where(0, 'base fee'));
-  if (!ctx.chain.rules.london) throw new RpcError(SERVER_ERROR, `there is no base fee before London (the chain runs ${ctx.chain.rules.name})`);
+  if (!ctx.chain.rules.london)
+    throw new RpcError(SERVER_ERROR, `there is no base fee before London (the chain runs ${ctx.chain.rules.name})`);
   ctx.chain.miner.nextBaseFeeOverride = baseFee;
   return null;
 };
@@ -235,7 +236,8 @@ const loadState: Method = (ctx, params) => {
     blocks = (dump.blocks as unknown[]).map((hex) => decodeBlockRecord(hexToBytes(String(hex))));
     blocks.forEach((block, i) => {
       if (block.header.number !== BigInt(i)) throw new Error(`block ${i} has number ${block.header.number}`);
-      if (i > 0 && !blocks[i - 1]!.hash.every((b, j) => b === block.header.parentHash[j])) throw new Error(`block ${i} does not follow block ${i - 1}`);
+      if (i > 0 && !blocks[i - 1]!.hash.every((b, j) => b === block.header.parentHash[j]))
+        throw new Error(`block ${i} does not follow block ${i - 1}`);
     });
     for (const [address, raw] of Object.entries(p.object(dump.accounts, 'accounts'))) {
       const o = p.object(raw, `accounts.${address}`);

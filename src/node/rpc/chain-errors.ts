@@ -3,7 +3,14 @@
  * "nonce too low", "insufficient funds", ...), with the numbers that explain it.
  */
 import type { InvalidTransactionError } from '../../tx/types.js';
-import { ChainError, EmptyChainError, PoolRejectedError, StateUnavailableError, TimestampNotAfterParentError, type PoolRejection } from '../errors.js';
+import {
+  ChainError,
+  EmptyChainError,
+  PoolRejectedError,
+  StateUnavailableError,
+  TimestampNotAfterParentError,
+  type PoolRejection,
+} from '../errors.js';
 import { RpcError, SERVER_ERROR } from './errors.js';
 
 /** A client-facing message for a transaction the protocol rejected. */
@@ -54,7 +61,8 @@ function chainErrorMessage(error: ChainError): string {
     if (error.number > error.latest) return `block ${error.number} is not mined yet (latest is ${error.latest})`;
     return `state at block ${error.number} is not available: this node has the state of blocks ${error.floor} to ${error.latest} (the last ${error.keep} blocks at most, since the chain was loaded or reset)`;
   }
-  if (error instanceof TimestampNotAfterParentError) return `timestamp ${error.timestamp} is not after the latest block's timestamp ${error.parent}`;
+  if (error instanceof TimestampNotAfterParentError)
+    return `timestamp ${error.timestamp} is not after the latest block's timestamp ${error.parent}`;
   if (error instanceof EmptyChainError) return 'a chain needs at least its genesis block';
   return error.message;
 }

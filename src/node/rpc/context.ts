@@ -83,7 +83,10 @@ export function requireState(chain: DevChain, ref: BlockRef): { block: Block; pe
 export function requireLatestState(chain: DevChain, ref: BlockRef, method: string): { block: Block; pending: boolean } {
   const block = requireBlock(chain, ref);
   if (block !== chain.latest()) {
-    throw new RpcError(SERVER_ERROR, `${method} serves the latest block only (asked for ${block.header.number}, latest is ${chain.blockNumber})`);
+    throw new RpcError(
+      SERVER_ERROR,
+      `${method} serves the latest block only (asked for ${block.header.number}, latest is ${chain.blockNumber})`,
+    );
   }
   return { block, pending: ref.kind === 'tag' && ref.tag === 'pending' };
 }

@@ -101,7 +101,12 @@ export class Dispatcher {
     if (parsed.length === 0) return JSON.stringify(errorResponse(null, new RpcError(INVALID_REQUEST, 'invalid request: empty batch')));
     const max = this.context.limits.maxBatch;
     if (parsed.length > max) {
-      return JSON.stringify(errorResponse(null, new RpcError(INVALID_REQUEST, `invalid request: batch of ${parsed.length} requests exceeds the limit of ${max}`)));
+      return JSON.stringify(
+        errorResponse(
+          null,
+          new RpcError(INVALID_REQUEST, `invalid request: batch of ${parsed.length} requests exceeds the limit of ${max}`),
+        ),
+      );
     }
     const responses: string[] = [];
     for (const request of parsed) {

@@ -28,7 +28,8 @@ function stateOverrides(value: unknown, at: p.Where): Map<Address, StateOverride
     if (entry.state !== undefined && entry.stateDiff !== undefined) throw invalidParams(`${w}: set "state" or "stateDiff", not both`);
     const slots = (v: unknown, name: string) => {
       const m = new Map<bigint, bigint>();
-      for (const [slot, value] of Object.entries(p.object(v, `${w}.${name}`))) m.set(p.word(slot, `${w}.${name} key`), p.word(value, `${w}.${name}[${slot.slice(0, 20)}]`));
+      for (const [slot, value] of Object.entries(p.object(v, `${w}.${name}`)))
+        m.set(p.word(slot, `${w}.${name} key`), p.word(value, `${w}.${name}[${slot.slice(0, 20)}]`));
       return m;
     };
     out.set(address, {
@@ -45,7 +46,11 @@ function stateOverrides(value: unknown, at: p.Where): Map<Address, StateOverride
 function blockOverrides(value: unknown, at: p.Where): BlockOverrides | undefined {
   if (value === undefined || value === null) return undefined;
   const o = p.object(value, at);
-  p.onlyKeys(o, ['number', 'time', 'gasLimit', 'feeRecipient', 'coinbase', 'prevRandao', 'random', 'baseFeePerGas', 'baseFee', 'blobBaseFee'], at);
+  p.onlyKeys(
+    o,
+    ['number', 'time', 'gasLimit', 'feeRecipient', 'coinbase', 'prevRandao', 'random', 'baseFeePerGas', 'baseFee', 'blobBaseFee'],
+    at,
+  );
   return {
     number: p.optional(o.number, (v) => p.uint64(v, `${at}.number`)),
     time: p.optional(o.time, (v) => p.uint64(v, `${at}.time`)),
@@ -91,19 +96,22 @@ export function logFilter(
     list.forEach((t, i) => {
       const w = `${at}.topics[${i}]`;
       if (t === null) topics.push(undefined);
-      else if (Array.isArray(t)) topics.push(t.length === 0 ? undefined : p.array(t, w, 1000).map((x, j) => BigInt(bytesToHex(p.hash(x, `${w}[${j}]`)))));
+      else if (Array.isArray(t))
+        topics.push(t.length === 0 ? undefined : p.array(t, w, 1000).map((x, j) => BigInt(bytesToHex(p.hash(x, `${w}[${j}]`)))));
       else topics.push([BigInt(bytesToHex(p.hash(t, w)))]);
     });
   }
   const criteria = { addresses, topics };
   if (o.blockHash !== undefined && o.blockHash !== null) {
-    if (o.fromBlock !== undefined || o.toBlock !== undefined) throw invalidParams(`${at}: blockHash cannot be combined with fromBlock/toBlock`);
+    if (o.fromBlock !== undefined || o.toBlock !== undefined)
+      throw invalidParams(`${at}: blockHash cannot be combined with fromBlock/toBlock`);
     return { criteria, from: undefined, to: undefined, blockHash: p.hash(o.blockHash, `${at}.blockHash`) };
   }
   const number = (v: unknown, name: string): bigint | undefined => {
     if (v === undefined || v === null) return undefined;
     const ref = p.blockRef(v, `${at}.${name}`);
-    if (ref.kind === 'tag' && (ref.tag === 'latest' || ref.tag === 'pending' || ref.tag === 'safe' || ref.tag === 'finalized')) return undefined;
+    if (ref.kind === 'tag' && (ref.tag === 'latest' || ref.tag === 'pending' || ref.tag === 'safe' || ref.tag === 'finalized'))
+      return undefined;
     const block = findBlock(ctx.chain, ref);
     if (ref.kind === 'number') return ref.number;
     if (!block) throw new RpcError(SERVER_ERROR, `${at}.${name}: unknown block`);
@@ -126,7 +134,8 @@ function feeHistory(ctx: RpcContext, params: unknown[]): Json {
   let percentiles: number[] | undefined;
   if (params[2] !== undefined && params[2] !== null) {
     percentiles = p.array(params[2], p.where(2, 'reward percentiles'), 100).map((v, i) => {
-      if (typeof v !== 'number' || !(v >= 0 && v <= 100)) throw invalidParams(`parameter 3 (reward percentiles)[${i}]: expected a number from 0 to 100`);
+      if (typeof v !== 'number' || !(v >= 0 && v <= 100))
+        throw invalidParams(`parameter 3 (reward percentiles)[${i}]: expected a number from 0 to 100`);
       return v;
     });
     for (let i = 1; i < percentiles.length; i++) {
@@ -323,7 +332,8 @@ export const ethMethods: MethodTable = {
     const latest = ctx.chain.blockNumber;
     const from = filter.from ?? latest;
     const to = filter.to ?? latest;
-    if (from > to && filter.from !== undefined && filter.to !== undefined) throw invalidParams('parameter 1 (filter): fromBlock is after toBlock');
+    if (from > to && filter.from !== undefined && filter.to !== undefined)
+      throw invalidParams('parameter 1 (filter): fromBlock is after toBlock');
     return queryLogs(ctx.chain, filter.criteria, from, to, maxLogsRange, maxLogs);
   },
   eth_newFilter: (ctx, params) => {
@@ -395,6 +405,7 @@ export const ethMethods: MethodTable = {
 };
 
 function filterId(value: unknown): string {
-  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(value)) throw invalidParams(`parameter 1 (filter id): expected a hex id, got ${JSON.stringify(value)?.slice(0, 50)}`);
+  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(value))
+    throw invalidParams(`parameter 1 (filter id): expected a hex id, got ${JSON.stringify(value)?.slice(0, 50)}`);
   return value.toLowerCase();
 }

@@ -46,7 +46,8 @@ export function blockLogs(block: Block, criteria: LogCriteria, out: Json[], max:
   block.receipts.forEach((receipt, txIndex) => {
     receipt.logs.forEach((log, i) => {
       if (!logMatches(log, criteria)) return;
-      if (out.length >= max) throw new RpcError(LIMIT_EXCEEDED, `query returned more than ${max} results; narrow the block range or the filter`);
+      if (out.length >= max)
+        throw new RpcError(LIMIT_EXCEEDED, `query returned more than ${max} results; narrow the block range or the filter`);
       out.push(formatLog(log, block, txIndex, first[txIndex]! + i));
     });
   });
@@ -190,10 +191,14 @@ export class FilterManager {
         break;
       }
       case 'newPendingTransactions':
-        stop = chain.onPendingTransaction((pooled) => sink.notify(id, options.fullTransactions ? formatTransaction(pooled, undefined) : pooled.hashHex));
+        stop = chain.onPendingTransaction((pooled) =>
+          sink.notify(id, options.fullTransactions ? formatTransaction(pooled, undefined) : pooled.hashHex),
+        );
         break;
       default:
-        throw invalidParams(`parameter 1 (subscription): unknown subscription "${kind.slice(0, 40)}"; known: newHeads, logs, newPendingTransactions`);
+        throw invalidParams(
+          `parameter 1 (subscription): unknown subscription "${kind.slice(0, 40)}"; known: newHeads, logs, newPendingTransactions`,
+        );
     }
     this.#subscriptions.set(id, stop);
     sink.onClose(() => this.unsubscribe(id));

@@ -133,7 +133,11 @@ export function blockRef(value: unknown, at: Where): BlockRef {
     const o = value as Record<string, unknown>;
     if (o.blockHash !== undefined) {
       onlyKeys(o, ['blockHash', 'requireCanonical'], at);
-      return { kind: 'hash', hash: hash(o.blockHash, `${at}.blockHash`), requireCanonical: optional(o.requireCanonical, (v) => boolean(v, `${at}.requireCanonical`)) ?? false };
+      return {
+        kind: 'hash',
+        hash: hash(o.blockHash, `${at}.blockHash`),
+        requireCanonical: optional(o.requireCanonical, (v) => boolean(v, `${at}.requireCanonical`)) ?? false,
+      };
     }
     if (o.blockNumber !== undefined) {
       onlyKeys(o, ['blockNumber'], at);

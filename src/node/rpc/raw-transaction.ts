@@ -46,11 +46,14 @@ export function decodeRawTransaction(bytes: Uint8Array): RawTransaction {
   if (wrapped) {
     const hashes = tx.blobVersionedHashes ?? [];
     if (wrapped.commitments.length !== hashes.length || wrapped.blobs !== hashes.length) {
-      throw invalidParams(`parameter 1 (transaction): ${hashes.length} versioned hashes but ${wrapped.blobs} blobs and ${wrapped.commitments.length} commitments`);
+      throw invalidParams(
+        `parameter 1 (transaction): ${hashes.length} versioned hashes but ${wrapped.blobs} blobs and ${wrapped.commitments.length} commitments`,
+      );
     }
     wrapped.commitments.forEach((commitment, i) => {
       const hash = kzgToVersionedHash(commitment);
-      if (hash.some((b, j) => b !== hashes[i]![j])) throw invalidParams(`parameter 1 (transaction): commitment ${i} does not match versioned hash ${i}`);
+      if (hash.some((b, j) => b !== hashes[i]![j]))
+        throw invalidParams(`parameter 1 (transaction): commitment ${i} does not match versioned hash ${i}`);
     });
   }
   return { tx, encoded };

@@ -102,13 +102,15 @@ function prepare(chain: DevChain, input: SimulationInput): Prepared {
   let context = applyBlockOverrides(input.context, input.blockOverrides);
   const sender = request.from ?? ZERO_ADDRESS;
   const type = inferType(request, chain.rules.london);
-  const feesGiven =
-    (request.gasPrice ?? 0n) !== 0n || (request.maxFeePerGas ?? 0n) !== 0n || (request.maxPriorityFeePerGas ?? 0n) !== 0n;
+  const feesGiven = (request.gasPrice ?? 0n) !== 0n || (request.maxFeePerGas ?? 0n) !== 0n || (request.maxPriorityFeePerGas ?? 0n) !== 0n;
   // geth: a call that names no fee runs with a zero base fee, so it pays nothing.
   if (!feesGiven) context = { ...context, baseFee: 0n };
   let cap = input.gasCap < context.gasLimit ? input.gasCap : context.gasLimit;
   if (chain.rules.txGasLimitCap !== undefined && chain.rules.txGasLimitCap < cap) cap = chain.rules.txGasLimitCap;
-  const maxFee = type >= 2 ? (request.maxFeePerGas ?? (feesGiven ? context.baseFee + (request.maxPriorityFeePerGas ?? 0n) : 0n)) : (request.gasPrice ?? 0n);
+  const maxFee =
+    type >= 2
+      ? (request.maxFeePerGas ?? (feesGiven ? context.baseFee + (request.maxPriorityFeePerGas ?? 0n) : 0n))
+      : (request.gasPrice ?? 0n);
   const tx: Transaction = {
     type,
     chainId: type === 0 ? undefined : chain.chainId,
@@ -136,7 +138,10 @@ function prepare(chain: DevChain, input: SimulationInput): Prepared {
 
 function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?: Tracer): TransactionResult {
   try {
-    return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, { tracer, allowSenderWithCode: true });
+    return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, {
+      tracer,
+      allowSenderWithCode: true,
+    });
   } catch (error) {
     if (error instanceof InvalidTransactionError) throw transactionRejection(error);
     throw error;
@@ -147,7 +152,11 @@ function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?:
 export function executionError(result: TransactionResult): RpcError {
   if (result.error === 'execution reverted') {
     const reason = revertReason(result.output);
-    return new RpcError(EXECUTION_REVERTED, reason === undefined ? 'execution reverted' : `execution reverted: ${reason}`, bytesToHex(result.output));
+    return new RpcError(
+      EXECUTION_REVERTED,
+      reason === undefined ? 'execution reverted' : `execution reverted: ${reason}`,
+      bytesToHex(result.output),
+    );
   }
   return new RpcError(SERVER_ERROR, result.error ?? 'execution failed');
 }
@@ -179,7 +188,9 @@ export function call(chain: DevChain, input: SimulationInput): Uint8Array {
 function probe(chain: DevChain, input: SimulationInput, gasLimit: bigint): TransactionResult | InvalidTransactionError {
   const prepared = prepare(chain, input);
   try {
-    return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, { allowSenderWithCode: true });
+    return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, {
+      allowSenderWithCode: true,
+    });
   } catch (error) {
     if (error instanceof InvalidTransactionError) return error;
     throw error;
@@ -307,5 +318,10 @@ export function createAccessList(
 
 function sameAccessList(a: { address: Address; storageKeys: bigint[] }[], b: { address: Address; storageKeys: bigint[] }[]): boolean {
   if (a.length !== b.length) return false;
-  return a.every((entry, i) => entry.address === b[i]!.address && entry.storageKeys.length === b[i]!.storageKeys.length && entry.storageKeys.every((k, j) => k === b[i]!.storageKeys[j]));
+  return a.every(
+    (entry, i) =>
+      entry.address === b[i]!.address &&
+      entry.storageKeys.length === b[i]!.storageKeys.length &&
+      entry.storageKeys.every((k, j) => k === b[i]!.storageKeys[j]),
+  );
 }

@@ -85,10 +85,14 @@ export function transactionRequest(value: unknown, at: p.Where, maxDataBytes: nu
   }
   if (o.accessList !== undefined && o.accessList !== null) request.accessList = accessList(o.accessList, f('accessList'));
   if (o.blobVersionedHashes !== undefined && o.blobVersionedHashes !== null) {
-    request.blobVersionedHashes = p.array(o.blobVersionedHashes, f('blobVersionedHashes'), 64).map((h, i) => p.hash(h, `${f('blobVersionedHashes')}[${i}]`));
+    request.blobVersionedHashes = p
+      .array(o.blobVersionedHashes, f('blobVersionedHashes'), 64)
+      .map((h, i) => p.hash(h, `${f('blobVersionedHashes')}[${i}]`));
   }
   if (o.authorizationList !== undefined && o.authorizationList !== null) {
-    request.authorizationList = p.array(o.authorizationList, f('authorizationList'), 1024).map((a, i) => authorization(a, `${f('authorizationList')}[${i}]`));
+    request.authorizationList = p
+      .array(o.authorizationList, f('authorizationList'), 1024)
+      .map((a, i) => authorization(a, `${f('authorizationList')}[${i}]`));
   }
   if (request.gasPrice !== undefined && (request.maxFeePerGas !== undefined || request.maxPriorityFeePerGas !== undefined)) {
     throw invalidParams(`${at}: both gasPrice and maxFeePerGas/maxPriorityFeePerGas are set; set one kind of fee`);

@@ -6,7 +6,6 @@ import { ProgramWriter, address, forkAtLeast, type GenContext } from './program.
 import { writeRandomOps } from './random-ops.js';
 import { mstore, writeBurnLoop, writeCall } from './scenario.js';
 
-
 export const CALLEE_KINDS = [
   'return',
   'revert',
@@ -82,7 +81,9 @@ export function calleeProgram(ctx: GenContext, kind: CalleeKind = ctx.rng.pick(C
       } else a.op(O.STOP!);
       break;
     case 'reenter':
-      writeCall(w, rng.pick([O.CALL!, O.STATICCALL!, O.DELEGATECALL!]), () => a.op(O.CALLER!), { gas: rng.chance(0.5) ? 'all' : undefined });
+      writeCall(w, rng.pick([O.CALL!, O.STATICCALL!, O.DELEGATECALL!]), () => a.op(O.CALLER!), {
+        gas: rng.chance(0.5) ? 'all' : undefined,
+      });
       w.record(rng.int(4));
       break;
     case 'selfdestruct':

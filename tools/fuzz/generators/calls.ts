@@ -10,13 +10,28 @@ import { ProgramWriter, precompileAddresses, type GenContext } from './program.j
 import { writeRandomOps } from './random-ops.js';
 import { CALL_OPCODES, contract, mstore, writeCall, type Scenario } from './scenario.js';
 
-const NAMES: Record<number, string> = { [O.CALL!]: 'call', [O.CALLCODE!]: 'callcode', [O.DELEGATECALL!]: 'delegatecall', [O.STATICCALL!]: 'staticcall' };
+const NAMES: Record<number, string> = {
+  [O.CALL!]: 'call',
+  [O.CALLCODE!]: 'callcode',
+  [O.DELEGATECALL!]: 'delegatecall',
+  [O.STATICCALL!]: 'staticcall',
+};
 
 export function callsScenario(ctx: GenContext): Scenario {
   const rng = ctx.rng;
   const w = new ProgramWriter(ctx);
   const a = w.asm;
-  const targets = [CONTRACT_B, CONTRACT_C, CONTRACT_B, CONTRACT_C, CONTRACT_A, RICH_EOA, NOBODY, EMPTY_ACCOUNT, rng.pick(precompileAddresses(ctx.fork))];
+  const targets = [
+    CONTRACT_B,
+    CONTRACT_C,
+    CONTRACT_B,
+    CONTRACT_C,
+    CONTRACT_A,
+    RICH_EOA,
+    NOBODY,
+    EMPTY_ACCOUNT,
+    rng.pick(precompileAddresses(ctx.fork)),
+  ];
   const kinds: string[] = [];
   const calls = rng.range(1, 4);
   for (let i = 0; i < calls; i++) {

@@ -109,7 +109,11 @@ export function recursionScenario(ctx: GenContext): Scenario {
     w.push(0);
     a.op(O.CREATE!);
     w.record(1);
-    return { name: 'recursion/create', accounts: [[CONTRACT_A, contract(ctx, w.finish())]], gas: rng.pick([10_000_000n, 100_000_000n, 1n << 40n]) };
+    return {
+      name: 'recursion/create',
+      accounts: [[CONTRACT_A, contract(ctx, w.finish())]],
+      gas: rng.pick([10_000_000n, 100_000_000n, 1n << 40n]),
+    };
   }
   const opcode = kind === 'delegatecall' ? O.DELEGATECALL! : O.CALL!;
   const target = kind === 'mutual' ? BigInt(CONTRACT_B) : BigInt(CONTRACT_A);

@@ -15,8 +15,22 @@ import { ProgramWriter, address, forkAtLeast, type GenContext } from './program.
 import { writeRandomOps } from './random-ops.js';
 import { contract, mstore, writeBurnLoop, writeCall, type Scenario } from './scenario.js';
 
-
-const INITCODE_KINDS = ['deploy', 'deploy', 'deploy', 'oversize', 'ef', 'revert', 'invalid', 'loop', 'selfdestruct', 'sstore', 'sstore', 'nested', 'random', 'call-creator'] as const;
+const INITCODE_KINDS = [
+  'deploy',
+  'deploy',
+  'deploy',
+  'oversize',
+  'ef',
+  'revert',
+  'invalid',
+  'loop',
+  'selfdestruct',
+  'sstore',
+  'sstore',
+  'nested',
+  'random',
+  'call-creator',
+] as const;
 type InitcodeKind = (typeof INITCODE_KINDS)[number];
 
 function runtimeCode(ctx: GenContext): Uint8Array {

@@ -72,7 +72,8 @@ export function generateCase(seed: number, index: number, options: GenerateOptio
   const rng = Random.forCase(seed, index);
   const fork = rng.pick(options.forks ?? DEFAULT_FORKS);
   const entries = GENERATORS.filter(
-    (g) => (options.generators === undefined || options.generators.includes(g.name)) && (g.since === undefined || forkAtLeast(fork, g.since)),
+    (g) =>
+      (options.generators === undefined || options.generators.includes(g.name)) && (g.since === undefined || forkAtLeast(fork, g.since)),
   );
   if (entries.length === 0) throw new Error(`no generator for ${fork} among ${options.generators?.join(', ')}`);
   const entry = rng.weighted(entries.map((g) => [g.weight, g] as const));
@@ -114,7 +115,11 @@ export function generateCase(seed: number, index: number, options: GenerateOptio
   // Now and then the transaction calls something other than A: an account without code (empty,
   // absent, or delegated), a precompile, or another contract.
   if (rng.chance(0.05)) {
-    const others = [...ctx.addresses.filter((address) => pre.has(address) && address !== CALLER), NOBODY, rng.pick(precompileAddresses(fork))];
+    const others = [
+      ...ctx.addresses.filter((address) => pre.has(address) && address !== CALLER),
+      NOBODY,
+      rng.pick(precompileAddresses(fork)),
+    ];
     fuzzCase.call.to = rng.pick(others);
     // A scenario's gas fits its own entry point: the 2^41 of a recursion, sent into a looping
     // callee instead, is 10^10 iterations for both engines (seed 1004 case 76386).
@@ -132,10 +137,14 @@ function squeezeGas(c: FuzzCase, rng: Random): void {
   if (profile.length === 0) return;
   const step = rng.int(profile.length);
   const usedBefore = c.call.gas - BigInt(profile[step]!);
-  c.call.gas = usedBefore + BigInt(rng.weighted([
-    [40, 0],
-    [30, rng.int(4)],
-    [30, rng.int(3000)],
-  ]));
+  c.call.gas =
+    usedBefore +
+    BigInt(
+      rng.weighted([
+        [40, 0],
+        [30, rng.int(4)],
+        [30, rng.int(3000)],
+      ]),
+    );
   c.generator += '/oog';
 }

@@ -9,8 +9,32 @@ import { INTERESTING_WORDS, ProgramWriter, forkAtLeast, precompileAddresses, wor
 import { contract, writeCall, type Scenario } from './scenario.js';
 
 const ARITHMETIC = [
-  'ADD', 'MUL', 'SUB', 'DIV', 'SDIV', 'MOD', 'SMOD', 'ADDMOD', 'MULMOD', 'EXP', 'SIGNEXTEND', 'LT', 'GT', 'SLT', 'SGT', 'EQ',
-  'ISZERO', 'AND', 'OR', 'XOR', 'NOT', 'BYTE', 'SHL', 'SHR', 'SAR', 'CLZ',
+  'ADD',
+  'MUL',
+  'SUB',
+  'DIV',
+  'SDIV',
+  'MOD',
+  'SMOD',
+  'ADDMOD',
+  'MULMOD',
+  'EXP',
+  'SIGNEXTEND',
+  'LT',
+  'GT',
+  'SLT',
+  'SGT',
+  'EQ',
+  'ISZERO',
+  'AND',
+  'OR',
+  'XOR',
+  'NOT',
+  'BYTE',
+  'SHL',
+  'SHR',
+  'SAR',
+  'CLZ',
 ];
 
 export function arithmeticScenario(ctx: GenContext): Scenario {
@@ -67,49 +91,92 @@ function accessProgram(ctx: GenContext, steps: number, slotBase: number, end: 'r
   const w = new ProgramWriter(ctx);
   const a = w.asm;
   const cancun = forkAtLeast(ctx.fork, 'Cancun');
-  const addresses = [NOBODY, CONTRACT_B, CONTRACT_C, EMPTY_ACCOUNT, RICH_EOA, CONTRACT_A, rng.pick(precompileAddresses(ctx.fork)), '0x00000000000000000000000000000000000ace55'];
+  const addresses = [
+    NOBODY,
+    CONTRACT_B,
+    CONTRACT_C,
+    EMPTY_ACCOUNT,
+    RICH_EOA,
+    CONTRACT_A,
+    rng.pick(precompileAddresses(ctx.fork)),
+    '0x00000000000000000000000000000000000ace55',
+  ];
   for (let i = 0; i < steps; i++) {
     const target = BigInt(rng.pick(addresses));
     const slot = BigInt(rng.int(4));
     rng.weighted<() => void>([
-      [12, () => measured(w, slotBase + i, () => {
-        w.push(target);
-        a.op(rng.pick([O.BALANCE!, O.EXTCODESIZE!, O.EXTCODEHASH!]), O.POP!);
-      })],
-      [6, () => measured(w, slotBase + i, () => {
-        w.push(0);
-        w.push(0);
-        w.push(0);
-        w.push(target);
-        a.op(O.EXTCODECOPY!);
-      })],
-      [8, () => measured(w, slotBase + i, () => {
-        writeCall(w, rng.pick([O.CALL!, O.STATICCALL!, O.DELEGATECALL!, O.CALLCODE!]), target, { gas: 0n, value: 0n, argsOffset: 0n, argsSize: 0n, retOffset: 0n, retSize: 0n });
-        a.op(O.POP!);
-      })],
-      [10, () => measured(w, slotBase + i, () => {
-        w.push(slot);
-        a.op(O.SLOAD!, O.POP!);
-      })],
-      [8, () => measured(w, slotBase + i, () => {
-        w.push(rng.pick([0n, 1n, 2n]));
-        w.push(slot);
-        a.op(O.SSTORE!);
-      })],
-      [cancun ? 5 : 0, () => {
-        w.push(rng.pick([0n, 1n]));
-        w.push(slot);
-        a.op(O.TSTORE!);
-        w.push(slot);
-        a.op(O.TLOAD!);
-        w.push(32 * (slotBase + i));
-        a.op(O.MSTORE!);
-      }],
-      [6, () => measured(w, slotBase + i, () => {
-        // A sub-call that accesses things and then maybe forgets them.
-        writeCall(w, O.CALL!, BigInt(CONTRACT_C), { gas: 'all', value: 0n, argsOffset: 0n, argsSize: 0n, retOffset: 0n, retSize: 0n });
-        a.op(O.POP!);
-      })],
+      [
+        12,
+        () =>
+          measured(w, slotBase + i, () => {
+            w.push(target);
+            a.op(rng.pick([O.BALANCE!, O.EXTCODESIZE!, O.EXTCODEHASH!]), O.POP!);
+          }),
+      ],
+      [
+        6,
+        () =>
+          measured(w, slotBase + i, () => {
+            w.push(0);
+            w.push(0);
+            w.push(0);
+            w.push(target);
+            a.op(O.EXTCODECOPY!);
+          }),
+      ],
+      [
+        8,
+        () =>
+          measured(w, slotBase + i, () => {
+            writeCall(w, rng.pick([O.CALL!, O.STATICCALL!, O.DELEGATECALL!, O.CALLCODE!]), target, {
+              gas: 0n,
+              value: 0n,
+              argsOffset: 0n,
+              argsSize: 0n,
+              retOffset: 0n,
+              retSize: 0n,
+            });
+            a.op(O.POP!);
+          }),
+      ],
+      [
+        10,
+        () =>
+          measured(w, slotBase + i, () => {
+            w.push(slot);
+            a.op(O.SLOAD!, O.POP!);
+          }),
+      ],
+      [
+        8,
+        () =>
+          measured(w, slotBase + i, () => {
+            w.push(rng.pick([0n, 1n, 2n]));
+            w.push(slot);
+            a.op(O.SSTORE!);
+          }),
+      ],
+      [
+        cancun ? 5 : 0,
+        () => {
+          w.push(rng.pick([0n, 1n]));
+          w.push(slot);
+          a.op(O.TSTORE!);
+          w.push(slot);
+          a.op(O.TLOAD!);
+          w.push(32 * (slotBase + i));
+          a.op(O.MSTORE!);
+        },
+      ],
+      [
+        6,
+        () =>
+          measured(w, slotBase + i, () => {
+            // A sub-call that accesses things and then maybe forgets them.
+            writeCall(w, O.CALL!, BigInt(CONTRACT_C), { gas: 'all', value: 0n, argsOffset: 0n, argsSize: 0n, retOffset: 0n, retSize: 0n });
+            a.op(O.POP!);
+          }),
+      ],
     ])();
   }
   switch (end) {
@@ -138,7 +205,17 @@ export function accessScenario(ctx: GenContext): Scenario {
   return {
     name: 'access',
     accounts: [
-      [CONTRACT_A, contract(ctx, a, new Map([[1n, 1n], [2n, 2n]]))],
+      [
+        CONTRACT_A,
+        contract(
+          ctx,
+          a,
+          new Map([
+            [1n, 1n],
+            [2n, 2n],
+          ]),
+        ),
+      ],
       [CONTRACT_B, contract(ctx, Uint8Array.of(0x00))],
       [CONTRACT_C, contract(ctx, c, new Map([[0n, 5n]]))],
     ],

@@ -120,7 +120,8 @@ let pointPools: Pools | undefined;
 function pools(): Pools {
   if (pointPools) return pointPools;
   const scalars = Array.from({ length: 12 }, (_, i) => BigInt(i + 1) * 0x9e3779b97f4a7c15f39cc0605cedc835n + BigInt(i));
-  const bnG2 = (q: ReturnType<typeof bn254.G2.Point.BASE.toAffine>) => concatBytes(be(q.x.c1, 32), be(q.x.c0, 32), be(q.y.c1, 32), be(q.y.c0, 32));
+  const bnG2 = (q: ReturnType<typeof bn254.G2.Point.BASE.toAffine>) =>
+    concatBytes(be(q.x.c1, 32), be(q.x.c0, 32), be(q.y.c1, 32), be(q.y.c0, 32));
   pointPools = {
     bnG1: scalars.map((k) => {
       const p = bn254.G1.Point.BASE.multiply(k % BN_N).toAffine();
@@ -131,8 +132,17 @@ function pools(): Pools {
       const a = k % BN_N;
       const b = scalars[i + 3]! % BN_N;
       const p1 = bn254.G1.Point.BASE.multiply(a).toAffine();
-      const p2 = bn254.G1.Point.BASE.multiply((a * b) % BN_N).negate().toAffine();
-      return concatBytes(be(p1.x, 32), be(p1.y, 32), bnG2(bn254.G2.Point.BASE.multiply(b).toAffine()), be(p2.x, 32), be(p2.y, 32), bnG2(bn254.G2.Point.BASE.toAffine()));
+      const p2 = bn254.G1.Point.BASE.multiply((a * b) % BN_N)
+        .negate()
+        .toAffine();
+      return concatBytes(
+        be(p1.x, 32),
+        be(p1.y, 32),
+        bnG2(bn254.G2.Point.BASE.multiply(b).toAffine()),
+        be(p2.x, 32),
+        be(p2.y, 32),
+        bnG2(bn254.G2.Point.BASE.toAffine()),
+      );
     }),
     blsG1: scalars.map((k) => {
       const p = bls12_381.G1.Point.BASE.multiply(k % BLS_R).toAffine();
@@ -207,25 +217,27 @@ function pointEvaluationInput(rng: Random): Uint8Array {
 
 // ---- BLS12-381 (EIP-2537) ----
 
-
 function blsG1(rng: Random): Uint8Array {
   return rng.weighted<() => Uint8Array>([
     [55, () => rng.pick(pools().blsG1)],
     [10, () => new Uint8Array(128)],
-    [10, () => {
-      // On the curve, (almost surely) not in the subgroup.
-      const F = bls12_381.fields.Fp;
-      for (;;) {
-        const x = rng.bigint(384) % BLS_P;
-        const y2 = F.add(F.mul(F.mul(x, x), x), 4n);
-        try {
-          const y = F.sqrt(y2);
-          return concatBytes(fp(x), fp(y));
-        } catch {
-          continue;
+    [
+      10,
+      () => {
+        // On the curve, (almost surely) not in the subgroup.
+        const F = bls12_381.fields.Fp;
+        for (;;) {
+          const x = rng.bigint(384) % BLS_P;
+          const y2 = F.add(F.mul(F.mul(x, x), x), 4n);
+          try {
+            const y = F.sqrt(y2);
+            return concatBytes(fp(x), fp(y));
+          } catch {
+            continue;
+          }
         }
-      }
-    }],
+      },
+    ],
     [10, () => concatBytes(fp(rng.bigint(384) % BLS_P), fp(rng.bigint(384) % BLS_P))],
     [8, () => concatBytes(fp(BLS_P + BigInt(rng.int(2))), fp(1n))],
     [7, () => rng.bytes(128)],
@@ -301,10 +313,12 @@ export function precompileInput(rng: Random, address: number): Uint8Array {
     case 2:
     case 3:
     case 4:
-      return rng.bytes(rng.weighted([
-        [70, rng.int(100)],
-        [30, rng.int(1000)],
-      ]));
+      return rng.bytes(
+        rng.weighted([
+          [70, rng.int(100)],
+          [30, rng.int(1000)],
+        ]),
+      );
     case 5:
       return modexpInput(rng);
     case 6:

@@ -15,9 +15,40 @@ const P = (n: number) => 1n << BigInt(n);
 
 /** Words that break arithmetic: zero, one, powers of two and their neighbours, the sign bit. */
 export const INTERESTING_WORDS: readonly bigint[] = [
-  0n, 1n, 2n, 3n, 7n, 8n, 16n, 31n, 32n, 33n, 63n, 64n, 0x7fn, 0x80n, 0xffn, 0x100n, 0xffffn,
-  P(31), P(32) - 1n, P(32), P(63), P(64) - 1n, P(64), P(128), P(160) - 1n, P(160), P(248),
-  P(255) - 1n, P(255), P(255) + 1n, MAX - 1n, MAX, MAX - 31n, MAX - 0x7fn,
+  0n,
+  1n,
+  2n,
+  3n,
+  7n,
+  8n,
+  16n,
+  31n,
+  32n,
+  33n,
+  63n,
+  64n,
+  0x7fn,
+  0x80n,
+  0xffn,
+  0x100n,
+  0xffffn,
+  P(31),
+  P(32) - 1n,
+  P(32),
+  P(63),
+  P(64) - 1n,
+  P(64),
+  P(128),
+  P(160) - 1n,
+  P(160),
+  P(248),
+  P(255) - 1n,
+  P(255),
+  P(255) + 1n,
+  MAX - 1n,
+  MAX,
+  MAX - 31n,
+  MAX - 0x7fn,
 ];
 
 export function forkAtLeast(fork: ForkName, than: ForkName): boolean {
@@ -249,10 +280,12 @@ export class ProgramWriter {
       this.asm.pushLabel(label);
     } else {
       // Anywhere: into push data, past the end, or a huge number.
-      this.push(rng.weighted<() => bigint>([
-        [60, () => BigInt(rng.int(this.asm.length + 40))],
-        [40, () => word(rng)],
-      ])());
+      this.push(
+        rng.weighted<() => bigint>([
+          [60, () => BigInt(rng.int(this.asm.length + 40))],
+          [40, () => word(rng)],
+        ])(),
+      );
     }
   }
 

@@ -15,7 +15,18 @@ import { CALL_OPCODES, contract, writeCall, type Scenario } from './scenario.js'
 
 function beneficiary(ctx: GenContext): bigint {
   const rng = ctx.rng;
-  return BigInt(rng.pick([NOBODY, EMPTY_ACCOUNT, CALLER, CONTRACT_A, CONTRACT_B, RICH_EOA, rng.pick(precompileAddresses(ctx.fork)), '0x00000000000000000000000000000000000be9e1']));
+  return BigInt(
+    rng.pick([
+      NOBODY,
+      EMPTY_ACCOUNT,
+      CALLER,
+      CONTRACT_A,
+      CONTRACT_B,
+      RICH_EOA,
+      rng.pick(precompileAddresses(ctx.fork)),
+      '0x00000000000000000000000000000000000be9e1',
+    ]),
+  );
 }
 
 export function selfdestructScenario(ctx: GenContext): Scenario {
@@ -105,11 +116,32 @@ export function selfdestructScenario(ctx: GenContext): Scenario {
 }
 
 const ENV_OPS: [string, string][] = [
-  ['ADDRESS', ''], ['BALANCE', 'a'], ['ORIGIN', ''], ['CALLER', ''], ['CALLVALUE', ''], ['CALLDATASIZE', ''],
-  ['CODESIZE', ''], ['GASPRICE', ''], ['EXTCODESIZE', 'a'], ['EXTCODEHASH', 'a'], ['RETURNDATASIZE', ''],
-  ['BLOCKHASH', 'b'], ['COINBASE', ''], ['TIMESTAMP', ''], ['NUMBER', ''], ['PREVRANDAO', ''], ['GASLIMIT', ''],
-  ['CHAINID', ''], ['SELFBALANCE', ''], ['BASEFEE', ''], ['BLOBHASH', 'i'], ['BLOBBASEFEE', ''], ['GAS', ''],
-  ['PC', ''], ['MSIZE', ''], ['EXTCODECOPY', 'a'],
+  ['ADDRESS', ''],
+  ['BALANCE', 'a'],
+  ['ORIGIN', ''],
+  ['CALLER', ''],
+  ['CALLVALUE', ''],
+  ['CALLDATASIZE', ''],
+  ['CODESIZE', ''],
+  ['GASPRICE', ''],
+  ['EXTCODESIZE', 'a'],
+  ['EXTCODEHASH', 'a'],
+  ['RETURNDATASIZE', ''],
+  ['BLOCKHASH', 'b'],
+  ['COINBASE', ''],
+  ['TIMESTAMP', ''],
+  ['NUMBER', ''],
+  ['PREVRANDAO', ''],
+  ['GASLIMIT', ''],
+  ['CHAINID', ''],
+  ['SELFBALANCE', ''],
+  ['BASEFEE', ''],
+  ['BLOBHASH', 'i'],
+  ['BLOBBASEFEE', ''],
+  ['GAS', ''],
+  ['PC', ''],
+  ['MSIZE', ''],
+  ['EXTCODECOPY', 'a'],
 ];
 
 export function environmentScenario(ctx: GenContext): Scenario {
@@ -168,39 +200,60 @@ export function delegationScenario(ctx: GenContext): Scenario {
   const rng = ctx.rng;
   ctx.addresses.push(DELEGATED_1, DELEGATED_2);
   const targetOf = (): Address =>
-    rng.pick([CONTRACT_B, CONTRACT_B, CONTRACT_C, DELEGATED_2, DELEGATED_1, NOBODY, rng.pick(precompileAddresses(ctx.fork)), EMPTY_ACCOUNT]);
+    rng.pick([
+      CONTRACT_B,
+      CONTRACT_B,
+      CONTRACT_C,
+      DELEGATED_2,
+      DELEGATED_1,
+      NOBODY,
+      rng.pick(precompileAddresses(ctx.fork)),
+      EMPTY_ACCOUNT,
+    ]);
   const w = new ProgramWriter(ctx);
   const a = w.asm;
   const steps = rng.range(1, 5);
   for (let i = 0; i < steps; i++) {
     const who = BigInt(rng.pick([DELEGATED_1, DELEGATED_1, DELEGATED_2]));
     rng.weighted<() => void>([
-      [50, () => {
-        writeCall(w, rng.pick(CALL_OPCODES), who);
-        w.record(i);
-        a.op(O.RETURNDATASIZE!);
-        w.record(8 + i);
-      }],
-      [12, () => {
-        w.push(who);
-        a.op(O.EXTCODESIZE!);
-        w.record(i);
-      }],
-      [12, () => {
-        w.push(who);
-        a.op(O.EXTCODEHASH!);
-        w.record(i);
-      }],
-      [12, () => {
-        w.push(rng.range(0, 40));
-        w.push(rng.int(25));
-        w.push(0);
-        w.push(who);
-        a.op(O.EXTCODECOPY!);
-        w.push(0);
-        a.op(O.MLOAD!);
-        w.record(i);
-      }],
+      [
+        50,
+        () => {
+          writeCall(w, rng.pick(CALL_OPCODES), who);
+          w.record(i);
+          a.op(O.RETURNDATASIZE!);
+          w.record(8 + i);
+        },
+      ],
+      [
+        12,
+        () => {
+          w.push(who);
+          a.op(O.EXTCODESIZE!);
+          w.record(i);
+        },
+      ],
+      [
+        12,
+        () => {
+          w.push(who);
+          a.op(O.EXTCODEHASH!);
+          w.record(i);
+        },
+      ],
+      [
+        12,
+        () => {
+          w.push(rng.range(0, 40));
+          w.push(rng.int(25));
+          w.push(0);
+          w.push(who);
+          a.op(O.EXTCODECOPY!);
+          w.push(0);
+          a.op(O.MLOAD!);
+          w.record(i);
+        },
+      ],
       [14, () => writeRandomOps(w, rng.range(1, 8))],
     ])();
   }
@@ -214,7 +267,10 @@ export function delegationScenario(ctx: GenContext): Scenario {
       [CONTRACT_B, contract(ctx, calleeProgram(ctx))],
       [CONTRACT_C, contract(ctx, calleeProgram(ctx))],
       [DELEGATED_1, account({ code: designator(targetOf()), nonce: BigInt(rng.int(3)), balance: BigInt(rng.int(1000)) })],
-      [DELEGATED_2, account({ code: designator(targetOf()), nonce: 1n, balance: 0n, storage: rng.chance(0.3) ? new Map([[0n, 5n]]) : new Map() })],
+      [
+        DELEGATED_2,
+        account({ code: designator(targetOf()), nonce: 1n, balance: 0n, storage: rng.chance(0.3) ? new Map([[0n, 5n]]) : new Map() }),
+      ],
     ],
   };
 }

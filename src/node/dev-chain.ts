@@ -7,6 +7,7 @@
  * history, the store, the pool and the subscribers, in that order. Everything is synchronous: a
  * request that mines returns after the block is built and, with a store, written.
  */
+import { readAllAccounts } from '../state/read-all.js';
 import type { Address } from '../primitives/address.js';
 import type { Rules } from '../forks/index.js';
 import { WorldState } from '../state/world-state.js';
@@ -301,7 +302,7 @@ export class DevChain {
 
   #loadFromStore(loaded: LoadedChain): void {
     for (const block of loaded.blocks) this.blocks.append(block);
-    this.state.replaceAccounts(loaded.accounts);
+    this.state.replaceAccounts(readAllAccounts(loaded.state));
     this.tracker.rebuild(this.state);
     this.#history = new StateHistory(this.blocks.length - 1);
   }

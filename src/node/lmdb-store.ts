@@ -3,17 +3,18 @@
  * fork, genesis settings), `blocks` (number → block record), `accounts` (address →
  * rlp([nonce, balance, codeHash])), `code` (code hash → code), `storage` (address:slot → value).
  * Each mined block and the state changes it made are written in one LMDB transaction, so a
- * killed process leaves either the whole block or none of it.
+ * killed process leaves either the whole block or none of it. The stored state is a
+ * `StateReader` (per-location reads, and listing).
  *
  * The lmdb package (a native module) and node:fs are loaded on first use, so in-memory nodes
  * never load them (and bundle for a browser).
  */
 import { nodeBuiltin, nodeModule, nodeOnly } from '../primitives/node-require.js';
 import type { Address } from '../primitives/address.js';
-import { bigintToBytes, bigintToFixedBytes, bytesToBigint, bytesToHex, bytesToKey } from '../primitives/bytes.js';
+import { bigintToBytes, bigintToFixedBytes, bytesToBigint, bytesToHex, bytesToKey, EMPTY_BYTES } from '../primitives/bytes.js';
 import { rlpDecode, rlpEncode, rlpBytes, rlpList, rlpToBigint } from '../primitives/rlp.js';
 import { KECCAK256_EMPTY } from '../primitives/hash.js';
-import { Account } from '../state/account.js';
+import type { AccountFields, StateReader } from '../state/reader.js';
 import type { Block } from '../chain/block.js';
 import type { AccountChange } from '../chain/state-root.js';
 import { decodeBlockRecord, encodeBlockRecord } from './block-record.js';
@@ -29,6 +30,58 @@ export class StoreError extends Error {
 
 function storageKey(address: Address, slot: bigint): string {
   return `${address}:${bytesToKey(bigintToFixedBytes(slot, 32))}`;
+}
+
+/** The keys of one account's slots: `address:` up to `address;` (';' follows ':'). */
+function storageRange(address: Address): { start: string; end: string } {
+  return { start: `${address}:`, end: `${address};` };
+}
+
+/** The state committed to the store, read per location (the node copies it into memory at open). */
+class LmdbState implements StateReader {
+  readonly #accounts: Database;
+  readonly #code: Database;
+  readonly #storage: Database;
+
+  constructor(accounts: Database, code: Database, storage: Database) {
+    this.#accounts = accounts;
+    this.#code = code;
+    this.#storage = storage;
+  }
+
+  readAccount(address: Address): AccountFields | undefined {
+    const raw = this.#accounts.get(address) as Uint8Array | undefined;
+    if (raw === undefined) return undefined;
+    const [nonce, balance, codeHash] = rlpList(rlpDecode(raw), 'account') as Uint8Array[];
+    const hash = rlpBytes(codeHash!).slice();
+    let code = EMPTY_BYTES;
+    if (bytesToHex(hash) !== bytesToHex(KECCAK256_EMPTY)) {
+      const stored = this.#code.get(bytesToHex(hash)) as Uint8Array | undefined;
+      if (!stored) throw new StoreError(`the data directory is missing the code of ${address}`);
+      code = new Uint8Array(stored);
+    }
+    return { nonce: rlpToBigint(nonce!), balance: rlpToBigint(balance!), code, codeHash: code.length === 0 ? KECCAK256_EMPTY : hash };
+  }
+
+  readStorage(address: Address, slot: bigint): bigint {
+    const raw = this.#storage.get(storageKey(address, slot)) as Uint8Array | undefined;
+    return raw === undefined ? 0n : bytesToBigint(raw);
+  }
+
+  hasStorage(address: Address): boolean {
+    for (const _ of this.#storage.getKeys({ ...storageRange(address), limit: 1 })) return true;
+    return false;
+  }
+
+  *addresses(): Iterable<Address> {
+    for (const key of this.#accounts.getKeys()) yield key as Address;
+  }
+
+  *storageEntries(address: Address): Iterable<[bigint, bigint]> {
+    for (const { key, value } of this.#storage.getRange(storageRange(address))) {
+      yield [BigInt('0x' + (key as string).slice(address.length + 1)), bytesToBigint(value as Uint8Array)];
+    }
+  }
 }
 
 export class LmdbStore implements ChainStore {
@@ -68,33 +121,14 @@ export class LmdbStore implements ChainStore {
       if (key !== blocks.length) throw new StoreError(`the data directory is missing block ${blocks.length} (found ${String(key)})`);
       blocks.push(decodeBlockRecord(value as Uint8Array));
     }
-    const accounts = new Map<Address, Account>();
-    for (const { key, value } of this.#accounts.getRange()) {
-      const [nonce, balance, codeHash] = rlpList(rlpDecode(value as Uint8Array), 'account') as Uint8Array[];
-      const account = new Account();
-      account.nonce = rlpToBigint(nonce!);
-      account.balance = rlpToBigint(balance!);
-      const hash = rlpBytes(codeHash!);
-      if (bytesToHex(hash) !== bytesToHex(KECCAK256_EMPTY)) {
-        const code = this.#code.get(bytesToHex(hash)) as Uint8Array | undefined;
-        if (!code) throw new StoreError(`the data directory is missing the code of ${String(key)}`);
-        account.setCode(new Uint8Array(code), hash.slice());
-      }
-      accounts.set(key as Address, account);
-    }
-    for (const { key, value } of this.#storage.getRange()) {
-      const text = key as string;
-      const account = accounts.get(text.slice(0, 42));
-      if (account) account.storage.set(BigInt('0x' + text.slice(43)), bytesToBigint(value as Uint8Array));
-    }
-    return { blocks, accounts };
+    return { blocks, state: new LmdbState(this.#accounts, this.#code, this.#storage) };
   }
 
   #writeChanges(changes: AccountChange[]): void {
     for (const change of changes) {
       const { address, account } = change;
       if (change.storageReset) {
-        for (const key of this.#storage.getKeys({ start: `${address}:`, end: `${address};` })) this.#storage.removeSync(key);
+        for (const key of this.#storage.getKeys(storageRange(address))) this.#storage.removeSync(key);
       }
       if (account === undefined) {
         this.#accounts.removeSync(address);

@@ -6,7 +6,7 @@
 import type { Address } from '../primitives/address.js';
 import { bytesToHex } from '../primitives/bytes.js';
 import type { Rules } from '../forks/index.js';
-import type { Account } from '../state/account.js';
+import type { StateReader } from '../state/reader.js';
 import type { WorldState } from '../state/world-state.js';
 import type { Block } from '../chain/block.js';
 import type { AccountChange } from '../chain/state-root.js';
@@ -26,7 +26,8 @@ export interface StoredMeta {
 
 export interface LoadedChain {
   blocks: Block[];
-  accounts: Map<Address, Account>;
+  /** The committed state, read per location (and listable). */
+  state: StateReader;
 }
 
 export interface ChainStore {

@@ -2,7 +2,7 @@
 // the state test format. Each input becomes one message call on a pre-state built once.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStateTests } from '../dist/cli/statetest/fixture.js';
+import { parseStateTests } from '../dist/cli/statetest/state-test-file.js';
 import { blockContext, buildTransaction } from '../dist/cli/statetest/run-vector.js';
 import { getRules, parseFork } from '../dist/forks/index.js';
 import { intrinsicGas } from '../dist/tx/intrinsic-gas.js';

@@ -30,8 +30,9 @@ const RANK: Record<string, number> = {
   peer: 8,
   fuzz: 9,
   browser: 10, // the browser test and its page
+  conformance: 11, // the official test suites, through the CLI
 };
-const TOOLS = ['peer', 'fuzz'];
+const TOOLS = ['peer', 'fuzz', 'browser', 'conformance'];
 const CORE = ['primitives', 'forks', 'host', 'state', 'evm', 'tx', 'exec', 'chain'];
 
 function sources(dir: string): string[] {

@@ -27,8 +27,6 @@ import { getPrecompiles } from '../evm/precompiles/index.js';
 import type { Precompile } from '../evm/precompiles/types.js';
 import { virtualMachine } from './code.js';
 
-export type { FrameResult };
-
 /** The deepest a call or create may nest (EIP-150 made it unreachable by gas alone, but it stays). */
 export const CALL_DEPTH_LIMIT = 1024;
 const RIPEMD160_ADDRESS = '0x0000000000000000000000000000000000000003';

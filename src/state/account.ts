@@ -24,6 +24,20 @@ export class Account {
     return this.nonce === 0n && this.balance === 0n && this.code.length === 0;
   }
 
+  /** A new account with these fields and empty storage. */
+  static fromFields(fields: {
+    readonly nonce: bigint;
+    readonly balance: bigint;
+    readonly code: Uint8Array;
+    readonly codeHash: Uint8Array;
+  }): Account {
+    const account = new Account();
+    account.nonce = fields.nonce;
+    account.balance = fields.balance;
+    account.setCode(fields.code, fields.codeHash);
+    return account;
+  }
+
   clone(): Account {
     const copy = new Account();
     copy.nonce = this.nonce;

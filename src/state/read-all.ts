@@ -10,10 +10,7 @@ export function readAllAccounts(reader: StateReader): Map<Address, Account> {
   for (const address of reader.addresses()) {
     const fields = reader.readAccount(address);
     if (fields === undefined) continue;
-    const account = new Account();
-    account.nonce = fields.nonce;
-    account.balance = fields.balance;
-    account.setCode(fields.code, fields.codeHash);
+    const account = Account.fromFields(fields);
     for (const [slot, value] of reader.storageEntries(address)) if (value !== 0n) account.storage.set(slot, value);
     accounts.set(address, account);
   }

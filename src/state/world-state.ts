@@ -46,10 +46,7 @@ export class WorldState implements JournaledHost, StateReader {
     if (this.removed.has(address)) return undefined;
     const fields = beneath.readAccount(address);
     if (fields === undefined) return undefined;
-    const account = new Account();
-    account.nonce = fields.nonce;
-    account.balance = fields.balance;
-    account.setCode(fields.code, fields.codeHash);
+    const account = Account.fromFields(fields);
     account.storage = new ReaderStorage(beneath, address);
     this.accounts.set(address, account);
     return account;

@@ -1,7 +1,7 @@
-/** Reads one fixture file and runs its vectors, reporting malformed content with file and field. */
+/** Reads one state-test file and runs its vectors, reporting malformed content with file and field. */
 import { readFileSync } from 'node:fs';
 import { parseFork } from '../../forks/index.js';
-import { FixtureError, parseStateTests } from './fixture.js';
+import { StateTestFileError, parseStateTests } from './state-test-file.js';
 import { runVector, type RunVectorOptions, type VectorResult } from './run-vector.js';
 
 export interface FileFilter {
@@ -12,7 +12,7 @@ export interface FileFilter {
 export interface FileOutcome {
   file: string;
   results: VectorResult[];
-  /** Problems with the fixture itself: a field that could not be read, an unknown fork. */
+  /** Problems with the file itself: a field that could not be read, an unknown fork. */
   errors: string[];
 }
 
@@ -29,7 +29,7 @@ export function runFile(file: string, filter: FileFilter, options: RunVectorOpti
   try {
     tests = parseStateTests(json);
   } catch (e) {
-    if (e instanceof FixtureError) {
+    if (e instanceof StateTestFileError) {
       outcome.errors.push(`${file}: ${e.message}`);
       return outcome;
     }

@@ -12,7 +12,7 @@ import { runTransaction } from '../../exec/transaction.js';
 import { InvalidTransactionError, type Transaction, type TxType } from '../../tx/types.js';
 import { invalidTransaction, type TransactionExceptionName } from '../../tx/errors.js';
 import { privateKeyToAddress } from '../../tx/keys.js';
-import type { PostEntry, StateTest } from './fixture.js';
+import type { PostEntry, StateTest } from './state-test-file.js';
 
 export interface VectorResult {
   name: string;

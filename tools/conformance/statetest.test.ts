@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const root = resolve(import.meta.dirname, '../../..');
+const root = resolve(import.meta.dirname, '../..');
 const fixtures = process.env.POLYVM_FIXTURES ?? resolve(root, '../shared/fixtures');
 const knownFailures = JSON.parse(readFileSync(join(root, 'KNOWN_FAILURES.json'), 'utf8')) as Record<string, Record<string, string>>;
 

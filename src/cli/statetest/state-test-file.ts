@@ -1,14 +1,14 @@
 /**
  * The state test format (ethereum/tests GeneralStateTests and execution-spec-tests state_tests),
- * read strictly: a malformed field is a FixtureError naming the test and the field.
+ * read strictly: a malformed field is a StateTestFileError naming the test and the field.
  */
 import { parseAddress, type Address } from '../../primitives/address.js';
 import { hexToBytes, parseQuantity } from '../../primitives/bytes.js';
 import { Account } from '../../state/account.js';
 import type { AccessListEntry, Authorization } from '../../tx/types.js';
 
-export class FixtureError extends Error {
-  override name = 'FixtureError';
+export class StateTestFileError extends Error {
+  override name = 'StateTestFileError';
   constructor(
     readonly field: string,
     message: string,
@@ -57,7 +57,7 @@ export interface StateTest {
   env: StateTestEnv;
   pre: Map<Address, Account>;
   transaction: StateTestTransaction;
-  /** Fork name as written in the fixture, to its entries. */
+  /** Fork name as written in the file, to its entries. */
   post: Map<string, PostEntry[]>;
   chainId: bigint;
 }
@@ -65,12 +65,12 @@ export interface StateTest {
 type Json = Record<string, unknown>;
 
 function object(value: unknown, field: string): Json {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FixtureError(field, 'expected an object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new StateTestFileError(field, 'expected an object');
   return value as Json;
 }
 
 function array(value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value)) throw new FixtureError(field, 'expected an array');
+  if (!Array.isArray(value)) throw new StateTestFileError(field, 'expected an array');
   return value;
 }
 
@@ -82,7 +82,7 @@ function quantity(value: unknown, field: string): bigint {
     if (typeof value === 'string' && value.startsWith(BIGINT_PREFIX)) return parseQuantity(value.slice(BIGINT_PREFIX.length));
     return parseQuantity(value as string);
   } catch (e) {
-    throw new FixtureError(field, (e as Error).message);
+    throw new StateTestFileError(field, (e as Error).message);
   }
 }
 
@@ -91,11 +91,11 @@ function optionalQuantity(value: unknown, field: string): bigint | undefined {
 }
 
 function bytes(value: unknown, field: string): Uint8Array {
-  if (typeof value !== 'string') throw new FixtureError(field, 'expected a hex string');
+  if (typeof value !== 'string') throw new StateTestFileError(field, 'expected a hex string');
   try {
     return hexToBytes(value);
   } catch (e) {
-    throw new FixtureError(field, (e as Error).message);
+    throw new StateTestFileError(field, (e as Error).message);
   }
 }
 
@@ -103,11 +103,11 @@ function address(value: unknown, field: string): Address {
   try {
     return parseAddress(value as string, field);
   } catch (e) {
-    throw new FixtureError(field, (e as Error).message);
+    throw new StateTestFileError(field, (e as Error).message);
   }
 }
 
-/** Reads every test of one parsed fixture file. */
+/** Reads every test of one parsed state-test file. */
 export function parseStateTests(json: unknown): StateTest[] {
   const tests: StateTest[] = [];
   for (const [name, raw] of Object.entries(object(json, 'file'))) {

@@ -5,10 +5,10 @@
  */
 import { createPublicClient, createWalletClient, custom, parseEther, type Hex } from 'viem';
 import { foundry } from 'viem/chains';
-import { loadKzgSetup } from '../index.js';
-import { createNode } from '../node/node.js';
-import { parseStateTests } from '../cli/statetest/fixture.js';
-import { runVector } from '../cli/statetest/run-vector.js';
+import { loadKzgSetup } from '../../dist/index.js';
+import { createNode } from '../../dist/node/node.js';
+import { parseStateTests } from '../../dist/cli/statetest/state-test-file.js';
+import { runVector } from '../../dist/cli/statetest/run-vector.js';
 
 export interface VectorOutcome {
   name: string;

@@ -54,7 +54,7 @@ interface Bundle {
 
 async function bundle(dir: string): Promise<Bundle> {
   const result = await build({
-    entryPoints: { page: join(root, 'dist/browser/page.js'), engine: join(root, 'dist/index.js') },
+    entryPoints: { page: join(root, 'dist-tools/browser/page.js'), engine: join(root, 'dist/index.js') },
     bundle: true,
     splitting: true,
     format: 'esm',

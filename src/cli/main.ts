@@ -3,6 +3,7 @@ import { UsageError } from './args.js';
 import { statetestCommand } from './statetest/index.js';
 import { runCommand } from './run.js';
 import { nodeCommand } from './node.js';
+import { wasmCommand } from './wasm.js';
 import { UnknownForkError } from '../forks/index.js';
 
 const USAGE = `usage: polyvm <command> [options]
@@ -10,6 +11,7 @@ commands:
   statetest   run Ethereum state tests (files or folders)
   run         run EVM bytecode in a fresh state
   node        run a local dev chain with JSON-RPC over HTTP and WebSocket
+  wasm        tooling for WebAssembly (Stylus) programs: deploy-code FILE.wasm
 run "polyvm <command> --help" for a command's options`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -22,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'node':
         return await nodeCommand(rest);
+      case 'wasm':
+        return await wasmCommand(rest);
       case undefined:
       case 'help':
       case '--help':

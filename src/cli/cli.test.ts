@@ -5,6 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { compileWat } from '../wasm/testing/compile.js';
+import { decompressProgram } from '../wasm/decompress.js';
+import { bytesToHex, hexToBytes } from '../primitives/bytes.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/polyvm.js');
@@ -103,4 +106,45 @@ test('statetest --trace ends each vector with the EIP-3155 summary and the state
   assert.match(root.stateRoot, /^0x[0-9a-f]{64}$/);
   assert.deepEqual(Object.keys(summary).sort(), ['error', 'gasUsed', 'output']);
   assert.equal(JSON.parse(lines[0]!).opName, 'PUSH1');
+});
+
+test('wasm deploy-code prints init code: the 43-byte prelude, then the compressed module', async () => {
+  const wasm = await compileWat(
+    '(module (memory (export "memory") 1) (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))',
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'polyvm-cli-'));
+  const file = join(dir, 'program.wasm');
+  writeFileSync(file, wasm);
+  const r = polyvm('wasm', 'deploy-code', file);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^0x[0-9a-f]+\n$/);
+  const init = hexToBytes(r.stdout.trim());
+  const program = init.subarray(43);
+  assert.equal(bytesToHex(init.subarray(0, 1)), '0x7f');
+  assert.equal(Number(BigInt(bytesToHex(init.subarray(1, 33)))), program.length);
+  assert.equal(bytesToHex(init.subarray(33, 43)), '0x80602b6000396000f300');
+  assert.equal(bytesToHex(program.subarray(0, 4)), '0xeff00000');
+  assert.equal(bytesToHex(decompressProgram(program)), bytesToHex(wasm));
+});
+
+test('wasm deploy-code: a missing file, a file that is not a module, or no file is a usage error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'polyvm-cli-'));
+  const text = join(dir, 'program.wat');
+  writeFileSync(text, '(module)');
+  const cases: [string[], RegExp][] = [
+    [['wasm', 'deploy-code', join(dir, 'missing.wasm')], /^polyvm: FILE: cannot read .*missing\.wasm/],
+    [['wasm', 'deploy-code', text], /^polyvm: FILE: .*program\.wat is not a WebAssembly binary module/],
+    [['wasm', 'deploy-code'], /^polyvm: deploy-code takes one FILE\.wasm/],
+    [['wasm', 'deploy-code', 'a.wasm', 'b.wasm'], /^polyvm: deploy-code takes one FILE\.wasm/],
+    [['wasm', 'frobnicate'], /^polyvm: unknown wasm command "frobnicate"/],
+    [['wasm', 'deploy-code', '--nope', 'a.wasm'], /^polyvm: unknown option --nope/],
+  ];
+  for (const [args, message] of cases) {
+    const r = polyvm(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+  assert.equal(polyvm('wasm', 'deploy-code', '--help').status, 0);
+  assert.match(polyvm('--help').stdout, /wasm +tooling for WebAssembly/);
 });

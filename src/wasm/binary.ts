@@ -298,7 +298,7 @@ export function parseModule(bytes: Uint8Array): WasmModule {
     const section = new Reader(bytes, start, start + size);
     (module.sections as Section[]).push({ id, offset, start, end: start + size });
     readSection(module, id, section);
-    if (id !== SectionId.custom && !section.done && id <= SectionId.dataCount) section.fail(`section ${id} has trailing bytes`);
+    if (id !== SectionId.custom && !section.done && id < SectionId.dataCount) section.fail(`section ${id} has trailing bytes`);
     r.pos = start + size;
   }
   return module;
@@ -394,13 +394,20 @@ function readCustom(m: WasmModule, r: Reader): void {
   }
 }
 
+const REF_NULL = 0xd0;
+const REF_FUNC = 0xd2;
+
 function readConstExpr(r: Reader): ConstExpr {
   const offset = r.pos;
   const ops: Operator[] = [];
   for (;;) {
-    const op = decodeOperator(r);
+    let op = decodeOperator(r);
     if (op.code === Op.end) return { ops, offset };
-    if (!OPCODES.has(op.code)) r.fail(`opcode ${describeCode(op.code)} in a constant expression`, op.start);
+    if (op.code === REF_NULL || op.code === REF_FUNC) {
+      // Element segment items may be references; they carry a heap type or a function index.
+      const index = op.code === REF_NULL ? (r.valueType(), 0) : r.u32();
+      op = { ...op, end: r.pos, index };
+    } else if (!OPCODES.has(op.code)) r.fail(`opcode ${describeCode(op.code)} in a constant expression`, op.start);
     ops.push(op);
   }
 }

@@ -598,7 +598,13 @@ const OPCODE_LIST: [number, string, Immediate, number, number][] = [
   [0xfc0b, 'memory.fill', 'memory', 3, 0],
 ];
 
-function names(first: number, list: string, immediate: Immediate, pops: number, pushes: number): [number, string, Immediate, number, number][] {
+function names(
+  first: number,
+  list: string,
+  immediate: Immediate,
+  pops: number,
+  pushes: number,
+): [number, string, Immediate, number, number][] {
   return list.split(' ').map((name, i) => [first + i, name, immediate, pops, pushes]);
 }
 

@@ -6,18 +6,7 @@
  * the depth checker's stack model includes the meter's checks and the operator counts match.
  * Checks are inlined: no function is added, so no function index changes.
  */
-import {
-  type FuncType,
-  functionType,
-  inserted,
-  Op,
-  OPCODES,
-  type Operator,
-  Reader,
-  SectionId,
-  encodeOperator,
-  Writer,
-} from './binary.js';
+import { type FuncType, functionType, inserted, Op, OPCODES, type Operator, Reader, SectionId, encodeOperator, Writer } from './binary.js';
 import { INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, STACK_LEFT_GLOBAL } from './hostio.js';
 import { endsBasicBlock, INK_HEADER_COST, MEMORY_BYTE_INK, operatorPrice, U64_MAX } from './pricing.js';
 import { ProgramError } from './program-error.js';
@@ -105,7 +94,12 @@ function dynamicMeter(ops: readonly Operator[], g: AddedGlobals): Operator[] {
  * a block with a result counts it as pushed on entry; `else` and `end` return to the height at
  * the block's entry.
  */
-export function worstCaseDepth(ops: readonly Operator[], types: readonly FuncType[], funcType: (index: number) => FuncType | undefined, func: number): number {
+export function worstCaseDepth(
+  ops: readonly Operator[],
+  types: readonly FuncType[],
+  funcType: (index: number) => FuncType | undefined,
+  func: number,
+): number {
   let worst = 0;
   let stack = 0;
   const scopes = [0];
@@ -198,7 +192,9 @@ export function instrumentModule(checked: CheckedModule): InstrumentedModule {
     if (frame > MAX_FRAME_SIZE) throw new ProgramError(`frame too large in function ${func}: ${frame} > ${MAX_FRAME_SIZE} words`);
     const out = heapBound(depthCheck(metered, frame, g), checked.payForMemoryGrow, g);
     if (out.length > LIMITS.operatorsPerFunction) {
-      throw new ProgramError(`too many operators in function ${func} after instrumentation: ${out.length} > ${LIMITS.operatorsPerFunction}`);
+      throw new ProgramError(
+        `too many operators in function ${func} after instrumentation: ${out.length} > ${LIMITS.operatorsPerFunction}`,
+      );
     }
     operatorCount += out.length;
     return out;
@@ -234,14 +230,18 @@ function globalSection(checked: CheckedModule, g: AddedGlobals): Writer {
   for (const index of [g.inkLeft, g.inkStatus, g.scratch, g.stackLeft]) {
     const wide = index === g.inkLeft;
     w.valueType(wide ? 'i64' : 'i32').u8(1); // mutable
-    w.u8(wide ? Op.i64Const : Op.i32Const).u8(0).u8(Op.end);
+    w.u8(wide ? Op.i64Const : Op.i32Const)
+      .u8(0)
+      .u8(Op.end);
   }
   return w;
 }
 
 /** Keeps `user_entrypoint` and `memory` (nitro drops all other exports) and exports the host's globals. */
 function exportSection(checked: CheckedModule, g: AddedGlobals): Writer {
-  const kept = checked.module.exports.filter((e) => (e.name === ENTRYPOINT && e.kind === 'func') || (e.name === 'memory' && e.kind === 'memory'));
+  const kept = checked.module.exports.filter(
+    (e) => (e.name === ENTRYPOINT && e.kind === 'func') || (e.name === 'memory' && e.kind === 'memory'),
+  );
   const w = new Writer().u32(kept.length + 3);
   const kinds = { func: 0, table: 1, memory: 2, global: 3, tag: 4 };
   for (const e of kept) w.name(e.name).u8(kinds[e.kind]).u32(e.index);

@@ -5,7 +5,12 @@ import { type Features, activate, entrypoint, wat } from './wat.test-util.js';
 import { webAssembly } from './webassembly.js';
 
 /** Asserts activation refuses `source` with a ProgramError whose message matches `reason`. */
-function refuses(source: string | Uint8Array, reason: RegExp, options?: { pageLimit?: number; debug?: boolean }, features?: Features): void {
+function refuses(
+  source: string | Uint8Array,
+  reason: RegExp,
+  options?: { pageLimit?: number; debug?: boolean },
+  features?: Features,
+): void {
   const bytes = typeof source === 'string' ? wat(source, features) : source;
   assert.throws(
     () => activateProgram(bytes, options),
@@ -59,7 +64,12 @@ test('not a module, or a truncated one, is refused with the byte offset', () => 
 });
 
 test('refused operators name the feature, the opcode and where it is', () => {
-  refuses(entrypoint('(drop (i32x4.splat (i32.const 1))) local.get 0'), /module uses SIMD \(a SIMD operator, opcode 0xfd at byte \d+ in function 0\)/, {}, { simd: true });
+  refuses(
+    entrypoint('(drop (i32x4.splat (i32.const 1))) local.get 0'),
+    /module uses SIMD \(a SIMD operator, opcode 0xfd at byte \d+ in function 0\)/,
+    {},
+    { simd: true },
+  );
   refuses(
     entrypoint('(drop (i32.atomic.load (i32.const 0))) local.get 0'),
     /module uses threads \(an atomic operator, opcode 0xfe at byte \d+/,
@@ -134,14 +144,26 @@ test('imports must be known host functions at their exact types', () => {
 });
 
 test('exports: user_entrypoint (i32) -> i32 and memory are required; reserved and clashing names are refused', () => {
-  refuses('(module (memory (export "memory") 1 1) (func (export "main") (param i32) (result i32) local.get 0))', /missing export user_entrypoint/);
+  refuses(
+    '(module (memory (export "memory") 1 1) (func (export "main") (param i32) (result i32) local.get 0))',
+    /missing export user_entrypoint/,
+  );
   refuses(
     '(module (memory (export "memory") 1 1) (func (export "user_entrypoint") (param i64) (result i32) i32.const 0))',
     /export user_entrypoint must have type \(i32\) -> i32, not \(i64\) -> i32/,
   );
-  refuses('(module (memory (export "memory") 1 1) (global (export "user_entrypoint") i32 (i32.const 0)))', /export user_entrypoint must be a function, not a global/);
-  refuses('(module (memory 1 1) (func (export "user_entrypoint") (param i32) (result i32) local.get 0))', /missing memory exported as "memory"/);
-  refuses('(module (memory (export "mem") 1 1) (func (export "user_entrypoint") (param i32) (result i32) local.get 0))', /missing memory exported as "memory"/);
+  refuses(
+    '(module (memory (export "memory") 1 1) (global (export "user_entrypoint") i32 (i32.const 0)))',
+    /export user_entrypoint must be a function, not a global/,
+  );
+  refuses(
+    '(module (memory 1 1) (func (export "user_entrypoint") (param i32) (result i32) local.get 0))',
+    /missing memory exported as "memory"/,
+  );
+  refuses(
+    '(module (memory (export "mem") 1 1) (func (export "user_entrypoint") (param i32) (result i32) local.get 0))',
+    /missing memory exported as "memory"/,
+  );
   refuses(entrypoint('local.get 0', '(func (export "stylus_x"))'), /export stylus_x uses the reserved prefix/);
   refuses(entrypoint('local.get 0', '(func (export "a__stylus_x"))'), /export a__stylus_x uses the reserved prefix/);
   refuses(
@@ -165,7 +187,8 @@ test('memory: exactly one, unshared, 32-bit, within the page limits', () => {
     {},
     { memory64: true },
   );
-  const pages = (n: number) => `(module (memory (export "memory") ${n} ${n}) (func (export "user_entrypoint") (param i32) (result i32) local.get 0))`;
+  const pages = (n: number) =>
+    `(module (memory (export "memory") ${n} ${n}) (func (export "user_entrypoint") (param i32) (result i32) local.get 0))`;
   accepts(pages(128));
   refuses(pages(129), /memory of 129 pages exceeds the bound of 128 pages/);
   accepts(pages(2), { pageLimit: 2 });
@@ -183,11 +206,20 @@ test('a memory that can grow needs vm_hooks.pay_for_memory_grow', () => {
 
 test('start functions, non-constant initializers and out-of-range segments are refused', () => {
   refuses(entrypoint('local.get 0', '(func $s) (start $s)'), /start function \(\d+\) not allowed/);
-  refuses(entrypoint('local.get 0', '(global $a i32 (i32.const 1)) (global $b i32 (global.get $a))'), /initializer of global 1 must be a single constant, found global.get/);
-  refuses(entrypoint('local.get 0', '(data (i32.const 65530) "0123456789")'), /data segment 0 \(offset 65530, 10 bytes\) is outside the initial memory of 65536 bytes/);
+  refuses(
+    entrypoint('local.get 0', '(global $a i32 (i32.const 1)) (global $b i32 (global.get $a))'),
+    /initializer of global 1 must be a single constant, found global.get/,
+  );
+  refuses(
+    entrypoint('local.get 0', '(data (i32.const 65530) "0123456789")'),
+    /data segment 0 \(offset 65530, 10 bytes\) is outside the initial memory of 65536 bytes/,
+  );
   accepts(entrypoint('local.get 0', '(data (i32.const 65526) "0123456789")'));
   accepts(entrypoint('local.get 0', '(data "passive segments are ignored")'));
-  refuses(entrypoint('local.get 0', '(table 1 funcref) (elem (i32.const 1) $main)'), /element segment 0 \(offset 1, 1 entries\) is outside the table of 1/);
+  refuses(
+    entrypoint('local.get 0', '(table 1 funcref) (elem (i32.const 1) $main)'),
+    /element segment 0 \(offset 1, 1 entries\) is outside the table of 1/,
+  );
   // wabt writes (ref.func $main) items as indices, so write flags 4 by hand: offset i32.const 0,
   // one item `ref.func 0`.
   const expressions = [1, 4, 0x41, 0, 0x0b, 1, 0xd2, 0, 0x0b];
@@ -204,8 +236,19 @@ function repeat(n: number, text: (i: number) => string): string {
 }
 
 test('functions: 4,096 defined, not 4,097', () => {
-  accepts(entrypoint('local.get 0', repeat(4095, () => '(func)')));
-  refuses(entrypoint('local.get 0', repeat(4096, () => '(func)')), /too many functions: 4097 > 4096/);
+  accepts(
+    entrypoint(
+      'local.get 0',
+      repeat(4095, () => '(func)'),
+    ),
+  );
+  refuses(
+    entrypoint(
+      'local.get 0',
+      repeat(4096, () => '(func)'),
+    ),
+    /too many functions: 4097 > 4096/,
+  );
 });
 
 test('declared locals: 348 per function, not 349 (parameters do not count)', () => {
@@ -214,10 +257,24 @@ test('declared locals: 348 per function, not 349 (parameters do not count)', () 
 });
 
 test('data and element segments: 128 each, not 129', () => {
-  accepts(entrypoint('local.get 0', repeat(128, (i) => `(data (i32.const ${i}) "x")`)));
-  refuses(entrypoint('local.get 0', repeat(129, (i) => `(data (i32.const ${i}) "x")`)), /too many data segments: 129 > 128/);
+  accepts(
+    entrypoint(
+      'local.get 0',
+      repeat(128, (i) => `(data (i32.const ${i}) "x")`),
+    ),
+  );
+  refuses(
+    entrypoint(
+      'local.get 0',
+      repeat(129, (i) => `(data (i32.const ${i}) "x")`),
+    ),
+    /too many data segments: 129 > 128/,
+  );
   accepts(entrypoint('local.get 0', `(table 200 funcref) ${repeat(128, (i) => `(elem (i32.const ${i}) $main)`)}`));
-  refuses(entrypoint('local.get 0', `(table 200 funcref) ${repeat(129, (i) => `(elem (i32.const ${i}) $main)`)}`), /too many element segments: 129 > 128/);
+  refuses(
+    entrypoint('local.get 0', `(table 200 funcref) ${repeat(129, (i) => `(elem (i32.const ${i}) $main)`)}`),
+    /too many element segments: 129 > 128/,
+  );
 });
 
 test('imports: 513, not 514', () => {

@@ -15,6 +15,11 @@ import { runTransaction, type TransactionOptions, type TransactionResult } from 
 export interface CreateEvmOptions {
   fork?: ForkName | string;
   block?: Partial<BlockContext>;
+  /**
+   * Run Stylus-format WebAssembly programs beside EVM code (breaks EIP-3541 on purpose, so off
+   * by default). Programs are brotli-compressed: initialise the decoder first (see docs/wasm.md).
+   */
+  wasm?: boolean;
 }
 
 export interface AccountInit {
@@ -51,7 +56,7 @@ export function defaultBlock(overrides: Partial<BlockContext> = {}): BlockContex
 }
 
 export function createEvm(options: CreateEvmOptions = {}): Evm {
-  const rules = getRules(options.fork ?? DEFAULT_FORK);
+  const rules = getRules(options.fork ?? DEFAULT_FORK, { wasm: options.wasm });
   const state = new WorldState();
   const evm: Evm = {
     rules,

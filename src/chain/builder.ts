@@ -35,6 +35,8 @@ import { blockContextFromHeader } from './block-context.js';
 
 export interface BlockBuilderOptions {
   rules: Rules;
+  /** Where programs' debug output goes (WebAssembly `console` host functions). */
+  print?: (line: string) => void;
   chainId: bigint;
   /** The parent's header and hash; undefined for a genesis block. */
   parent: BlockHeader | undefined;
@@ -128,6 +130,7 @@ export class BlockBuilder {
       blockGasUsed: this.gasUsed,
       blockBlobGasUsed: this.blobGasUsed,
       tracer,
+      print: this.#options.print,
     });
     this.gasUsed += result.blockGasUsed;
     this.blobGasUsed += result.blobGasUsed;

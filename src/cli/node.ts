@@ -22,9 +22,11 @@ const USAGE = `usage: polyvm node [options]
   --max-body-bytes N    largest request body or WebSocket message (default 16 MiB)
   --max-batch N         most requests in a batch (default 1000)
   --call-gas-cap N      most gas an eth_call or eth_estimateGas may use (default 50000000)
+  --wasm                run Stylus WebAssembly programs beside EVM contracts (code EF F0 00...;
+                        see docs/wasm.md)
   --quiet               print only the listening address`;
 
-const FLAGS = ['no-mining', 'quiet', 'help'] as const;
+const FLAGS = ['no-mining', 'quiet', 'wasm', 'help'] as const;
 const VALUED = [
   'host',
   'port',
@@ -85,6 +87,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     gasLimit: big(args, 'gas-limit'),
     baseFee: big(args, 'base-fee'),
     dataDir: stringOption(args, 'data-dir'),
+    wasm: args.options.has('wasm'),
     limits,
   };
   const port = integer(args, 'port', 65535) ?? 8545;
@@ -117,7 +120,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     const chain = node.chain;
     out.push('polyvm node', '');
     out.push(`Chain id:   ${chain.chainId}`);
-    out.push(`Hardfork:   ${chain.rules.name}`);
+    out.push(`Hardfork:   ${chain.rules.name}${chain.rules.wasm ? ' + WebAssembly programs (Stylus)' : ''}`);
     out.push(`Gas limit:  ${chain.miner.gasLimit}`);
     out.push(`Mining:     ${chain.miner.automine ? 'automine' : 'manual'}${options.blockTime ? `, every ${options.blockTime} s` : ''}`);
     out.push(`Storage:    ${options.dataDir ? `${options.dataDir} (LMDB), at block ${chain.blockNumber}` : 'in memory'}`);

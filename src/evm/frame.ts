@@ -77,6 +77,7 @@ export class Frame implements VmFrame, TracedFrame {
   output: Uint8Array = EMPTY_BYTES;
   status: Status = Status.Running;
   request: FrameRequest | undefined = undefined;
+  rejection: string | undefined = undefined;
   readonly jumpDestinations: Uint8Array;
   readonly pushValues: bigint[];
 
@@ -124,13 +125,26 @@ export class Frame implements VmFrame, TracedFrame {
     this.status = Status.Running;
   }
 
-  /** Stores the code a create returned, charging 200 gas per byte (EIP-170, EIP-3541 apply). */
+  /**
+   * Stores the code a create returned, charging 200 gas per byte (EIP-170, EIP-3541 apply). On a
+   * chain that runs another VM, 0xEF code of that VM is activated instead of refused, and its
+   * activation is paid with the deposit.
+   */
   depositCode(host: JournaledHost): Status {
     const rules = this.env.rules;
     const code = this.output;
-    if (rules.london && code.length > 0 && code[0] === 0xef) return Status.CodeRejected;
+    let activationGas = 0;
+    if (rules.london && code.length > 0 && code[0] === 0xef) {
+      const activation = rules.wasm ? this.env.code.activate(code) : undefined;
+      if (activation === undefined) return Status.CodeRejected;
+      if ('error' in activation) {
+        this.rejection = activation.error;
+        return Status.CodeRejected;
+      }
+      activationGas = activation.gas;
+    }
     if (code.length > rules.maxCodeSize) return Status.CodeRejected;
-    const cost = code.length * CODE_DEPOSIT_COST;
+    const cost = code.length * CODE_DEPOSIT_COST + activationGas;
     if (cost > this.gas && !refillGas(this, cost)) {
       // Frontier: a create that cannot pay for its code leaves an account without code.
       if (!rules.homestead) return Status.Return;

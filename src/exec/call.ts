@@ -20,6 +20,8 @@ export interface CallParameters {
   gas: bigint;
   gasPrice?: bigint;
   tracer?: Tracer;
+  /** Where programs' debug output goes (WebAssembly `console` host functions). */
+  print?: (line: string) => void;
 }
 
 export interface CallResult {
@@ -43,6 +45,7 @@ export function runCallOnState(state: JournaledHost, params: CallParameters, blo
     tx: { origin: params.caller, gasPrice: params.gasPrice ?? 0n, blobVersionedHashes: [] },
     rules,
     tracer: params.tracer,
+    print: params.print,
   });
   const { gas, reserve } = splitGas(params.gas);
   const { code, codeAddress, codeKind, delegate } = resolveTopLevelCode(state, params.to, rules);
@@ -69,7 +72,11 @@ export function runCallOnState(state: JournaledHost, params: CallParameters, blo
     success,
     output: result.output,
     gasUsed: params.gas - joinGas(result.gasLeft, result.gasReserve),
-    error: success ? undefined : statusMessage(result.status),
+    error: success
+      ? undefined
+      : result.reason !== undefined
+        ? `${statusMessage(result.status)}: ${result.reason}`
+        : statusMessage(result.status),
     logs,
   };
 }

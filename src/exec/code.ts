@@ -1,26 +1,30 @@
 /**
  * Which code a message runs and which VM runs it: decided here, in exec/, and nowhere else.
  * EIP-7702: an account whose code is a delegation designator runs its delegate's code. The code's
- * kind picks the VM (only the EVM today; a WebAssembly program is recognised by its prefix).
+ * kind picks the VM: on a chain with `rules.wasm`, code with the Stylus prefix `EF F0 00` is a
+ * WebAssembly program; all other code is EVM code.
  */
 import type { Address } from '../primitives/address.js';
 import type { Rules } from '../forks/index.js';
-import type { CodeKind, CodeResolver, Host, ResolvedCode, VirtualMachine } from '../host/index.js';
+import type { Activation, CodeKind, CodeResolver, Host, ResolvedCode, VirtualMachine } from '../host/index.js';
 import { delegationTarget } from './delegation.js';
 import { evmVm } from '../evm/frame.js';
+import { isProgram } from '../wasm/format.js';
+import { activateCode } from '../wasm/program.js';
+import { wasmVm } from '../wasm/frame.js';
 
 /** The code a message to `address` runs under `rules`, read through `host`. */
 export function resolveCode(host: Host, address: Address, rules: Rules): ResolvedCode {
   const code = host.getCode(address);
   const delegate = rules.prague ? delegationTarget(code) : undefined;
-  if (delegate === undefined) return { code, codeAddress: address, codeKind: codeKind(code), delegate: undefined };
+  if (delegate === undefined) return { code, codeAddress: address, codeKind: codeKind(code, rules), delegate: undefined };
   const delegated = host.getCode(delegate);
-  return { code: delegated, codeAddress: delegate, codeKind: codeKind(delegated), delegate };
+  return { code: delegated, codeAddress: delegate, codeKind: codeKind(delegated, rules), delegate };
 }
 
 /** The resolver the VMs are given for their calls. */
 export function codeResolver(host: Host, rules: Rules): CodeResolver {
-  return { resolve: (address) => resolveCode(host, address, rules) };
+  return { resolve: (address) => resolveCode(host, address, rules), activate: (code) => activate(code, rules) };
 }
 
 /**
@@ -33,11 +37,16 @@ export function resolveTopLevelCode(host: Host, address: Address, rules: Rules):
   return resolved;
 }
 
-export function codeKind(_code: Uint8Array): CodeKind {
-  return 'evm';
+export function codeKind(code: Uint8Array, rules: Rules): CodeKind {
+  return rules.wasm && isProgram(code) ? 'wasm' : 'evm';
 }
 
-const MACHINES: Record<CodeKind, VirtualMachine> = { evm: evmVm };
+/** Deploying 0xEF code: a program is activated on a chain that runs them; anything else is refused. */
+function activate(code: Uint8Array, rules: Rules): Activation | undefined {
+  return codeKind(code, rules) === 'wasm' ? activateCode(code) : undefined;
+}
+
+const MACHINES: Record<CodeKind, VirtualMachine> = { evm: evmVm, wasm: wasmVm };
 
 export function virtualMachine(kind: CodeKind): VirtualMachine {
   return MACHINES[kind];

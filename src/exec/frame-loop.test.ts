@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEvm } from '../create-evm.js';
 import { bytesToBigint, hexToBytes } from '../primitives/bytes.js';
-import type { Environment, FrameRequest, FrameResult, Message, VirtualMachine, VmFrame } from '../host/index.js';
+import type { ChildRunner, Environment, FrameRequest, FrameResult, Message, VirtualMachine, VmFrame } from '../host/index.js';
 import { Status } from '../host/status.js';
 import { getRules } from '../forks/index.js';
 import { WorldState } from '../state/world-state.js';
@@ -148,8 +148,8 @@ function scriptedWorld() {
   const rules = getRules('Cancun');
   const frames: ScriptedFrame[] = [];
   const machines = (): VirtualMachine => ({
-    createFrame: (message: Message, env: Environment) => {
-      if (message.code[0] !== SCRIPTED[0] || message.code[1] !== SCRIPTED[1]) return evmVm.createFrame(message, env);
+    createFrame: (message: Message, env: Environment, children: ChildRunner) => {
+      if (message.code[0] !== SCRIPTED[0] || message.code[1] !== SCRIPTED[1]) return evmVm.createFrame(message, env, children);
       const frame = new ScriptedFrame(message);
       frames.push(frame);
       return frame;

@@ -12,6 +12,8 @@ import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { MAX_NONCE } from '../tx/validate.js';
 import type {
   CallRequest,
+  ChildRunner,
+  FrameRequest,
   CodeKind,
   CreateRequest,
   Environment,
@@ -26,6 +28,7 @@ import { joinGas, splitGas } from '../host/gas.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import type { Precompile } from '../evm/precompiles/types.js';
 import { virtualMachine } from './code.js';
+import { CHILD_HEADROOM_KB, hasStackHeadroom } from '../primitives/stack-headroom.js';
 
 /** The deepest a call or create may nest (EIP-150 made it unreachable by gas alone, but it stays). */
 export const CALL_DEPTH_LIMIT = 1024;
@@ -37,7 +40,7 @@ interface Active {
   checkpoint: number;
 }
 
-export class FrameLoop {
+export class FrameLoop implements ChildRunner {
   private readonly precompiles: Map<string, Precompile>;
 
   /** @param machines the VM for each kind of code (the engine's own unless a test plugs one in) */
@@ -53,7 +56,28 @@ export class FrameLoop {
   run(message: Message): FrameResult {
     const started = this.start(message);
     if (!('frame' in started)) return started;
-    const stack: Active[] = [started];
+    return this.drive(started);
+  }
+
+  /**
+   * A frame that cannot suspend (a WebAssembly program) asks for a child from inside a host
+   * function: it runs here on its own stack of frames, nested in the JavaScript stack. Each such
+   * level costs JavaScript stack, so a child that would not fit is refused before it begins:
+   * the call fails cleanly, as a call beyond the depth limit does.
+   */
+  runChild(parent: VmFrame, request: FrameRequest): FrameResult | undefined {
+    if (!hasStackHeadroom(CHILD_HEADROOM_KB)) {
+      parent.fail(request.gas, request.reserve);
+      return undefined;
+    }
+    const child = this.begin(parent, request);
+    if (child === undefined || !('frame' in child)) return child;
+    return this.drive(child);
+  }
+
+  /** Runs a started frame and every child it asks for, on an explicit stack. */
+  private drive(first: Active): FrameResult {
+    const stack: Active[] = [first];
     for (;;) {
       const active = stack[stack.length - 1]!;
       const frame = active.frame;
@@ -164,7 +188,7 @@ export class FrameLoop {
         return { status: Status.Stop, gasLeft: message.gas, gasReserve: message.reserve, output: EMPTY_BYTES };
       }
     }
-    return { frame: this.machines(message.codeKind).createFrame(message, this.env), checkpoint };
+    return { frame: this.machines(message.codeKind).createFrame(message, this.env, this), checkpoint };
   }
 
   private runPrecompile(precompile: Precompile, message: Message, checkpoint: number): FrameResult {
@@ -186,12 +210,14 @@ export class FrameLoop {
     const message = frame.message;
     let status = frame.status;
 
+    let reason: string | undefined;
     if (message.isCreate && succeeded(status)) {
       status = frame.depositCode(this.state);
       if (succeeded(status)) {
         this.touchIfEmpty(message.address);
         return { status, gasLeft: frame.gas, gasReserve: frame.reserve, output: EMPTY_BYTES, createdAddress: message.address };
       }
+      reason = frame.rejection;
     }
     if (succeeded(status)) {
       this.touchIfEmpty(message.address);
@@ -199,7 +225,8 @@ export class FrameLoop {
     }
     this.state.revert(checkpoint);
     this.keepRipemdTouch(message.address);
-    if (isExceptional(status)) return { status, gasLeft: 0, output: EMPTY_BYTES };
+    if (isExceptional(status))
+      return reason === undefined ? { status, gasLeft: 0, output: EMPTY_BYTES } : { status, gasLeft: 0, output: EMPTY_BYTES, reason };
     return { status, gasLeft: frame.gas, gasReserve: frame.reserve, output: frame.output };
   }
 

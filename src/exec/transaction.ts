@@ -21,6 +21,8 @@ import { EMPTY_BYTES } from '../primitives/bytes.js';
 
 export interface TransactionOptions {
   tracer?: Tracer;
+  /** Where programs' debug output goes (WebAssembly `console` host functions). */
+  print?: (line: string) => void;
   /** Gas already used in the block: a transaction may not need more than what is left. */
   blockGasUsed?: bigint;
   /** Blob gas already used in the block. */
@@ -44,6 +46,8 @@ export interface TransactionResult {
   success: boolean;
   /** Error text for a failed execution ("execution reverted", "out of gas", ...). */
   error: string | undefined;
+  /** More on a failure where a VM could say more than its status (a WebAssembly program refused at deploy). */
+  reason?: string;
   output: Uint8Array;
   logs: Log[];
   createdAddress: Address | undefined;
@@ -162,6 +166,7 @@ export function runValidatedTransaction(
     tx: { origin: sender, gasPrice, blobVersionedHashes: tx.blobVersionedHashes ?? [] },
     rules,
     tracer: options.tracer,
+    print: options.print,
   };
   const loop = new FrameLoop(state, env);
   const { gas, reserve } = splitGas(tx.gasLimit - validated.intrinsicGas);
@@ -220,7 +225,12 @@ export function runValidatedTransaction(
     blobGasUsed,
     status: result.status,
     success,
-    error: success ? undefined : statusMessage(result.status),
+    error: success
+      ? undefined
+      : result.reason !== undefined
+        ? `${statusMessage(result.status)}: ${result.reason}`
+        : statusMessage(result.status),
+    reason: result.reason,
     output: result.output,
     logs,
     createdAddress: success && isCreate ? target : undefined,

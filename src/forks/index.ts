@@ -135,25 +135,40 @@ export interface Rules {
   readonly maxBlobsPerTx: number | undefined;
   /** EIP-7825: transaction gas limit cap (Osaka); undefined before. */
   readonly txGasLimitCap: bigint | undefined;
+
+  // Chain options beyond mainnet
+  /**
+   * Stylus-format WebAssembly programs (code `EF F0 00` ...) may be deployed and run. Breaks
+   * EIP-3541 on purpose, so it is never on unless a chain asks (see `ChainOptions`).
+   */
+  readonly wasm: boolean;
+}
+
+/** Options of a chain that are not a fork's: what `polyvm node --wasm` and `createEvm({ wasm })` set. */
+export interface ChainOptions {
+  wasm?: boolean;
 }
 
 export function forkIndex(name: ForkName): number {
   return FORK_ORDER.indexOf(name);
 }
 
-const cache = new Map<ForkName, Rules>();
+const cache = new Map<string, Rules>();
 
-export function getRules(fork: ForkName | string): Rules {
+/** The rules of a fork, with any chain options (mainnet's rules when none are given). */
+export function getRules(fork: ForkName | string, options: ChainOptions = {}): Rules {
   const name = parseFork(fork);
-  let rules = cache.get(name);
+  const wasm = options.wasm === true;
+  const key = wasm ? `${name}+wasm` : name;
+  let rules = cache.get(key);
   if (!rules) {
-    rules = Object.freeze(buildRules(name));
-    cache.set(name, rules);
+    rules = Object.freeze({ ...buildRules(name), wasm });
+    cache.set(key, rules);
   }
   return rules;
 }
 
-function buildRules(name: ForkName): Rules {
+function buildRules(name: ForkName): Omit<Rules, 'wasm'> {
   const index = forkIndex(name);
   const at = (fork: ForkName) => index >= forkIndex(fork);
   const berlin = at('Berlin');

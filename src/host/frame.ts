@@ -16,6 +16,8 @@ export interface FrameResult {
   output: Uint8Array;
   /** For a successful create. */
   createdAddress?: Address;
+  /** Why the frame failed, when a VM can say more than its status (a program refused at deploy). */
+  reason?: string;
 }
 
 export interface VmFrame {
@@ -40,11 +42,27 @@ export interface VmFrame {
    * create's status.
    */
   depositCode(host: JournaledHost): Status;
+  /** Why `depositCode` refused the code, when there is more to say than its status. */
+  readonly rejection?: string | undefined;
   /** The frame is finished; its buffers may be reused. */
   release(): void;
 }
 
+/**
+ * Runs a child to its end for a frame that cannot suspend: a WebAssembly program calls from
+ * inside a host function, with V8's stack beneath it, so its children run in a nested loop.
+ */
+export interface ChildRunner {
+  /**
+   * Runs what `parent` requests as the frame loop runs a suspended frame's request. Returns the
+   * child's result, or undefined when the request failed before any child began (then
+   * `parent.fail` has been called with the gas that comes back).
+   */
+  runChild(parent: VmFrame, request: FrameRequest): FrameResult | undefined;
+}
+
 /** A VM the frame loop can start frames in. */
 export interface VirtualMachine {
-  createFrame(message: Message, env: Environment): VmFrame;
+  /** `children` serves frames that call without suspending (the EVM's frames suspend instead). */
+  createFrame(message: Message, env: Environment, children: ChildRunner): VmFrame;
 }

@@ -11,10 +11,11 @@ export type {
   CreateRequest,
   FrameRequest,
   ResolvedCode,
+  Activation,
   CodeResolver,
   TracedFrame,
   Tracer,
   Environment,
 } from './message.js';
-export type { FrameResult, VmFrame, VirtualMachine } from './frame.js';
+export type { ChildRunner, FrameResult, VmFrame, VirtualMachine } from './frame.js';
 export { Status, isExceptional, statusMessage, succeeded } from './status.js';

@@ -9,7 +9,7 @@ import type { BlockContext, TxContext } from './context.js';
 import type { Host } from './host.js';
 
 /** Which VM runs a piece of code (chosen by exec/ from the code itself). */
-export type CodeKind = 'evm';
+export type CodeKind = 'evm' | 'wasm';
 
 export interface Message {
   caller: Address;
@@ -83,8 +83,17 @@ export interface ResolvedCode {
   delegate: Address | undefined;
 }
 
+/** What deploying a create's returned code that starts 0xEF costs, or why it is refused. */
+export type Activation = { gas: number } | { error: string };
+
 export interface CodeResolver {
   resolve(address: Address): ResolvedCode;
+  /**
+   * Code starting 0xEF returned by a create, which EIP-3541 refuses unless the chain runs another
+   * VM whose code it is (a Stylus program under `rules.wasm`): validates and prepares that code.
+   * Undefined when the code belongs to no VM of this chain.
+   */
+  activate(code: Uint8Array): Activation | undefined;
 }
 
 /** What a tracer sees of any frame; a VM's tracer may read more of its own frames. */
@@ -107,4 +116,6 @@ export interface Environment {
   tx: TxContext;
   rules: Rules;
   tracer: Tracer | undefined;
+  /** Where programs' debug output goes (Stylus's `console` host functions); dropped when absent. */
+  print?: (line: string) => void;
 }

@@ -18,6 +18,10 @@ export const enum Status {
   CodeRejected = 17,
   CreateCollision = 18,
   PrecompileFailure = 19,
+  /** A WebAssembly program that cannot be activated or instantiated. */
+  InvalidProgram = 20,
+  /** A WebAssembly program used more stack than a call may. */
+  StackDepth = 21,
 }
 
 /** A frame that stopped or returned: its changes stand. */
@@ -43,6 +47,8 @@ const NAMES: Record<number, string> = {
   [Status.CodeRejected]: 'contract code rejected',
   [Status.CreateCollision]: 'contract address collision',
   [Status.PrecompileFailure]: 'precompile failed',
+  [Status.InvalidProgram]: 'invalid program',
+  [Status.StackDepth]: 'max call depth exceeded',
 };
 
 export function statusMessage(status: Status): string {

@@ -4,3 +4,8 @@ export function logError(message: string): void {
   if (process?.stderr) process.stderr.write(message + '\n');
   else console.error(message);
 }
+
+/** A WebAssembly program's debug output (Stylus `console` host functions), in the operator's log. */
+export function printProgramOutput(line: string): void {
+  logError(`program: ${line}`);
+}

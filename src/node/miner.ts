@@ -3,7 +3,7 @@
  * (automine: a block per transaction as it arrives; at an interval; by hand), and the settings
  * of the next block (coinbase, gas limit, a base fee set by hand). Also the genesis block.
  */
-import { logError } from './log.js';
+import { logError, printProgramOutput } from './log.js';
 import type { Address } from '../primitives/address.js';
 import { keccak256 } from '../primitives/hash.js';
 import type { Rules } from '../forks/index.js';
@@ -101,6 +101,7 @@ export class Miner {
     const prevRandao = keccak256(parent.hash);
     const builder = new BlockBuilder(state, {
       rules,
+      print: rules.wasm ? printProgramOutput : undefined,
       chainId,
       parent: parent.header,
       parentHash: parent.hash,
@@ -125,7 +126,9 @@ export class Miner {
           continue;
         }
         try {
-          builder.add(next);
+          const { result } = builder.add(next);
+          // A program refused at deploy says why in the operator's log.
+          if (result.reason !== undefined) logError(`transaction ${next.hashHex}: ${result.error}`);
           selection.advance(next.sender);
           pool.remove(next.hashHex);
         } catch (error) {

@@ -53,6 +53,11 @@ export interface NodeOptions {
   limits?: Partial<NodeLimits>;
   /** How many recent blocks' states queries may ask for (default 20,000). */
   historyBlocks?: number;
+  /**
+   * Deploy and run Stylus-format WebAssembly programs beside EVM contracts (code `EF F0 00`...;
+   * breaks EIP-3541 on purpose, so off by default). See docs/wasm.md.
+   */
+  wasm?: boolean;
 }
 
 export const DEFAULT_CHAIN_ID = 31337n;
@@ -184,7 +189,7 @@ export function createNode(options: NodeOptions = {}): PolyvmNode {
   const fork = parseFork(options.fork ?? DEFAULT_NODE_FORK);
   if (forkIndex(fork) < forkIndex('Byzantium'))
     throw new NodeOptionsError(`the dev node runs Byzantium or later (receipts with a status); got ${fork}`);
-  const rules = getRules(fork);
+  const rules = getRules(fork, { wasm: options.wasm === true });
   const chainId = positiveBigint(options.chainId, 'chain id', DEFAULT_CHAIN_ID);
   if (chainId === 0n || chainId >= 1n << 64n) throw new NodeOptionsError('chain id must be between 1 and 2^64 - 1');
   const count = options.accounts ?? 10;

@@ -3,6 +3,7 @@
  * of the state, with geth's conventions (no fee given: no fee charged and a zero base fee; the
  * nonce is the sender's; state and block overrides).
  */
+import { printProgramOutput } from '../log.js';
 import type { Address } from '../../primitives/address.js';
 import { bytesToHex, bytesToBigint, EMPTY_BYTES } from '../../primitives/bytes.js';
 import type { BlockContext } from '../../host/index.js';
@@ -141,6 +142,7 @@ function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?:
     return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, {
       tracer,
       allowSenderWithCode: true,
+      print: chain.rules.wasm ? printProgramOutput : undefined,
     });
   } catch (error) {
     if (error instanceof InvalidTransactionError) throw transactionRejection(error);

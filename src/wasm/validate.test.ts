@@ -327,3 +327,14 @@ test('decompressed size: 131,072 bytes, not 131,073', () => {
 test('a module V8 refuses is refused with V8s reason', () => {
   refuses(entrypoint('i64.const 0'), /invalid WebAssembly: .*/);
 });
+
+test('module name from the name section: 512 bytes, not 513', () => {
+  const named = (length: number) => {
+    const name = [0x80 | (length & 0x7f), length >> 7, ...new Uint8Array(length).fill(0x61)]; // LEB128 length (2 bytes), then "aaa…"
+    const subsection = [0, (name.length & 0x7f) | 0x80, name.length >> 7, ...name];
+    const payload = [4, 0x6e, 0x61, 0x6d, 0x65, ...subsection]; // "name"
+    return new Uint8Array([...wat(OK), 0, 0x80 | (payload.length & 0x7f), payload.length >> 7, ...payload]);
+  };
+  assert.ok(activateProgram(named(512)));
+  refuses(named(513), /module name too long: more than 512 bytes/);
+});

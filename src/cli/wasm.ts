@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { bytesToHex } from '../primitives/bytes.js';
 import { deployCode, isWasmModule } from '../wasm/format.js';
-import { compressProgram } from './compress-program.js';
+import { compressProgram } from '../wasm/compress.js';
 import { parseArgs, UsageError } from './args.js';
 
 export const WASM_USAGE = `usage: polyvm wasm deploy-code FILE.wasm

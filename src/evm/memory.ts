@@ -5,6 +5,7 @@
 import { refillGas, type Frame } from './frame.js';
 import { Status } from '../host/status.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
+import { memoryCost } from '../host/gas.js';
 
 /**
  * Memory ends past 1 GiB are treated as out of gas. Paying for that much memory takes over 2·10^12
@@ -13,10 +14,6 @@ import { EMPTY_BYTES } from '../primitives/bytes.js';
  */
 const MAX_MEMORY_END = 0x40000000;
 const MAX_MEMORY_END_BIG = BigInt(MAX_MEMORY_END);
-
-export function memoryCost(words: number): number {
-  return 3 * words + Math.floor((words * words) / 512);
-}
 
 /**
  * The end (in bytes) that a range [offset, offset+size) needs, or -1 when it cannot be paid.

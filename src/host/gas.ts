@@ -19,3 +19,11 @@ export function splitGas(total: bigint): { gas: number; reserve: bigint } {
 export function joinGas(gas: number, reserve: bigint | undefined): bigint {
   return reserve ? reserve + BigInt(gas) : BigInt(gas);
 }
+
+/**
+ * The EVM's memory cost for `words` 32-byte words (Yellow Paper: 3 per word plus words squared
+ * over 512); a program's output is charged at least this much too (Stylus).
+ */
+export function memoryCost(words: number): number {
+  return 3 * words + Math.floor((words * words) / 512);
+}

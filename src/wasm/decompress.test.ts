@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { brotliCompressSync, brotliDecompressSync, constants, createBrotliCompress } from 'node:zlib';
 import { MAX_WASM_SIZE, brotliDecoderReady, decompressProgram, loadBrotliDecoder } from './decompress.js';
 import { ProgramFormatError } from './format.js';
-import { compressProgram } from '../cli/compress-program.js';
+import { compressProgram } from './compress.js';
 import { compileWat } from './testing/compile.js';
 import { bytesToHex, concatBytes } from '../primitives/bytes.js';
 

@@ -19,9 +19,8 @@ import type {
   VmFrame,
 } from '../host/index.js';
 import { Status } from '../host/status.js';
-import { joinGas, splitGas } from '../host/gas.js';
+import { joinGas, memoryCost, splitGas } from '../host/gas.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
-import { memoryCost, words } from '../evm/memory.js';
 import { INK_LEFT_GLOBAL, INK_PER_GAS, INK_STATUS_GLOBAL, STACK_LEFT_GLOBAL } from './hostio.js';
 import { InvalidProgramError, loadProgram, type Program } from './program.js';
 import { openPages, type PageCounts } from './memory-model.js';
@@ -120,7 +119,7 @@ export class WasmFrame implements VmFrame, ProgramHost {
       if (ink > MAX_INK) gasLeft += gas - MAX_INK / BigInt(INK_PER_GAS);
       // Output costs at least what the EVM would have paid in memory for it.
       if (this.output.length > 0) {
-        const floor = BigInt(memoryCost(words(this.output.length)));
+        const floor = BigInt(memoryCost(Math.ceil(this.output.length / 32)));
         if (startingGas < floor) {
           this.output = EMPTY_BYTES;
           return this.halt(Status.OutOfGas, 0n);

@@ -12,7 +12,7 @@ import { keccak256 } from '../primitives/hash.js';
 import type { Environment, FrameResult, FrameRequest, Message } from '../host/index.js';
 import { Status, succeeded } from '../host/status.js';
 import { splitGas } from '../host/gas.js';
-import { applyNetSstoreRefund, netSstoreCost } from '../evm/opcodes/storage.js';
+import { applyNetSstoreRefund, netSstoreCost } from '../host/storage-gas.js';
 import { INK_PER_GAS } from './hostio.js';
 import { openPages, type PageCounts } from './memory-model.js';
 import { CACHE_ACCESS_GAS, type StorageCache } from './storage-cache.js';

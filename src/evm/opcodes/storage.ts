@@ -4,9 +4,7 @@ import { useGas } from '../memory.js';
 import { Status } from '../../host/status.js';
 import { writeProtected } from './helpers.js';
 import type { OpcodeDeclaration } from './types.js';
-import type { Host } from '../../host/index.js';
-import type { Rules } from '../../forks/index.js';
-import type { Address } from '../../primitives/address.js';
+import { applyNetSstoreRefund, netSstoreCost } from '../../host/storage-gas.js';
 
 export const storageOpcodes: OpcodeDeclaration[] = [
   {
@@ -66,39 +64,4 @@ function sstore(f: Frame): void {
   if (!useGas(f, netSstoreCost(host, rules, address, slot, original, current, value))) return;
   applyNetSstoreRefund(host, rules, original, current, value);
   host.setStorage(address, slot, value);
-}
-
-/**
- * The gas of a net-metered SSTORE (EIP-1283, EIP-2200, with EIP-2929's cold surcharge): warms the
- * slot. Shared by every VM that writes storage (Stylus's storage flush prices each slot so).
- */
-export function netSstoreCost(
-  host: Host,
-  rules: Rules,
-  address: Address,
-  slot: bigint,
-  original: bigint,
-  current: bigint,
-  value: bigint,
-): number {
-  let cost = 0;
-  if (rules.berlin && host.warmSlot(address, slot)) cost += rules.gasColdSload;
-  // A no-op or a dirty slot: 200 (EIP-1283), the SLOAD cost (EIP-2200), a warm read (EIP-2929).
-  const noopCost = rules.gasSstoreNoop;
-  // EIP-2929: a reset costs 5000 less the cold surcharge, which is charged apart above (0 before Berlin).
-  const resetCost = rules.gasSstoreReset - rules.gasColdSload;
-  if (original === current && current !== value) cost += original === 0n ? rules.gasSstoreSet : resetCost;
-  else cost += noopCost;
-  return cost;
-}
-
-/** The refund changes of a net-metered SSTORE once its gas is paid (EIP-2200, EIP-3529). */
-export function applyNetSstoreRefund(host: Host, rules: Rules, original: bigint, current: bigint, value: bigint): void {
-  if (current === value) return;
-  const noopCost = rules.gasSstoreNoop;
-  const clearRefund = rules.sstoreClearsScheduleRefund;
-  if (original !== 0n && current !== 0n && value === 0n) host.addRefund(clearRefund);
-  if (original !== 0n && current === 0n) host.subRefund(clearRefund);
-  if (original === value)
-    host.addRefund(original === 0n ? rules.gasSstoreSet - noopCost : rules.gasSstoreReset - rules.gasColdSload - noopCost);
 }

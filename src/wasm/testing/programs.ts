@@ -5,7 +5,7 @@
  */
 import { VM_HOOKS } from '../hostio.js';
 import { compileWat } from './compile.js';
-import { compressProgram } from '../../cli/compress-program.js';
+import { compressProgram } from '../compress.js';
 import { hexToBytes } from '../../primitives/bytes.js';
 import type { Address } from '../../primitives/address.js';
 

@@ -13,3 +13,4 @@ export * from './primitives/index.js';
 export { InvalidTransactionError, type Transaction, type AccessListEntry, type Authorization } from './tx/types.js';
 export type { BlockContext, Host, JournaledHost, Log, Tracer } from './host/index.js';
 export { loadKzgSetup, KzgSetupError } from './evm/precompiles/point-evaluation.js';
+export { initBrotliDecoder, loadBrotliDecoder, brotliDecoderReady, BrotliDecoderMissingError } from './wasm/decompress.js';

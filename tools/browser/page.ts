@@ -5,7 +5,9 @@
  */
 import { createPublicClient, createWalletClient, custom, parseEther, type Hex } from 'viem';
 import { foundry } from 'viem/chains';
-import { loadKzgSetup } from '../../dist/index.js';
+import { loadKzgSetup, initBrotliDecoder } from '../../dist/index.js';
+import { decompressProgram } from '../../dist/wasm/decompress.js';
+import { bytesToHex, hexToBytes } from '../../dist/primitives/bytes.js';
 import { createNode } from '../../dist/node/node.js';
 import { parseStateTests } from '../../dist/cli/statetest/state-test-file.js';
 import { runVector } from '../../dist/cli/statetest/run-vector.js';
@@ -117,4 +119,27 @@ async function session(): Promise<Record<string, unknown> | Thrown> {
   }
 }
 
-(globalThis as { polyvmPage?: unknown }).polyvmPage = { runStateTests, loadKzg, viemSession: session };
+/**
+ * A Stylus program compressed under Node.js, decompressed here: first without the decoder (a
+ * clear error), then after fetching the decoder's WebAssembly from `decoderUrl` and handing the
+ * bytes to initBrotliDecoder. Returns the module as hex and whether Chromium compiles it.
+ */
+async function decompressInPage(args: { program: string; decoderUrl: string }): Promise<Record<string, unknown> | Thrown> {
+  try {
+    const program = hexToBytes(args.program);
+    let before: Thrown | undefined;
+    try {
+      decompressProgram(program);
+    } catch (error) {
+      before = thrown(error);
+    }
+    const response = await fetch(args.decoderUrl);
+    initBrotliDecoder(new Uint8Array(await response.arrayBuffer()));
+    const module = decompressProgram(program);
+    return { before, module: bytesToHex(module), compiles: WebAssembly.validate(module) };
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
+(globalThis as { polyvmPage?: unknown }).polyvmPage = { runStateTests, loadKzg, viemSession: session, decompressInPage };

@@ -4,7 +4,7 @@ export { runTransaction, runValidatedTransaction, type TransactionResult, type T
 export { validateTransaction, type ValidatedTransaction, type ValidationOptions } from './tx/validate.js';
 export type { CallParameters, CallResult } from './exec/call.js';
 export { createJsonTracer } from './evm/eip3155-tracer.js';
-export { getRules, parseFork, FORK_ORDER, DEFAULT_FORK, type ForkName, type Rules } from './forks/index.js';
+export { getRules, parseFork, FORK_ORDER, DEFAULT_FORK, type ForkName, type Rules, type ChainOptions } from './forks/index.js';
 export { WorldState } from './state/world-state.js';
 export type { StateReader, AccountFields } from './state/reader.js';
 export { Account } from './state/account.js';
@@ -14,3 +14,5 @@ export { InvalidTransactionError, type Transaction, type AccessListEntry, type A
 export type { BlockContext, Host, JournaledHost, Log, Tracer } from './host/index.js';
 export { loadKzgSetup, KzgSetupError } from './evm/precompiles/point-evaluation.js';
 export { initBrotliDecoder, loadBrotliDecoder, brotliDecoderReady, BrotliDecoderMissingError } from './wasm/decompress.js';
+export { deployCode, isProgram, splitProgram, ProgramFormatError } from './wasm/format.js';
+export { compressProgram } from './wasm/compress.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { activateProgram } from './activate.js';
-import { wat } from './wat.test-util.js';
+import { wat } from './testing/activation.js';
 
 // The gas formulas of docs/wasm-notes.md §2.3 (nitro programs/mod.rs and binary.rs), applied by
 // hand to small modules whose counts are read off the WAT.

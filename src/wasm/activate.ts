@@ -5,9 +5,9 @@
  */
 import type { WasmModule } from './binary.js';
 import { instrumentModule } from './instrument.js';
+import { MAX_WASM_SIZE } from './format.js';
 import { ProgramError } from './program-error.js';
 import { ADDED_GLOBALS, HEAP_BOUND_PAGES, validateModule } from './validate.js';
-import { webAssembly } from './webassembly.js';
 
 export { ProgramError } from './program-error.js';
 
@@ -32,9 +32,6 @@ export interface ActivateOptions {
   readonly debug?: boolean;
 }
 
-/** Largest decompressed module (nitro `MaxWasmSize`, inclusive). */
-export const MAX_WASM_SIZE = 131_072;
-
 /** Stylus v2 call-time minimums (nitro arbos/programs/params.go): 69 × 128 and 11 × 32 gas. */
 export const MIN_INIT_GAS = 69 * 128;
 export const MIN_CACHED_INIT_GAS = 11 * 32;
@@ -47,7 +44,7 @@ export function activateProgram(wasm: Uint8Array, options: ActivateOptions = {})
   if (wasm.length > MAX_WASM_SIZE) throw new ProgramError(`program is ${wasm.length} bytes, more than ${MAX_WASM_SIZE}`);
   const checked = validateModule(wasm, { pageLimit: options.pageLimit ?? HEAP_BOUND_PAGES, debug: options.debug ?? false });
   const instrumented = instrumentModule(checked);
-  if (!webAssembly.validate(instrumented.wasm)) throw new ProgramError(`invalid WebAssembly: ${compileError(wasm)}`);
+  if (!WebAssembly.validate(instrumented.wasm)) throw new ProgramError(`invalid WebAssembly: ${compileError(wasm)}`);
   const m = checked.module;
   const footprint = checked.memory.limits.min;
   const { initCost, cachedInitCost } = initCosts(m, wasm.length, footprint);
@@ -66,7 +63,7 @@ export function activateProgram(wasm: Uint8Array, options: ActivateOptions = {})
 /** V8's reason for refusing the original module, or a note that the fault is in the rewrite. */
 function compileError(wasm: Uint8Array): string {
   try {
-    new webAssembly.Module(wasm);
+    new WebAssembly.Module(wasm);
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }

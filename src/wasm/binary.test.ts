@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeBody, OPCODES, parseModule, Reader, Writer } from './binary.js';
 import { ProgramError } from './program-error.js';
 import { worstCaseDepth } from './instrument.js';
-import { wat } from './wat.test-util.js';
+import { wat } from './testing/activation.js';
 
 const reader = (...bytes: number[]) => new Reader(new Uint8Array(bytes));
 

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { brotliCompressSync, brotliDecompressSync, constants, createBrotliCompress } from 'node:zlib';
-import { MAX_WASM_SIZE, brotliDecoderReady, decompressProgram, loadBrotliDecoder } from './decompress.js';
+import { brotliDecoderReady, decompressProgram, loadBrotliDecoder } from './decompress.js';
+import { MAX_WASM_SIZE } from './format.js';
 import { ProgramFormatError } from './format.js';
 import { compressProgram } from './compress.js';
 import { compileWat } from './testing/compile.js';

@@ -17,10 +17,7 @@
 import { initSync, BrotliDecStream, BrotliStreamResultCode } from 'brotli-dec-wasm/web';
 import { concatBytes } from '../primitives/bytes.js';
 import { nodeOnly, nodePackageFile } from '../primitives/node-require.js';
-import { DICTIONARY_NONE, DICTIONARY_STYLUS_PROGRAM_11, ProgramFormatError, splitProgram } from './format.js';
-
-/** Stylus's MaxWasmSize: the largest decompressed module, in bytes, inclusive (nitro params.go). */
-export const MAX_WASM_SIZE = 131_072;
+import { DICTIONARY_NONE, DICTIONARY_STYLUS_PROGRAM_11, MAX_WASM_SIZE, ProgramFormatError, splitProgram } from './format.js';
 
 /** The package file holding the decoder's WebAssembly module. */
 export const BROTLI_DECODER_WASM = 'brotli-dec-wasm/web/bg.wasm';

@@ -17,6 +17,9 @@ export const DICTIONARY_NONE = 0x00;
 export const DICTIONARY_STYLUS_PROGRAM_11 = 0x01;
 
 /** The magic number of a WebAssembly binary module: `\0asm`. */
+/** Stylus's MaxWasmSize: the largest decompressed module, in bytes, inclusive (nitro params.go). */
+export const MAX_WASM_SIZE = 131_072;
+
 export const WASM_MAGIC: Uint8Array = Uint8Array.of(0x00, 0x61, 0x73, 0x6d);
 
 /**

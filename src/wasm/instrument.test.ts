@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { activateProgram } from './activate.js';
-import { activate, entrypoint, inkSpent, run, wat } from './wat.test-util.js';
-import { webAssembly } from './webassembly.js';
+import { activate, entrypoint, inkSpent, run, wat } from './testing/activation.js';
 
 // Expected ink is counted by hand from the v1 price table (docs/wasm-notes.md §2.2): every basic
 // block costs its operators' prices plus a 2,450-ink header, charged before the block runs.
@@ -78,7 +77,7 @@ test('running out of ink sets status 1 and traps; exactly enough ink runs', () =
   assert.equal(running.call(9, cost), 9);
   assert.equal(running.inkLeft.value, 0n);
   assert.equal(running.inkStatus.value, 0);
-  assert.throws(() => running.call(9, cost - 1n), webAssembly.RuntimeError);
+  assert.throws(() => running.call(9, cost - 1n), WebAssembly.RuntimeError);
   assert.equal(running.inkStatus.value, 1);
 });
 
@@ -86,7 +85,7 @@ test('a memory.fill that cannot be paid sets status 1 and traps before filling',
   const program = activate(entrypoint('(memory.fill (i32.const 0) (i32.const 7) (local.get 0)) i32.const 0'));
   const running = run(program);
   const fixed = HEADER + 1n + 1n + 75n + 950n + 1n + 1n;
-  assert.throws(() => running.call(100, fixed + 9_999n), webAssembly.RuntimeError);
+  assert.throws(() => running.call(100, fixed + 9_999n), WebAssembly.RuntimeError);
   assert.equal(running.inkStatus.value, 1);
   const memory = running.instance.exports['memory'] as { buffer: ArrayBuffer };
   assert.equal(new Uint8Array(memory.buffer)[0], 0);
@@ -95,7 +94,7 @@ test('a memory.fill that cannot be paid sets status 1 and traps before filling',
 test('a block holding a float operator can never be paid', () => {
   const program = activate(entrypoint('(drop (f32.add (f32.const 1) (f32.const 2))) local.get 0'));
   const running = run(program);
-  assert.throws(() => running.call(0, (1n << 64n) - 2n), webAssembly.RuntimeError);
+  assert.throws(() => running.call(0, (1n << 64n) - 2n), WebAssembly.RuntimeError);
   assert.equal(running.inkStatus.value, 1);
 });
 
@@ -103,21 +102,21 @@ test('frame size is worst stack height + declared locals + 4, and entry needs mo
   // Height peaks at 2 in the meter's own check (ink, cost); `local.get` alone reaches 1.
   const program = activate(entrypoint('local.get 0'));
   const running = run(program);
-  assert.throws(() => running.call(1, 1n << 40n, 6), webAssembly.RuntimeError);
+  assert.throws(() => running.call(1, 1n << 40n, 6), WebAssembly.RuntimeError);
   assert.equal(running.stackLeft.value, 0);
   assert.equal(running.inkStatus.value, 0);
   assert.equal(running.call(1, 1n << 40n, 7), 1);
   assert.equal(running.stackLeft.value, 7); // given back at return
   // Two declared locals and three values pushed: frame 3 + 2 + 4 = 9.
   const locals = run(activate(entrypoint('i32.const 1 i32.const 2 i32.const 3 i32.add i32.add', '', '(local i64 i32)')));
-  assert.throws(() => locals.call(0, 1n << 40n, 9), webAssembly.RuntimeError);
+  assert.throws(() => locals.call(0, 1n << 40n, 9), WebAssembly.RuntimeError);
   assert.equal(locals.call(0, 1n << 40n, 10), 6);
 });
 
 test('deep recursion drains stack_left to 0 and traps, with ink to spare', () => {
   const program = activate(entrypoint('local.get 0 call $main'));
   const running = run(program);
-  assert.throws(() => running.call(0, 1n << 60n, 100_000), webAssembly.RuntimeError);
+  assert.throws(() => running.call(0, 1n << 60n, 100_000), WebAssembly.RuntimeError);
   assert.equal(running.stackLeft.value, 0);
   assert.equal(running.inkStatus.value, 0);
 });
@@ -171,7 +170,7 @@ test('instrumentation keeps results: a program computes the same as the original
   const original = wat(source);
   const program = activateProgram(original);
   for (const n of [0, 1, 5, 10]) {
-    const plain = new webAssembly.Instance(new webAssembly.Module(original), {});
+    const plain = new WebAssembly.Instance(new WebAssembly.Module(original), {});
     const expected = (plain.exports['user_entrypoint'] as (n: number) => number)(n);
     const running = run(program);
     assert.equal(running.call(n, 1n << 50n), expected, `n = ${n}`);

@@ -8,7 +8,7 @@
 import type { Activation } from '../host/index.js';
 import { keccak256 } from '../primitives/hash.js';
 import { bytesToHex } from '../primitives/bytes.js';
-import { decompressProgram } from './decompress.js';
+import { BrotliDecoderMissingError, decompressProgram } from './decompress.js';
 import { activateProgram, type ActivatedProgram } from './activate.js';
 
 export interface Program extends ActivatedProgram {
@@ -48,6 +48,8 @@ function compile(code: Uint8Array): Program {
   try {
     activated = activateProgram(decompressProgram(code));
   } catch (error) {
+    // A browser that never initialised the decoder: the environment's fault, not the program's.
+    if (error instanceof BrotliDecoderMissingError) throw error;
     throw new InvalidProgramError(error instanceof Error ? error.message : String(error));
   }
   let module: WebAssembly.Module;

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { activateProgram, ProgramError } from './activate.js';
-import { type Features, activate, entrypoint, wat } from './wat.test-util.js';
-import { webAssembly } from './webassembly.js';
+import { type Features, activate, entrypoint, wat } from './testing/activation.js';
 
 /** Asserts activation refuses `source` with a ProgramError whose message matches `reason`. */
 function refuses(
@@ -25,7 +24,7 @@ function refuses(
 /** Asserts activation accepts `source` and V8 compiles the result. */
 function accepts(source: string, options?: { pageLimit?: number; debug?: boolean }, features?: Features): void {
   const program = activate(source, options, features);
-  assert.ok(new webAssembly.Module(program.wasm));
+  assert.ok(new WebAssembly.Module(program.wasm));
 }
 
 const OK = entrypoint('local.get 0');

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import type { Thrown, VectorOutcome } from './page.js';
-import { compressProgram } from '../../dist/cli/compress-program.js';
+import { compressProgram } from '../../dist/wasm/compress.js';
 import { bytesToHex } from '../../dist/primitives/bytes.js';
 import { compileWat } from '../../dist/wasm/testing/compile.js';
 

@@ -1,11 +1,10 @@
 /**
- * Test helpers: WAT → binary through the `wabt` devDependency, a Stylus module template, and a
- * way to run an instrumented program in V8 with the host's globals at hand. Not shipped
- * (package.json excludes `*.test.*`), not a test file itself.
+ * Test support for activation: WAT → binary through the `wabt` devDependency (synchronously, for
+ * tests that build many modules), a Stylus module template, and a way to run an instrumented
+ * program in V8 with the host's globals at hand.
  */
 import wabtInit from 'wabt';
-import { activateProgram, type ActivatedProgram, type ActivateOptions } from './activate.js';
-import { type WasmGlobal, type WasmInstance, webAssembly } from './webassembly.js';
+import { activateProgram, type ActivatedProgram, type ActivateOptions } from '../activate.js';
 
 const wabt = await wabtInit();
 
@@ -37,19 +36,19 @@ export function activate(source: string, options?: ActivateOptions, features?: F
 }
 
 export interface Running {
-  readonly instance: WasmInstance;
-  readonly inkLeft: WasmGlobal;
-  readonly inkStatus: WasmGlobal;
-  readonly stackLeft: WasmGlobal;
+  readonly instance: WebAssembly.Instance;
+  readonly inkLeft: WebAssembly.Global;
+  readonly inkStatus: WebAssembly.Global;
+  readonly stackLeft: WebAssembly.Global;
   /** Calls user_entrypoint with the given ink and stack budget. */
   call(arg: number, ink: bigint, stack?: number): number;
 }
 
 /** Instantiates an activated program in V8; `hooks` supplies vm_hooks functions. */
 export function run(program: ActivatedProgram, hooks: Record<string, unknown> = {}): Running {
-  const module = new webAssembly.Module(program.wasm);
-  const instance = new webAssembly.Instance(module, { vm_hooks: hooks });
-  const global = (name: string) => instance.exports[name] as WasmGlobal;
+  const module = new WebAssembly.Module(program.wasm);
+  const instance = new WebAssembly.Instance(module, { vm_hooks: hooks } as WebAssembly.Imports);
+  const global = (name: string) => instance.exports[name] as WebAssembly.Global;
   const inkLeft = global('stylus_ink_left');
   const inkStatus = global('stylus_ink_status');
   const stackLeft = global('stylus_stack_left');

@@ -127,6 +127,40 @@ test('wasm deploy-code prints init code: the 43-byte prelude, then the compresse
   assert.equal(bytesToHex(decompressProgram(program)), bytesToHex(wasm));
 });
 
+test('run: a .wasm module runs as a Stylus program; --trace lists its host calls with their ink', async () => {
+  const wasm = await compileWat(`(module
+    (import "vm_hooks" "read_args" (func $read_args (param i32)))
+    (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
+    (memory (export "memory") 1 1)
+    (func (export "user_entrypoint") (param $len i32) (result i32)
+      (call $read_args (i32.const 0))
+      (call $write_result (i32.const 0) (local.get $len))
+      (i32.const 0)))`);
+  const dir = mkdtempSync(join(tmpdir(), 'polyvm-cli-'));
+  const file = join(dir, 'echo.wasm');
+  writeFileSync(file, wasm);
+  const r = polyvm('run', '--codefile', file, '--input', '0xdeadbeef', '--trace');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.output, '0xdeadbeef');
+  assert.equal(out.error, null);
+  const calls = r.stderr
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    calls.map((c) => [c.hostio, c.args]),
+    [
+      ['read_args', [0]],
+      ['write_result', [0, 4]],
+    ],
+  );
+  // read_args: 8,400 ink, plus 5,040 to write up to 32 bytes into the program's memory.
+  assert.equal(calls[0].ink, '0x' + (8_400 + 5_040).toString(16));
+  // write_result: 8,400, plus twice 16,381 to read up to 32 bytes out of it.
+  assert.equal(calls[1].ink, '0x' + (8_400 + 2 * 16_381).toString(16));
+});
+
 test('wasm deploy-code: a missing file, a file that is not a module, or no file is a usage error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'polyvm-cli-'));
   const text = join(dir, 'program.wat');

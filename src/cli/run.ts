@@ -1,12 +1,17 @@
 /**
  * `polyvm run --code HEX | --codefile FILE [--input HEX] [--gas N] [--value N] [--fork NAME]
  * [--trace] [--bench]`: runs code at an address in a fresh state and prints the result as JSON.
+ * The code may be a WebAssembly program (a `.wasm` module, or Stylus code `EF F0 00`...): it
+ * then runs on a chain with programs on, and `--trace` lists its host calls.
  */
 import { readFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes, parseQuantity, HexError } from '../primitives/bytes.js';
 import { createEvm } from '../create-evm.js';
 import { parseArgs, stringOption, UsageError } from './args.js';
 import { createJsonTracer } from '../evm/eip3155-tracer.js';
+import type { HostCall, TracedFrame, Tracer } from '../host/index.js';
+import { isProgram, isWasmModule } from '../wasm/format.js';
+import { compressProgram } from '../wasm/compress.js';
 
 export const RUN_USAGE = `usage: polyvm run (--code HEX | --codefile FILE) [--input HEX] [--gas N] [--value N] [--fork NAME] [--trace] [--bench]`;
 
@@ -42,22 +47,25 @@ export async function runCommand(argv: string[]): Promise<number> {
   let code: Uint8Array;
   if (codeHex !== undefined) code = hexOption(codeHex, 'code');
   else {
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = readFileSync(codeFile!, 'utf8');
+      bytes = readFileSync(codeFile!);
     } catch (e) {
       throw new UsageError(`--codefile: cannot read ${codeFile}: ${(e as Error).message}`);
     }
-    code = hexOption(text, 'codefile');
+    // A binary WebAssembly module or Stylus program as it is; anything else is hex text.
+    code = isWasmModule(bytes) || isProgram(bytes) ? bytes : hexOption(new TextDecoder().decode(bytes), 'codefile');
   }
+  if (isWasmModule(code)) code = compressProgram(code);
+  const wasm = isProgram(code);
   const input = hexOption(stringOption(args, 'input') ?? '0x', 'input');
   const gas = quantityOption(stringOption(args, 'gas'), 'gas', 10_000_000_000n);
   const value = quantityOption(stringOption(args, 'value'), 'value', 0n);
   const fork = stringOption(args, 'fork');
-  const tracer = args.options.has('trace') ? createJsonTracer((line) => process.stderr.write(line + '\n')) : undefined;
+  const tracer = args.options.has('trace') ? traceTo((line) => process.stderr.write(line + '\n')) : undefined;
 
   const once = () => {
-    const evm = createEvm({ fork });
+    const evm = createEvm({ fork, wasm });
     evm.setAccount(CALLER, { balance: 1n << 200n });
     evm.setAccount(TARGET, { code });
     return evm.runCall({ caller: CALLER, to: TARGET, data: input, value, gas, tracer });
@@ -75,6 +83,27 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(JSON.stringify(out) + '\n');
   return 0;
+}
+
+/** EIP-3155 lines for EVM steps, and a line per host call of a WebAssembly program. */
+function traceTo(write: (line: string) => void): Tracer {
+  const evm = createJsonTracer(write);
+  return {
+    step: evm.step.bind(evm),
+    hostCall(frame: TracedFrame, call: HostCall): void {
+      const line: Record<string, unknown> = {
+        hostio: call.name,
+        args: call.args.map((a) => (typeof a === 'bigint' ? '0x' + BigInt.asUintN(64, a).toString(16) : a)),
+      };
+      if (call.result !== undefined)
+        line.result = typeof call.result === 'bigint' ? '0x' + BigInt.asUintN(64, call.result).toString(16) : call.result;
+      line.ink = '0x' + (call.inkBefore - call.inkAfter).toString(16);
+      line.inkLeft = '0x' + call.inkAfter.toString(16);
+      line.depth = frame.message.depth + 1;
+      if (call.error !== undefined) line.error = call.error;
+      write(JSON.stringify(line));
+    },
+  };
 }
 
 /** Repeats `fn` after a warm-up until about a second has been measured; the median time per run. */

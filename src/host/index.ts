@@ -15,6 +15,7 @@ export type {
   CodeResolver,
   TracedFrame,
   Tracer,
+  HostCall,
   Environment,
 } from './message.js';
 export type { ChildRunner, FrameResult, VmFrame, VirtualMachine } from './frame.js';

@@ -103,8 +103,23 @@ export interface TracedFrame {
   gas: number;
 }
 
+/** A host function a WebAssembly program called, as a tracer sees it. */
+export interface HostCall {
+  name: string;
+  /** The arguments as the program passed them (pointers, lengths, i64 values). */
+  args: readonly (number | bigint)[];
+  /** What it returned, when it returns a value. */
+  result?: number | bigint;
+  inkBefore: bigint;
+  inkAfter: bigint;
+  /** Why it stopped the program (a trap, out of ink, an early exit). */
+  error?: string;
+}
+
 export interface Tracer {
   step(frame: TracedFrame, op: number, gasCost: number): void;
+  /** A program's host function call (WebAssembly frames have no instruction steps to show). */
+  hostCall?(frame: TracedFrame, call: HostCall): void;
 }
 
 /** What every frame of a transaction shares. */

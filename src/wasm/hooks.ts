@@ -9,7 +9,7 @@ import type { Address } from '../primitives/address.js';
 import { addressToBytes, bytesToAddress } from '../primitives/address.js';
 import { bigintToFixedBytes, bytesToBigint, EMPTY_BYTES } from '../primitives/bytes.js';
 import { keccak256 } from '../primitives/hash.js';
-import type { Environment, FrameResult, FrameRequest, Message } from '../host/index.js';
+import type { Environment, FrameResult, FrameRequest, HostCall, Message, TracedFrame } from '../host/index.js';
 import { Status, succeeded } from '../host/status.js';
 import { splitGas } from '../host/gas.js';
 import { applyNetSstoreRefund, netSstoreCost } from '../host/storage-gas.js';
@@ -535,7 +535,42 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
     tee_f64: (value: number) => (print(String(value)), value),
   };
   const debug = { null_host: () => {}, start_benchmark: () => {}, end_benchmark: () => {} };
-  return { vm_hooks: vmHooks, console, debug };
+  const tracer = env.tracer;
+  const hooks = tracer?.hostCall ? traced(vmHooks, p, tracer.hostCall.bind(tracer)) : vmHooks;
+  return { vm_hooks: hooks, console, debug };
+}
+
+type HostFunction = (...args: never[]) => unknown;
+
+/** The host functions wrapped to report each call, its arguments, result and ink, to a tracer. */
+function traced(
+  functions: Record<string, HostFunction>,
+  p: ProgramHost,
+  report: (frame: TracedFrame, call: HostCall) => void,
+): Record<string, HostFunction> {
+  const frame: TracedFrame = { message: p.message, pc: 0, gas: 0 };
+  const wrapped: Record<string, HostFunction> = {};
+  for (const [name, fn] of Object.entries(functions)) {
+    wrapped[name] = (...args: never[]) => {
+      const inkBefore = p.ink.value;
+      const call = (extra: Partial<HostCall>) => {
+        frame.gas = Number(p.ink.value / PRICE);
+        report(frame, { name, args: args as readonly (number | bigint)[], inkBefore, inkAfter: p.ink.value, ...extra });
+      };
+      let result: unknown;
+      try {
+        result = fn(...args);
+      } catch (error) {
+        call({
+          error: error instanceof ExitEarly ? `exit_early(${error.status})` : error instanceof Error ? error.message : String(error),
+        });
+        throw error;
+      }
+      call(result === undefined ? {} : { result: result as number | bigint });
+      return result;
+    };
+  }
+  return wrapped;
 }
 
 /** a^e mod 2^256 by squaring. */

@@ -46,7 +46,9 @@ export function loadProgram(code: Uint8Array): Program {
 function compile(code: Uint8Array): Program {
   let activated: ActivatedProgram;
   try {
-    activated = activateProgram(decompressProgram(code));
+    // The console and debug host functions are linked on every polyvm chain (a development chain,
+    // like Arbitrum's debug chains): they print through the node and change nothing.
+    activated = activateProgram(decompressProgram(code), { debug: true });
   } catch (error) {
     // A browser that never initialised the decoder: the environment's fault, not the program's.
     if (error instanceof BrotliDecoderMissingError) throw error;

@@ -301,3 +301,23 @@ test('create1 and create2 from a program: the addresses the EVM would give, and 
     assert.equal(bytesToBigint(failed.output.subarray(24, 56)), 0xdeadn);
   }
 });
+
+test('console host functions print through the chain and change nothing', async () => {
+  const evm = chain();
+  const body = `
+    (call $log_txt (i32.const 0) (i32.const 5))
+    (call $log_i32 (i32.const -7))
+    (call $log_i64 (call $tee_i64 (i64.const 1234567890123)))
+    (i32.const 0)`;
+  const fields = `
+    (import "console" "log_txt" (func $log_txt (param i32 i32)))
+    (import "console" "log_i32" (func $log_i32 (param i32)))
+    (import "console" "log_i64" (func $log_i64 (param i64)))
+    (import "console" "tee_i64" (func $tee_i64 (param i64) (result i64)))
+    (data (i32.const 0) "hello")`;
+  evm.setAccount(PROGRAM, { code: await watProgram(body, { imports: fields }) });
+  const lines: string[] = [];
+  const r = evm.runCall({ caller: CALLER, to: PROGRAM, gas: 1_000_000n, print: (line) => lines.push(line) });
+  assert.equal(r.success, true, r.error);
+  assert.deepEqual(lines, ['hello', '-7', '1234567890123', '1234567890123']);
+});

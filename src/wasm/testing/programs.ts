@@ -19,6 +19,8 @@ export const HOOK_IMPORTS = Object.entries(VM_HOOKS)
   .join('\n');
 
 export interface WatOptions {
+  /** Further imports (they must come before the memory). */
+  imports?: string;
   /** The memory declaration (default one page, fixed). */
   memory?: string;
   /** Further module fields: data segments, globals, helper functions. */
@@ -29,6 +31,7 @@ export interface WatOptions {
 export function watModule(body: string, options: WatOptions = {}): string {
   return `(module
 ${HOOK_IMPORTS}
+  ${options.imports ?? ''}
   (memory (export "memory") ${options.memory ?? '1 1'})
   ${options.fields ?? ''}
   (func (export "user_entrypoint") (param $len i32) (result i32)

@@ -225,10 +225,20 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     assert.equal(session.senderPaid, session.transferCost);
     assert.equal(session.heads, 3, 'one newHeads message per mined block');
 
-    // (c) A program compressed here by node:zlib, decompressed in the page by brotli-dec-wasm.
-    const wasm = await compileWat(
-      '(module (memory (export "memory") 1) (data (i32.const 0) "polyvm") (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))',
-    );
+    // (c) A program compressed here by node:zlib, decompressed in the page by brotli-dec-wasm,
+    // then run by the engine there: an echo with 8 KB of data, so the module is larger than the
+    // 4 KB a browser might compile synchronously on its main thread.
+    const filler = Array.from({ length: 8192 }, (_, i) => '\\' + ((i * 151 + 7) % 256).toString(16).padStart(2, '0')).join('');
+    const wasm = await compileWat(`(module
+      (import "vm_hooks" "read_args" (func $read_args (param i32)))
+      (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
+      (memory (export "memory") 1 1)
+      (data (i32.const 1024) "${filler}")
+      (func (export "user_entrypoint") (param $len i32) (result i32)
+        (call $read_args (i32.const 0))
+        (call $write_result (i32.const 0) (local.get $len))
+        (i32.const 0)))`);
+    assert.ok(wasm.length > 8192);
     const decompressed = await call<Record<string, unknown> | Thrown>('decompressInPage', {
       program: bytesToHex(compressProgram(wasm)),
       decoderUrl: `./${BROTLI_WASM_NAME}`,
@@ -239,6 +249,7 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     assert.match(before.message, /initBrotliDecoder\(\)/);
     assert.equal(decompressed.module, bytesToHex(wasm));
     assert.equal(decompressed.compiles, true);
+    assert.deepEqual(decompressed.run, { success: true, output: '0xc0ffee', error: null });
     assert.ok(requested.includes(BROTLI_WASM_NAME));
     assert.deepEqual(problems, []);
   } finally {

@@ -5,7 +5,7 @@
  */
 import { createPublicClient, createWalletClient, custom, parseEther, type Hex } from 'viem';
 import { foundry } from 'viem/chains';
-import { loadKzgSetup, initBrotliDecoder } from '../../dist/index.js';
+import { loadKzgSetup, initBrotliDecoder, createEvm } from '../../dist/index.js';
 import { decompressProgram } from '../../dist/wasm/decompress.js';
 import { bytesToHex, hexToBytes } from '../../dist/primitives/bytes.js';
 import { createNode } from '../../dist/node/node.js';
@@ -136,7 +136,22 @@ async function decompressInPage(args: { program: string; decoderUrl: string }): 
     const response = await fetch(args.decoderUrl);
     initBrotliDecoder(new Uint8Array(await response.arrayBuffer()));
     const module = decompressProgram(program);
-    return { before, module: bytesToHex(module), compiles: WebAssembly.validate(module) };
+    // The engine runs it too: deployed in place, called with calldata it echoes.
+    const evm = createEvm({ fork: 'Osaka', wasm: true });
+    const address = '0x00000000000000000000000000000000000000aa';
+    evm.setAccount(address, { code: program });
+    const call = evm.runCall({
+      caller: '0x00000000000000000000000000000000000000cc',
+      to: address,
+      data: hexToBytes('0xc0ffee'),
+      gas: 1_000_000n,
+    });
+    return {
+      before,
+      module: bytesToHex(module),
+      compiles: WebAssembly.validate(module),
+      run: { success: call.success, output: bytesToHex(call.output), error: call.error ?? null },
+    };
   } catch (error) {
     return thrown(error);
   }

@@ -176,3 +176,89 @@ test('a small JavaScript stack stops the chain early, cleanly, with every finish
   const frames = Number(result.frames);
   assert.ok(frames > 2 && frames < 128, `frames ${frames}`);
 });
+
+/** Calls the address in calldata bytes 0..20 with `hook`; returns the status (4 bytes) and 72 bytes of return data. */
+const forwardWith = (hook: string) => `
+  (call $read_args (i32.const 0))
+  (i32.store (i32.const 2000)
+    (call $${hook} (i32.const 0) (i32.const 20) (i32.const 0) ${hook === 'call_contract' ? '(i32.const 1000)' : ''} (i64.const -1) (i32.const 1100)))
+  (drop (call $read_return_data (i32.const 2004) (i32.const 0) (i32.const 72)))
+  (call $write_result (i32.const 2000) (i32.const 76))
+  (i32.const 0)`;
+
+test('a program calls a program: call_contract, delegate_call_contract and static_call_contract', async () => {
+  const recorder = await watProgram(RECORDER);
+  const cases = [
+    { hook: 'call_contract', status: 0, sender: PROGRAM, value: 0n, context: TARGET, storageAt: TARGET },
+    { hook: 'delegate_call_contract', status: 0, sender: CALLER, value: 3n, context: PROGRAM, storageAt: PROGRAM },
+    // The recorder writes storage, which a static call refuses: the call fails, the caller goes on.
+    { hook: 'static_call_contract', status: 2, sender: undefined, value: undefined, context: undefined, storageAt: undefined },
+  ];
+  for (const c of cases) {
+    const evm = chain();
+    evm.setAccount(PROGRAM, { code: await watProgram(forwardWith(c.hook)) });
+    evm.setAccount(TARGET, { code: recorder });
+    const r = evm.runCall({ caller: CALLER, to: PROGRAM, data: hexToBytes(TARGET), value: 3n, gas: 1_000_000n });
+    assert.equal(r.success, true, r.error);
+    const out = r.output;
+    assert.equal(new DataView(out.buffer, out.byteOffset).getUint32(0, true), c.status, c.hook);
+    if (c.sender === undefined) {
+      assert.equal(evm.state.getStorage(TARGET, 7n) + evm.state.getStorage(PROGRAM, 7n), 0n);
+      continue;
+    }
+    assert.equal(bytesToHex(out.subarray(4, 24)), c.sender, c.hook);
+    assert.equal(bytesToBigint(out.subarray(24, 56)), c.value, c.hook);
+    assert.equal(bytesToHex(out.subarray(56, 76)), c.context, c.hook);
+    assert.equal(evm.state.getStorage(c.storageAt, 7n), 1n, c.hook);
+  }
+});
+
+test('a program delegate-calls and static-calls EVM code', async () => {
+  // SSTORE(7, 1), then return ADDRESS as a word.
+  const writer = hexToBytes('0x600160075530600052' + '60206000f3');
+  for (const [hook, status, stored] of [
+    ['delegate_call_contract', 0, PROGRAM],
+    ['static_call_contract', 2, undefined],
+  ] as const) {
+    const evm = chain();
+    evm.setAccount(PROGRAM, { code: await watProgram(forwardWith(hook)) });
+    evm.setAccount(TARGET, { code: writer });
+    const r = evm.runCall({ caller: CALLER, to: PROGRAM, data: hexToBytes(TARGET), gas: 1_000_000n });
+    assert.equal(r.success, true, r.error);
+    assert.equal(new DataView(r.output.buffer, r.output.byteOffset).getUint32(0, true), status, hook);
+    if (stored === undefined) {
+      assert.equal(evm.state.getStorage(TARGET, 7n), 0n);
+      assert.equal(evm.state.getStorage(PROGRAM, 7n), 0n);
+    } else {
+      // The EVM code ran in the program's storage context and saw the program as ADDRESS.
+      assert.equal(evm.state.getStorage(stored, 7n), 1n);
+      assert.equal(bytesToHex(r.output.subarray(16, 36)), PROGRAM);
+    }
+  }
+});
+
+test('memory.grow is paid before it happens: free within 2 pages, 1,000 gas a page beyond, never past 128', async () => {
+  // Grows by the calldata's first byte; returns what memory.grow gave and the new size.
+  const body = `
+    (call $read_args (i32.const 0))
+    (i32.store (i32.const 100) (memory.grow (i32.load8_u (i32.const 0))))
+    (i32.store (i32.const 104) (memory.size))
+    (call $write_result (i32.const 100) (i32.const 8))
+    (i32.const 0)`;
+  const evm = chain();
+  evm.setAccount(PROGRAM, { code: await watProgram(body, { memory: '1' }) });
+  const grow = (pages: number) => evm.runCall({ caller: CALLER, to: PROGRAM, data: Uint8Array.of(pages), gas: 10_000_000n });
+  const one = grow(1);
+  const two = grow(2);
+  for (const r of [one, two]) assert.equal(r.success, true, r.error);
+  const view = (r: typeof one) => new DataView(r.output.buffer, r.output.byteOffset);
+  assert.deepEqual([view(one).getInt32(0, true), view(one).getInt32(4, true)], [1, 2]);
+  assert.deepEqual([view(two).getInt32(0, true), view(two).getInt32(4, true)], [1, 3]);
+  // 2 pages open: free. 3 pages: 1,000 gas for the page beyond the free two, plus exp[3] − exp[1] = 0.
+  assert.equal(two.gasUsed - one.gasUsed, 1_000n);
+  // 200 more pages would pass 128: that growth can never be paid.
+  const bomb = grow(200);
+  assert.equal(bomb.success, false);
+  assert.equal(bomb.error, 'out of gas');
+  assert.equal(bomb.gasUsed, 10_000_000n);
+});

@@ -76,6 +76,15 @@ test('viem deploys a program with a normal transaction, then calls it and writes
   assert.ok(gas > 21_000n && gas < 100_000n, `estimate ${gas}`);
 });
 
+test('a program placed with anvil_setCode is activated on its first call', async () => {
+  const { client } = clients(node.url);
+  const address = '0x00000000000000000000000000000000000c0de5';
+  const code = bytesToHex(compressProgram(await compileWat(STORE)));
+  await client.request({ method: 'anvil_setCode' as never, params: [address, code] as never });
+  const read = await client.call({ to: address, data: '0x' });
+  assert.equal(read.data, '0x' + '00'.repeat(32));
+});
+
 test('a program that fails activation: eth_call and estimateGas say why, and so does the node log', async () => {
   const { client } = clients(node.url);
   // A start function: Stylus refuses it at activation.

@@ -262,3 +262,20 @@ test('memory.grow is paid before it happens: free within 2 pages, 1,000 gas a pa
   assert.equal(bomb.error, 'out of gas');
   assert.equal(bomb.gasUsed, 10_000_000n);
 });
+
+test('EVM code a program delegate-calls cannot self-destruct it: the SELFDESTRUCT reverts', async () => {
+  const evm = chain();
+  evm.setAccount(PROGRAM, { code: await watProgram(forwardWith('delegate_call_contract')), balance: 100n });
+  // SELFDESTRUCT(CALLER)
+  evm.setAccount(TARGET, { code: hexToBytes('0x33ff') });
+  const r = evm.runCall({ caller: CALLER, to: PROGRAM, data: hexToBytes(TARGET), gas: 1_000_000n });
+  assert.equal(r.success, true, r.error);
+  assert.equal(new DataView(r.output.buffer, r.output.byteOffset).getUint32(0, true), 2);
+  assert.equal(evm.state.getBalance(PROGRAM), 100n);
+  assert.ok(evm.state.getCode(PROGRAM).length > 0);
+  // The same code called directly (not as a program's delegate) still self-destructs.
+  evm.setAccount(CONTRACT, { code: hexToBytes('0x33ff'), balance: 5n });
+  const direct = evm.runCall({ caller: CALLER, to: CONTRACT, gas: 1_000_000n });
+  assert.equal(direct.success, true, direct.error);
+  assert.equal(evm.state.getBalance(CONTRACT), 0n);
+});

@@ -166,6 +166,12 @@ function selfdestruct(f: Frame): void {
   const rules = f.env.rules;
   const host = f.env.host;
   const address = f.message.address;
+  // Stylus: a program cannot be destroyed, even by EVM code it delegate-calls; that reverts.
+  if (rules.wasm && f.env.code.resolve(address).codeKind !== 'evm') {
+    f.output = EMPTY_BYTES;
+    f.status = Status.Revert;
+    return;
+  }
   // EIP-2929: only the cold surcharge; SELFDESTRUCT has no warm-access charge.
   let cost = rules.berlin && host.warmAddress(beneficiary) ? rules.gasColdAccountAccess : 0;
   if (rules.eip150) {

@@ -133,6 +133,7 @@ export class Frame implements VmFrame, TracedFrame {
   depositCode(host: JournaledHost): Status {
     const rules = this.env.rules;
     const code = this.output;
+    if (code.length > rules.maxCodeSize) return Status.CodeRejected;
     let activationGas = 0;
     if (rules.london && code.length > 0 && code[0] === 0xef) {
       const activation = rules.wasm ? this.env.code.activate(code) : undefined;
@@ -143,7 +144,6 @@ export class Frame implements VmFrame, TracedFrame {
       }
       activationGas = activation.gas;
     }
-    if (code.length > rules.maxCodeSize) return Status.CodeRejected;
     const cost = code.length * CODE_DEPOSIT_COST + activationGas;
     if (cost > this.gas && !refillGas(this, cost)) {
       // Frontier: a create that cannot pay for its code leaves an account without code.

@@ -166,6 +166,14 @@ test('calls alternating between the VMs nest until a limit, and the innermost fa
   assert.equal(frames, 128);
 });
 
+test('with EVM frames between the programs the chain reaches depth 1024, where the next call fails', async () => {
+  // Each cycle is one program frame and 8 EVM frames (the contract and 7 calls to itself), so
+  // programs run at depths 0, 9, 18, ... up to 1,017: 114 of them. The 1,025th frame is refused.
+  const { success, frames } = await alternatingChain(7);
+  assert.equal(success, true);
+  assert.equal(frames, Math.floor(1024 / 9) + 1);
+});
+
 test('a small JavaScript stack stops the chain early, cleanly, with every finished frame kept', () => {
   // The same chain in a process with a quarter of the usual stack.
   const script = fileURLToPath(new URL('./testing/alternating-chain.js', import.meta.url));

@@ -3,16 +3,18 @@
  * node would run them), and init code that returns arbitrary bytes as the new account's code.
  */
 import type { Address } from '../../primitives/address.js';
-import type { Transaction } from '../../tx/types.js';
 import { concatBytes } from '../../primitives/bytes.js';
 
 /** Osaka's transaction gas cap (EIP-7825): 2^24. */
 export const TX_GAS_CAP = 1n << 24n;
 
-/** An EIP-1559 transaction (chain 1, zero fees) from the sender's `nonce`; `to` null creates. */
-export function transaction(to: Address | null, data: Uint8Array, nonce: bigint, gasLimit = 5_000_000n): Transaction {
+/**
+ * An EIP-1559 transaction (chain 1, zero fees) from the sender's `nonce`; `to` null creates. Typed
+ * by its shape: wasm/ may not import tx/, a sibling layer.
+ */
+export function transaction(to: Address | null, data: Uint8Array, nonce: bigint, gasLimit = 5_000_000n) {
   return {
-    type: 2,
+    type: 2 as const,
     chainId: 1n,
     nonce,
     gasPrice: undefined,
@@ -22,7 +24,7 @@ export function transaction(to: Address | null, data: Uint8Array, nonce: bigint,
     to,
     value: 0n,
     data,
-    accessList: [],
+    accessList: [] as never[],
     maxFeePerBlobGas: undefined,
     blobVersionedHashes: undefined,
     authorizationList: undefined,

@@ -1,12 +1,13 @@
 /** Bounded brotli decompression of programs: round trips, the size limit, bombs and broken streams. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { brotliCompressSync, brotliDecompressSync, constants, createBrotliCompress } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { brotliDecoderReady, decompressProgram, loadBrotliDecoder } from './decompress.js';
 import { MAX_WASM_SIZE } from './format.js';
 import { ProgramFormatError } from './format.js';
 import { compressProgram } from './compress.js';
 import { compileWat } from './testing/compile.js';
+import { zeroBomb } from './testing/bomb.js';
 import { bytesToHex, concatBytes } from '../primitives/bytes.js';
 
 const PREFIX = Uint8Array.of(0xef, 0xf0, 0x00, 0x00);
@@ -71,30 +72,6 @@ test('the limit: 131,072 bytes are accepted, 131,073 refused; a caller-given lim
   assert.throws(() => decompressProgram(compressProgram(Uint8Array.of(1)), -1), RangeError);
   assert.throws(() => decompressProgram(compressProgram(Uint8Array.of(1)), 1.5), RangeError);
 });
-
-/**
- * A brotli stream of `chunks` × 16 MiB of zeros, built without compressing all of it: the
- * encoder's output for a flushed 16 MiB block of zeros after the first is the same bytes every
- * time, so the stream is the first block, that repeating block, and the end of the stream.
- */
-async function zeroBomb(chunks: number): Promise<Uint8Array> {
-  const encoder = createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_LGWIN]: 24 } });
-  const pending: Buffer[] = [];
-  encoder.on('data', (d: Buffer) => pending.push(d));
-  const block = Buffer.alloc(1 << 24);
-  const flushed: Buffer[] = [];
-  for (let i = 0; i < 3; i++) {
-    encoder.write(block);
-    await new Promise<void>((done) => encoder.flush(constants.BROTLI_OPERATION_FLUSH, () => done()));
-    flushed.push(Buffer.concat(pending.splice(0)));
-  }
-  encoder.end();
-  await new Promise<void>((done) => encoder.on('end', done));
-  const end = Buffer.concat(pending);
-  const [first, repeat, again] = flushed as [Buffer, Buffer, Buffer];
-  assert.ok(repeat.equals(again), 'the repeating block changed: the bomb cannot be built this way');
-  return concatBytes(first, ...Array<Uint8Array>(chunks - 1).fill(repeat), end);
-}
 
 test('a decompression bomb (1 GiB of zeros in under 1 KB) is refused at the limit, quickly', async () => {
   // The construction is sound: four blocks decompress (by Node's zlib) to exactly 64 MiB of zeros.

@@ -16,6 +16,8 @@ export interface ActivatedProgram {
   readonly wasm: Uint8Array;
   /** Initial memory pages, charged through the memory model at each call. */
   readonly footprint: number;
+  /** The memory's declared maximum in pages, if any (the imported memory must match it). */
+  readonly maxPages: number | undefined;
   /** Gas for activation at deploy (nitro's estimate: µs terms × 28; document the formula). */
   readonly activationGas: number;
   /** Gas charged at each call before it runs (nitro's init cost, Stylus v2 formula; see notes §2.3). */
@@ -52,6 +54,7 @@ export function activateProgram(wasm: Uint8Array, options: ActivateOptions = {})
   return {
     wasm: instrumented.wasm,
     footprint,
+    maxPages: checked.memory.limits.max,
     activationGas: activationGas(m, wasm.length, footprint, instrumented.operatorCount),
     // Stylus v2: a call that is not cached pays the cached cost as well as the init cost.
     initGas: MIN_INIT_GAS + initCost + cachedInitGas,

@@ -21,7 +21,8 @@ import type {
 import { Status } from '../host/status.js';
 import { joinGas, memoryCost, splitGas } from '../host/gas.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
-import { INK_LEFT_GLOBAL, INK_PER_GAS, INK_STATUS_GLOBAL, STACK_LEFT_GLOBAL } from './hostio.js';
+import { INK_LEFT_GLOBAL, INK_PER_GAS, INK_STATUS_GLOBAL, MEMORY_IMPORT, STACK_LEFT_GLOBAL } from './hostio.js';
+import { returnMemory, takeMemory } from './memory-pool.js';
 import { InvalidProgramError, loadProgram, type Program } from './program.js';
 import { openPages, type PageCounts } from './memory-model.js';
 import { StorageCache } from './storage-cache.js';
@@ -140,16 +141,27 @@ export class WasmFrame implements VmFrame, ProgramHost {
 
   /** Instantiates and runs the program with `ink`; returns how it ended. */
   private execute(program: Program, ink: bigint): Status {
+    const memory = takeMemory(program.footprint, program.maxPages);
+    try {
+      return this.instantiateAndRun(program, ink, memory);
+    } finally {
+      returnMemory(memory, program.footprint, program.maxPages);
+    }
+  }
+
+  private instantiateAndRun(program: Program, ink: bigint, memory: WebAssembly.Memory): Status {
     let instance: WebAssembly.Instance;
     try {
-      instance = new WebAssembly.Instance(program.module, hostFunctions(this) as WebAssembly.Imports);
+      const imports = hostFunctions(this) as WebAssembly.Imports;
+      imports[MEMORY_IMPORT.module] = { [MEMORY_IMPORT.name]: memory };
+      instance = new WebAssembly.Instance(program.module, imports);
     } catch (error) {
       if (!(error instanceof Error)) throw error;
       this.failure = `program does not instantiate: ${error.message}`;
       return Status.InvalidProgram;
     }
     const exports = instance.exports;
-    this.memory = exports.memory as WebAssembly.Memory;
+    this.memory = memory;
     // The instrumented module's i64 and i32 globals (activation adds and exports them).
     const inkGlobal = exports[INK_LEFT_GLOBAL] as InkCell | undefined;
     const statusGlobal = exports[INK_STATUS_GLOBAL] as { value: number } | undefined;

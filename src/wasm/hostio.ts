@@ -107,5 +107,8 @@ export const INK_LEFT_GLOBAL = 'stylus_ink_left';
 export const INK_STATUS_GLOBAL = 'stylus_ink_status';
 export const STACK_LEFT_GLOBAL = 'stylus_stack_left';
 
+/** Where the instrumented module imports its memory from (the host supplies it per call). */
+export const MEMORY_IMPORT = { module: 'polyvm', name: 'memory' } as const;
+
 /** Ink per unit of gas (Stylus's InkPrice). */
 export const INK_PER_GAS = 10_000;

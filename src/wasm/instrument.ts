@@ -7,7 +7,7 @@
  * Checks are inlined: no function is added, so no function index changes.
  */
 import { type FuncType, functionType, inserted, Op, OPCODES, type Operator, Reader, SectionId, encodeOperator, Writer } from './binary.js';
-import { INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, STACK_LEFT_GLOBAL } from './hostio.js';
+import { INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, MEMORY_IMPORT, STACK_LEFT_GLOBAL } from './hostio.js';
 import { endsBasicBlock, INK_HEADER_COST, MEMORY_BYTE_INK, operatorPrice, U64_MAX } from './pricing.js';
 import { ProgramError } from './program-error.js';
 import { type CheckedModule, ENTRYPOINT, LIMITS } from './validate.js';
@@ -210,12 +210,37 @@ function writeModule(checked: CheckedModule, bodies: readonly Operator[][], g: A
   const out = new Writer().bytes(m.bytes.subarray(0, 8));
   for (const id of SECTION_ORDER) {
     const original = m.sections.find((s) => s.id === id);
-    if (id === SectionId.global) out.section(id, globalSection(checked, g));
+    if (id === SectionId.import) out.section(id, importSection(checked));
+    else if (id === SectionId.memory)
+      continue; // the memory is imported instead (below)
+    else if (id === SectionId.global) out.section(id, globalSection(checked, g));
     else if (id === SectionId.export) out.section(id, exportSection(checked, g));
     else if (id === SectionId.code) out.section(id, codeSection(checked, bodies));
     else if (original !== undefined) out.section(id, new Writer().bytes(m.bytes.subarray(original.start, original.end)));
   }
   return out.result();
+}
+
+/**
+ * The module's imports, then its memory as an import (`MEMORY_IMPORT`) with the limits it
+ * declared: the host hands each call a memory from a pool of ones already mapped, which saves
+ * V8 mapping and faulting in fresh pages on every call. The memory keeps index 0, its export and
+ * its data segments, so the program sees no difference.
+ */
+function importSection(checked: CheckedModule): Writer {
+  const m = checked.module;
+  const w = new Writer().u32(m.imports.length + 1);
+  const original = m.sections.find((s) => s.id === SectionId.import);
+  if (original !== undefined) {
+    const r = new Reader(m.bytes, original.start, original.end);
+    r.u32(); // the count, rewritten above
+    w.bytes(m.bytes.subarray(r.pos, original.end));
+  }
+  const { min, max } = checked.memory.limits;
+  w.name(MEMORY_IMPORT.module).name(MEMORY_IMPORT.name).u8(0x02);
+  if (max === undefined) w.u8(0).u32(min);
+  else w.u8(1).u32(min).u32(max);
+  return w;
 }
 
 function globalSection(checked: CheckedModule, g: AddedGlobals): Writer {

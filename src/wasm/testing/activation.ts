@@ -4,6 +4,7 @@
  * program in V8 with the host's globals at hand.
  */
 import wabtInit from 'wabt';
+import { MEMORY_IMPORT } from '../hostio.js';
 import { activateProgram, type ActivatedProgram, type ActivateOptions } from '../activate.js';
 
 const wabt = await wabtInit();
@@ -47,7 +48,13 @@ export interface Running {
 /** Instantiates an activated program in V8; `hooks` supplies vm_hooks functions. */
 export function run(program: ActivatedProgram, hooks: Record<string, unknown> = {}): Running {
   const module = new WebAssembly.Module(program.wasm);
-  const instance = new WebAssembly.Instance(module, { vm_hooks: hooks } as WebAssembly.Imports);
+  const memory = new WebAssembly.Memory(
+    program.maxPages === undefined ? { initial: program.footprint } : { initial: program.footprint, maximum: program.maxPages },
+  );
+  const instance = new WebAssembly.Instance(module, {
+    vm_hooks: hooks,
+    [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory },
+  } as WebAssembly.Imports);
   const global = (name: string) => instance.exports[name] as WebAssembly.Global;
   const inkLeft = global('stylus_ink_left');
   const inkStatus = global('stylus_ink_status');

@@ -166,8 +166,11 @@ function replayWasm(options: Options, saved: WasmFinding): number {
 }
 
 async function replay(options: Options): Promise<number> {
-  const saved = JSON.parse(readFileSync(options.replay!, 'utf8')) as Partial<Finding> & Partial<FuzzCaseJson> & { mode?: string };
+  const saved = JSON.parse(readFileSync(options.replay!, 'utf8')) as Partial<Finding> &
+    Partial<FuzzCaseJson> & { mode?: string; finding?: WasmFinding };
+  // A wasm finding, or a wasm regression case (fuzz/regressions/wasm/) holding one.
   if (saved.mode === 'wasm') return replayWasm(options, saved as unknown as WasmFinding);
+  if (saved.finding?.mode === 'wasm') return replayWasm(options, saved.finding);
   const json = (saved.case ? (options.original ? saved.case : (saved.minimized?.case ?? saved.case)) : saved) as FuzzCaseJson;
   const c = caseFromJson(json);
   const differential = new Differential();

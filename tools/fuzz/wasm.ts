@@ -87,7 +87,8 @@ function initCode(code: Uint8Array): Uint8Array {
   return concatBytes(prelude, code);
 }
 
-function defaultChain(): Evm {
+/** The chain every case runs on: Osaka with WebAssembly programs. */
+export function wasmChain(): Evm {
   return createEvm({ fork: 'Osaka', wasm: true, block: { chainId: CHAIN_ID, number: 100n, timestamp: 1_700_000_000n } });
 }
 
@@ -119,7 +120,7 @@ export function runWasmCase(c: WasmCase, options: RunOptions = {}): CaseRun {
   const program = c.deploy === 'create' ? CREATED : PLACED;
   let step = 'setup';
   try {
-    const evm = (options.createChain ?? defaultChain)();
+    const evm = (options.createChain ?? wasmChain)();
     evm.setAccount(EOA, { balance: BALANCE });
     evm.setAccount(TARGET, { code: TARGET_CODE[c.target](program) });
     evm.setAccount(CALLERS.call, { code: evmCaller(program, CALL) });

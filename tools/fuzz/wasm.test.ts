@@ -105,6 +105,19 @@ test('a checker that throws is a crash finding of the run, not the end of it', a
   );
 });
 
+test('a case a worker does not finish in time is a hang finding, and the next case gets a fresh worker', async () => {
+  const findings: WasmFinding[] = [];
+  const stats = await fuzzWasm({ seed: 3, cases: 2, jobs: 1, caseTimeoutSeconds: 0.001, onFinding: (f) => void findings.push(f) });
+  assert.equal(stats.cases, 2);
+  assert.deepEqual(
+    findings.map((f) => [f.kind, f.index]),
+    [
+      ['hang', 0],
+      ['hang', 1],
+    ],
+  );
+});
+
 const REGRESSIONS = new URL('../../fuzz/regressions/wasm/', import.meta.url);
 
 interface WasmRegression {

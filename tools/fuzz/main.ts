@@ -1,6 +1,7 @@
 /**
- * `npm run fuzz -- [options]`: differential fuzzing of polyvm against @ethereumjs/evm, and
- * decoding fuzz of RLP, transactions and hex. Findings are printed and saved under fuzz/findings/.
+ * `npm run fuzz -- [options]`: differential fuzzing of polyvm against @ethereumjs/evm, decoding
+ * fuzz of RLP, transactions and hex, and WebAssembly program fuzz (random Stylus programs,
+ * valid and broken, deployed and called). Findings are printed and saved under fuzz/findings/.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,12 +13,17 @@ import { Differential, type Finding } from './differential.js';
 import { DEFAULT_FORKS, GENERATORS } from './generators/index.js';
 import { formatFinding } from './report.js';
 import { fuzzEvm, type EvmFuzzStats } from './runner.js';
+import { checkWasmCase, formatWasmFinding, fuzzWasm, type WasmFinding, type WasmFuzzStats } from './wasm.js';
 
 const USAGE = `usage: npm run fuzz -- [options]
   --seed N          the run's seed (default: chosen from the clock and printed)
   --cases N         cases per mode (default 1000 unless --seconds is given)
   --seconds N       stop after N seconds (per mode when both run)
-  --mode M          evm, decode or both (default both)
+  --mode M          evm, decode, wasm, both (evm and decode; the default) or all three
+                    wasm: random Stylus programs (valid, broken, damaged containers)
+                    deployed on a fresh chain and called; findings are crashes, hangs,
+                    slow cases, gas over the limit, state changed by a failed call,
+                    activation against expectation and nondeterminism
   --fork F[,F]      forks for EVM cases (default ${DEFAULT_FORKS.join(',')})
   --generator G[,G] only these generators: ${GENERATORS.map((g) => g.name).join(', ')}
   --start N         first case index (with --cases 1: rerun one case of a seed)
@@ -26,15 +32,17 @@ const USAGE = `usage: npm run fuzz -- [options]
   --replay FILE     rerun a saved finding or regression case and report
   --original        with --replay: the finding's case as generated, not the shrunk one
   --progress        a progress line a minute on stderr even when it is not a terminal
-  --case-timeout S  cut off a case the peer has not finished after S seconds (default 60; 0: never)
-  --jobs N          peer workers, each running a case (default: the machine's cores, at most 4)
+  --case-timeout S  cut off a case the peer (evm) or a worker (wasm) has not finished after
+                    S seconds (default 60; 0: never, and wasm cases run on the main thread)
+  --jobs N          peer workers (evm) or case workers (wasm), each running a case
+                    (default: the machine's cores, at most 4)
   --json            print the summary as JSON`;
 
 interface Options {
   seed: number;
   cases: number | undefined;
   seconds: number | undefined;
-  mode: 'evm' | 'decode' | 'both';
+  mode: 'evm' | 'decode' | 'wasm' | 'both' | 'all';
   forks: ForkName[] | undefined;
   generators: string[] | undefined;
   start: number;
@@ -92,7 +100,8 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--mode': {
         const m = value();
-        if (m !== 'evm' && m !== 'decode' && m !== 'both') throw new UsageError('--mode is evm, decode or both');
+        if (m !== 'evm' && m !== 'decode' && m !== 'wasm' && m !== 'both' && m !== 'all')
+          throw new UsageError('--mode is evm, decode, wasm, both or all');
         options.mode = m;
         break;
       }
@@ -148,8 +157,20 @@ function saveFinding(dir: string, name: string, json: unknown, text: string): st
   return join(dir, `${name}.json`);
 }
 
+function replayWasm(options: Options, saved: WasmFinding): number {
+  const check = checkWasmCase(saved.case, { seed: null, index: null });
+  for (const f of check.findings) process.stdout.write((options.json ? JSON.stringify(f, null, 2) : formatWasmFinding(f)) + '\n');
+  if (check.findings.length === 0)
+    process.stdout.write(`wasm case ${saved.generator}: no finding now (deploy ${check.deploy}, calls ${check.calls.join(', ')})\n`);
+  return check.findings.length > 0 ? 1 : 0;
+}
+
 async function replay(options: Options): Promise<number> {
-  const saved = JSON.parse(readFileSync(options.replay!, 'utf8')) as Partial<Finding> & Partial<FuzzCaseJson>;
+  const saved = JSON.parse(readFileSync(options.replay!, 'utf8')) as Partial<Finding> &
+    Partial<FuzzCaseJson> & { mode?: string; finding?: WasmFinding };
+  // A wasm finding, or a wasm regression case (fuzz/regressions/wasm/) holding one.
+  if (saved.mode === 'wasm') return replayWasm(options, saved as unknown as WasmFinding);
+  if (saved.finding?.mode === 'wasm') return replayWasm(options, saved.finding);
   const json = (saved.case ? (options.original ? saved.case : (saved.minimized?.case ?? saved.case)) : saved) as FuzzCaseJson;
   const c = caseFromJson(json);
   const differential = new Differential();
@@ -171,9 +192,11 @@ async function main(): Promise<number> {
     `fuzz: seed ${options.seed}${options.cases !== undefined ? `, ${options.cases} cases` : ''}${options.seconds !== undefined ? `, ${options.seconds} s` : ''} per mode, mode ${options.mode}`,
   );
   let problems = 0;
-  const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown } = { seed: options.seed };
+  const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown; wasm?: WasmFuzzStats } = { seed: options.seed };
+  const runs = (mode: 'evm' | 'decode' | 'wasm') =>
+    options.mode === mode || options.mode === 'all' || (options.mode === 'both' && mode !== 'wasm');
 
-  if (options.mode !== 'decode') {
+  if (runs('evm')) {
     let lastLogged = 0;
     const stats = await fuzzEvm({
       seed: options.seed,
@@ -213,7 +236,7 @@ async function main(): Promise<number> {
     for (const [kind, { count, first }] of Object.entries(stats.kinds)) say(`  ${count}× ${kind} (first: case ${first})`);
   }
 
-  if (options.mode !== 'evm') {
+  if (runs('decode')) {
     const findings: DecodeFinding[] = [];
     const stats = await fuzzDecoding({
       seed: options.seed,
@@ -234,6 +257,45 @@ async function main(): Promise<number> {
     say(
       `decode: ${stats.cases} cases in ${(stats.elapsedMs / 1000).toFixed(1)} s, ${stats.findings} findings, slowest ${stats.slowestMs.toFixed(1)} ms; ${JSON.stringify(stats.byTarget)}`,
     );
+  }
+  if (runs('wasm')) {
+    let lastLogged = 0;
+    const stats = await fuzzWasm({
+      seed: options.seed,
+      cases: options.cases,
+      seconds: options.seconds,
+      start: options.start,
+      jobs: options.caseTimeout > 0 ? options.jobs : 0,
+      caseTimeoutSeconds: options.caseTimeout,
+      onFinding: (f) => {
+        const text = formatWasmFinding(f);
+        const path = saveFinding(options.findings, `wasm-${f.kind}-${f.seed}-${f.index}`, f, text);
+        if (interactive) process.stderr.write('\r\x1b[K');
+        say(`${text}\nsaved ${path}\n`);
+      },
+      onProgress: (s) => {
+        const rate = s.cases / (s.elapsedMs / 1000);
+        const line = `wasm: ${s.cases} cases (${rate.toFixed(0)}/s), ${s.deploys.activated} activated, ${s.deploys.refused} refused, ${s.findings} findings`;
+        if (interactive) process.stderr.write(`\r\x1b[K${line}`);
+        else if (options.progress && s.elapsedMs - lastLogged >= 60_000) {
+          lastLogged = s.elapsedMs;
+          process.stderr.write(`${new Date().toISOString()} ${line} (next case ${s.start + s.cases})\n`);
+        }
+      },
+    });
+    if (interactive) process.stderr.write('\r\x1b[K');
+    summary.wasm = stats;
+    problems += stats.findings;
+    const d = stats.deploys;
+    say(
+      `wasm: ${stats.cases} cases in ${(stats.elapsedMs / 1000).toFixed(1)} s (${(stats.cases / (stats.elapsedMs / 1000)).toFixed(0)}/s), ${stats.findings} findings; ` +
+        `programs: ${d.activated} activated at deploy, ${d.placed} placed and activated at first call, ${d.refused} refused, ${d.failed} deploys failed otherwise`,
+    );
+    say(`  calls ${JSON.stringify(stats.calls)}; generators ${JSON.stringify(stats.byGenerator)}`);
+    say(`  top refusals:`);
+    for (const [reason, count] of stats.topRefusals) say(`    ${count}× ${reason}`);
+    say(`  slowest cases ${JSON.stringify(stats.slowest)}; memory ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+    for (const [kind, { count, first }] of Object.entries(stats.kinds)) say(`  ${count}× ${kind} (first: case ${first})`);
   }
   if (options.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   return problems > 0 ? 1 : 0;

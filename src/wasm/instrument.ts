@@ -48,7 +48,7 @@ function outOfInk(g: AddedGlobals): Operator[] {
  * Ink meter (nitro programs/meter.rs): before each basic block, trap with status 1 if the ink
  * left is below the block's cost (sum of prices + header, saturating at u64::MAX), else pay it.
  */
-function meter(ops: readonly Operator[], types: readonly FuncType[], g: AddedGlobals): Operator[] {
+function meter(ops: readonly Operator[], types: readonly FuncType[], g: AddedGlobals, func: number): Operator[] {
   const out: Operator[] = [];
   let block: Operator[] = [];
   let cost = 0n;
@@ -62,8 +62,15 @@ function meter(ops: readonly Operator[], types: readonly FuncType[], g: AddedGlo
     out.push(...block);
     block = [];
     cost = 0n;
+    // The later passes only add operators: past the limit now, the function is refused anyway,
+    // so stop before building the rest (a module of nested blocks would otherwise cost seconds).
+    if (out.length > LIMITS.operatorsPerFunction) throw tooManyOperators(func, out.length);
   }
   return out; // a body ends with `end`, which ends a block, so nothing is left over
+}
+
+function tooManyOperators(func: number, count: number): ProgramError {
+  return new ProgramError(`too many operators in function ${func} after instrumentation: ${count} > ${LIMITS.operatorsPerFunction}`);
 }
 
 function saturate(value: bigint): bigint {
@@ -183,7 +190,7 @@ export function instrumentModule(checked: CheckedModule): InstrumentedModule {
   let operatorCount = 0;
   const bodies = checked.bodies.map((ops, i) => {
     const func = imported + i;
-    const metered = dynamicMeter(meter(ops, m.types, g), g);
+    const metered = dynamicMeter(meter(ops, m.types, g, func), g);
     const worst = worstCaseDepth(metered, m.types, funcType, func);
     if (worst > MAX_FRAME_CONTENTION) {
       throw new ProgramError(`too many values on the stack at once in function ${func}: ${worst} > ${MAX_FRAME_CONTENTION}`);
@@ -191,11 +198,7 @@ export function instrumentModule(checked: CheckedModule): InstrumentedModule {
     const frame = worst + m.codes[i]!.localCount + 4;
     if (frame > MAX_FRAME_SIZE) throw new ProgramError(`frame too large in function ${func}: ${frame} > ${MAX_FRAME_SIZE} words`);
     const out = heapBound(depthCheck(metered, frame, g), checked.payForMemoryGrow, g);
-    if (out.length > LIMITS.operatorsPerFunction) {
-      throw new ProgramError(
-        `too many operators in function ${func} after instrumentation: ${out.length} > ${LIMITS.operatorsPerFunction}`,
-      );
-    }
+    if (out.length > LIMITS.operatorsPerFunction) throw tooManyOperators(func, out.length);
     operatorCount += out.length;
     return out;
   });

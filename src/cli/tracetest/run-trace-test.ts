@@ -1,0 +1,137 @@
+/** Runs one tracer test: the transaction on the genesis state with the tracer, its result against the file's. */
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { getRules } from '../../forks/index.js';
+import type { BlockContext } from '../../host/index.js';
+import { WorldState } from '../../state/world-state.js';
+import { runValidatedTransaction } from '../../exec/transaction.js';
+import { decodeTransaction, validateTransaction } from '../../tx/index.js';
+import { createTracer, type Json } from '../../trace/index.js';
+import { parseTraceTest, TraceTestFileError, type TraceTest } from './trace-test-file.js';
+
+export interface TraceTestResult {
+  name: string;
+  tracer: string;
+  pass: boolean;
+  error: string;
+}
+
+/** The tracer a test folder is for (geth's test names its folders after them). */
+export function tracerForFolder(folder: string): string | undefined {
+  if (folder === 'call_tracer_flat') return 'flatCallTracer';
+  if (folder.startsWith('call_tracer')) return 'callTracer';
+  if (folder.startsWith('prestate_tracer')) return 'prestateTracer';
+  if (folder === 'erc7562_tracer') return 'erc7562Tracer';
+  return undefined;
+}
+
+export function blockContextOf(test: TraceTest): BlockContext {
+  return {
+    coinbase: test.coinbase,
+    number: test.number,
+    timestamp: test.timestamp,
+    gasLimit: test.gasLimit,
+    baseFee: test.baseFee,
+    prevRandao: test.prevRandao ?? test.difficulty,
+    difficulty: test.difficulty,
+    blobBaseFee: test.blobBaseFee,
+    chainId: test.chainId,
+    // geth's harness gives the block no history.
+    blockHash: () => 0n,
+  };
+}
+
+/** Runs the test's transaction with `tracerName` and returns the tracer's result. */
+export function traceTest(test: TraceTest, tracerName: string): Json {
+  const rules = getRules(test.fork);
+  const state = new WorldState();
+  for (const [address, account] of test.alloc) state.putAccount(address, account.clone());
+  const block = blockContextOf(test);
+  let tx;
+  try {
+    tx = decodeTransaction(test.input);
+  } catch (e) {
+    throw new TraceTestFileError('input', (e as Error).message);
+  }
+  const validated = validateTransaction(tx, rules, { chainId: test.chainId });
+  const tracer = createTracer(tracerName, test.tracerConfig);
+  runValidatedTransaction(state, validated, block, rules, { tracer });
+  return tracer.result();
+}
+
+/** The path of the first difference between two JSON values, or undefined when they are equal. */
+export function firstDifference(actual: unknown, expected: unknown, path = 'result'): string | undefined {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return `${path}: expected an array, got ${describe(actual)}`;
+    for (let i = 0; i < Math.max(actual.length, expected.length); i++) {
+      if (i >= actual.length) return `${path}[${i}]: missing (expected ${describe(expected[i])})`;
+      if (i >= expected.length) return `${path}[${i}]: unexpected ${describe(actual[i])}`;
+      const d = firstDifference(actual[i], expected[i], `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return `${path}: expected an object, got ${describe(actual)}`;
+    const a = actual as Record<string, unknown>;
+    const e = expected as Record<string, unknown>;
+    for (const key of Object.keys(e)) {
+      if (!(key in a)) return `${path}.${key}: missing (expected ${describe(e[key])})`;
+      const d = firstDifference(a[key], e[key], `${path}.${key}`);
+      if (d !== undefined) return d;
+    }
+    for (const key of Object.keys(a)) if (!(key in e)) return `${path}.${key}: unexpected ${describe(a[key])}`;
+    return undefined;
+  }
+  return actual === expected ? undefined : `${path}: got ${describe(actual)}, expected ${describe(expected)}`;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? text.slice(0, 117) + '...' : text;
+}
+
+const CALL_TRACE_FIELDS = ['from', 'gas', 'gasUsed', 'to', 'input', 'output', 'error', 'revertReason', 'calls', 'logs', 'value', 'type'];
+const QUANTITIES = new Set(['gas', 'gasUsed', 'value']);
+
+/**
+ * The legacy (JavaScript) call tracer's results are compared as geth's test compares them: both
+ * sides read into the call tracer's shape and written again (unknown fields and empty ones dropped,
+ * quantities and addresses in canonical form).
+ */
+export function canonicalCallTrace(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const v = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of CALL_TRACE_FIELDS) {
+    let field = v[key];
+    if (field === undefined || field === null || field === '') continue;
+    if ((key === 'output' || key === 'calls' || key === 'logs') && (field === '0x' || (Array.isArray(field) && field.length === 0))) continue;
+    if (QUANTITIES.has(key) && typeof field === 'string') field = '0x' + BigInt(field).toString(16);
+    if ((key === 'from' || key === 'to') && typeof field === 'string') field = field.toLowerCase();
+    if (key === 'calls' && Array.isArray(field)) field = field.map(canonicalCallTrace);
+    out[key] = field;
+  }
+  return out;
+}
+
+/** Runs one file: parse, trace, compare. Errors name the file and the field. */
+export function runTraceTestFile(file: string, tracerOverride?: string): TraceTestResult {
+  const folder = basename(dirname(file));
+  const name = `${folder}/${basename(file)}`;
+  const tracer = tracerOverride ?? tracerForFolder(folder) ?? 'callTracer';
+  try {
+    const test = parseTraceTest(JSON.parse(readFileSync(file, 'utf8')));
+    let actual: unknown = traceTest(test, tracer);
+    let expected = test.result;
+    if (folder.endsWith('_legacy') && tracer === 'callTracer') {
+      actual = canonicalCallTrace(actual);
+      expected = canonicalCallTrace(expected);
+    }
+    const difference = firstDifference(actual, expected);
+    return { name, tracer, pass: difference === undefined, error: difference ?? '' };
+  } catch (e) {
+    const message = e instanceof TraceTestFileError ? `${file}: ${e.message}` : `${(e as Error).name}: ${(e as Error).message}`;
+    return { name, tracer, pass: false, error: message };
+  }
+}

@@ -48,6 +48,14 @@ const REFUSALS: Record<Refusal, string> = {
   collision: 'contract address collision',
 };
 
+/** geth's words for a precompile's refusal, where ours differ (tracers print geth's). */
+const PRECOMPILE_ERRORS: Record<string, string> = {
+  'blake2f input must be 213 bytes': 'invalid input length',
+  'blake2f final-block flag must be 0 or 1': 'invalid final flag',
+  'point evaluation input must be 192 bytes': 'invalid input length',
+  'versioned hash does not match the commitment': 'mismatched versioned hash',
+};
+
 const CALL_TYPES: Record<number, TracedCallType> = { 0xf1: 'CALL', 0xf2: 'CALLCODE', 0xf4: 'DELEGATECALL', 0xfa: 'STATICCALL' };
 
 /** A running frame with what is needed to finish it. */
@@ -306,7 +314,7 @@ export class FrameLoop implements ChildRunner {
     const gas = joinGas(message.gas, message.reserve);
     const result = precompile(message.data, gas, this.env.rules);
     if (!result.ok) {
-      if (this.env.tracer !== undefined) this.precompileFailure = result.reason;
+      if (this.env.tracer !== undefined) this.precompileFailure = PRECOMPILE_ERRORS[result.reason] ?? result.reason;
       this.state.revert(checkpoint);
       this.keepRipemdTouch(message.address);
       return { status: Status.PrecompileFailure, gasLeft: 0, output: EMPTY_BYTES };

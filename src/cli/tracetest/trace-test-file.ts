@@ -99,7 +99,11 @@ const TIME_FORKS: [string, ForkName][] = [
  * The fork a geth chain config runs at a block. The merge counts as reached when the terminal
  * total difficulty is 0 (geth's test harness then gives the block its randomness).
  */
-export function forkAt(config: JsonObject, number: bigint, timestamp: bigint, field = 'genesis.config'): { fork: ForkName; merged: boolean } {
+export function forkAt(raw: JsonObject, number: bigint, timestamp: bigint, field = 'genesis.config'): { fork: ForkName; merged: boolean } {
+  // Go reads JSON field names without regard to case ("IstanbulBlock" is istanbulBlock).
+  const config: JsonObject = {};
+  const byLower = new Map(Object.entries(raw).map(([key, value]) => [key.toLowerCase(), value]));
+  for (const [key] of [...BLOCK_FORKS, ...TIME_FORKS, ['terminalTotalDifficulty']]) config[key!] = byLower.get(key!.toLowerCase());
   let fork = 'Frontier' as ForkName;
   const later = (candidate: ForkName) => {
     if (FORK_ORDER.indexOf(candidate) > FORK_ORDER.indexOf(fork)) fork = candidate;

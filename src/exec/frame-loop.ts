@@ -161,7 +161,15 @@ export class FrameLoop implements ChildRunner {
       enter = { type, depth, from, to, input: request.input, gas, value: type === 'STATICCALL' ? undefined : request.value };
     } else {
       const to = this.createTarget(from, request);
-      enter = { type: request.salt === undefined ? 'CREATE' : 'CREATE2', depth, from, to, input: request.initcode, gas, value: request.value };
+      enter = {
+        type: request.salt === undefined ? 'CREATE' : 'CREATE2',
+        depth,
+        from,
+        to,
+        input: request.initcode,
+        gas,
+        value: request.value,
+      };
     }
     tracer.enter?.(enter);
     const child = this.open(parent, request);
@@ -248,7 +256,13 @@ export class FrameLoop implements ChildRunner {
     const creator = parent.message.address;
     const nonce = state.getNonce(creator);
     const refusal: Refusal | undefined =
-      depth > CALL_DEPTH_LIMIT ? 'depth' : state.getBalance(creator) < request.value ? 'balance' : nonce === MAX_NONCE ? 'nonce' : undefined;
+      depth > CALL_DEPTH_LIMIT
+        ? 'depth'
+        : state.getBalance(creator) < request.value
+          ? 'balance'
+          : nonce === MAX_NONCE
+            ? 'nonce'
+            : undefined;
     if (refusal !== undefined) {
       parent.fail(request.gas, request.reserve);
       return refusal;

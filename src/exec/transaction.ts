@@ -242,7 +242,11 @@ export function runValidatedTransaction(
 
   const logs = success ? state.logs : [];
   state.finalizeTransaction({ deleteEmptyTouched: rules.eip158 });
-  const error = success ? undefined : result.reason !== undefined ? `${statusMessage(result.status)}: ${result.reason}` : statusMessage(result.status);
+  const error = success
+    ? undefined
+    : result.reason !== undefined
+      ? `${statusMessage(result.status)}: ${result.reason}`
+      : statusMessage(result.status);
   if (tracer !== undefined && tracer.txEnd !== undefined) tracer.txEnd({ gasUsed, output: result.output, error });
   return {
     gasUsed,

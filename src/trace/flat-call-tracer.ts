@@ -76,7 +76,10 @@ function flatten(frame: CallFrame, traceAddress: number[], convertErrors: boolea
     type = 'create';
     action = { creationMethod: frame.type.toLowerCase(), from: frame.from, gas: quantity(frame.gas), init: hex(frame.input) };
     if (frame.value !== undefined) action.value = quantity(frame.value);
-    result = frame.to === undefined ? { code: output, gasUsed: quantity(frame.gasUsed) } : { address: frame.to, code: output, gasUsed: quantity(frame.gasUsed) };
+    result =
+      frame.to === undefined
+        ? { code: output, gasUsed: quantity(frame.gasUsed) }
+        : { address: frame.to, code: output, gasUsed: quantity(frame.gasUsed) };
   } else if (frame.type === 'SELFDESTRUCT') {
     type = 'suicide';
     action = { address: frame.from };

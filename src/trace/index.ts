@@ -64,7 +64,8 @@ function createFourByteTracer(): ResultTracer {
 
 /** geth's `muxTracer`: several tracers at once, the config naming each with its own config. */
 function createMuxTracer(config: unknown, context: TraceContext): ResultTracer {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new TracerConfigError('muxTracer: the config must map tracer names to their configs');
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    throw new TracerConfigError('muxTracer: the config must map tracer names to their configs');
   const children = Object.entries(config as Record<string, unknown>).map(([name, c]) => [name, createTracer(name, c, context)] as const);
   const all = children.map(([, t]) => t);
   const each = <K extends keyof Tracer>(hook: K): Tracer[K] => {

@@ -233,4 +233,3 @@ function postAccountJson(a: PostAccount): Json {
   if (a.storage.size > 0) out.storage = storageJson(a.storage);
   return out;
 }
-

@@ -22,7 +22,8 @@ export async function tracetestCommand(argv: string[]): Promise<number> {
   }
   if (args.positionals.length === 0) throw new UsageError('tracetest needs at least one PATH\n' + TRACETEST_USAGE);
   const tracer = stringOption(args, 'tracer');
-  if (tracer !== undefined && !TRACER_NAMES.includes(tracer)) throw new UsageError(`--tracer: unknown tracer "${tracer}"; known: ${TRACER_NAMES.join(', ')}`);
+  if (tracer !== undefined && !TRACER_NAMES.includes(tracer))
+    throw new UsageError(`--tracer: unknown tracer "${tracer}"; known: ${TRACER_NAMES.join(', ')}`);
   const json = args.options.has('json');
   const files = findJsonFiles(args.positionals);
   const progress = !json && process.stderr.isTTY;

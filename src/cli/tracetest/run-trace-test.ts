@@ -72,7 +72,8 @@ export function firstDifference(actual: unknown, expected: unknown, path = 'resu
     return undefined;
   }
   if (expected !== null && typeof expected === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return `${path}: expected an object, got ${describe(actual)}`;
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+      return `${path}: expected an object, got ${describe(actual)}`;
     const a = actual as Record<string, unknown>;
     const e = expected as Record<string, unknown>;
     for (const key of Object.keys(e)) {
@@ -130,7 +131,21 @@ export function canonicalCallTrace(value: unknown): unknown {
 }
 
 const ZERO_ADDRESS = '0x' + '00'.repeat(20);
-const FLAT_ACTION = ['author', 'rewardType', 'address', 'balance', 'callType', 'creationMethod', 'from', 'gas', 'init', 'input', 'refundAddress', 'to', 'value'];
+const FLAT_ACTION = [
+  'author',
+  'rewardType',
+  'address',
+  'balance',
+  'callType',
+  'creationMethod',
+  'from',
+  'gas',
+  'init',
+  'input',
+  'refundAddress',
+  'to',
+  'value',
+];
 const FLAT_RESULT = ['address', 'code', 'gasUsed', 'output'];
 const FLAT_QUANTITIES = new Set(['balance', 'gas', 'value', 'gasUsed']);
 

@@ -150,7 +150,11 @@ export function parseTraceTest(json: unknown): TraceTest {
   }
 
   const london = FORK_ORDER.indexOf(fork) >= FORK_ORDER.indexOf('London');
-  const hasBlobFields = genesis.excessBlobGas !== undefined && genesis.excessBlobGas !== null && genesis.blobGasUsed !== undefined && genesis.blobGasUsed !== null;
+  const hasBlobFields =
+    genesis.excessBlobGas !== undefined &&
+    genesis.excessBlobGas !== null &&
+    genesis.blobGasUsed !== undefined &&
+    genesis.blobGasUsed !== null;
   return {
     alloc,
     fork,

@@ -25,6 +25,7 @@ const RANK: Record<string, number> = {
   tx: 3,
   exec: 4,
   chain: 5,
+  trace: 5, // geth's tracers, over exec/ and the EVM's frames
   node: 6,
   cli: 7,
   // tools/: for tests, benchmarks and fuzzing, not published
@@ -34,7 +35,7 @@ const RANK: Record<string, number> = {
   conformance: 11, // the official test suites, through the CLI
 };
 const TOOLS = ['peer', 'fuzz', 'browser', 'conformance'];
-const CORE = ['primitives', 'forks', 'host', 'state', 'evm', 'wasm', 'tx', 'exec', 'chain'];
+const CORE = ['primitives', 'forks', 'host', 'state', 'evm', 'wasm', 'tx', 'exec', 'chain', 'trace'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,6 +1,7 @@
 /** The polyvm command line, in the conventions of geth's `evm` tool. */
 import { UsageError } from './args.js';
 import { statetestCommand } from './statetest/index.js';
+import { tracetestCommand } from './tracetest/index.js';
 import { runCommand } from './run.js';
 import { nodeCommand } from './node.js';
 import { wasmCommand } from './wasm.js';
@@ -9,6 +10,7 @@ import { UnknownForkError } from '../forks/index.js';
 const USAGE = `usage: polyvm <command> [options]
 commands:
   statetest   run Ethereum state tests (files or folders)
+  tracetest   run geth's tracer tests (callTracer, flatCallTracer, prestateTracer, ...)
   run         run EVM bytecode in a fresh state
   node        run a local dev chain with JSON-RPC over HTTP and WebSocket
   wasm        tooling for WebAssembly (Stylus) programs: deploy-code FILE.wasm
@@ -20,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'statetest':
         return await statetestCommand(rest);
+      case 'tracetest':
+        return await tracetestCommand(rest);
       case 'run':
         return await runCommand(rest);
       case 'node':

@@ -20,6 +20,7 @@ import { GAS_CHUNK, joinGas, splitGas } from '../host/gas.js';
 import { analyzeCode } from './analysis.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { interpret } from './interpreter.js';
+import { getOpcodeTable } from './table.js';
 
 export const STACK_LIMIT = 1024;
 
@@ -153,6 +154,33 @@ export class Frame implements VmFrame, TracedFrame {
     this.gas -= cost;
     host.setCode(this.message.address, code);
     return Status.Return;
+  }
+
+  /**
+   * geth's wording of an exceptional halt with its detail. With a tracer attached the frame ran
+   * the per-instruction loop, so `pc` is at the failing instruction (a stack check fails before
+   * `pc` moves on; an instruction's own failure after).
+   */
+  haltReason(): string | undefined {
+    const table = getOpcodeTable(this.env.rules);
+    switch (this.status) {
+      case Status.StackUnderflow:
+        return `stack underflow (${this.sp} <=> ${table.minStack[this.code[this.pc]!]})`;
+      case Status.StackOverflow:
+        return `stack limit reached ${this.sp} (${table.maxStack[this.code[this.pc]!]})`;
+      case Status.InvalidOpcode: {
+        const op = this.code[this.pc - 1] ?? 0;
+        const name = table.names[op]!;
+        return `invalid opcode: ${name.startsWith('0x') ? `opcode 0x${op.toString(16)} not defined` : name}`;
+      }
+      case Status.OutOfGas:
+        // EIP-2200: SSTORE with no more than the call stipend left fails before pricing.
+        if (this.env.rules.istanbul && this.code[this.pc - 1] === 0x55 && this.gas <= 2300 && this.reserve === 0n)
+          return 'out of gas: not enough gas for reentrancy sentry';
+        return undefined;
+      default:
+        return undefined;
+    }
   }
 
   /** Gives the stack back for reuse; the frame must not run again. */

@@ -82,6 +82,9 @@ function interpretTraced(f: Frame, table: OpcodeTable): Status {
   const { handlers, staticGas, minStack, maxStack } = table;
   const code = f.code;
   const tracer = f.env.tracer!;
+  // A tracer of frames only (a call tracer) still gets this loop: a failing frame's pc and stack
+  // are then those of the failing instruction, which its error text names.
+  const step = tracer.step === undefined ? undefined : tracer.step.bind(tracer);
   while (f.status === Status.Running) {
     const pc = f.pc;
     if (pc >= code.length) {
@@ -90,7 +93,7 @@ function interpretTraced(f: Frame, table: OpcodeTable): Status {
     }
     const op = code[pc]!;
     const gas = staticGas[op]!;
-    tracer.step(f, op, gas);
+    if (step !== undefined) step(f, op, gas);
     if (f.sp < minStack[op]!) {
       f.status = Status.StackUnderflow;
       break;

@@ -20,10 +20,13 @@ import type {
   FrameResult,
   JournaledHost,
   Message,
+  TracedCallType,
+  TracedEnter,
+  Tracer,
   VirtualMachine,
   VmFrame,
 } from '../host/index.js';
-import { Status, isExceptional, succeeded } from '../host/status.js';
+import { Status, isExceptional, statusMessage, succeeded } from '../host/status.js';
 import { joinGas, splitGas } from '../host/gas.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import type { Precompile } from '../evm/precompiles/types.js';
@@ -34,6 +37,27 @@ import { CHILD_HEADROOM_KB, hasStackHeadroom } from '../primitives/stack-headroo
 export const CALL_DEPTH_LIMIT = 1024;
 const RIPEMD160_ADDRESS = '0x0000000000000000000000000000000000000003';
 
+/** Why a request failed before any child began (the caller has been told). */
+type Refusal = 'depth' | 'balance' | 'nonce' | 'collision';
+
+/** geth's words for each refusal, as tracers report them. */
+const REFUSALS: Record<Refusal, string> = {
+  depth: 'max call depth exceeded',
+  balance: 'insufficient balance for transfer',
+  nonce: 'nonce uint64 overflow',
+  collision: 'contract address collision',
+};
+
+/** geth's words for a precompile's refusal, where ours differ (tracers print geth's). */
+const PRECOMPILE_ERRORS: Record<string, string> = {
+  'blake2f input must be 213 bytes': 'invalid input length',
+  'blake2f final-block flag must be 0 or 1': 'invalid final flag',
+  'point evaluation input must be 192 bytes': 'invalid input length',
+  'versioned hash does not match the commitment': 'mismatched versioned hash',
+};
+
+const CALL_TYPES: Record<number, TracedCallType> = { 0xf1: 'CALL', 0xf2: 'CALLCODE', 0xf4: 'DELEGATECALL', 0xfa: 'STATICCALL' };
+
 /** A running frame with what is needed to finish it. */
 interface Active {
   frame: VmFrame;
@@ -42,6 +66,8 @@ interface Active {
 
 export class FrameLoop implements ChildRunner {
   private readonly precompiles: Map<string, Precompile>;
+  /** For a tracer: why the precompile that just ran failed. */
+  private precompileFailure: string | undefined = undefined;
 
   /** @param machines the VM for each kind of code (the engine's own unless a test plugs one in) */
   constructor(
@@ -54,8 +80,23 @@ export class FrameLoop implements ChildRunner {
 
   /** Runs a message to completion (the transaction's top-level call or create). */
   run(message: Message): FrameResult {
+    const tracer = this.env.tracer;
+    if (tracer !== undefined) {
+      tracer.enter?.({
+        type: message.isCreate ? 'CREATE' : 'CALL',
+        depth: message.depth,
+        from: message.caller,
+        to: message.address,
+        input: message.isCreate ? message.code : message.data,
+        gas: joinGas(message.gas, message.reserve),
+        value: message.value,
+      });
+    }
     const started = this.start(message);
-    if (!('frame' in started)) return started;
+    if (!('frame' in started)) {
+      if (tracer !== undefined) this.traceExit(tracer, message, started);
+      return started;
+    }
     return this.drive(started);
   }
 
@@ -71,7 +112,8 @@ export class FrameLoop implements ChildRunner {
       return undefined;
     }
     const child = this.begin(parent, request);
-    if (child === undefined || !('frame' in child)) return child;
+    if (typeof child === 'string') return undefined;
+    if (!('frame' in child)) return child;
     return this.drive(child);
   }
 
@@ -84,12 +126,13 @@ export class FrameLoop implements ChildRunner {
       const status = frame.run();
       if (status === Status.Suspended) {
         const child = this.begin(frame, frame.request!);
-        if (child === undefined) continue; // resolved on the spot; the caller continues
+        if (typeof child === 'string') continue; // refused on the spot; the caller continues
         if ('frame' in child) stack.push(child);
         else frame.resume(child);
         continue;
       }
       const result = this.finish(active);
+      if (this.env.tracer !== undefined) this.traceExit(this.env.tracer, frame.message, result, frame);
       frame.release();
       stack.pop();
       if (stack.length === 0) return result;
@@ -98,17 +141,99 @@ export class FrameLoop implements ChildRunner {
   }
 
   /**
-   * Starts a child for a request. Returns a new frame, an immediate result (precompile, no code,
-   * a failed create), or undefined when the request failed before any child began (the caller
-   * has been told and continues).
+   * Starts a child for a request. Returns a new frame, an immediate result (precompile, no code),
+   * or why the request failed before any child began (the caller has been told and continues).
    */
-  private begin(parent: VmFrame, request: CallRequest | CreateRequest): Active | FrameResult | undefined {
+  private begin(parent: VmFrame, request: CallRequest | CreateRequest): Active | FrameResult | Refusal {
+    if (this.env.tracer !== undefined) return this.beginTraced(this.env.tracer, parent, request);
+    return this.open(parent, request);
+  }
+
+  /** `begin` reported to a tracer: the child's enter, and its exit unless a frame now runs. */
+  private beginTraced(tracer: Tracer, parent: VmFrame, request: CallRequest | CreateRequest): Active | FrameResult | Refusal {
+    const from = parent.message.address;
+    const depth = parent.message.depth + 1;
+    const gas = joinGas(request.gas, request.reserve);
+    let enter: TracedEnter;
+    if (request.kind === 'call') {
+      const type = CALL_TYPES[request.opcode] ?? 'CALL';
+      const to = type === 'CALL' || type === 'STATICCALL' ? request.to : request.codeAddress;
+      enter = { type, depth, from, to, input: request.input, gas, value: type === 'STATICCALL' ? undefined : request.value };
+    } else {
+      const to = this.createTarget(from, request);
+      enter = {
+        type: request.salt === undefined ? 'CREATE' : 'CREATE2',
+        depth,
+        from,
+        to,
+        input: request.initcode,
+        gas,
+        value: request.value,
+      };
+    }
+    tracer.enter?.(enter);
+    const child = this.open(parent, request);
+    if (typeof child === 'string') {
+      // A collision burns the gas passed; the other refusals give it all back.
+      tracer.exit?.({ depth, output: EMPTY_BYTES, gasUsed: child === 'collision' ? gas : 0n, error: REFUSALS[child], reverted: true });
+    } else if (!('frame' in child)) {
+      this.traceExit(tracer, { depth, gas: request.gas, reserve: request.reserve }, child);
+    }
+    return child;
+  }
+
+  /** The address a create request makes (from the creator's nonce before it advances). */
+  private createTarget(creator: Address, request: CreateRequest): Address {
+    return request.salt === undefined
+      ? createAddress(creator, this.state.getNonce(creator))
+      : create2Address(creator, request.salt, keccak256(request.initcode));
+  }
+
+  /** Reports a frame's end: gas used from the gas it was given, and geth's words for a failure. */
+  private traceExit(
+    tracer: Tracer,
+    message: Pick<Message, 'depth' | 'gas' | 'reserve'> & { isCreate?: boolean },
+    result: FrameResult,
+    frame?: VmFrame,
+  ): void {
+    const precompileFailure = this.precompileFailure;
+    this.precompileFailure = undefined;
+    if (tracer.exit === undefined) return;
+    const gasUsed = joinGas(message.gas, message.reserve) - joinGas(result.gasLeft, result.gasReserve);
+    let output = result.output;
+    let error: string | undefined;
+    const status = result.status;
+    if (message.isCreate === true && frame !== undefined && (succeeded(status) || status === Status.Revert)) output = frame.output;
+    if (!succeeded(status)) {
+      if (status === Status.PrecompileFailure) error = precompileFailure ?? 'precompiled failed';
+      else if (frame !== undefined && frame.status !== status) error = this.depositFailure(status, frame);
+      else error = frame?.haltReason?.() ?? statusMessage(status);
+      // A failed create's frame output (its code) is not what a tracer shows; a revert's data is.
+      if (frame !== undefined && message.isCreate === true && status !== Status.Revert) output = frame.output;
+    }
+    tracer.exit({ depth: message.depth, output, gasUsed, error, reverted: error !== undefined });
+  }
+
+  /** geth's words for a create whose code `depositCode` refused. */
+  private depositFailure(status: Status, frame: VmFrame): string {
+    if (status === Status.OutOfGas) return 'contract creation code storage out of gas';
+    if (frame.rejection !== undefined) return `${statusMessage(status)}: ${frame.rejection}`;
+    if (frame.output.length > this.env.rules.maxCodeSize) return 'max code size exceeded';
+    return 'invalid code: must not begin with 0xef';
+  }
+
+  /** Opens a child for a request (`begin` without a tracer). */
+  private open(parent: VmFrame, request: CallRequest | CreateRequest): Active | FrameResult | Refusal {
     const state = this.state;
     const depth = parent.message.depth + 1;
     if (request.kind === 'call') {
-      if (depth > CALL_DEPTH_LIMIT || (request.transfersValue && state.getBalance(parent.message.address) < request.value)) {
+      if (depth > CALL_DEPTH_LIMIT) {
         parent.fail(request.gas, request.reserve);
-        return undefined;
+        return 'depth';
+      }
+      if (request.transfersValue && state.getBalance(parent.message.address) < request.value) {
+        parent.fail(request.gas, request.reserve);
+        return 'balance';
       }
       return this.start({
         caller: request.caller,
@@ -130,9 +255,17 @@ export class FrameLoop implements ChildRunner {
 
     const creator = parent.message.address;
     const nonce = state.getNonce(creator);
-    if (depth > CALL_DEPTH_LIMIT || state.getBalance(creator) < request.value || nonce === MAX_NONCE) {
+    const refusal: Refusal | undefined =
+      depth > CALL_DEPTH_LIMIT
+        ? 'depth'
+        : state.getBalance(creator) < request.value
+          ? 'balance'
+          : nonce === MAX_NONCE
+            ? 'nonce'
+            : undefined;
+    if (refusal !== undefined) {
       parent.fail(request.gas, request.reserve);
-      return undefined;
+      return refusal;
     }
     const address =
       request.salt === undefined ? createAddress(creator, nonce) : create2Address(creator, request.salt, keccak256(request.initcode));
@@ -141,7 +274,7 @@ export class FrameLoop implements ChildRunner {
       // The creator's nonce still advances; the gas passed to the create is lost.
       state.incrementNonce(creator);
       parent.fail(0, 0n);
-      return undefined;
+      return 'collision';
     }
     state.incrementNonce(creator);
     return this.start({
@@ -195,6 +328,7 @@ export class FrameLoop implements ChildRunner {
     const gas = joinGas(message.gas, message.reserve);
     const result = precompile(message.data, gas, this.env.rules);
     if (!result.ok) {
+      if (this.env.tracer !== undefined) this.precompileFailure = PRECOMPILE_ERRORS[result.reason] ?? result.reason;
       this.state.revert(checkpoint);
       this.keepRipemdTouch(message.address);
       return { status: Status.PrecompileFailure, gasLeft: 0, output: EMPTY_BYTES };

@@ -5,11 +5,11 @@
  */
 import type { Address } from '../primitives/address.js';
 import { createAddress } from '../primitives/address.js';
-import type { BlockContext, Environment, JournaledHost, Log, Message, Tracer } from '../host/index.js';
+import type { BlockContext, Environment, FrameResult, JournaledHost, Log, Message, Tracer } from '../host/index.js';
 import { GAS_PER_BLOB, type Rules } from '../forks/index.js';
 import type { Transaction } from '../tx/types.js';
 import { invalidTransaction, type TransactionExceptionName } from '../tx/errors.js';
-import { validateTransaction, MAX_NONCE, type ValidatedTransaction } from '../tx/index.js';
+import { validateTransaction, MAX_NONCE, recoverAuthority, type ValidatedTransaction } from '../tx/index.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import { joinGas, splitGas } from '../host/gas.js';
 import { Status, statusMessage, succeeded } from '../host/status.js';
@@ -143,6 +143,24 @@ export function runValidatedTransaction(
   }
 
   // ---- execution ----
+  const tracer = options.tracer;
+  if (tracer !== undefined && tracer.txStart !== undefined) {
+    const authorities: Address[] = [];
+    for (const auth of tx.authorizationList ?? []) {
+      const authority = recoverAuthority(auth);
+      if (authority !== undefined) authorities.push(authority);
+    }
+    tracer.txStart({
+      host: state,
+      block,
+      rules,
+      sender,
+      to: tx.to ?? createAddress(sender, nonce),
+      isCreate: tx.to === null,
+      gasLimit: tx.gasLimit,
+      authorities,
+    });
+  }
   const blobGasPrice = block.blobBaseFee;
   state.incrementNonce(sender);
   state.subBalance(sender, tx.gasLimit * gasPrice + blobGasUsed * blobGasPrice);
@@ -195,10 +213,16 @@ export function runValidatedTransaction(
     transfersValue: true,
     precompilesDisabled: delegate !== undefined,
   };
-  const result =
-    isCreate && loop.collides(target)
-      ? { status: Status.CreateCollision, gasLeft: 0, output: EMPTY_BYTES, createdAddress: undefined }
-      : loop.run(message);
+  let result: FrameResult;
+  if (isCreate && loop.collides(target)) {
+    result = { status: Status.CreateCollision, gasLeft: 0, output: EMPTY_BYTES, createdAddress: undefined };
+    if (tracer !== undefined) {
+      tracer.enter?.({ type: 'CREATE', depth: 0, from: sender, to: target, input: tx.data, gas: joinGas(gas, reserve), value: tx.value });
+      tracer.exit?.({ depth: 0, output: EMPTY_BYTES, gasUsed: joinGas(gas, reserve), error: statusMessage(result.status), reverted: true });
+    }
+  } else {
+    result = loop.run(message);
+  }
 
   // ---- refunds and fees ----
   const gasLeft = joinGas(result.gasLeft, result.gasReserve);
@@ -218,6 +242,12 @@ export function runValidatedTransaction(
 
   const logs = success ? state.logs : [];
   state.finalizeTransaction({ deleteEmptyTouched: rules.eip158 });
+  const error = success
+    ? undefined
+    : result.reason !== undefined
+      ? `${statusMessage(result.status)}: ${result.reason}`
+      : statusMessage(result.status);
+  if (tracer !== undefined && tracer.txEnd !== undefined) tracer.txEnd({ gasUsed, output: result.output, error });
   return {
     gasUsed,
     blockGasUsed: gasUsed,
@@ -225,11 +255,7 @@ export function runValidatedTransaction(
     blobGasUsed,
     status: result.status,
     success,
-    error: success
-      ? undefined
-      : result.reason !== undefined
-        ? `${statusMessage(result.status)}: ${result.reason}`
-        : statusMessage(result.status),
+    error,
     reason: result.reason,
     output: result.output,
     logs,

@@ -44,6 +44,11 @@ export interface VmFrame {
   depositCode(host: JournaledHost): Status;
   /** Why `depositCode` refused the code, when there is more to say than its status. */
   readonly rejection?: string | undefined;
+  /**
+   * For tracers: how the halted frame failed, in geth's words and with the detail its status
+   * lacks ("stack underflow (0 <=> 2)", "invalid opcode: PUSH0"); undefined to use the status.
+   */
+  haltReason?(): string | undefined;
   /** The frame is finished; its buffers may be reused. */
   release(): void;
 }

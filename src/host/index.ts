@@ -15,6 +15,11 @@ export type {
   CodeResolver,
   TracedFrame,
   Tracer,
+  TracedCallType,
+  TracedEnter,
+  TracedExit,
+  TracedTxStart,
+  TracedTxEnd,
   HostCall,
   Environment,
 } from './message.js';

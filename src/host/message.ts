@@ -5,8 +5,8 @@
  */
 import type { Address } from '../primitives/address.js';
 import type { Rules } from '../forks/index.js';
-import type { BlockContext, TxContext } from './context.js';
-import type { Host } from './host.js';
+import type { BlockContext, Log, TxContext } from './context.js';
+import type { Host, JournaledHost } from './host.js';
 
 /** Which VM runs a piece of code (chosen by exec/ from the code itself). */
 export type CodeKind = 'evm' | 'wasm';
@@ -116,10 +116,86 @@ export interface HostCall {
   error?: string;
 }
 
+/** What begins, as a tracer sees it (geth's names): a call, a create, or a self-destruct. */
+export type TracedCallType = 'CALL' | 'CALLCODE' | 'DELEGATECALL' | 'STATICCALL' | 'CREATE' | 'CREATE2' | 'SELFDESTRUCT';
+
+/**
+ * A frame about to begin. Every call and create the code asks for is reported, also one that
+ * fails before any code runs (too deep, too little balance, an address collision), and so is
+ * the transaction's own message (depth 0) and each self-destruct (with no gas).
+ */
+export interface TracedEnter {
+  type: TracedCallType;
+  /** 0 for the transaction's message, the depth of the frame that begins otherwise. */
+  depth: number;
+  /** The account that calls (for DELEGATECALL and CALLCODE the calling frame's own address). */
+  from: Address;
+  /**
+   * The callee: the address a call names (for CALLCODE and DELEGATECALL the code's address),
+   * a create's new address, a self-destruct's beneficiary.
+   */
+  to: Address;
+  /** Call data, or a create's initcode. */
+  input: Uint8Array;
+  gas: bigint;
+  /** Undefined for STATICCALL; DELEGATECALL shows the value it inherits. */
+  value: bigint | undefined;
+}
+
+/** A frame that ended, matched to the last `enter` not yet ended. */
+export interface TracedExit {
+  depth: number;
+  /** Returned or reverted data; a successful create's code. */
+  output: Uint8Array;
+  gasUsed: bigint;
+  /** Why the frame failed, in geth's words ("execution reverted", "out of gas", ...). */
+  error: string | undefined;
+  /** Its changes were undone (every failure except a Frontier create that could not pay for its code). */
+  reverted: boolean;
+}
+
+/** The start of a transaction, before the sender pays for gas. */
+export interface TracedTxStart {
+  /** The state as it is now; a tracer may read it (and must not write) until `txEnd` returns. */
+  host: JournaledHost;
+  block: BlockContext;
+  rules: Rules;
+  sender: Address;
+  /** The called account, or the new contract's address for a create. */
+  to: Address;
+  isCreate: boolean;
+  gasLimit: bigint;
+  /** EIP-7702: the authorities whose signatures recover, before any authorization applies. */
+  authorities: readonly Address[];
+}
+
+/** The end of a transaction, after refunds and fees and the end-of-transaction deletions. */
+export interface TracedTxEnd {
+  /** Gas charged to the sender, as the receipt has it. */
+  gasUsed: bigint;
+  output: Uint8Array;
+  error: string | undefined;
+}
+
+/**
+ * What a tracer may observe. Every hook is optional; exec/ and the VMs call them only when a
+ * tracer is attached, so an untraced run pays nothing. `step` and `hostCall` are per
+ * instruction and per host function; the others are per frame and per transaction.
+ */
 export interface Tracer {
-  step(frame: TracedFrame, op: number, gasCost: number): void;
+  /** Before each instruction of an EVM frame, with its static gas (EIP-3155 traces). */
+  step?(frame: TracedFrame, op: number, gasCost: number): void;
   /** A program's host function call (WebAssembly frames have no instruction steps to show). */
   hostCall?(frame: TracedFrame, call: HostCall): void;
+  txStart?(start: TracedTxStart): void;
+  txEnd?(end: TracedTxEnd): void;
+  enter?(frame: TracedEnter): void;
+  exit?(frame: TracedExit): void;
+  /**
+   * A log the innermost frame not yet ended emitted, just after it joined the transaction's logs
+   * (`TracedTxStart.host.logs`, so its index there is their number less one).
+   */
+  log?(log: Log): void;
 }
 
 /** What every frame of a transaction shares. */

@@ -378,7 +378,9 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       const topicList: bigint[] = [];
       for (let i = 0; i < n; i++) topicList.push(bytesToBigint(bytesRead.subarray(i * 32, i * 32 + 32)));
       guard();
-      host.emitLog({ address: message.address, topics: topicList, data: bytesRead.slice(n * 32) });
+      const log = { address: message.address, topics: topicList, data: bytesRead.slice(n * 32) };
+      host.emitLog(log);
+      if (env.tracer !== undefined && env.tracer.log !== undefined) env.tracer.log(log);
     },
     account_balance(address: number, dest: number): void {
       buyInk(HOSTIO + 2n * PTR + EVM_API);

@@ -20,7 +20,10 @@ function logN(n: number): OpcodeDeclaration {
       if (!useMemory(f, offset, size, dataCost)) return;
       if (writeProtected(f)) return;
       const data = readMemory(f, Number(size === 0n ? 0n : offset), Number(size));
-      f.env.host.emitLog({ address: f.message.address, topics, data });
+      const log = { address: f.message.address, topics, data };
+      f.env.host.emitLog(log);
+      const tracer = f.env.tracer;
+      if (tracer !== undefined && tracer.log !== undefined) tracer.log(log);
     },
   };
 }

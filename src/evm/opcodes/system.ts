@@ -184,7 +184,15 @@ function selfdestruct(f: Frame): void {
   if (rules.selfdestructRefund > 0 && !host.hasSelfdestructed(address)) host.addRefund(rules.selfdestructRefund);
   // EIP-161: the beneficiary is touched even when no value moves, so an empty one is removed.
   if (rules.eip158 && host.accountExists(beneficiary) && host.isEmpty(beneficiary)) host.touch(beneficiary);
+  const tracer = f.env.tracer;
+  const balance = tracer === undefined ? 0n : host.getBalance(address);
   host.selfdestruct(address, beneficiary, rules.cancun);
+  if (tracer !== undefined) {
+    // Reported as a frame of its own, one level deeper, that uses no gas (as geth does).
+    const depth = f.message.depth + 1;
+    tracer.enter?.({ type: 'SELFDESTRUCT', depth, from: address, to: beneficiary, input: EMPTY_BYTES, gas: 0n, value: balance });
+    tracer.exit?.({ depth, output: EMPTY_BYTES, gasUsed: 0n, error: undefined, reverted: false });
+  }
   f.status = Status.Stop;
 }
 

@@ -1,0 +1,177 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hexToBytes } from '../primitives/bytes.js';
+import { getRules } from '../forks/index.js';
+import { WorldState } from '../state/world-state.js';
+import { Account } from '../state/account.js';
+import { runTransaction } from '../exec/transaction.js';
+import type { BlockContext, TracedEnter, TracedExit, Tracer } from '../host/index.js';
+import type { Transaction } from '../tx/index.js';
+import { createTracer, UnknownTracerError } from './index.js';
+
+const SENDER = '0x1000000000000000000000000000000000000001';
+const A = '0x2000000000000000000000000000000000000002';
+const B = '0x3000000000000000000000000000000000000003';
+const C = '0x4000000000000000000000000000000000000004';
+const rules = getRules('Cancun');
+
+// B: store 0x01 at memory 0, REVERT(0, 1)
+const revertingCode = '600160005360016000fd';
+// A: CALL B (reverts); STATICCALL the identity precompile; CREATE a contract (initcode RETURN(0, 1));
+// CALL C with 1000 wei A does not have; SELFDESTRUCT to C.
+const callerCode =
+  '6000600060006000600073' +
+  B.slice(2) +
+  '61fffff150' +
+  '60006000600060006004' +
+  '61fffffa50' +
+  '646001600' +
+  '0f3600052' +
+  '6005601b6000f050' +
+  '60006000600060006103e873' +
+  C.slice(2) +
+  '61fffff150' +
+  '73' +
+  C.slice(2) +
+  'ff';
+
+function setup(): WorldState {
+  const state = new WorldState();
+  const put = (address: string, code: string, balance = 0n) => {
+    const account = new Account();
+    account.balance = balance;
+    account.setCode(hexToBytes(code));
+    state.putAccount(address, account);
+  };
+  put(SENDER, '0x', 10n ** 18n);
+  put(A, '0x' + callerCode, 5n);
+  put(B, '0x' + revertingCode);
+  return state;
+}
+
+const block: BlockContext = {
+  coinbase: '0x' + 'cc'.repeat(20),
+  number: 1n,
+  timestamp: 1n,
+  gasLimit: 30_000_000n,
+  baseFee: 7n,
+  prevRandao: 0n,
+  difficulty: 0n,
+  blobBaseFee: 1n,
+  chainId: 1n,
+  blockHash: () => 0n,
+};
+
+const tx: Transaction = {
+  type: 2,
+  chainId: 1n,
+  nonce: 0n,
+  maxPriorityFeePerGas: 1n,
+  maxFeePerGas: 100n,
+  gasLimit: 1_000_000n,
+  to: A,
+  value: 0n,
+  data: new Uint8Array(0),
+  accessList: [],
+  gasPrice: undefined,
+  maxFeePerBlobGas: undefined,
+  blobVersionedHashes: undefined,
+  authorizationList: undefined,
+  v: 0n,
+  r: 0n,
+  s: 0n,
+};
+
+test('a tracer sees enter and exit for each call, revert, precompile, create, refused call and self-destruct', () => {
+  const events: string[] = [];
+  const exits: TracedExit[] = [];
+  let started = 0;
+  let ended = 0n;
+  const tracer: Tracer = {
+    txStart: (s) => {
+      started++;
+      assert.equal(s.sender, SENDER);
+      assert.equal(s.to, A);
+      assert.equal(s.host.getNonce(SENDER), 0n, 'txStart comes before the nonce moves');
+    },
+    enter: (e: TracedEnter) => events.push(`enter ${e.type} ${e.depth} ${e.from}->${e.to} value=${e.value}`),
+    exit: (e: TracedExit) => {
+      exits.push(e);
+      events.push(`exit ${e.depth} ${e.error ?? 'ok'}`);
+    },
+    txEnd: (e) => {
+      ended = e.gasUsed;
+    },
+  };
+  const result = runTransaction(setup(), tx, SENDER, block, rules, { tracer });
+  assert.equal(result.success, true, result.error);
+  const created = events
+    .find((e) => e.startsWith('enter CREATE'))!
+    .split('->')[1]!
+    .split(' ')[0]!;
+  assert.deepEqual(events, [
+    `enter CALL 0 ${SENDER}->${A} value=0`,
+    `enter CALL 1 ${A}->${B} value=0`,
+    'exit 1 execution reverted',
+    `enter STATICCALL 1 ${A}->0x0000000000000000000000000000000000000004 value=undefined`,
+    'exit 1 ok',
+    `enter CREATE 1 ${A}->${created} value=0`,
+    'exit 1 ok',
+    `enter CALL 1 ${A}->${C} value=1000`,
+    'exit 1 insufficient balance for transfer',
+    `enter SELFDESTRUCT 1 ${A}->${C} value=5`,
+    'exit 1 ok',
+    'exit 0 ok',
+  ]);
+  assert.deepEqual([...exits[0]!.output], [1], "the revert's data");
+  assert.equal(exits[3]!.gasUsed, 0n, 'a refused call uses no gas');
+  assert.deepEqual([...exits[2]!.output], [0], "the created contract's code");
+  assert.equal(started, 1);
+  assert.equal(ended, result.gasUsed);
+});
+
+test('the call tracer nests the frames as geth does', () => {
+  const tracer = createTracer('callTracer', { withLog: true });
+  runTransaction(setup(), tx, SENDER, block, rules, { tracer });
+  const out = tracer.result() as Record<string, unknown> & { calls: Record<string, unknown>[] };
+  assert.equal(out.type, 'CALL');
+  assert.equal(out.gas, '0xf4240');
+  assert.deepEqual(
+    out.calls.map((c) => [c.type, c.error ?? null]),
+    [
+      ['CALL', 'execution reverted'],
+      ['STATICCALL', null],
+      ['CREATE', null],
+      ['CALL', 'insufficient balance for transfer'],
+      ['SELFDESTRUCT', null],
+    ],
+  );
+  assert.equal(out.calls[0]!.output, '0x01');
+  assert.equal('value' in out.calls[1]!, false, 'a STATICCALL has no value');
+});
+
+test('tracing changes nothing: the same gas and state with and without a tracer, and no steps for a frame-only tracer', () => {
+  const plain = setup();
+  const untraced = runTransaction(plain, tx, SENDER, block, rules);
+  const traced = setup();
+  let frames = 0;
+  const steps: Tracer = {
+    enter: () => frames++,
+  };
+  const result = runTransaction(traced, tx, SENDER, block, rules, { tracer: steps });
+  assert.equal(result.gasUsed, untraced.gasUsed);
+  assert.equal(frames, 6);
+  for (const address of [SENDER, A, B, C]) {
+    assert.equal(traced.getBalance(address), plain.getBalance(address));
+    assert.equal(traced.getNonce(address), plain.getNonce(address));
+  }
+});
+
+test('createTracer names an unknown tracer and rejects a bad config', () => {
+  assert.throws(() => createTracer('fancyTracer'), UnknownTracerError);
+  assert.throws(() => createTracer('callTracer', { onlyTopCall: 'yes' }), /onlyTopCall must be true or false/);
+  assert.throws(() => createTracer('prestateTracer', { diffMode: true, includeEmpty: true }), /diffMode with includeEmpty/);
+  const mux = createTracer('muxTracer', { '4byteTracer': {}, noopTracer: {} });
+  runTransaction(setup(), { ...tx, to: B, data: hexToBytes('0xa9059cbb00') }, SENDER, block, rules, { tracer: mux });
+  assert.deepEqual(mux.result(), { '4byteTracer': { '0xa9059cbb-1': 1 }, noopTracer: {} });
+});

@@ -17,7 +17,7 @@
 // writes wasm-partial.*.tmp). With --json the results array is printed on stdout.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, arch, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, platform, release, arch, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { compressProgram } from '../dist/wasm/compress.js';
@@ -219,6 +219,8 @@ function main() {
 }
 
 function run(chain, options, settings, progress, interactive) {
+  // The machine's load before and after: other work on it moves the absolute times (less the ratios, which are of one run).
+  const loadBefore = loadavg()[0];
   const results = [];
   const wasmModules = new Map(chain.cases.map((c) => [c.name, c.module]));
 
@@ -390,6 +392,7 @@ function run(chain, options, settings, progress, interactive) {
       platform: `${platform()} ${release()} ${arch()}`,
       node: process.version,
       v8: process.versions.v8,
+      loadAverage1m: { before: loadBefore, after: loadavg()[0] },
     },
     versions: { polyvm: JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version, ...compilers },
     build: {
@@ -430,7 +433,10 @@ function run(chain, options, settings, progress, interactive) {
   else {
     const lines = [formatComputeHeader(), ...compute.map(formatCompute), ''];
     lines.push(...results.filter((r) => r.kind === 'call').map(formatCall), '', formatDeploy(deploy), '');
-    lines.push(`${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node} (V8 ${report.machine.v8})`);
+    const load = report.machine.loadAverage1m;
+    lines.push(
+      `${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node} (V8 ${report.machine.v8}); load average ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after`,
+    );
     lines.push(`EVM: ${report.build.solidity}`, `WASM: ${report.build.c}`);
     lines.push(`written: bench/results/${jsonPath}, bench/results/${chartPath}`);
     process.stdout.write(lines.join('\n') + '\n');

@@ -73,7 +73,7 @@ static uint32_t neg_inverse(uint32_t m0) {
 }
 
 /* t ← t - m if top·2^256 + t >= m (top is the bit above t's limbs). */
-static void reduce_once(uint32_t *t, uint32_t top, const u256 m) {
+static inline __attribute__((always_inline)) void reduce_once(uint32_t *t, uint32_t top, const u256 m) {
   int ge = top != 0;
   if (!ge) {
     ge = 1;

@@ -9,8 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import solcModule from 'solc';
 import { createEvm, type Evm } from '../../dist/create-evm.js';
 import type { Address } from '../../dist/primitives/address.js';
 import { bigintToFixedBytes, bytesToBigint, bytesToHex, concatBytes, equalBytes } from '../../dist/primitives/bytes.js';
@@ -38,15 +38,11 @@ interface Solc {
   version(): string;
 }
 
-let solc: Solc | undefined;
-
-function loadSolc(): Solc {
-  return (solc ??= createRequire(import.meta.url)('solc') as Solc);
-}
+const solc = solcModule as Solc;
 
 /** The versions of the compilers used, for the results file. */
 export function compilerVersions(): { solc: string; clang: string } {
-  return { solc: loadSolc().version(), clang: clangVersion() };
+  return { solc: solc.version(), clang: clangVersion() };
 }
 
 function clangVersion(): string {
@@ -60,7 +56,7 @@ export function compileSolidity(file: string, contract: string): Uint8Array {
     sources: { [file]: { content: readFileSync(resolve(SOURCES, file), 'utf8') } },
     settings: { ...SOLC_SETTINGS, outputSelection: { '*': { '*': ['evm.deployedBytecode.object'] } } },
   };
-  const output = JSON.parse(loadSolc().compile(JSON.stringify(input))) as {
+  const output = JSON.parse(solc.compile(JSON.stringify(input))) as {
     errors?: { severity: string; formattedMessage: string }[];
     contracts?: Record<string, Record<string, { evm: { deployedBytecode: { object: string } } }>>;
   };

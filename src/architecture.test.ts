@@ -33,8 +33,9 @@ const RANK: Record<string, number> = {
   fuzz: 9,
   browser: 10, // the browser test and its page
   conformance: 11, // the official test suites, through the CLI
+  bench: 12, // the contracts of the WebAssembly benchmark
 };
-const TOOLS = ['peer', 'fuzz', 'browser', 'conformance'];
+const TOOLS = ['peer', 'fuzz', 'browser', 'conformance', 'bench'];
 const CORE = ['primitives', 'forks', 'host', 'state', 'evm', 'wasm', 'tx', 'exec', 'chain', 'trace'];
 
 function sources(dir: string): string[] {

@@ -32,12 +32,27 @@ interface AddedGlobals {
   readonly stackLeft: number;
 }
 
-const get = (global: number): Operator => inserted(Op.globalGet, global);
-const set = (global: number): Operator => inserted(Op.globalSet, global);
-const i32 = (value: number): Operator => inserted(Op.i32Const, 0, BigInt(value));
-const i64 = (value: bigint): Operator => inserted(Op.i64Const, 0, BigInt.asIntN(64, value));
-const simple = (code: number): Operator => inserted(code);
-const ifEmpty = (): Operator => ({ ...inserted(Op.if), blockType: null });
+/**
+ * Inserted operators are never changed once made, so each distinct one is made once and shared:
+ * instrumenting a large module inserts hundreds of thousands, and the allocations were much of
+ * its time.
+ */
+const made = new Map<string, Operator>();
+function shared(key: string, make: () => Operator): Operator {
+  let op = made.get(key);
+  if (op === undefined) {
+    op = make();
+    if (made.size < 1 << 16) made.set(key, op);
+  }
+  return op;
+}
+const get = (global: number): Operator => shared(`g${global}`, () => inserted(Op.globalGet, global));
+const set = (global: number): Operator => shared(`s${global}`, () => inserted(Op.globalSet, global));
+const i32 = (value: number): Operator => shared(`i${value}`, () => inserted(Op.i32Const, 0, BigInt(value)));
+const i64 = (value: bigint): Operator => shared(`l${value}`, () => inserted(Op.i64Const, 0, BigInt.asIntN(64, value)));
+const simple = (code: number): Operator => shared(`o${code}`, () => inserted(code));
+const IF_EMPTY: Operator = { ...inserted(Op.if), blockType: null };
+const ifEmpty = (): Operator => IF_EMPTY;
 
 /** Sets the ink status to 1 (out of ink) and traps. */
 function outOfInk(g: AddedGlobals): Operator[] {

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BaseError,
-  ContractFunctionRevertedError,
   encodeAbiParameters,
   encodeFunctionData,
   erc20Abi,
@@ -20,7 +19,6 @@ import {
   maxUint256,
   parseEventLogs,
   zeroAddress,
-  type Abi,
   type Address,
   type Hex,
 } from 'viem';
@@ -59,18 +57,7 @@ const read = <T>(functionName: string, args: readonly unknown[] = []): Promise<T
 const write = (from: number, functionName: string, args: readonly unknown[]) =>
   s.mined(s.wallets[from]!.writeContract({ address: token, abi: TOKEN_ABI, functionName: functionName as never, args: args as never }));
 
-/** The custom error a call reverts with, as viem decodes it against `abi`. */
-async function revertOf(from: Address, functionName: string, args: readonly unknown[], abi: Abi = TOKEN_ABI) {
-  try {
-    await s.client.simulateContract({ account: from, address: token, abi, functionName, args });
-  } catch (error) {
-    assert.ok(error instanceof BaseError, String(error));
-    const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
-    assert.ok(reverted instanceof ContractFunctionRevertedError, error.message);
-    return { name: reverted.data?.errorName, args: reverted.data?.args, raw: reverted.raw };
-  }
-  assert.fail(`${functionName} did not revert`);
-}
+const revertOf = (from: Address, functionName: string, args: readonly unknown[]) => s.revertOf(from, token, TOKEN_ABI, functionName, args);
 
 /** Solidity's slot of mapping[key] at `slot`: keccak256(key ‖ slot). */
 const mappingSlot = (key: Address | Hex, slot: bigint | Hex): Hex =>

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import {
+  BaseError,
+  ContractFunctionRevertedError,
   createPublicClient,
   createWalletClient,
   custom,
@@ -69,7 +71,7 @@ export function compileSolidity(sources: Record<string, string>): Record<string,
       JSON.stringify({
         language: 'Solidity',
         sources: Object.fromEntries(Object.entries(sources).map(([name, content]) => [name, { content }])),
-        settings: { optimizer: { enabled: true, runs: 200 }, outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
+        settings: { outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
       }),
     ),
   ) as {
@@ -104,6 +106,17 @@ export interface Session {
   deployProgram(wallet: Wallet, wasm: Uint8Array): Promise<Address>;
   /** Deploys an EVM contract; returns its address. */
   deployContract(wallet: Wallet, artifact: { abi: Abi; bytecode: Hex }, args?: readonly unknown[]): Promise<Address>;
+  /**
+   * The error a call reverts with, as viem decodes it against `abi`: a custom error's name and
+   * arguments, or for Error(string) the name 'Error' and [reason]. Fails if the call succeeds.
+   */
+  revertOf(
+    from: Address,
+    address: Address,
+    abi: Abi,
+    functionName: string,
+    args: readonly unknown[],
+  ): Promise<{ name?: string; args?: readonly unknown[] }>;
 }
 
 /** A fresh `createNode({ wasm: true })` and viem clients on its in-process provider. */
@@ -131,6 +144,17 @@ export async function startSession(): Promise<Session> {
     async deployContract(wallet, artifact, args = []) {
       const receipt = await mined(wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args }));
       return receipt.contractAddress!;
+    },
+    async revertOf(from, address, abi, functionName, args) {
+      try {
+        await client.simulateContract({ account: from, address, abi, functionName, args });
+      } catch (error) {
+        assert.ok(error instanceof BaseError, String(error));
+        const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+        assert.ok(reverted instanceof ContractFunctionRevertedError, error.message);
+        return { name: reverted.data?.errorName, args: reverted.data?.args };
+      }
+      assert.fail(`${functionName} did not revert`);
     },
   };
 }

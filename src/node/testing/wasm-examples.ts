@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import {
   BaseError,
@@ -30,9 +29,8 @@ import { compileC } from '../../wasm/testing/compile.js';
 import { compressProgram } from '../../wasm/compress.js';
 import { deployCode } from '../../wasm/format.js';
 import { bytesToHex } from '../../primitives/bytes.js';
+import { nodeModule } from '../../primitives/node-require.js';
 import { createNode, type PolyvmNode } from '../node.js';
-
-const require = createRequire(import.meta.url);
 
 /** The repository's root, from dist/node/testing/ (or src/node/testing/). */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -65,7 +63,7 @@ export const C_TOKEN_EXTRAS = parseAbi(['function init(uint256 supply)', 'error 
 
 /** Compiles Solidity sources with solc-js; returns each contract's ABI and creation code by name. */
 export function compileSolidity(sources: Record<string, string>): Record<string, { abi: Abi; bytecode: Hex }> {
-  const solc = require('solc') as { compile(input: string): string };
+  const solc = nodeModule<{ compile(input: string): string }>(import.meta.url, 'solc')!;
   const output = JSON.parse(
     solc.compile(
       JSON.stringify({
@@ -89,7 +87,7 @@ export function compileSolidity(sources: Record<string, string>): Record<string,
 
 /** A build artifact of @uniswap/v2-core (UniswapV2Factory, UniswapV2Pair, ERC20, ...). */
 export function uniswapArtifact(name: string): { abi: Abi; bytecode: Hex } {
-  const json = require(`@uniswap/v2-core/build/${name}.json`) as { abi: Abi; bytecode: string };
+  const json = nodeModule<{ abi: Abi; bytecode: string }>(import.meta.url, `@uniswap/v2-core/build/${name}.json`)!;
   return { abi: json.abi, bytecode: (json.bytecode.startsWith('0x') ? json.bytecode : `0x${json.bytecode}`) as Hex };
 }
 

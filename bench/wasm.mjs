@@ -25,7 +25,7 @@ import { deployCode } from '../dist/wasm/format.js';
 import { decompressProgram } from '../dist/wasm/decompress.js';
 import { activateProgram } from '../dist/wasm/activate.js';
 import { INK_LEFT_GLOBAL, INK_STATUS_GLOBAL, STACK_LEFT_GLOBAL } from '../dist/wasm/hostio.js';
-import { C_TESTDATA, findTool } from '../dist/wasm/testing/compile.js';
+import { C_SDK, findTool } from '../dist/wasm/testing/compile.js';
 import { transaction } from '../dist/wasm/testing/transactions.js';
 import {
   BENCH_SIZES,
@@ -181,7 +181,7 @@ function compileLargeProgram() {
   const dir = mkdtempSync(join(tmpdir(), 'polyvm-bench-'));
   try {
     writeFileSync(join(dir, 'large.c'), largeProgramSource(LARGE_FUNCTIONS));
-    const flags = ['--target=wasm32', '-mcpu=mvp', ...C_FLAGS, '-nostdlib', '-ffreestanding', '-I', C_TESTDATA];
+    const flags = ['--target=wasm32', '-mcpu=mvp', ...C_FLAGS, '-nostdlib', '-ffreestanding', '-I', C_SDK];
     execFileSync(findTool('clang'), [...flags, '-c', 'large.c', '-o', 'large.o'], { cwd: dir, stdio: 'pipe' });
     const ldFlags = ['--no-entry', '--export=user_entrypoint', '--stack-first', '-z', 'stack-size=8192', '--gc-sections'];
     execFileSync(findTool('wasm-ld'), [...ldFlags, 'large.o', '-o', 'large.wasm'], { cwd: dir, stdio: 'pipe' });

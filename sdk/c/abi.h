@@ -1,6 +1,6 @@
 /*
  * abi.h: Solidity ABI and storage helpers for Stylus programs written in C, over the vm_hooks
- * imports of stylus.h (src/wasm/testdata/c/stylus.h). Header-only and small on purpose: enough
+ * imports of stylus.h (beside it). Header-only and small on purpose: enough
  * for an ERC-20 and for calling other contracts, in a few hundred lines a reader can check.
  *
  *   - u256: 256-bit unsigned words as 32 big-endian bytes, the ABI's and storage's layout, with
@@ -20,7 +20,7 @@
  *
  * Every function that "returns a status" returns what user_entrypoint should return: 0 success,
  * 1 revert. Build with: clang --target=wasm32 -mcpu=mvp -Os -nostdlib -ffreestanding
- * -I src/wasm/testdata/c -I sdk/c (see examples/wasm/erc20-c/README.md).
+ * -I sdk/c (see examples/wasm/erc20-c/README.md).
  */
 #ifndef POLYVM_ABI_H
 #define POLYVM_ABI_H

@@ -1,4 +1,4 @@
-/** C programs built with Debian's clang and lld against testdata/c/stylus.h link as Stylus expects. */
+/** C programs built with Debian's clang and lld against sdk/c/stylus.h link as Stylus expects. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

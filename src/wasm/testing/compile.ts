@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import wabt from 'wabt';
 
-/** src/wasm/testdata/c: stylus.h (the vm_hooks imports) and memory.c (memset and friends). */
+/** sdk/c: the C SDK, stylus.h (the vm_hooks imports), memory.c (memset and friends) and abi.h. */
+export const C_SDK = resolve(import.meta.dirname, '../../../sdk/c');
+/** src/wasm/testdata/c: C test programs. */
 export const C_TESTDATA = resolve(import.meta.dirname, '../../../src/wasm/testdata/c');
 
 /**
@@ -58,7 +60,7 @@ export function compileC(source: string, options: CompileCOptions = {}): Uint8Ar
   const dir = mkdtempSync(join(tmpdir(), 'polyvm-c-'));
   try {
     writeFileSync(join(dir, 'program.c'), source);
-    const cflags = ['--target=wasm32', '-mcpu=mvp', '-Os', '-nostdlib', '-ffreestanding', '-I', C_TESTDATA, ...(options.cflags ?? [])];
+    const cflags = ['--target=wasm32', '-mcpu=mvp', '-Os', '-nostdlib', '-ffreestanding', '-I', C_SDK, ...(options.cflags ?? [])];
     const run = (tool: string, args: string[]): void => {
       try {
         execFileSync(tool, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -68,7 +70,7 @@ export function compileC(source: string, options: CompileCOptions = {}): Uint8Ar
       }
     };
     run(clang, [...cflags, '-c', 'program.c', '-o', 'program.o']);
-    run(clang, [...cflags, '-fno-builtin', '-c', join(C_TESTDATA, 'memory.c'), '-o', 'memory.o']);
+    run(clang, [...cflags, '-fno-builtin', '-c', join(C_SDK, 'memory.c'), '-o', 'memory.o']);
     const stack = String(options.stackSize ?? 8192);
     run(wasmLd, [
       '--no-entry',

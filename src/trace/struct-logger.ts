@@ -10,6 +10,8 @@
  * unlimited, which a 30M-gas transaction (millions of steps, each with its stack) turns into
  * gigabytes; here no limit (or 0) means DEFAULT_STRUCT_LOG_BYTES, and no limit may exceed
  * MAX_STRUCT_LOG_BYTES (a JavaScript string holds at most about 512 MB, and the response is one).
+ * The loggers of one request may share the budget (`StructLogBudget`), so that a block's
+ * transactions together stay within it.
  */
 import type { Address } from '../primitives/address.js';
 import { bytesToHex } from '../primitives/bytes.js';
@@ -93,11 +95,15 @@ function entrySize(e: Entry): number {
   return n;
 }
 
-export function createStructLogger(config: StructLoggerConfig = {}): ResultTracer {
+/** Bytes of JSON recorded so far, shared by the loggers of one request (a block's transactions). */
+export interface StructLogBudget {
+  used: number;
+}
+
+export function createStructLogger(config: StructLoggerConfig = {}, budget: StructLogBudget = { used: 0 }): ResultTracer {
   const limit = Math.min(config.limit || DEFAULT_STRUCT_LOG_BYTES, MAX_STRUCT_LOG_BYTES);
   const logs: Entry[] = [];
   const storage = new Map<Address, Map<bigint, bigint>>();
-  let size = 0;
   let pending: Entry | undefined;
   let host: JournaledHost | undefined;
   let names: readonly string[] = [];
@@ -113,7 +119,7 @@ export function createStructLogger(config: StructLoggerConfig = {}): ResultTrace
 
     step(traced: TracedFrame, op: number) {
       pending = undefined;
-      if (size > limit) return;
+      if (budget.used > limit) return;
       const f = traced as Frame;
       const entry: Entry = { pc: f.pc, op: opName(names, op), gas: f.gas + Number(f.reserve), gasCost: 0, depth: f.message.depth + 1 };
       if (!config.disableStack) {
@@ -159,7 +165,7 @@ export function createStructLogger(config: StructLoggerConfig = {}): ResultTrace
         const { pc, op, gas, depth, gasCost: _, ...rest } = entry;
         entry = { pc, op, gas, gasCost, depth, error: f.haltReason() ?? 'out of gas', ...rest };
       }
-      size += entrySize(entry);
+      budget.used += entrySize(entry);
       logs.push(entry);
     },
 

@@ -7,7 +7,7 @@
  * last `historyBlocks` blocks): a mined transaction after its block's earlier transactions, on
  * its parent's state with the block's own context. The tracers are src/trace/'s; with no
  * `tracer` the struct logger (geth's default) runs, which stops recording past `limit` bytes of
- * JSON (32 MiB when none is given, 256 MiB at most).
+ * JSON (32 MiB when none is given, 256 MiB at most; for a block, all its transactions together).
  *
  * Tracing is synchronous CPU work on the node's one thread, so the node answers nothing else
  * while a trace runs: each request is bounded by its `timeout` (geth's duration strings, 5 s by
@@ -26,7 +26,7 @@ import { decodeTransaction } from '../../tx/decode.js';
 import { validateTransaction } from '../../tx/validate.js';
 import { InvalidTransactionError } from '../../tx/types.js';
 import { createTracer, TracerConfigError, UnknownTracerError, type Json, type ResultTracer, type TraceContext } from '../../trace/index.js';
-import { createStructLogger, structLoggerConfig } from '../../trace/struct-logger.js';
+import { createStructLogger, structLoggerConfig, type StructLogBudget } from '../../trace/struct-logger.js';
 import { DEFAULT_TRACE_TIMEOUT_MS, DurationError, TraceTimeoutError, parseDuration, withDeadline } from '../../trace/deadline.js';
 import type { DevChain } from '../dev-chain.js';
 import type { WorldState } from '../../state/world-state.js';
@@ -67,9 +67,9 @@ function traceConfig(value: unknown, at: p.Where, extraKeys: readonly string[] =
 }
 
 /** The tracer a config names, or the struct logger; a bad name or config is the caller's error. */
-function makeTracer(config: TraceConfig, context: TraceContext): ResultTracer {
+function makeTracer(config: TraceConfig, context: TraceContext, budget?: StructLogBudget): ResultTracer {
   try {
-    if (config.tracer === undefined) return createStructLogger(structLoggerConfig(config.fields));
+    if (config.tracer === undefined) return createStructLogger(structLoggerConfig(config.fields), budget);
     return createTracer(config.tracer, config.tracerConfig, context);
   } catch (error) {
     if (error instanceof UnknownTracerError) throw invalidParams(`tracer not found: ${error.message}`);
@@ -169,8 +169,10 @@ function contextOf(block: Block, index: number): TraceContext {
 function traceBlock(chain: DevChain, block: Block, mined: boolean, config: TraceConfig): Json[] {
   const deadline = deadlineOf(config);
   const replay = new Replay(chain, block, mined);
+  // The struct logs of all the block's transactions share one `limit`.
+  const budget: StructLogBudget = { used: 0 };
   return block.transactions.map((t, i) => {
-    const tracer = makeTracer(config, contextOf(block, i));
+    const tracer = makeTracer(config, contextOf(block, i), budget);
     return { txHash: bytesToHex(t.hash), result: traced(tracer, deadline, (wrapped) => replay.run(i, wrapped)) };
   });
 }
@@ -257,8 +259,8 @@ function blockParam(ctx: RpcContext, params: unknown): Block {
 function traceBlockMethod(find: (ctx: RpcContext, value: unknown) => Block) {
   return (ctx: RpcContext, params: unknown): Json => {
     const list = p.expectParams(params, 1, 2);
-    const block = find(ctx, list[0]);
-    return traceBlock(ctx.chain, block, true, traceConfig(list[1], p.where(1, 'trace config')));
+    const config = traceConfig(list[1], p.where(1, 'trace config'));
+    return traceBlock(ctx.chain, find(ctx, list[0]), true, config);
   };
 }
 
@@ -276,8 +278,10 @@ export const debugMethods: MethodTable = {
   }),
   debug_traceBlock: (ctx, params) => {
     const list = p.expectParams(params, 1, 2);
-    const { block, mined } = decodeBlockRlp(ctx.chain, p.data(list[0], p.where(0, 'block rlp'), ctx.limits.maxBodyBytes));
-    return traceBlock(ctx.chain, block, mined, traceConfig(list[1], p.where(1, 'trace config')));
+    const bytes = p.data(list[0], p.where(0, 'block rlp'), ctx.limits.maxBodyBytes);
+    const config = traceConfig(list[1], p.where(1, 'trace config'));
+    const { block, mined } = decodeBlockRlp(ctx.chain, bytes);
+    return traceBlock(ctx.chain, block, mined, config);
   },
 
   debug_getRawTransaction: (ctx, params) => {

@@ -85,9 +85,16 @@ function interpretTraced(f: Frame, table: OpcodeTable): Status {
   // A tracer of frames only (a call tracer) still gets this loop: a failing frame's pc and stack
   // are then those of the failing instruction, which its error text names.
   const step = tracer.step === undefined ? undefined : tracer.step.bind(tracer);
+  const stepEnd = tracer.stepEnd === undefined ? undefined : tracer.stepEnd.bind(tracer);
   while (f.status === Status.Running) {
     const pc = f.pc;
     if (pc >= code.length) {
+      // geth runs (and struct-logs) a STOP past the end of code; a tracer of whole steps sees it.
+      if (stepEnd !== undefined && code.length > 0) {
+        if (step !== undefined) step(f, 0x00, 0);
+        f.status = Status.Stop;
+        stepEnd(f, 0x00, 0);
+      }
       f.status = Status.Stop;
       break;
     }
@@ -96,19 +103,36 @@ function interpretTraced(f: Frame, table: OpcodeTable): Status {
     if (step !== undefined) step(f, op, gas);
     if (f.sp < minStack[op]!) {
       f.status = Status.StackUnderflow;
+      if (stepEnd !== undefined) stepEnd(f, op, gas);
       break;
     }
     if (f.sp > maxStack[op]!) {
       f.status = Status.StackOverflow;
+      if (stepEnd !== undefined) stepEnd(f, op, gas);
       break;
     }
     if (gas > f.gas && !refillGas(f, gas)) {
       f.status = Status.OutOfGas;
+      if (stepEnd !== undefined) stepEnd(f, op, gas);
       break;
     }
+    const gasBefore = f.gas;
+    const reserveBefore = f.reserve;
     f.gas -= gas;
     f.pc = pc + 1;
     handlers[op]!(f);
+    if (stepEnd !== undefined) stepEnd(f, op, stepCost(f, gasBefore, reserveBefore));
   }
   return f.status;
+}
+
+/** What the instruction just run cost, as geth counts it (a create's gas for its child aside). */
+function stepCost(f: Frame, gasBefore: number, reserveBefore: bigint): number {
+  let cost = gasBefore - f.gas;
+  if (f.reserve !== reserveBefore) cost += Number(reserveBefore - f.reserve);
+  const request = f.request;
+  if (f.status === Status.Suspended && request !== undefined && request.kind === 'create') {
+    cost -= request.gas + Number(request.reserve);
+  }
+  return cost;
 }

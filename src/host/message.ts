@@ -185,6 +185,13 @@ export interface TracedTxEnd {
 export interface Tracer {
   /** Before each instruction of an EVM frame, with its static gas (EIP-3155 traces). */
   step?(frame: TracedFrame, op: number, gasCost: number): void;
+  /**
+   * After each instruction of an EVM frame (also one that failed its stack or gas checks), with
+   * its whole cost as geth's struct logs show it: static and dynamic gas, for a call the gas it
+   * passes on too (a create's is not counted: geth charges that inside the instruction). A
+   * dynamic charge that does not fit is not counted either.
+   */
+  stepEnd?(frame: TracedFrame, op: number, gasCost: number): void;
   /** A program's host function call (WebAssembly frames have no instruction steps to show). */
   hostCall?(frame: TracedFrame, call: HostCall): void;
   txStart?(start: TracedTxStart): void;

@@ -20,6 +20,7 @@ import { netMethods } from './rpc/net.js';
 import { web3Methods } from './rpc/web3.js';
 import { txpoolMethods } from './rpc/txpool.js';
 import { anvilMethods } from './rpc/anvil.js';
+import { debugMethods } from './rpc/debug.js';
 import type { ChainStore } from './store.js';
 import { LmdbStore } from './lmdb-store.js';
 import { startServer, type RunningServer } from './server.js';
@@ -116,6 +117,7 @@ export const ALL_METHODS: MethodTable = {
   ...web3Methods,
   ...txpoolMethods,
   ...anvilMethods,
+  ...debugMethods,
 };
 
 export class PolyvmNode extends Emitter {

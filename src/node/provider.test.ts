@@ -358,6 +358,8 @@ test('anvil_reset starts a new chain', async () => {
 
 // ---- bad input: every method, wrong types and arities, and never an internal error ----
 
+const ZERO_HASH = '0x' + '00'.repeat(32);
+
 const BAD_PARAMS: Record<string, unknown[][]> = {
   eth_getBalance: [['0x12'], [A0, 'newest'], [A0, '0x'], [123]],
   eth_getCode: [['zz'], [A0, { blockHash: '0x12' }]],
@@ -501,6 +503,29 @@ const BAD_PARAMS: Record<string, unknown[][]> = {
   eth_blobBaseFee: [[1]],
   eth_newBlockFilter: [[1]],
   eth_newPendingTransactionFilter: [[1, 2]],
+  debug_traceTransaction: [
+    [],
+    ['0x12'],
+    [ZERO_HASH, 'x'],
+    [ZERO_HASH, { tracer: 1 }],
+    [ZERO_HASH, { timeout: 'soon' }],
+    [ZERO_HASH, { nope: 1 }],
+  ],
+  debug_traceCall: [
+    [],
+    ['x'],
+    [{ to: A0 }, 'newest'],
+    [{ to: A0 }, 'latest', { tracer: 'nopeTracer' }],
+    [{ to: A0 }, 'latest', { stateOverrides: 1 }],
+    [{ to: A0 }, 'latest', { limit: -1 }],
+  ],
+  debug_traceBlockByNumber: [[], ['x'], ['latest', 1], ['latest', { tracer: 'callTracer', timeout: '5 s' }]],
+  debug_traceBlockByHash: [[], ['0x12'], [ZERO_HASH, 'x']],
+  debug_traceBlock: [[], ['0x123'], [1]],
+  debug_getRawTransaction: [[], ['0x12'], [ZERO_HASH, 1]],
+  debug_getRawReceipts: [[], ['newest'], ['latest', 1]],
+  debug_getRawBlock: [[], ['newest'], ['latest', 1]],
+  debug_getRawHeader: [[], ['newest'], ['latest', 1]],
 };
 
 test('every method has bad-input cases, and each is an invalid-params error', async () => {

@@ -78,7 +78,7 @@ function createMuxTracer(config: unknown, context: TraceContext): ResultTracer {
   const tracer: ResultTracer = {
     result: () => sorted(children.map(([name, t]) => [name, t.result()] as [string, Json])),
   };
-  for (const hook of ['step', 'hostCall', 'txStart', 'txEnd', 'enter', 'exit', 'log'] as const) {
+  for (const hook of ['step', 'stepEnd', 'hostCall', 'txStart', 'txEnd', 'enter', 'exit', 'log'] as const) {
     const fn = each(hook);
     if (fn !== undefined) (tracer as unknown as Record<string, unknown>)[hook] = fn;
   }

@@ -16,7 +16,7 @@ import { transactionRequest } from './tx-request.js';
 /** The tip the node suggests (eth_maxPriorityFeePerGas), as Anvil and Hardhat do: 1 gwei. */
 export const DEFAULT_PRIORITY_FEE = 1_000_000_000n;
 
-function stateOverrides(value: unknown, at: p.Where): Map<Address, StateOverride> | undefined {
+export function stateOverrides(value: unknown, at: p.Where): Map<Address, StateOverride> | undefined {
   if (value === undefined || value === null) return undefined;
   const o = p.object(value, at);
   const out = new Map<Address, StateOverride>();
@@ -43,7 +43,7 @@ function stateOverrides(value: unknown, at: p.Where): Map<Address, StateOverride
   return out;
 }
 
-function blockOverrides(value: unknown, at: p.Where): BlockOverrides | undefined {
+export function blockOverrides(value: unknown, at: p.Where): BlockOverrides | undefined {
   if (value === undefined || value === null) return undefined;
   const o = p.object(value, at);
   p.onlyKeys(

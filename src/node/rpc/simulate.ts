@@ -6,7 +6,7 @@
 import { printProgramOutput } from '../log.js';
 import type { Address } from '../../primitives/address.js';
 import { bytesToHex, bytesToBigint, EMPTY_BYTES } from '../../primitives/bytes.js';
-import type { BlockContext } from '../../host/index.js';
+import type { BlockContext, Tracer as HostTracer } from '../../host/index.js';
 import type { WorldState } from '../../state/world-state.js';
 import { Account } from '../../state/account.js';
 import type { Transaction } from '../../tx/types.js';
@@ -137,7 +137,7 @@ function prepare(chain: DevChain, input: SimulationInput): Prepared {
   return { state, context, tx, sender, cap };
 }
 
-function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?: Tracer): TransactionResult {
+function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?: HostTracer): TransactionResult {
   try {
     return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, {
       tracer,
@@ -184,6 +184,12 @@ export function call(chain: DevChain, input: SimulationInput): Uint8Array {
   const result = execute(chain, prepared, prepared.tx.gasLimit);
   if (!result.success) throw executionError(result);
   return result.output;
+}
+
+/** debug_traceCall: eth_call's run with a tracer attached, whatever its outcome. */
+export function simulate(chain: DevChain, input: SimulationInput, tracer: HostTracer): TransactionResult {
+  const prepared = prepare(chain, input);
+  return execute(chain, prepared, prepared.tx.gasLimit, tracer);
 }
 
 /** The run for a gas limit, on a fresh overlay each time (a run changes its overlay). */

@@ -125,7 +125,11 @@ function stubHooks(state, input) {
 function runInV8(module, input) {
   const state = { memory: undefined, output: undefined };
   const t0 = performance.now();
-  const instance = new WebAssembly.Instance(module, stubHooks(state, input));
+  const imports = stubHooks(state, input);
+  // The instrumented module imports its memory (polyvm hands each call one); the bare one defines it.
+  const memoryImport = WebAssembly.Module.imports(module).find((i) => i.kind === 'memory');
+  if (memoryImport) imports[memoryImport.module] = { [memoryImport.name]: new WebAssembly.Memory({ initial: 16 }) }; // at least any of these modules' minimum, no maximum
+  const instance = new WebAssembly.Instance(module, imports);
   state.memory = instance.exports.memory;
   if (instance.exports[INK_LEFT_GLOBAL]) {
     instance.exports[INK_LEFT_GLOBAL].value = 1n << 62n;

@@ -11,7 +11,7 @@ import type { Rules } from '../forks/index.js';
 import { GAS_PER_BLOB } from '../forks/blobs.js';
 import type { WorldState } from '../state/world-state.js';
 import { EMPTY_TRIE_ROOT } from '../state/trie.js';
-import type { Tracer } from '../evm/frame.js';
+import type { Tracer } from '../host/index.js';
 import { runValidatedTransaction, type TransactionResult } from '../exec/transaction.js';
 import { isValidated, validateTransaction } from '../tx/validate.js';
 import { EMPTY_OMMERS_HASH, ZERO_NONCE, headerHash, type BlockHeader } from './header.js';

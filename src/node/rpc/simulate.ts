@@ -6,7 +6,7 @@
 import { printProgramOutput } from '../log.js';
 import type { Address } from '../../primitives/address.js';
 import { bytesToHex, bytesToBigint, EMPTY_BYTES } from '../../primitives/bytes.js';
-import type { BlockContext } from '../../host/index.js';
+import type { BlockContext, Tracer as HostTracer } from '../../host/index.js';
 import type { WorldState } from '../../state/world-state.js';
 import { Account } from '../../state/account.js';
 import type { Transaction } from '../../tx/types.js';
@@ -137,7 +137,7 @@ function prepare(chain: DevChain, input: SimulationInput): Prepared {
   return { state, context, tx, sender, cap };
 }
 
-function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?: Tracer): TransactionResult {
+function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?: HostTracer): TransactionResult {
   try {
     return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, {
       tracer,
@@ -181,7 +181,10 @@ export function revertReason(output: Uint8Array): string | undefined {
 /** eth_call: the output, or an error for a failed execution. */
 export function call(chain: DevChain, input: SimulationInput): Uint8Array {
   const prepared = prepare(chain, input);
-  const result = execute(chain, prepared, prepared.tx.gasLimit);
+  // console.log output of a call is shown (as Anvil and Hardhat do); gas estimation's probes stay quiet.
+  const tracer = chain.observer?.consoleTracer();
+  const result = execute(chain, prepared, prepared.tx.gasLimit, tracer);
+  if (tracer !== undefined && tracer.lines.length > 0) chain.observer!.console(tracer.lines, { kind: 'call' });
   if (!result.success) throw executionError(result);
   return result.output;
 }

@@ -220,6 +220,8 @@ export function inspectString(value: string): string {
 /** Collects the console lines of one run: a tracer with only `enter`. */
 export class ConsoleLogTracer implements Tracer {
   readonly lines: string[] = [];
+  /** Only calls are watched: the frames run the untraced interpreter. */
+  readonly framesOnly = true;
 
   enter(frame: TracedEnter): void {
     if (frame.to !== CONSOLE_ADDRESS) return;

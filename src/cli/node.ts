@@ -24,7 +24,8 @@ const USAGE = `usage: polyvm node [options]
   --call-gas-cap N      most gas an eth_call or eth_estimateGas may use (default 50000000)
   --wasm                run Stylus WebAssembly programs beside EVM contracts (code EF F0 00...;
                         see docs/wasm.md)
-  --quiet               print only the listening address`;
+  --quiet               print only the listening address (no request, transaction or
+                        console.log lines)`;
 
 const FLAGS = ['no-mining', 'quiet', 'wasm', 'help'] as const;
 const VALUED = [
@@ -89,6 +90,8 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     dataDir: stringOption(args, 'data-dir'),
     wasm: args.options.has('wasm'),
     limits,
+    // The request, block and console.log lines, on stderr.
+    log: !args.options.has('quiet'),
   };
   const port = integer(args, 'port', 65535) ?? 8545;
   const host = stringOption(args, 'host') ?? '127.0.0.1';

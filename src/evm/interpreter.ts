@@ -2,8 +2,8 @@
  * The interpreter loop: runs a frame until it halts or suspends on a call or create. It never
  * recurses: calls are requests handled by the frame loop in exec/.
  *
- * Without a tracer, gas and stack bounds are checked once per basic block (blocks.ts); with one,
- * per instruction, so every step reports its own gas.
+ * Without a tracer (or with a `framesOnly` one), gas and stack bounds are checked once per basic
+ * block (blocks.ts); with one, per instruction, so every step reports its own gas.
  */
 import type { Frame } from './frame.js';
 import { STACK_LIMIT, refillGas } from './frame.js';
@@ -16,7 +16,7 @@ export function interpret(f: Frame): Status {
   const table = getOpcodeTable(f.env.rules);
   f.status = Status.Running;
   f.request = undefined;
-  if (f.env.tracer) return interpretTraced(f, table);
+  if (f.env.tracer !== undefined && f.env.tracer.framesOnly !== true) return interpretTraced(f, table);
   const { handlers } = table;
   const code = f.code;
   const blocks = analyzeBlocks(code, table);

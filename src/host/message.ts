@@ -183,6 +183,12 @@ export interface TracedTxEnd {
  * instruction and per host function; the others are per frame and per transaction.
  */
 export interface Tracer {
+  /**
+   * A tracer of frames only that needs no instruction-exact halts (no `step`, and no error text
+   * from `exit`; console.log's): EVM frames then run the untraced loop at full speed, and
+   * `enter`, `exit` and `log` are reported as ever.
+   */
+  readonly framesOnly?: boolean;
   /** Before each instruction of an EVM frame, with its static gas (EIP-3155 traces). */
   step?(frame: TracedFrame, op: number, gasCost: number): void;
   /**

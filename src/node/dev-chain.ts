@@ -27,6 +27,7 @@ import { Listeners } from './listeners.js';
 import { TxPool, checkAdmission, type PooledTransaction } from './tx-pool.js';
 import { EmptyChainError, StateUnavailableError } from './errors.js';
 import { ChainPersistence, type ChainStore, type LoadedChain } from './store.js';
+import type { ChainObserver } from './node-log.js';
 
 export { StoreMismatchError } from './store.js';
 export type { MineResult } from './miner.js';
@@ -72,6 +73,8 @@ export class DevChain {
   #history = new StateHistory(0);
   readonly #commits = new Listeners<ChainCommit>();
   readonly #pending = new Listeners<PooledTransaction>();
+  /** Told of console.log output and of mined blocks (the node's log and events); none by default. */
+  observer: ChainObserver | undefined;
 
   constructor(options: DevChainOptions) {
     this.options = options;
@@ -82,7 +85,17 @@ export class DevChain {
     this.keys = new DevKeys(options.accounts);
     const { state, pool, blocks, clock, tracker } = this;
     this.miner = new Miner(
-      { rules, chainId, state, pool, blocks, clock, tracker, commit: (commit) => this.#consume(commit) },
+      {
+        rules,
+        chainId,
+        state,
+        pool,
+        blocks,
+        clock,
+        tracker,
+        commit: (commit) => this.#consume(commit),
+        observer: () => this.observer,
+      },
       { automine: options.automine, coinbase: options.coinbase, gasLimit: options.gasLimit },
     );
     if (options.store) {

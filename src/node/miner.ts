@@ -21,6 +21,7 @@ import type { DevAccount } from './accounts.js';
 import type { BlockIndex } from './block-index.js';
 import type { Clock } from './clock.js';
 import type { TxPool } from './tx-pool.js';
+import type { ChainObserver, MinedTransactionReport } from './node-log.js';
 
 /** The parts of the chain a miner reads and builds on. */
 export interface MinerParts {
@@ -33,6 +34,8 @@ export interface MinerParts {
   tracker: StateRootTracker;
   /** Takes each mined block: the chain hands it on to the index, the history, the store and the subscribers. */
   commit(commit: BlockCommit): void;
+  /** Who is told of console.log output and mined blocks (the node's log, its events); usually nobody. */
+  observer(): ChainObserver | undefined;
 }
 
 export interface MinerSettings {
@@ -116,6 +119,10 @@ export class Miner {
     this.nextBaseFeeOverride = undefined;
     const rejected = new Map<string, InvalidTransactionError>();
     const max = options.maxTransactions ?? Infinity;
+    const observer = this.#parts.observer();
+    const reports: MinedTransactionReport[] | undefined = observer?.wantsBlocks ? [] : undefined;
+    // Told after the block is committed, so nothing a listener does can reach a half-built block.
+    const consoleOutput: { hash: string; lines: string[] }[] = [];
     if (pool.size > 0) {
       const selection = pool.select(this.nonceOf, builder.baseFee);
       while (builder.transactions.length < max) {
@@ -126,7 +133,10 @@ export class Miner {
           continue;
         }
         try {
-          const { result } = builder.add(next);
+          const tracer = observer?.consoleTracer();
+          const { result, receipt } = builder.add(next, tracer);
+          if (tracer !== undefined && tracer.lines.length > 0) consoleOutput.push({ hash: next.hashHex, lines: tracer.lines });
+          reports?.push({ hash: next.hashHex, result, receipt });
           // A program refused at deploy says why in the operator's log.
           if (result.reason !== undefined) logError(`transaction ${next.hashHex}: ${result.error}`);
           selection.advance(next.sender);
@@ -144,6 +154,8 @@ export class Miner {
     }
     const commit = builder.finish(tracker, state.takeChangedAddresses());
     this.#parts.commit(commit);
+    for (const { hash, lines } of consoleOutput) observer!.console(lines, { kind: 'transaction', hash });
+    if (reports !== undefined) observer!.mined(commit.block, reports);
     return { block: commit.block, rejected };
   }
 

@@ -24,6 +24,10 @@ import { debugMethods } from './rpc/debug.js';
 import type { ChainStore } from './store.js';
 import { LmdbStore } from './lmdb-store.js';
 import { startServer, type RunningServer } from './server.js';
+import { ConsoleLogTracer } from './console-log.js';
+import { consoleLines, minedBlockLines, type ConsoleOrigin } from './node-log.js';
+
+export type { ConsoleOrigin } from './node-log.js';
 
 /** In a browser, await it before running code that calls the point evaluation precompile (0x0a). */
 export { loadKzgSetup } from '../evm/precompiles/point-evaluation.js';
@@ -59,6 +63,14 @@ export interface NodeOptions {
    * breaks EIP-3541 on purpose, so off by default). See docs/wasm.md.
    */
   wasm?: boolean;
+  /**
+   * The operator's log, as Anvil prints it: each request's method, Solidity console.log output,
+   * and each mined block's transactions (hash, contract created, gas used, the failure decoded)
+   * and number, hash and time. `true` writes it to stderr (the console in a browser); a function
+   * gets each line. Default off: an in-process node is silent (`polyvm node` turns it on unless
+   * --quiet). console.log lines are also the node's 'console' events, log or not.
+   */
+  log?: boolean | ((line: string) => void);
 }
 
 export const DEFAULT_CHAIN_ID = 31337n;
@@ -120,6 +132,11 @@ export const ALL_METHODS: MethodTable = {
   ...debugMethods,
 };
 
+/**
+ * Events: 'message' (EIP-1193 subscriptions), and 'console' with `(line, origin)` for each
+ * Solidity console.log line, of mined transactions (`origin` `{kind: 'transaction', hash}`,
+ * after the block is committed) and of eth_call (`{kind: 'call'}`; eth_estimateGas stays quiet).
+ */
 export class PolyvmNode extends Emitter {
   readonly chain: DevChain;
   readonly accounts: DevAccount[];
@@ -130,8 +147,11 @@ export class PolyvmNode extends Emitter {
   #servers = new Set<RunningServer>();
   #closed = false;
 
-  constructor(chain: DevChain, limits: NodeLimits) {
+  readonly #log: ((line: string) => void) | undefined;
+
+  constructor(chain: DevChain, limits: NodeLimits, log?: (line: string) => void) {
     super();
+    this.#log = log;
     this.chain = chain;
     this.accounts = chain.devAccounts;
     this.limits = limits;
@@ -143,6 +163,28 @@ export class PolyvmNode extends Emitter {
         logError(`polyvm: internal error in ${method}: ${(error as Error)?.stack ?? error}`);
       },
     );
+    if (log !== undefined) this.dispatcher.onRequest = log;
+    // console.log output runs under a tracer only while someone wants it (the log, or a 'console'
+    // listener); mined blocks are reported only to the log.
+    chain.observer = {
+      consoleTracer: () => (log !== undefined || this.listenerCount('console') > 0 ? new ConsoleLogTracer() : undefined),
+      console: (lines, origin) => this.#console(lines, origin),
+      wantsBlocks: log !== undefined,
+      mined: (block, transactions) => {
+        if (log !== undefined) for (const line of minedBlockLines(block, transactions)) log(line);
+      },
+    };
+  }
+
+  #console(lines: readonly string[], origin: ConsoleOrigin): void {
+    if (this.#log !== undefined) for (const line of consoleLines(lines)) this.#log(line);
+    for (const line of lines) {
+      try {
+        this.emit('console', line, origin);
+      } catch (error) {
+        logError(`polyvm: a 'console' listener threw: ${(error as Error)?.stack ?? error}`);
+      }
+    }
   }
 
   /** The in-process subscriptions deliver EIP-1193 'message' events. */
@@ -216,7 +258,8 @@ export function createNode(options: NodeOptions = {}): PolyvmNode {
       store,
       historyBlocks: options.historyBlocks,
     });
-    return new PolyvmNode(chain, limits);
+    const log = options.log === true ? logError : typeof options.log === 'function' ? options.log : undefined;
+    return new PolyvmNode(chain, limits, log);
   } catch (error) {
     store?.close();
     throw error;

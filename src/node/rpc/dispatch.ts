@@ -38,6 +38,9 @@ export class Dispatcher {
     readonly onInternalError: (error: unknown, method: string) => void = () => {},
   ) {}
 
+  /** Told of each request's method before it runs (the node's log); unset, nothing is done. */
+  onRequest: ((method: string) => void) | undefined;
+
   /** Runs one method; throws RpcError. */
   call(method: string, params: unknown, sink: SubscriptionSink | undefined): unknown {
     const handler = Object.prototype.hasOwnProperty.call(this.methods, method) ? this.methods[method] : undefined;
@@ -45,6 +48,7 @@ export class Dispatcher {
     if (params !== undefined && params !== null && !Array.isArray(params)) {
       throw new RpcError(INVALID_PARAMS, 'invalid params: params must be an array (named parameters are not supported)');
     }
+    if (this.onRequest !== undefined) this.onRequest(method);
     try {
       return handler({ ...this.context, sink }, params);
     } catch (error) {

@@ -181,7 +181,10 @@ export function revertReason(output: Uint8Array): string | undefined {
 /** eth_call: the output, or an error for a failed execution. */
 export function call(chain: DevChain, input: SimulationInput): Uint8Array {
   const prepared = prepare(chain, input);
-  const result = execute(chain, prepared, prepared.tx.gasLimit);
+  // console.log output of a call is shown (as Anvil and Hardhat do); gas estimation's probes stay quiet.
+  const tracer = chain.observer?.consoleTracer();
+  const result = execute(chain, prepared, prepared.tx.gasLimit, tracer);
+  if (tracer !== undefined && tracer.lines.length > 0) chain.observer!.console(tracer.lines, { kind: 'call' });
   if (!result.success) throw executionError(result);
   return result.output;
 }

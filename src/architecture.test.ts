@@ -32,8 +32,9 @@ const RANK: Record<string, number> = {
   fuzz: 9,
   browser: 10, // the browser test and its page
   conformance: 11, // the official test suites, through the CLI
+  examples: 12, // tests of examples/ (programs and contracts as users write them), through the build
 };
-const TOOLS = ['peer', 'fuzz', 'browser', 'conformance'];
+const TOOLS = ['peer', 'fuzz', 'browser', 'conformance', 'examples'];
 const CORE = ['primitives', 'forks', 'host', 'state', 'evm', 'wasm', 'tx', 'exec', 'chain'];
 
 function sources(dir: string): string[] {

@@ -20,6 +20,8 @@ function malformed(): void {
 /** Reads ABI-encoded values in order from `data`, starting at `base` (4 for calldata after the selector). */
 export class AbiReader {
   private head: i32;
+  /** For the reader of an array's items: how many there are. */
+  count: i32 = 0;
 
   constructor(
     public readonly data: Uint8Array,
@@ -102,48 +104,46 @@ export class AbiReader {
     return fromUtf8(this.bytes());
   }
 
-  u256Array(): Array<U256> {
+  /** A dynamic array's items: a reader at the first, with their number in `count`. */
+  private array(): AbiReader {
     const pos = this.tail();
-    const n = this.lengthAt(pos, 32);
     const items = new AbiReader(this.data, pos + 32);
-    const out = new Array<U256>(n);
-    for (let i = 0; i < n; i++) out[i] = items.u256();
+    items.count = this.lengthAt(pos, 32);
+    return items;
+  }
+
+  u256Array(): Array<U256> {
+    const items = this.array();
+    const out = new Array<U256>(items.count);
+    for (let i = 0; i < out.length; i++) out[i] = items.u256();
     return out;
   }
 
   addressArray(): Array<Address> {
-    const pos = this.tail();
-    const n = this.lengthAt(pos, 32);
-    const items = new AbiReader(this.data, pos + 32);
-    const out = new Array<Address>(n);
-    for (let i = 0; i < n; i++) out[i] = items.address();
+    const items = this.array();
+    const out = new Array<Address>(items.count);
+    for (let i = 0; i < out.length; i++) out[i] = items.address();
     return out;
   }
 
   boolArray(): Array<bool> {
-    const pos = this.tail();
-    const n = this.lengthAt(pos, 32);
-    const items = new AbiReader(this.data, pos + 32);
-    const out = new Array<bool>(n);
-    for (let i = 0; i < n; i++) out[i] = items.bool();
+    const items = this.array();
+    const out = new Array<bool>(items.count);
+    for (let i = 0; i < out.length; i++) out[i] = items.bool();
     return out;
   }
 
   bytesArray(): Array<Uint8Array> {
-    const pos = this.tail();
-    const n = this.lengthAt(pos, 32);
-    const items = new AbiReader(this.data, pos + 32);
-    const out = new Array<Uint8Array>(n);
-    for (let i = 0; i < n; i++) out[i] = items.bytes();
+    const items = this.array();
+    const out = new Array<Uint8Array>(items.count);
+    for (let i = 0; i < out.length; i++) out[i] = items.bytes();
     return out;
   }
 
   stringArray(): Array<string> {
-    const pos = this.tail();
-    const n = this.lengthAt(pos, 32);
-    const items = new AbiReader(this.data, pos + 32);
-    const out = new Array<string>(n);
-    for (let i = 0; i < n; i++) out[i] = items.string();
+    const items = this.array();
+    const out = new Array<string>(items.count);
+    for (let i = 0; i < out.length; i++) out[i] = items.string();
     return out;
   }
 }

@@ -1,4 +1,5 @@
 /** Address: a 20-byte account address. */
+import { hexDigit, hexPrefix, toHex } from './hex';
 
 export class Address {
   /** `bytes` must hold exactly 20 bytes. */
@@ -24,10 +25,11 @@ export class Address {
 
   /** 0x and 40 hex digits (any case; no checksum check). */
   static fromHex(hex: string): Address {
-    const start = hex.startsWith('0x') || hex.startsWith('0X') ? 2 : 0;
+    const start = hexPrefix(hex);
     if (hex.length - start != 40) throw new RangeError('an address is 40 hex digits');
     const bytes = new Uint8Array(20);
-    for (let i = 0; i < 20; i++) bytes[i] = <u8>((nibble(hex.charCodeAt(start + 2 * i)) << 4) | nibble(hex.charCodeAt(start + 2 * i + 1)));
+    for (let i = 0; i < 20; i++)
+      bytes[i] = <u8>((hexDigit(hex.charCodeAt(start + 2 * i)) << 4) | hexDigit(hex.charCodeAt(start + 2 * i + 1)));
     return new Address(bytes);
   }
 
@@ -59,17 +61,6 @@ export class Address {
 
   /** 0x and 40 lowercase hex digits. */
   toHex(): string {
-    let s = '0x';
-    for (let i = 0; i < 20; i++) s += HEX.charAt(this.bytes[i] >> 4) + HEX.charAt(this.bytes[i] & 15);
-    return s;
+    return toHex(this.bytes);
   }
-}
-
-const HEX = '0123456789abcdef';
-
-function nibble(c: i32): u8 {
-  if (c >= 48 && c <= 57) return <u8>(c - 48);
-  if (c >= 97 && c <= 102) return <u8>(c - 87);
-  if (c >= 65 && c <= 70) return <u8>(c - 55);
-  throw new RangeError('not a hex digit');
 }

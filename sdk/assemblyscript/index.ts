@@ -13,5 +13,6 @@ export * from './call';
 export * from './revert';
 export * from './panic';
 export * from './entrypoint';
+export * from './hex';
 export * from './debug';
 // The raw host functions: import { storage_load_bytes32, … } from 'polyvm/sdk/assemblyscript/vm_hooks'.

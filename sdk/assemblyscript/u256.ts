@@ -7,6 +7,7 @@
  */
 import { math_div, math_mod, math_pow, math_add_mod, math_mul_mod } from './vm_hooks';
 import { panic, PANIC_OVERFLOW, PANIC_DIVISION_BY_ZERO } from './panic';
+import { hexDigit, hexPrefix, toHex } from './hex';
 
 export class U256 {
   constructor(
@@ -51,7 +52,7 @@ export class U256 {
 
   /** A hex string, with or without 0x, of at most 64 digits. */
   static fromHex(hex: string): U256 {
-    let start = hex.startsWith('0x') || hex.startsWith('0X') ? 2 : 0;
+    const start = hexPrefix(hex);
     const digits = hex.length - start;
     if (digits > 64) throw new RangeError('U256.fromHex: more than 64 digits');
     const word = new Uint8Array(32);
@@ -92,10 +93,7 @@ export class U256 {
 
   /** 0x and 64 hex digits. */
   toHex(): string {
-    const bytes = this.toBytes();
-    let s = '0x';
-    for (let i = 0; i < 32; i++) s += HEX.charAt(bytes[i] >> 4) + HEX.charAt(bytes[i] & 15);
-    return s;
+    return toHex(this.toBytes());
   }
 
   /** The decimal digits (for messages and logs). */
@@ -320,13 +318,4 @@ export class U256 {
     else math_add_mod(a, a + 32, a + 64);
     return U256.load(a);
   }
-}
-
-const HEX = '0123456789abcdef';
-
-function hexDigit(c: i32): u8 {
-  if (c >= 48 && c <= 57) return <u8>(c - 48);
-  if (c >= 97 && c <= 102) return <u8>(c - 87);
-  if (c >= 65 && c <= 70) return <u8>(c - 55);
-  throw new RangeError('not a hex digit');
 }

@@ -19,7 +19,10 @@ import {
   getAddress,
   keccak256,
   parseAbi,
+  parseEventLogs,
   toFunctionSelector,
+  type AbiFunction,
+  type AbiItem,
   type Address,
   type Hex,
 } from 'viem';
@@ -128,13 +131,19 @@ const PROBE_ABI = parseAbi([
   'function context() view returns (address sender, address origin, uint256 chain, uint256 number, address self, uint256 value)',
   'function fail(string why) pure',
   'function outOfBounds(uint256 i) pure returns (uint256)',
+  'function convert(string hex, string dec) pure returns (uint256 fromHex, uint256 fromDec, string decimal, string hexOut, address addr, string addrHex)',
+  'function staticName(address self) view returns (string)',
+  'function callFail(address self) returns (string)',
+  'function emitAll(uint256 v, bool b, bytes32 t, string s)',
+  'event Probe(uint256 indexed v, bool indexed b, bytes32 indexed t, string s)',
 ]);
 
-const sel = (name: string) => toFunctionSelector(PROBE_ABI.find((f) => f.type === 'function' && f.name === name)!);
+const sel = (name: string) =>
+  toFunctionSelector((PROBE_ABI as readonly AbiItem[]).find((f) => f.type === 'function' && f.name === name) as AbiFunction);
 
 const PROBE = `
 import {
-  AbiReader, AbiWriter, Address, Slot, U256, call, dispatch, encodeString, msg, block, tx, contract, noOutput, revert, unknownSelector,
+  AbiReader, AbiWriter, Address, Event, Slot, U256, call, staticCall, dispatch, encodeString, msg, block, tx, contract, noOutput, revert, unknownSelector,
 } from 'polyvm/sdk/assemblyscript';
 
 export function user_entrypoint(len: i32): i32 {
@@ -187,6 +196,30 @@ export function user_entrypoint(len: i32): i32 {
       items[0] = U256.one();
       items[1] = U256.one();
       return items[<i32>args.uint64()].toBytes();
+    }
+    if (selector == ${sel('convert')}) {
+      const h = U256.fromHex(args.string());
+      const d = U256.fromDecimal(args.string());
+      const a = Address.fromHex('0x000000000000000000000000000000000000dEaD');
+      return new AbiWriter().u256(h).u256(d).string(d.toString()).string(h.toHex()).address(a).string(a.toHex()).encode();
+    }
+    if (selector == ${sel('staticName')}) {
+      const result = staticCall(args.address(), new AbiWriter().encodeWithSelector(${sel('name')}));
+      return encodeString(new AbiReader(result.unwrap()).string());
+    }
+    if (selector == ${sel('callFail')}) {
+      // A failed call's revert data bubbles up through unwrap().
+      call(args.address(), new AbiWriter().string('from the callee').encodeWithSelector(${sel('fail')})).unwrap();
+      return noOutput();
+    }
+    if (selector == ${sel('emitAll')}) {
+      const v = args.u256();
+      const b = args.bool();
+      const t = args.bytes32();
+      const text = args.string();
+      new Event('Probe(uint256,bool,bytes32,string)').u256(v).bool(b).topic(t).data(new AbiWriter().string(text)).emit();
+      Event.withTopic0(null).topic(t).data(new AbiWriter().u256(v)).emit(); // anonymous: LOG1
+      return noOutput();
     }
     return unknownSelector();
   });
@@ -316,6 +349,48 @@ test("probe: revert(message) is Solidity's Error(string); AssemblyScript's abort
   assert.equal(await client.readContract({ address, abi: PROBE_ABI, functionName: 'outOfBounds', args: [1n] }), 1n);
   const bounds = await revertOf(client.readContract({ address, abi: PROBE_ABI, functionName: 'outOfBounds', args: [2n] }));
   assert.match(bounds.reason ?? '', /^Index out of range \(~lib\/array\.ts:\d+:\d+\)$/);
+});
+
+test('probe: U256 and Address from and to hex and decimal text', async () => {
+  const address = await probe();
+  const big = 2n ** 256n - 2n;
+  const r = await client.readContract({ address, abi: PROBE_ABI, functionName: 'convert', args: ['0xABCdef0123', big.toString()] });
+  assert.deepEqual(r, [
+    0xabcdef0123n,
+    big,
+    big.toString(),
+    '0x' + 'abcdef0123'.padStart(64, '0'),
+    '0x000000000000000000000000000000000000dEaD',
+    '0x000000000000000000000000000000000000dead',
+  ]);
+  const tooBig = await revertOf(
+    client.readContract({ address, abi: PROBE_ABI, functionName: 'convert', args: ['0x1', (2n ** 256n).toString()] }),
+  );
+  assert.deepEqual(tooBig.data?.args, [0x11n]);
+  const notHex = await revertOf(client.readContract({ address, abi: PROBE_ABI, functionName: 'convert', args: ['0x1g', '1'] }));
+  assert.match(notHex.reason ?? '', /^not a hex digit \(/);
+});
+
+test('probe: a static call returns data; a failed call bubbles its revert data up through unwrap()', async () => {
+  const address = await probe();
+  const name = await client.readContract({ address, abi: PROBE_ABI, functionName: 'name' });
+  assert.equal(await client.readContract({ address, abi: PROBE_ABI, functionName: 'staticName', args: [address] }), name);
+  const bubbled = await revertOf(
+    client.simulateContract({ address, abi: PROBE_ABI, functionName: 'callFail', args: [address], account: DEPLOYER }),
+  );
+  assert.equal(bubbled.reason, 'from the callee');
+});
+
+test('probe: events with indexed uint256, bool and bytes32 topics, and an anonymous event', async () => {
+  const address = await probe();
+  const t = keccak256('0x1234');
+  const hash = await wallet.writeContract({ address, abi: PROBE_ABI, functionName: 'emitAll', args: [2n ** 255n + 9n, true, t, 'data'] });
+  const { logs } = await client.waitForTransactionReceipt({ hash });
+  assert.equal(logs.length, 2);
+  const [named] = parseEventLogs({ abi: PROBE_ABI, logs: [logs[0]!] });
+  assert.deepEqual(named!.args, { v: 2n ** 255n + 9n, b: true, t, s: 'data' });
+  assert.deepEqual(logs[1]!.topics, [t]);
+  assert.equal(BigInt(logs[1]!.data), 2n ** 255n + 9n);
 });
 
 test('a contract that does not compile: errors as FILE:LINE:COLUMN, in AssemblyScriptError', async () => {

@@ -23,6 +23,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { Reader, SectionId, Writer } from '../wasm/binary.js';
 
 /** The SDK's sources. From dist/cli/ and from src/cli/ alike: two levels up is the package root. */
 export const SDK_DIR = resolve(import.meta.dirname, '../../sdk/assemblyscript');
@@ -236,84 +237,39 @@ class EntrypointCallsStart {
   }
 }
 
-/** An unsigned LEB128 at `pos`: its value and the position after it. */
-function leb(bytes: Uint8Array, pos: number): [number, number] {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[pos++]!;
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, pos];
-  }
-}
-
-function encodeLeb(value: number, signed = false): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value = signed ? value >> 7 : Math.floor(value / 128);
-    const done = signed ? (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0) : value === 0;
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
 /**
  * asc's module made acceptable to Stylus: without the data-count section (id 12), and with its
  * data segments merged into one. binaryen splits each string constant from the zeros around it,
- * two segments a string, and Stylus allows 128 segments; the gaps are zeros, which memory starts
- * as, so one segment from the lowest offset to the highest end holds the same image.
+ * two segments a string, and Stylus allows 128; the gaps are zeros, which memory starts as, so
+ * one segment from the lowest offset to the highest end holds the same image.
  */
 export function finishModule(wasm: Uint8Array): Uint8Array {
-  const kept: Uint8Array[] = [wasm.subarray(0, 8)];
-  let pos = 8;
-  while (pos < wasm.length) {
-    const id = wasm[pos]!;
-    const [size, start] = leb(wasm, pos + 1);
-    const end = start + size;
-    if (id === 11) kept.push(mergeDataSegments(wasm.subarray(pos, end), wasm.subarray(start, end)));
-    else if (id !== 12) kept.push(wasm.subarray(pos, end));
-    pos = end;
+  const out = new Writer().bytes(wasm.subarray(0, 8));
+  const r = new Reader(wasm, 8);
+  while (!r.done) {
+    const id = r.u8();
+    const payload = r.take(r.u32());
+    if (id === SectionId.dataCount) continue;
+    const merged = id === SectionId.data ? mergeDataSegments(payload) : undefined;
+    out.section(id, merged ?? new Writer().bytes(payload));
   }
-  const out = new Uint8Array(kept.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of kept) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return out.result();
 }
 
-/** One data section with a single active segment, or `section` as it was when a segment is not `(i32.const N)` in memory 0. */
-function mergeDataSegments(section: Uint8Array, payload: Uint8Array): Uint8Array {
-  let [count, pos] = leb(payload, 0);
-  if (count < 2) return section;
+/** A data section's payload with one active segment, or undefined when a segment is not `(i32.const N)` in memory 0. */
+function mergeDataSegments(payload: Uint8Array): Writer | undefined {
+  const r = new Reader(payload);
   const segments: { offset: number; bytes: Uint8Array }[] = [];
-  for (; count > 0; count--) {
-    if (payload[pos] !== 0 || payload[pos + 1] !== 0x41) return section; // active, memory 0, i32.const
-    let offset = 0;
-    let shift = 0;
-    let byte: number;
-    pos += 2;
-    do {
-      byte = payload[pos++]!;
-      offset |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    if (shift < 32 && byte & 0x40) offset |= -1 << shift;
-    if (payload[pos++] !== 0x0b || offset < 0) return section;
-    const [length, data] = leb(payload, pos);
-    segments.push({ offset, bytes: payload.subarray(data, data + length) });
-    pos = data + length;
+  for (let count = r.u32(); count > 0; count--) {
+    if (r.u8() !== 0 || r.u8() !== 0x41) return undefined; // active, memory 0, i32.const
+    const offset = r.s32();
+    if (r.u8() !== 0x0b || offset < 0) return undefined;
+    segments.push({ offset, bytes: r.take(r.u32()) });
   }
+  if (segments.length < 2) return undefined;
   const low = Math.min(...segments.map((s) => s.offset));
   const high = Math.max(...segments.map((s) => s.offset + s.bytes.length));
   const image = new Uint8Array(high - low);
   for (const s of segments) image.set(s.bytes, s.offset - low);
-  const body = [...encodeLeb(1), 0, 0x41, ...encodeLeb(low, true), 0x0b, ...encodeLeb(image.length)];
-  const content = new Uint8Array(body.length + image.length);
-  content.set(body);
-  content.set(image, body.length);
-  return Uint8Array.of(11, ...encodeLeb(content.length), ...content);
+  return new Writer().u32(1).u8(0).u8(0x41).signed(BigInt(low)).u8(0x0b).u32(image.length).bytes(image);
 }

@@ -34,8 +34,9 @@ const RANK: Record<string, number> = {
   browser: 10, // the browser test and its page
   conformance: 11, // the official test suites, through the CLI
   bench: 12, // the contracts of the WebAssembly benchmark
+  examples: 13, // tests of examples/ (programs and contracts as users write them), through the build
 };
-const TOOLS = ['peer', 'fuzz', 'browser', 'conformance', 'bench'];
+const TOOLS = ['peer', 'fuzz', 'browser', 'conformance', 'bench', 'examples'];
 const CORE = ['primitives', 'forks', 'host', 'state', 'evm', 'wasm', 'tx', 'exec', 'chain', 'trace'];
 
 function sources(dir: string): string[] {

@@ -127,6 +127,40 @@ test('wasm deploy-code prints init code: the 43-byte prelude, then the compresse
   assert.equal(bytesToHex(decompressProgram(program)), bytesToHex(wasm));
 });
 
+test('wasm build compiles an AssemblyScript contract beside it (FILE.wasm) or to -o; a compile error is FILE:LINE:COLUMN and exit 1', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'polyvm-cli-'));
+  const file = join(dir, 'echo.ts');
+  writeFileSync(
+    file,
+    [
+      "import { AbiReader, dispatch } from 'polyvm/sdk/assemblyscript';",
+      'export function user_entrypoint(len: i32): i32 {',
+      '  return dispatch(len, (selector: u32, args: AbiReader): Uint8Array => args.data);',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const r = polyvm('wasm', 'build', file);
+  assert.equal(r.status, 0, r.stderr);
+  const wasm = readFileSync(join(dir, 'echo.wasm'));
+  assert.match(r.stdout, new RegExp(`^${join(dir, 'echo.wasm')}: ${wasm.length} bytes \\(\\d+ bytes compressed, as deployed\\)\n$`));
+  assert.equal(bytesToHex(wasm.subarray(0, 4)), '0x0061736d');
+  const out = join(dir, 'other.wasm');
+  const wat = join(dir, 'other.wat');
+  assert.equal(polyvm('wasm', 'build', file, '-o', out, '--wat', wat).status, 0);
+  assert.deepEqual(readFileSync(out), wasm);
+  assert.match(readFileSync(wat, 'utf8'), /\(export "user_entrypoint"/);
+
+  writeFileSync(file, 'export function user_entrypoint(len: i32): i32 {\n  return undefinedName;\n}\n');
+  const bad = polyvm('wasm', 'build', file);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /echo\.ts:2:10: error AS2304: Cannot find name 'undefinedName'\./);
+  assert.match(bad.stderr, /polyvm: .*echo\.ts does not compile/);
+  const missing = polyvm('wasm', 'build', join(dir, 'missing.ts'));
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /missing\.ts does not exist/);
+});
+
 test('run: a .wasm module runs as a Stylus program; --trace lists its host calls with their ink', async () => {
   const wasm = await compileWat(`(module
     (import "vm_hooks" "read_args" (func $read_args (param i32)))

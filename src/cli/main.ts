@@ -13,7 +13,7 @@ commands:
   tracetest   run geth's tracer tests (callTracer, flatCallTracer, prestateTracer, ...)
   run         run EVM bytecode in a fresh state
   node        run a local dev chain with JSON-RPC over HTTP and WebSocket
-  wasm        tooling for WebAssembly (Stylus) programs: deploy-code FILE.wasm
+  wasm        tooling for WebAssembly (Stylus) programs: build FILE.ts, deploy-code FILE.wasm
 run "polyvm <command> --help" for a command's options`;
 
 export async function main(argv: string[]): Promise<number> {

@@ -17,10 +17,13 @@ import {
   createWalletClient,
   custom,
   getAddress,
+  getContractAddress,
   keccak256,
+  pad,
   parseAbi,
   parseEventLogs,
   toFunctionSelector,
+  toHex,
   type AbiFunction,
   type AbiItem,
   type Address,
@@ -135,6 +138,7 @@ const PROBE_ABI = parseAbi([
   'function staticName(address self) view returns (string)',
   'function callFail(address self) returns (string)',
   'function emitAll(uint256 v, bool b, bytes32 t, string s)',
+  'function deploy(bytes code, uint256 salt, bool useCreate2) returns (address)',
   'event Probe(uint256 indexed v, bool indexed b, bytes32 indexed t, string s)',
 ]);
 
@@ -143,7 +147,7 @@ const sel = (name: string) =>
 
 const PROBE = `
 import {
-  AbiReader, AbiWriter, Address, Event, Slot, U256, call, staticCall, dispatch, encodeString, msg, block, tx, contract, noOutput, revert, unknownSelector,
+  AbiReader, AbiWriter, Address, Event, Slot, U256, call, create, create2, staticCall, dispatch, encodeString, msg, block, tx, contract, noOutput, revert, unknownSelector,
 } from 'polyvm/sdk/assemblyscript';
 
 export function user_entrypoint(len: i32): i32 {
@@ -211,6 +215,13 @@ export function user_entrypoint(len: i32): i32 {
       // A failed call's revert data bubbles up through unwrap().
       call(args.address(), new AbiWriter().string('from the callee').encodeWithSelector(${sel('fail')})).unwrap();
       return noOutput();
+    }
+    if (selector == ${sel('deploy')}) {
+      const code = args.bytes();
+      const salt = args.u256();
+      const created = args.bool() ? create2(code, salt) : create(code);
+      const at = created.address;
+      return at === null ? new AbiWriter().address(Address.zero()).encode() : new AbiWriter().address(at).encode();
     }
     if (selector == ${sel('emitAll')}) {
       const v = args.u256();
@@ -391,6 +402,34 @@ test('probe: events with indexed uint256, bool and bytes32 topics, and an anonym
   assert.deepEqual(named!.args, { v: 2n ** 255n + 9n, b: true, t, s: 'data' });
   assert.deepEqual(logs[1]!.topics, [t]);
   assert.equal(BigInt(logs[1]!.data), 2n ** 255n + 9n);
+});
+
+test('probe: create and create2 deploy at the addresses the EVM gives; a failed create gives null', async () => {
+  const address = await probe();
+  // Init code that returns the one-byte runtime code 0x2a: PUSH1 0x2a PUSH1 0 MSTORE8 PUSH1 1 PUSH1 0 RETURN.
+  const code = '0x602a60005360016000f3' as Hex;
+  const salt = 7n;
+  const nonce = BigInt(await client.getTransactionCount({ address }));
+  const viaCreate = await client.simulateContract({
+    address,
+    abi: PROBE_ABI,
+    functionName: 'deploy',
+    args: [code, 0n, false],
+    account: DEPLOYER,
+  });
+  assert.equal(viaCreate.result, getContractAddress({ from: address, nonce }));
+  const hash = await wallet.writeContract({ address, abi: PROBE_ABI, functionName: 'deploy', args: [code, salt, true] });
+  await client.waitForTransactionReceipt({ hash });
+  const at = getContractAddress({ from: address, opcode: 'CREATE2', salt: pad(toHex(salt)), bytecode: code });
+  assert.equal(await client.getCode({ address: at }), '0x2a');
+  const failed = await client.simulateContract({
+    address,
+    abi: PROBE_ABI,
+    functionName: 'deploy',
+    args: ['0xfe', 0n, false],
+    account: DEPLOYER,
+  });
+  assert.equal(failed.result, '0x0000000000000000000000000000000000000000');
 });
 
 test('a contract that does not compile: errors as FILE:LINE:COLUMN, in AssemblyScriptError', async () => {

@@ -1,5 +1,5 @@
 /**
- * The state test format (ethereum/tests GeneralStateTests and execution-spec-tests state_tests),
+ * The state test format (ethereum/tests' and execution-spec-tests' state tests),
  * read strictly: a malformed field is a StateTestFileError naming the test and the field.
  */
 import { parseAddress, type Address } from '../../primitives/address.js';

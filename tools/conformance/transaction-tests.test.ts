@@ -12,8 +12,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { bigintToHex, bytesToHex, equalBytes, hexToBytes } from '../primitives/bytes.js';
-import { getRules, parseFork, type ForkName } from '../forks/index.js';
+import { bigintToHex, bytesToHex, equalBytes, hexToBytes } from '../../dist/primitives/bytes.js';
+import { getRules, parseFork, type ForkName } from '../../dist/forks/index.js';
 import {
   decodeTransaction,
   encodeTransaction,
@@ -22,7 +22,7 @@ import {
   recoverSender,
   transactionHash,
   validateTransaction,
-} from './index.js';
+} from '../../dist/tx/index.js';
 
 const FIXTURES = process.env['POLYVM_FIXTURES'] ?? '../shared/fixtures';
 const ROOT = join(FIXTURES, 'ethereum-tests', 'TransactionTests');

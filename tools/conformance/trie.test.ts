@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytesToHex, hexToBytes, equalBytes } from '../primitives/bytes.js';
-import { keccak256 } from '../primitives/hash.js';
-import { type RlpInput, rlpEncode } from '../primitives/rlp.js';
-import { hexPrefixEncode, bytesToNibbles } from './trie-node.js';
-import { EMPTY_TRIE_ROOT, MerklePatriciaTrie, TrieProofError, secureTrieRoot, trieRoot, verifyProof } from './trie.js';
+import { bytesToHex, hexToBytes, equalBytes } from '../../dist/primitives/bytes.js';
+import { keccak256 } from '../../dist/primitives/hash.js';
+import { type RlpInput, rlpEncode } from '../../dist/primitives/rlp.js';
+import { hexPrefixEncode, bytesToNibbles } from '../../dist/state/trie-node.js';
+import { EMPTY_TRIE_ROOT, MerklePatriciaTrie, TrieProofError, secureTrieRoot, trieRoot, verifyProof } from '../../dist/state/trie.js';
 
 const FIXTURES = process.env.POLYVM_FIXTURES ?? '../shared/fixtures';
 const TRIE_TESTS = join(FIXTURES, 'ethereum-tests', 'TrieTests');

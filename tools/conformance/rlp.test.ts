@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { bigintToBytes, bytesToHex, hexToBytes } from './bytes.js';
-import { type RlpInput, type RlpItem, RlpError, rlpDecode, rlpEncode, rlpEncodeList, rlpToBigint } from './rlp.js';
+import { bigintToBytes, bytesToHex, hexToBytes } from '../../dist/primitives/bytes.js';
+import { type RlpInput, type RlpItem, RlpError, rlpDecode, rlpEncode, rlpEncodeList, rlpToBigint } from '../../dist/primitives/rlp.js';
 
 const FIXTURES = process.env.POLYVM_FIXTURES ?? '../shared/fixtures';
 const RLP_TESTS = join(FIXTURES, 'ethereum-tests', 'RLPTests');

@@ -14,6 +14,7 @@ import type { Frame } from '../evm/frame.js';
 import { delegationTarget } from '../exec/delegation.js';
 import { hex, quantity, sorted, word, type Json } from './json.js';
 import { booleanConfig, TracerConfigError, type ResultTracer } from './types.js';
+import { visitStepAccess, type AccessVisitor } from './step-access.js';
 
 const EMPTY_CODE_HASH = bytesToHex(keccak256(EMPTY_BYTES));
 const ZERO_HASH = '0x' + '00'.repeat(32);
@@ -124,6 +125,14 @@ export function createPrestateTracer(config: unknown): ResultTracer {
     }
   };
 
+  const access: AccessVisitor = {
+    slot: (address, slot) => lookupStorage(address, slot),
+    account: (address, isCall) => {
+      lookupAccount(address);
+      if (isCall) lookupDelegate(address);
+    },
+  };
+
   return {
     txStart(start: TracedTxStart) {
       host = start.host;
@@ -140,32 +149,10 @@ export function createPrestateTracer(config: unknown): ResultTracer {
       const sp = f.sp;
       const stack = f.stack;
       const caller = f.message.address;
+      visitStepAccess(f, op, access, 5);
+      // EIP-6780: from Cancun only an account created in this transaction is deleted.
+      if (op === 0xff && sp >= 1 && (!rules!.cancun || created.has(caller))) deleted.add(caller);
       switch (op) {
-        case 0x54: // SLOAD
-        case 0x55: // SSTORE
-          if (sp >= 1) lookupStorage(caller, stack[sp - 1]!);
-          break;
-        case 0x31: // BALANCE
-        case 0x3b: // EXTCODESIZE
-        case 0x3c: // EXTCODECOPY
-        case 0x3f: // EXTCODEHASH
-        case 0xff: // SELFDESTRUCT
-          if (sp < 1) break;
-          lookupAccount(bigintToAddress(stack[sp - 1]! & ADDRESS_MASK));
-          // EIP-6780: from Cancun only an account created in this transaction is deleted.
-          if (op === 0xff && (!rules!.cancun || created.has(caller))) deleted.add(caller);
-          break;
-        case 0xf1: // CALL
-        case 0xf2: // CALLCODE
-        case 0xf4: // DELEGATECALL
-        case 0xfa: {
-          // STATICCALL
-          if (sp < 5) break;
-          const address = bigintToAddress(stack[sp - 2]! & ADDRESS_MASK);
-          lookupAccount(address);
-          lookupDelegate(address);
-          break;
-        }
         case 0xf0: {
           // CREATE
           const address = createAddress(caller, host!.getNonce(caller));

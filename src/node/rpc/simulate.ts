@@ -15,6 +15,7 @@ import { intrinsicGas } from '../../tx/intrinsic-gas.js';
 import { runTransaction, type TransactionResult } from '../../exec/transaction.js';
 import type { Frame, Tracer } from '../../evm/frame.js';
 import { getPrecompiles } from '../../evm/precompiles/index.js';
+import { visitStepAccess, type AccessVisitor } from '../../trace/step-access.js';
 import { createOverlayState } from '../../chain/overlay-state.js';
 import type { DevChain } from '../dev-chain.js';
 import { transactionRejection } from './chain-errors.js';
@@ -273,32 +274,14 @@ class AccessListTracer implements Tracer {
     return set;
   }
 
-  step(f: Frame, op: number): void {
-    const top = f.sp > 0 ? f.stack[f.sp - 1]! : 0n;
-    switch (op) {
-      case 0x54: // SLOAD
-      case 0x55: // SSTORE
-        if (f.sp >= 1) this.#address(f.message.address).add(top);
-        break;
-      case 0x31: // BALANCE
-      case 0x3b: // EXTCODESIZE
-      case 0x3c: // EXTCODECOPY
-      case 0x3f: // EXTCODEHASH
-      case 0xff: // SELFDESTRUCT
-        if (f.sp >= 1) this.#address(toAddress(top));
-        break;
-      case 0xf1: // CALL
-      case 0xf2: // CALLCODE
-      case 0xf4: // DELEGATECALL
-      case 0xfa: // STATICCALL
-        if (f.sp >= 2) this.#address(toAddress(f.stack[f.sp - 2]!));
-        break;
-    }
-  }
-}
+  readonly #visit: AccessVisitor = {
+    slot: (address, slot) => this.#address(address).add(slot),
+    account: (address) => this.#address(address),
+  };
 
-function toAddress(word: bigint): Address {
-  return '0x' + (word & ((1n << 160n) - 1n)).toString(16).padStart(40, '0');
+  step(f: Frame, op: number): void {
+    visitStepAccess(f, op, this.#visit, 2);
+  }
 }
 
 /** eth_createAccessList: the access list the transaction would use, and its gas with that list. */

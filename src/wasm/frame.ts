@@ -64,8 +64,6 @@ export class WasmFrame implements VmFrame, ProgramHost {
   reserve: bigint;
   output: Uint8Array = EMPTY_BYTES;
   readonly request: FrameRequest | undefined = undefined;
-  /** Why the program could not run, when it is invalid. */
-  failure: string | undefined;
 
   // Per call, while the program runs (read by the host functions).
   ink: InkCell = { value: 0n };
@@ -95,7 +93,6 @@ export class WasmFrame implements VmFrame, ProgramHost {
       program = loadProgram(message.code);
     } catch (error) {
       if (!(error instanceof InvalidProgramError)) throw error;
-      this.failure = error.message;
       return this.halt(Status.InvalidProgram, 0n);
     }
 
@@ -157,7 +154,6 @@ export class WasmFrame implements VmFrame, ProgramHost {
       instance = new WebAssembly.Instance(program.module, imports);
     } catch (error) {
       if (!(error instanceof Error)) throw error;
-      this.failure = `program does not instantiate: ${error.message}`;
       return Status.InvalidProgram;
     }
     const exports = instance.exports;
@@ -183,7 +179,6 @@ export class WasmFrame implements VmFrame, ProgramHost {
         return Status.StackDepth;
       if (error instanceof HostTrap || error instanceof WebAssembly.RuntimeError) {
         // A trap: Stylus reverts with no data and keeps the unspent gas.
-        this.failure = error.message;
         this.output = EMPTY_BYTES;
         return Status.Revert;
       }

@@ -156,6 +156,19 @@ export class DevChain {
     return new WorldState(this.#history.readerAt(Number(number), this.state));
   }
 
+  /**
+   * The state block `number`'s transactions started from: its parent's, with what dev methods
+   * (anvil_setBalance, ...) changed before it was mined. A replay of the block starts here.
+   */
+  stateBefore(number: bigint): WorldState {
+    const parent = number - 1n;
+    if (parent > this.blockNumber || parent < BigInt(this.#history.floor)) {
+      throw new StateUnavailableError(parent, this.blockNumber, this.#history.floor, this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS);
+    }
+    if (parent === this.blockNumber) return this.state;
+    return new WorldState(this.#history.readerBefore(Number(number), this.state));
+  }
+
   get devAccounts(): DevAccount[] {
     return this.keys.accounts;
   }
@@ -280,7 +293,7 @@ export class DevChain {
   #consume(commit: ChainCommit): void {
     const { block } = commit;
     if (block !== undefined) this.blocks.append(block);
-    this.#history.record(commit.stateBlock, commit.changes);
+    this.#history.record(commit.stateBlock, commit.changes, block === undefined);
     if (block !== undefined) this.#history.prune(commit.stateBlock, this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS);
     this.#persistence?.write(commit);
     if (block !== undefined && this.pool.size > 0) this.pool.prune(this.nonceOf);

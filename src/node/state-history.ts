@@ -4,9 +4,11 @@
  * The chain keeps one state, the latest. Every commit (a mined block, or a dev method such as
  * anvil_setBalance) reports what each changed account was before (`AccountChange.previous`);
  * this history keeps those records per address, tagged with the block whose state first
- * includes the change. The state at block B is then the latest state seen through, for each
- * address, its first record tagged after B: nothing is copied, and an address that did not
- * change since B costs nothing.
+ * includes the change and whether the change came before that block's transactions (a dev
+ * method between blocks) or with them. The state at block B is then the latest state seen
+ * through, for each address, its first record tagged after B: nothing is copied, and an address
+ * that did not change since B costs nothing. The state a block's transactions started from (its
+ * parent's plus the dev methods run before it) is read the same way, for replaying the block.
  *
  * History starts when the chain does (genesis), or when it was loaded from a data directory or
  * a dump: older states are not kept.
@@ -16,10 +18,18 @@ import type { AccountFields, StateReader } from '../state/reader.js';
 import type { AccountChange, PreviousAccount } from '../chain/state-root.js';
 
 interface Undo {
-  /** The first block whose state includes the change. */
-  block: number;
+  /**
+   * When the change happened: twice the first block whose state includes it, less one when it
+   * came before that block's transactions (a commit between blocks).
+   */
+  tag: number;
   previous: PreviousAccount;
 }
+
+/** The tag of the state at the end of block `block`: every change tagged later is undone. */
+const endOf = (block: number): number => 2 * block;
+/** The tag of the state block `block`'s transactions started from. */
+const startOf = (block: number): number => 2 * block - 1;
 
 /** Adds what happened later in the same block (`later`) to the record of its start. */
 function merge(earlier: PreviousAccount, later: PreviousAccount): void {
@@ -63,15 +73,19 @@ export class StateHistory {
     // The state at block B needs only records tagged after B.
     for (const [address, list] of this.#byAddress) {
       let drop = 0;
-      while (drop < list.length && list[drop]!.block <= floor) drop++;
+      while (drop < list.length && list[drop]!.tag <= endOf(floor)) drop++;
       if (drop === list.length) this.#byAddress.delete(address);
       else if (drop > 0) list.splice(0, drop);
     }
     this.floor = floor;
   }
 
-  /** Records the changes of one commit; `block` is the first block whose state includes them. */
-  record(block: number, changes: readonly AccountChange[]): void {
+  /**
+   * Records the changes of one commit; `block` is the first block whose state includes them,
+   * `beforeBlock` whether they were made before its transactions (a dev method between blocks).
+   */
+  record(block: number, changes: readonly AccountChange[], beforeBlock: boolean): void {
+    const tag = beforeBlock ? startOf(block) : endOf(block);
     for (const change of changes) {
       if (change.previous === undefined) continue;
       let list = this.#byAddress.get(change.address);
@@ -80,8 +94,8 @@ export class StateHistory {
         this.#byAddress.set(change.address, list);
       }
       const last = list[list.length - 1];
-      if (last !== undefined && last.block === block) merge(last.previous, change.previous);
-      else list.push({ block, previous: change.previous });
+      if (last !== undefined && last.tag === tag) merge(last.previous, change.previous);
+      else list.push({ tag, previous: change.previous });
     }
   }
 
@@ -90,7 +104,7 @@ export class StateHistory {
     const mark: HistoryMark = [];
     for (const [address, list] of this.#byAddress) {
       const last = list[list.length - 1];
-      if (last !== undefined && last.block > latest) mark.push([address, clonePrevious(last.previous)]);
+      if (last !== undefined && last.tag > endOf(latest)) mark.push([address, clonePrevious(last.previous)]);
     }
     return mark;
   }
@@ -99,24 +113,26 @@ export class StateHistory {
   rewind(latest: number, mark: HistoryMark): void {
     if (this.floor > latest) this.floor = latest;
     for (const [address, list] of this.#byAddress) {
-      while (list.length > 0 && list[list.length - 1]!.block > latest) list.pop();
+      while (list.length > 0 && list[list.length - 1]!.tag > endOf(latest)) list.pop();
       if (list.length === 0) this.#byAddress.delete(address);
     }
     for (const [address, previous] of mark)
-      this.record(latest + 1, [
-        { address, account: undefined, storageReset: false, slots: [], codeChanged: false, previous: clonePrevious(previous) },
-      ]);
+      this.record(
+        latest + 1,
+        [{ address, account: undefined, storageReset: false, slots: [], codeChanged: false, previous: clonePrevious(previous) }],
+        true,
+      );
   }
 
-  /** The records of `address` after block `block`, oldest first (empty when it did not change). */
-  undosAfter(address: Address, block: number): readonly Undo[] {
+  /** The records of `address` tagged after `tag`, oldest first (empty when it did not change). */
+  undosAfter(address: Address, tag: number): readonly Undo[] {
     const list = this.#byAddress.get(address);
     if (list === undefined) return [];
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (list[mid]!.block <= block) lo = mid + 1;
+      if (list[mid]!.tag <= tag) lo = mid + 1;
       else hi = mid;
     }
     return lo === 0 ? list : list.slice(lo);
@@ -128,30 +144,39 @@ export class StateHistory {
 
   /** The state as it was at the end of block `block`, read through `current` where unchanged since. */
   readerAt(block: number, current: StateReader): StateReader {
-    return new HistoricState(this, block, current);
+    return new HistoricState(this, endOf(block), current);
+  }
+
+  /**
+   * The state block `block`'s transactions started from: its parent's with the changes made
+   * between the two blocks (anvil_setBalance, ...), read through `current` where unchanged since.
+   */
+  readerBefore(block: number, current: StateReader): StateReader {
+    return new HistoricState(this, startOf(block), current);
   }
 }
 
 /** An earlier block's state: each location from its first record after the block, or from today's. */
 class HistoricState implements StateReader {
   readonly #history: StateHistory;
-  readonly #block: number;
+  /** Changes tagged after this are undone. */
+  readonly #tag: number;
   readonly #current: StateReader;
 
-  constructor(history: StateHistory, block: number, current: StateReader) {
+  constructor(history: StateHistory, tag: number, current: StateReader) {
     this.#history = history;
-    this.#block = block;
+    this.#tag = tag;
     this.#current = current;
   }
 
   readAccount(address: Address): AccountFields | undefined {
-    const undos = this.#history.undosAfter(address, this.#block);
+    const undos = this.#history.undosAfter(address, this.#tag);
     if (undos.length === 0) return this.#current.readAccount(address);
     return undos[0]!.previous.account;
   }
 
   readStorage(address: Address, slot: bigint): bigint {
-    for (const { previous } of this.#history.undosAfter(address, this.#block)) {
+    for (const { previous } of this.#history.undosAfter(address, this.#tag)) {
       if (previous.account === undefined) return 0n;
       if (previous.storage !== undefined) return previous.storage.get(slot) ?? 0n;
       const value = previous.slots.get(slot);
@@ -176,7 +201,7 @@ class HistoricState implements StateReader {
 
   /** The whole storage, rebuilt from today's by undoing the records newest first. */
   storageEntries(address: Address): Iterable<[bigint, bigint]> {
-    const undos = this.#history.undosAfter(address, this.#block);
+    const undos = this.#history.undosAfter(address, this.#tag);
     let storage = new Map(this.#current.storageEntries?.(address) ?? []);
     for (let i = undos.length - 1; i >= 0; i--) {
       const { previous } = undos[i]!;

@@ -108,7 +108,8 @@ class Replay {
     if (header.number === 0n) throw serverError('genesis is not traceable');
     const parent = chain.blocks.byHash(bytesToHex(header.parentHash));
     if (parent === undefined) throw serverError(`parent ${bytesToHex(header.parentHash)} not found`);
-    const state = createOverlayState(chain.stateAt(parent.header.number));
+    // A mined block starts from its parent's state with the dev methods run before it applied.
+    const state = createOverlayState(mined ? chain.stateBefore(header.number) : chain.stateAt(parent.header.number));
     this.#builder = new BlockBuilder(state, {
       rules: chain.rules,
       chainId: chain.chainId,
@@ -147,11 +148,10 @@ class Replay {
       mined !== undefined &&
       (mined.cumulativeGasUsed !== receipt.cumulativeGasUsed || mined.success !== receipt.success)
     ) {
-      // The state history has the state at the end of each block only; a dev method that changed
-      // the state between the parent and this block (anvil_setBalance, ...) is not replayed.
+      // A replay that disagrees with the block would give a wrong trace: refuse it.
       throw serverError(
-        `cannot reproduce transaction ${bytesToHex(item.hash)}: re-run on its parent's state it used ` +
-          `${receipt.cumulativeGasUsed} cumulative gas, not ${mined.cumulativeGasUsed} (was the state changed between blocks?)`,
+        `cannot reproduce transaction ${bytesToHex(item.hash)}: re-run on the state its block started from it used ` +
+          `${receipt.cumulativeGasUsed} cumulative gas, not ${mined.cumulativeGasUsed}`,
       );
     }
   }

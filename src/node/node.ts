@@ -21,6 +21,7 @@ import { web3Methods } from './rpc/web3.js';
 import { txpoolMethods } from './rpc/txpool.js';
 import { anvilMethods } from './rpc/anvil.js';
 import { debugMethods } from './rpc/debug.js';
+import { traceMethods } from './rpc/trace.js';
 import type { ChainStore } from './store.js';
 import { LmdbStore } from './lmdb-store.js';
 import { startServer, type RunningServer } from './server.js';
@@ -130,6 +131,7 @@ export const ALL_METHODS: MethodTable = {
   ...txpoolMethods,
   ...anvilMethods,
   ...debugMethods,
+  ...traceMethods,
 };
 
 /**

@@ -67,20 +67,21 @@ function createMuxTracer(config: unknown, context: TraceContext): ResultTracer {
   if (config === null || typeof config !== 'object' || Array.isArray(config))
     throw new TracerConfigError('muxTracer: the config must map tracer names to their configs');
   const children = Object.entries(config as Record<string, unknown>).map(([name, c]) => [name, createTracer(name, c, context)] as const);
-  const all = children.map(([, t]) => t);
-  const each = <K extends keyof Tracer>(hook: K): Tracer[K] => {
-    const hooks = all.filter((t) => t[hook] !== undefined);
-    if (hooks.length === 0) return undefined;
-    return ((...args: unknown[]) => {
-      for (const t of hooks) (t[hook] as (...a: unknown[]) => void).apply(t, args);
-    }) as Tracer[K];
-  };
-  const tracer: ResultTracer = {
+  return {
+    ...combineTracers(children.map(([, t]) => t)),
     result: () => sorted(children.map(([name, t]) => [name, t.result()] as [string, Json])),
   };
+}
+
+/** One tracer whose every hook calls the hook of each of `tracers` that has it, in order. */
+export function combineTracers(tracers: readonly Tracer[]): Tracer {
+  const tracer: Tracer = {};
   for (const hook of ['step', 'stepEnd', 'hostCall', 'txStart', 'txEnd', 'enter', 'exit', 'log'] as const) {
-    const fn = each(hook);
-    if (fn !== undefined) (tracer as unknown as Record<string, unknown>)[hook] = fn;
+    const hooks = tracers.filter((t) => t[hook] !== undefined);
+    if (hooks.length === 0) continue;
+    (tracer as Record<string, unknown>)[hook] = (...args: unknown[]) => {
+      for (const t of hooks) (t[hook] as (...a: unknown[]) => void).apply(t, args);
+    };
   }
   return tracer;
 }

@@ -8,7 +8,7 @@ import type { Address } from '../primitives/address.js';
 import { bigintToAddress, create2Address, createAddress } from '../primitives/address.js';
 import { bytesToHex, equalBytes, EMPTY_BYTES } from '../primitives/bytes.js';
 import { keccak256 } from '../primitives/hash.js';
-import type { JournaledHost, TracedTxStart } from '../host/index.js';
+import type { JournaledHost, TracedTxStart, Tracer } from '../host/index.js';
 import type { Rules } from '../forks/index.js';
 import type { Frame } from '../evm/frame.js';
 import { delegationTarget } from '../exec/delegation.js';
@@ -19,7 +19,7 @@ import { visitStepAccess, type AccessVisitor } from './step-access.js';
 const EMPTY_CODE_HASH = bytesToHex(keccak256(EMPTY_BYTES));
 const ZERO_HASH = '0x' + '00'.repeat(32);
 
-interface PreAccount {
+export interface PreAccount {
   balance: bigint;
   nonce: bigint;
   code: Uint8Array | undefined;
@@ -29,7 +29,7 @@ interface PreAccount {
   empty: boolean;
 }
 
-interface PostAccount {
+export interface PostAccount {
   balance?: bigint;
   nonce?: bigint;
   code?: Uint8Array;
@@ -39,9 +39,35 @@ interface PostAccount {
 
 const ADDRESS_MASK = (1n << 160n) - 1n;
 
+type PrestateOptions = Record<'diffMode' | 'disableCode' | 'disableStorage' | 'includeEmpty', boolean>;
+
+/**
+ * What the prestate tracer records: the hooks to attach, and once the transaction has ended the
+ * accounts before it (`pre`) and, in diff mode, the changed fields after it (`post`). The accounts
+ * in `pre` and not in `post` were deleted; those in `post` and not in `pre` did not exist before.
+ */
+export interface PrestateRecorder {
+  hooks: Tracer;
+  pre: Map<Address, PreAccount>;
+  post: Map<Address, PostAccount>;
+}
+
 export function createPrestateTracer(config: unknown): ResultTracer {
   const options = booleanConfig('prestateTracer', config, ['diffMode', 'disableCode', 'disableStorage', 'includeEmpty'] as const);
   if (options.diffMode && options.includeEmpty) throw new TracerConfigError('prestateTracer: cannot use diffMode with includeEmpty');
+  const { hooks, pre, post } = recordPrestate(options);
+  return {
+    ...hooks,
+    result(): Json {
+      const preJson = sorted([...pre].map(([address, account]) => [address, preAccountJson(account)] as [string, Json]));
+      if (!options.diffMode) return preJson;
+      const postJson = sorted([...post].map(([address, account]) => [address, postAccountJson(account)] as [string, Json]));
+      return { post: postJson, pre: preJson };
+    },
+  };
+}
+
+export function recordPrestate(options: PrestateOptions): PrestateRecorder {
   const pre = new Map<Address, PreAccount>();
   const post = new Map<Address, PostAccount>();
   const created = new Set<Address>();
@@ -133,7 +159,7 @@ export function createPrestateTracer(config: unknown): ResultTracer {
     },
   };
 
-  return {
+  const hooks: Tracer = {
     txStart(start: TracedTxStart) {
       host = start.host;
       rules = start.rules;
@@ -179,13 +205,8 @@ export function createPrestateTracer(config: unknown): ResultTracer {
       if (options.includeEmpty) return;
       for (const [address, account] of pre) if (account.empty) pre.delete(address);
     },
-    result(): Json {
-      const preJson = sorted([...pre].map(([address, account]) => [address, preAccountJson(account)] as [string, Json]));
-      if (!options.diffMode) return preJson;
-      const postJson = sorted([...post].map(([address, account]) => [address, postAccountJson(account)] as [string, Json]));
-      return { post: postJson, pre: preJson };
-    },
   };
+  return { hooks, pre, post };
 }
 
 /** Memory from `offset`, `size` bytes, zero past its end (as geth copies a CREATE2's initcode). */

@@ -97,7 +97,7 @@ function traced(tracer: ResultTracer, deadline: number, run: (tracer: ResultTrac
 // ---- re-running a block ----
 
 /** A block being re-run on its parent's state, transaction by transaction. */
-class Replay {
+export class Replay {
   readonly #builder: BlockBuilder;
   readonly #block: Block;
   /** Whether the block is the chain's, so that each receipt must come out as it was mined. */
@@ -157,7 +157,7 @@ class Replay {
   }
 }
 
-function contextOf(block: Block, index: number): TraceContext {
+export function contextOf(block: Block, index: number): TraceContext {
   return {
     blockHash: bytesToHex(block.hash),
     blockNumber: block.header.number,

@@ -190,10 +190,13 @@ export function call(chain: DevChain, input: SimulationInput): Uint8Array {
   return result.output;
 }
 
-/** debug_traceCall: eth_call's run with a tracer attached, whatever its outcome. */
-export function simulate(chain: DevChain, input: SimulationInput, tracer: HostTracer): TransactionResult {
+/**
+ * debug_traceCall and trace_call: eth_call's run with a tracer attached, whatever its outcome;
+ * `state` is the overlay it ran on, with its changes (trace_callMany runs the next call on it).
+ */
+export function simulate(chain: DevChain, input: SimulationInput, tracer: HostTracer): { result: TransactionResult; state: WorldState } {
   const prepared = prepare(chain, input);
-  return execute(chain, prepared, prepared.tx.gasLimit, tracer);
+  return { result: execute(chain, prepared, prepared.tx.gasLimit, tracer), state: prepared.state };
 }
 
 /** The run for a gas limit, on a fresh overlay each time (a run changes its overlay). */

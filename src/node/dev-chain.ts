@@ -156,6 +156,11 @@ export class DevChain {
     return new WorldState(this.#history.readerAt(Number(number), this.state));
   }
 
+  /** The earliest block whose state the node keeps (see `stateAt`). */
+  get historyFloor(): bigint {
+    return BigInt(this.#history.floor);
+  }
+
   /**
    * The state block `number`'s transactions started from: its parent's, with what dev methods
    * (anvil_setBalance, ...) changed before it was mined. A replay of the block starts here.

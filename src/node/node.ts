@@ -22,6 +22,7 @@ import { txpoolMethods } from './rpc/txpool.js';
 import { anvilMethods } from './rpc/anvil.js';
 import { debugMethods } from './rpc/debug.js';
 import { traceMethods } from './rpc/trace.js';
+import { otsMethods } from './rpc/ots.js';
 import type { ChainStore } from './store.js';
 import { LmdbStore } from './lmdb-store.js';
 import { startServer, type RunningServer } from './server.js';
@@ -132,6 +133,7 @@ export const ALL_METHODS: MethodTable = {
   ...anvilMethods,
   ...debugMethods,
   ...traceMethods,
+  ...otsMethods,
 };
 
 /**

@@ -46,13 +46,13 @@ function traceTypes(value: unknown, at: p.Where): Set<ParityTraceType> {
 }
 
 /** Re-runs `block`, each transaction with the tracer `make` gives; its results. */
-function replayBlock(ctx: RpcContext, block: Block, make: (index: number) => ResultTracer): Json[] {
+export function replayBlock(ctx: RpcContext, block: Block, make: (index: number) => ResultTracer): Json[] {
   const replay = new Replay(ctx.chain, block, true);
   return block.transactions.map((_, i) => traced(make(i), (tracer) => replay.run(i, tracer)));
 }
 
 /** Re-runs a mined transaction's block up to it, and it with `tracer`; null for an unknown hash. */
-function replayTransaction(ctx: RpcContext, hash: string, make: (block: Block, index: number) => ResultTracer): Json | null {
+export function replayTransaction(ctx: RpcContext, hash: string, make: (block: Block, index: number) => ResultTracer): Json | null {
   const at = ctx.chain.blocks.transactionLocation(hash);
   if (at === undefined) return null;
   const replay = new Replay(ctx.chain, at.block, true);

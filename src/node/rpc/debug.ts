@@ -12,7 +12,7 @@
  * Tracing is synchronous CPU work on the node's one thread, so the node answers nothing else
  * while a trace runs: each request is bounded by its `timeout` (geth's duration strings, 5 s by
  * default), checked as it runs, after which it fails with geth's "execution timeout". For the
- * block methods the timeout bounds the whole request, not each transaction.
+ * block methods it bounds each transaction's trace, as in geth.
  */
 import { bytesToHex } from '../../primitives/bytes.js';
 import { keccak256 } from '../../primitives/hash.js';
@@ -167,13 +167,13 @@ export function contextOf(block: Block, index: number): TraceContext {
 }
 
 function traceBlock(chain: DevChain, block: Block, mined: boolean, config: TraceConfig): Json[] {
-  const deadline = deadlineOf(config);
   const replay = new Replay(chain, block, mined);
   // The struct logs of all the block's transactions share one `limit`.
   const budget: StructLogBudget = { used: 0 };
   return block.transactions.map((t, i) => {
     const tracer = makeTracer(config, contextOf(block, i), budget);
-    return { txHash: bytesToHex(t.hash), result: traced(tracer, deadline, (wrapped) => replay.run(i, wrapped)) };
+    // As in geth, the timeout bounds each transaction's trace.
+    return { txHash: bytesToHex(t.hash), result: traced(tracer, deadlineOf(config), (wrapped) => replay.run(i, wrapped)) };
   });
 }
 

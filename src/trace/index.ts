@@ -10,6 +10,7 @@ import type { Tracer } from '../host/index.js';
 import { createCallTracer } from './call-tracer.js';
 import { createFlatCallTracer } from './flat-call-tracer.js';
 import { createPrestateTracer } from './prestate-tracer.js';
+import { createErc7562Tracer } from './erc7562-tracer.js';
 import { sorted, type Json } from './json.js';
 import { TracerConfigError, type ResultTracer, type TraceContext } from './types.js';
 
@@ -33,6 +34,7 @@ const TRACERS: Record<string, Factory> = {
   '4byteTracer': () => createFourByteTracer(),
   noopTracer: () => ({ result: () => ({}) }),
   muxTracer: (config, context) => createMuxTracer(config, context),
+  erc7562Tracer: (config) => createErc7562Tracer(config),
 };
 
 export const TRACER_NAMES: readonly string[] = Object.keys(TRACERS);

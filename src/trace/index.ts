@@ -11,6 +11,7 @@ import { createCallTracer } from './call-tracer.js';
 import { createFlatCallTracer } from './flat-call-tracer.js';
 import { createPrestateTracer } from './prestate-tracer.js';
 import { createErc7562Tracer } from './erc7562-tracer.js';
+import { createCallTracerLegacy, createPrestateTracerLegacy } from './legacy-tracers.js';
 import { sorted, type Json } from './json.js';
 import { TracerConfigError, type ResultTracer, type TraceContext } from './types.js';
 
@@ -35,6 +36,8 @@ const TRACERS: Record<string, Factory> = {
   noopTracer: () => ({ result: () => ({}) }),
   muxTracer: (config, context) => createMuxTracer(config, context),
   erc7562Tracer: (config) => createErc7562Tracer(config),
+  callTracerLegacy: () => createCallTracerLegacy(),
+  prestateTracerLegacy: () => createPrestateTracerLegacy(),
 };
 
 export const TRACER_NAMES: readonly string[] = Object.keys(TRACERS);

@@ -9,6 +9,7 @@ import type { BlockContext, TracedEnter, TracedExit, Tracer } from '../host/inde
 import type { Transaction } from '../tx/index.js';
 import { createTracer, TracerConfigError, UnknownTracerError } from './index.js';
 import { word } from './json.js';
+import { createAddress } from '../primitives/address.js';
 
 const SENDER = '0x1000000000000000000000000000000000000001';
 const A = '0x2000000000000000000000000000000000000002';
@@ -274,4 +275,69 @@ test('erc7562Tracer: ignoredOpcodes replaces the default list; a bad config is n
   assert.throws(() => createTracer('erc7562Tracer', { ignoredOpcodes: ['0x100'] }), /ignoredOpcodes\[0\] must be an opcode/);
   assert.throws(() => createTracer('erc7562Tracer', { withLog: 1 }), TracerConfigError);
   assert.throws(() => createTracer('erc7562Tracer', { stackTopItemsSize: -1 }), /stackTopItemsSize/);
+});
+
+test('callTracerLegacy: calls rebuilt from the instructions, in the JS tracer’s format', () => {
+  const tracer = createTracer('callTracerLegacy');
+  const result = runTransaction(setup(), tx, SENDER, block, rules, { tracer });
+  const out = tracer.result() as Record<string, unknown> & { calls: Record<string, unknown>[] };
+  assert.deepEqual(
+    { ...out, calls: undefined },
+    {
+      type: 'CALL',
+      from: SENDER,
+      to: A,
+      value: '0x0',
+      gas: '0xf4240',
+      gasUsed: '0x' + result.gasUsed.toString(16),
+      input: '0x',
+      output: '0x',
+      calls: undefined,
+    },
+  );
+  // B: PUSH1 PUSH1 MSTORE8 (with a word of memory) PUSH1 PUSH1 REVERT = 18 gas of the 0xffff given.
+  assert.deepEqual(out.calls[0], {
+    type: 'CALL',
+    from: A,
+    to: B,
+    value: '0x0',
+    gas: '0xffff',
+    gasUsed: '0x12',
+    input: '0x',
+    error: 'execution reverted',
+  });
+  // The STATICCALL to the identity precompile is left out; the create shows its code.
+  const create = out.calls[1]!;
+  assert.equal(create.type, 'CREATE');
+  assert.equal(create.to, createAddress(A, 0n));
+  assert.equal(create.input, '0x60016000f3');
+  assert.equal(create.output, '0x00');
+  assert.equal(create.gasUsed, '0xd1', 'PUSH1 PUSH1 RETURN with a word of memory (9) and one byte of code (200)');
+  assert.ok(typeof create.gas === 'string');
+  // A call that ran no code has no gas; its failure is not shown by any instruction.
+  assert.deepEqual(out.calls[2], { type: 'CALL', from: A, to: C, value: '0x3e8', input: '0x', error: 'internal failure' });
+  assert.deepEqual(out.calls[3], { type: 'SELFDESTRUCT', from: A, to: C, value: '0x5' });
+  assert.equal(out.calls.length, 4);
+});
+
+test('prestateTracerLegacy: every account touched, with code, nonce and storage, balances worked back', () => {
+  const tracer = createTracer('prestateTracerLegacy');
+  const state = setupValidation();
+  const result = runTransaction(state, { ...tx, to: D, gasLimit: 300_000n }, SENDER, block, rules, { tracer });
+  const out = tracer.result() as Record<string, { balance: string; code: string; nonce: number; storage: Record<string, string> }>;
+  const account = (balance: bigint, code: string, storage: Record<string, string> = {}) => ({
+    balance: '0x' + balance.toString(16),
+    code,
+    nonce: 0,
+    storage,
+  });
+  assert.deepEqual(out, {
+    // The sender gets back the value and the gas at its tip (1 of the 8 paid): as geth's JS tracer does.
+    [SENDER]: account(10n ** 18n - 7n * result.gasUsed, '0x'),
+    // EXTCODESIZE, EXTCODEHASH and the call bring in B, C and E; D's slots as they were before.
+    [D]: account(0n, '0x' + code, { [word(1n)]: word(7n), [word(3n)]: word(0n) }),
+    [B]: account(0n, '0x' + revertingCode),
+    [C]: account(0n, '0x'),
+    [E]: account(0n, '0x5b600056'),
+  });
 });

@@ -158,6 +158,7 @@ export function runValidatedTransaction(
       to: tx.to ?? createAddress(sender, nonce),
       isCreate: tx.to === null,
       gasLimit: tx.gasLimit,
+      gasPrice,
       authorities,
     });
   }

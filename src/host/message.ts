@@ -165,6 +165,8 @@ export interface TracedTxStart {
   to: Address;
   isCreate: boolean;
   gasLimit: bigint;
+  /** The price the sender pays per gas (base fee and tip). */
+  gasPrice: bigint;
   /** EIP-7702: the authorities whose signatures recover, before any authorization applies. */
   authorities: readonly Address[];
 }

@@ -133,15 +133,18 @@ function clearFailedLogs(frame: CallFrame, parentFailed: boolean): void {
   for (const call of frame.calls) clearFailedLogs(call, failed);
 }
 
-/** A frame in the call tracer's JSON, fields in geth's order. */
-export function callFrameJson(frame: CallFrame): Json {
+/**
+ * A frame in the call tracer's JSON, fields in geth's order. `extend` adds a tracer's own fields
+ * to each frame of the tree (the erc7562 tracer's) before `type`.
+ */
+export function callFrameJson(frame: CallFrame, extend?: (frame: CallFrame, out: Record<string, Json>) => void): Json {
   const out: Record<string, Json> = { from: frame.from, gas: quantity(frame.gas), gasUsed: quantity(frame.gasUsed) };
   if (frame.to !== undefined) out.to = frame.to;
   out.input = hex(frame.input);
   if (frame.output !== undefined && frame.output.length > 0) out.output = hex(frame.output);
   if (frame.error !== undefined) out.error = frame.error;
   if (frame.revertReason !== undefined && frame.revertReason !== '') out.revertReason = frame.revertReason;
-  if (frame.calls.length > 0) out.calls = frame.calls.map(callFrameJson);
+  if (frame.calls.length > 0) out.calls = frame.calls.map((call) => callFrameJson(call, extend));
   if (frame.logs.length > 0) {
     out.logs = frame.logs.map((l) => ({
       address: l.address,
@@ -152,6 +155,7 @@ export function callFrameJson(frame: CallFrame): Json {
     }));
   }
   if (frame.value !== undefined) out.value = quantity(frame.value);
+  if (extend !== undefined) extend(frame, out);
   out.type = frame.type;
   return out;
 }

@@ -10,6 +10,8 @@ import type { Tracer } from '../host/index.js';
 import { createCallTracer } from './call-tracer.js';
 import { createFlatCallTracer } from './flat-call-tracer.js';
 import { createPrestateTracer } from './prestate-tracer.js';
+import { createErc7562Tracer } from './erc7562-tracer.js';
+import { createCallTracerLegacy, createPrestateTracerLegacy } from './legacy-tracers.js';
 import { sorted, type Json } from './json.js';
 import { TracerConfigError, type ResultTracer, type TraceContext } from './types.js';
 
@@ -33,6 +35,9 @@ const TRACERS: Record<string, Factory> = {
   '4byteTracer': () => createFourByteTracer(),
   noopTracer: () => ({ result: () => ({}) }),
   muxTracer: (config, context) => createMuxTracer(config, context),
+  erc7562Tracer: (config) => createErc7562Tracer(config),
+  callTracerLegacy: () => createCallTracerLegacy(),
+  prestateTracerLegacy: () => createPrestateTracerLegacy(),
 };
 
 export const TRACER_NAMES: readonly string[] = Object.keys(TRACERS);

@@ -5,7 +5,7 @@
  * as `pre` and `post`, only the fields that changed.
  */
 import type { Address } from '../primitives/address.js';
-import { bigintToAddress, create2Address, createAddress } from '../primitives/address.js';
+import { create2Address, createAddress } from '../primitives/address.js';
 import { bytesToHex, equalBytes, EMPTY_BYTES } from '../primitives/bytes.js';
 import { keccak256 } from '../primitives/hash.js';
 import type { JournaledHost, TracedTxStart, Tracer } from '../host/index.js';
@@ -14,7 +14,7 @@ import type { Frame } from '../evm/frame.js';
 import { delegationTarget } from '../exec/delegation.js';
 import { hex, quantity, sorted, word, type Json } from './json.js';
 import { booleanConfig, TracerConfigError, type ResultTracer } from './types.js';
-import { visitStepAccess, type AccessVisitor } from './step-access.js';
+import { memoryCopyPadded, visitStepAccess, type AccessVisitor } from './step-access.js';
 
 const EMPTY_CODE_HASH = bytesToHex(keccak256(EMPTY_BYTES));
 const ZERO_HASH = '0x' + '00'.repeat(32);
@@ -36,8 +36,6 @@ export interface PostAccount {
   codeHash?: string;
   storage: Map<bigint, bigint>;
 }
-
-const ADDRESS_MASK = (1n << 160n) - 1n;
 
 type PrestateOptions = Record<'diffMode' | 'disableCode' | 'disableStorage' | 'includeEmpty', boolean>;
 
@@ -189,9 +187,7 @@ export function recordPrestate(options: PrestateOptions): PrestateRecorder {
         case 0xf5: {
           // CREATE2
           if (sp < 4) break;
-          const offset = stack[sp - 2]!;
-          const size = stack[sp - 3]!;
-          const initcode = readPadded(f.memory, offset, size);
+          const initcode = memoryCopyPadded(f, stack[sp - 2]!, stack[sp - 3]!);
           if (initcode === undefined) break;
           const address = create2Address(caller, stack[sp - 4]!, keccak256(initcode));
           lookupAccount(address);
@@ -207,16 +203,6 @@ export function recordPrestate(options: PrestateOptions): PrestateRecorder {
     },
   };
   return { hooks, pre, post };
-}
-
-/** Memory from `offset`, `size` bytes, zero past its end (as geth copies a CREATE2's initcode). */
-function readPadded(memory: Uint8Array, offset: bigint, size: bigint): Uint8Array | undefined {
-  if (size === 0n) return EMPTY_BYTES;
-  if (offset > BigInt(Number.MAX_SAFE_INTEGER) || size > 0xffffffffn) return undefined;
-  const out = new Uint8Array(Number(size));
-  const start = Number(offset);
-  if (start < memory.length) out.set(memory.subarray(start, Math.min(memory.length, start + out.length)));
-  return out;
 }
 
 function storageJson(storage: Map<bigint, bigint>): Json {

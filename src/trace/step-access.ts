@@ -5,6 +5,7 @@
 import type { Address } from '../primitives/address.js';
 import { bigintToAddress } from '../primitives/address.js';
 import type { Frame } from '../evm/frame.js';
+import { EMPTY_BYTES } from '../primitives/bytes.js';
 
 const ADDRESS_MASK = (1n << 160n) - 1n;
 
@@ -41,4 +42,26 @@ export function visitStepAccess(f: Frame, op: number, visit: AccessVisitor, call
       if (sp >= callMinStack) visit.account(bigintToAddress(stack[sp - 2]! & ADDRESS_MASK), true);
       break;
   }
+}
+
+const INT64_LIMIT = 1n << 63n;
+const UINT64_MASK = (1n << 64n) - 1n;
+/** The most zero bytes a copy past the end of memory is padded with (geth's limit). */
+const PAD_LIMIT = 1024 * 1024;
+
+/**
+ * `size` bytes of the frame's memory from `offset`, zero past its end, as geth's tracers copy a
+ * KECCAK256's or CREATE2's operand before the instruction grows memory: each operand's low 64
+ * bits as a signed number; undefined for a negative one or more than 1 MiB of padding.
+ */
+export function memoryCopyPadded(f: Frame, offset: bigint, size: bigint): Uint8Array | undefined {
+  const start = offset & UINT64_MASK;
+  const length = size & UINT64_MASK;
+  if (start >= INT64_LIMIT || length >= INT64_LIMIT) return undefined;
+  if (length === 0n) return EMPTY_BYTES;
+  const memorySize = BigInt(f.memorySize);
+  if (start + length > memorySize && start + length - memorySize > PAD_LIMIT) return undefined;
+  const out = new Uint8Array(Number(length));
+  if (start < memorySize) out.set(f.memory.subarray(Number(start), Math.min(f.memorySize, Number(start + length))));
+  return out;
 }

@@ -7,12 +7,16 @@ import { Account } from '../state/account.js';
 import { runTransaction } from '../exec/transaction.js';
 import type { BlockContext, TracedEnter, TracedExit, Tracer } from '../host/index.js';
 import type { Transaction } from '../tx/index.js';
-import { createTracer, UnknownTracerError } from './index.js';
+import { createTracer, TracerConfigError, UnknownTracerError } from './index.js';
+import { word } from './json.js';
+import { createAddress } from '../primitives/address.js';
 
 const SENDER = '0x1000000000000000000000000000000000000001';
 const A = '0x2000000000000000000000000000000000000002';
 const B = '0x3000000000000000000000000000000000000003';
 const C = '0x4000000000000000000000000000000000000004';
+const D = '0x6000000000000000000000000000000000000006';
+const E = '0x5000000000000000000000000000000000000005';
 const rules = getRules('Cancun');
 
 // B: store 0x01 at memory 0, REVERT(0, 1)
@@ -35,17 +39,19 @@ const callerCode =
   C.slice(2) +
   'ff';
 
+function put(state: WorldState, address: string, code: string, balance = 0n, storage: [bigint, bigint][] = []): void {
+  const account = new Account();
+  account.balance = balance;
+  account.setCode(hexToBytes(code));
+  state.putAccount(address, account);
+  for (const [slot, value] of storage) state.setStorage(address, slot, value);
+}
+
 function setup(): WorldState {
   const state = new WorldState();
-  const put = (address: string, code: string, balance = 0n) => {
-    const account = new Account();
-    account.balance = balance;
-    account.setCode(hexToBytes(code));
-    state.putAccount(address, account);
-  };
-  put(SENDER, '0x', 10n ** 18n);
-  put(A, '0x' + callerCode, 5n);
-  put(B, '0x' + revertingCode);
+  put(state, SENDER, '0x', 10n ** 18n);
+  put(state, A, '0x' + callerCode, 5n);
+  put(state, B, '0x' + revertingCode);
   return state;
 }
 
@@ -174,4 +180,164 @@ test('createTracer names an unknown tracer and rejects a bad config', () => {
   const mux = createTracer('muxTracer', { '4byteTracer': {}, noopTracer: {} });
   runTransaction(setup(), { ...tx, to: B, data: hexToBytes('0xa9059cbb00') }, SENDER, block, rules, { tracer: mux });
   assert.deepEqual(mux.result(), { '4byteTracer': { '0xa9059cbb-1': 1 }, noopTracer: {} });
+});
+
+// D's code, one instruction group a line.
+const code = [
+  '602a600052', // MSTORE(0, 42)
+  '602060002050', // KECCAK256(0, 32)
+  '604060102050', // KECCAK256(16, 64): 48 bytes past the end of memory, padded with zeros
+  '60015450', // SLOAD(1): read before any write, its value kept
+  '6005600155', // SSTORE(1, 5)
+  '60015450', // SLOAD(1) again: not a new read
+  '6009600355', // SSTORE(3, 9)
+  '60035450', // SLOAD(3) after the frame wrote it: not a read
+  '60045c50', // TLOAD(4)
+  '600160045d', // TSTORE(4, 1)
+  '73' + B.slice(2) + '3b1550', // EXTCODESIZE(B) then ISZERO: allowed, not listed
+  '73' + C.slice(2) + '3f50', // EXTCODEHASH(C): listed
+  '5a50', // GAS not followed by a call: counted
+  '6000600060006000600073' + E.slice(2) + '5af150', // CALL E with GAS: GAS not counted
+  '00',
+].join('');
+
+/** setup()'s accounts, D, and E whose code (JUMPDEST PUSH1 0 JUMP) loops until out of gas. */
+function setupValidation(): WorldState {
+  const state = setup();
+  put(state, D, '0x' + code, 0n, [[1n, 7n]]);
+  put(state, E, '0x5b600056');
+  return state;
+}
+
+type TraceFrame = Record<string, unknown> & { calls?: TraceFrame[] };
+
+function trace(config?: unknown): TraceFrame {
+  const tracer = createTracer('erc7562Tracer', config);
+  runTransaction(setupValidation(), { ...tx, to: D, gasLimit: 300_000n }, SENDER, block, rules, { tracer });
+  return tracer.result() as TraceFrame;
+}
+
+test('erc7562Tracer: storage, transient storage, code access, opcodes and preimages of a frame', () => {
+  const root = trace();
+  assert.equal(root.type, 'CALL');
+  assert.equal(root.to, D);
+  assert.deepEqual(root.accessedSlots, {
+    reads: { [word(1n)]: [word(7n)] },
+    writes: { [word(1n)]: 1, [word(3n)]: 1 },
+    transientReads: { [word(4n)]: 1 },
+    transientWrites: { [word(4n)]: 1 },
+  });
+  assert.deepEqual(root.extCodeAccessInfo, [C]);
+  assert.deepEqual(root.contractSize, {
+    [B]: { contractSize: 10, opcode: 0x3b },
+    [C]: { contractSize: 0, opcode: 0x3f },
+    [E]: { contractSize: 4, opcode: 0xf1 },
+  });
+  // PUSH, POP and ISZERO are not counted; GAS once (the one before CALL is allowed).
+  assert.deepEqual(root.usedOpcodes, {
+    '0x0': 1,
+    '0x20': 2,
+    '0x3b': 1,
+    '0x3f': 1,
+    '0x52': 1,
+    '0x54': 3,
+    '0x55': 2,
+    '0x5a': 1,
+    '0x5c': 1,
+    '0x5d': 1,
+    '0xf1': 1,
+  });
+  assert.equal(root.outOfGas, false);
+  const w42 = word(42n);
+  const padded = '0x' + w42.slice(2 + 32) + '00'.repeat(48);
+  assert.deepEqual(root.keccak, [w42, padded].sort());
+  assert.equal(padded.length, 2 + 128);
+
+  const [call] = root.calls!;
+  assert.equal(call!.to, E);
+  assert.equal(call!.error, 'out of gas');
+  assert.equal(call!.outOfGas, true);
+  assert.equal('keccak' in call!, false, 'the preimages are on the top frame only');
+  const used = call!.usedOpcodes as Record<string, number>;
+  assert.deepEqual(Object.keys(used), ['0x56', '0x5b']);
+  assert.ok(used['0x5b']! > 100 && used['0x56']! >= used['0x5b']! - 1 && used['0x56']! <= used['0x5b']!);
+});
+
+test('erc7562Tracer: ignoredOpcodes replaces the default list; a bad config is named', () => {
+  const root = trace({ ignoredOpcodes: ['0x0', '0x20'] });
+  const used = root.usedOpcodes as Record<string, number>;
+  assert.equal(used['0x0'], undefined);
+  assert.equal(used['0x20'], undefined);
+  assert.equal(used['0x60'], 21, 'PUSH1 is counted once no longer ignored');
+  assert.equal(used['0x73'], 3);
+  assert.equal(used['0x50'], 10);
+  assert.equal(used['0x15'], 1);
+  assert.throws(() => createTracer('erc7562Tracer', { ignoredOpcodes: ['0x100'] }), /ignoredOpcodes\[0\] must be an opcode/);
+  assert.throws(() => createTracer('erc7562Tracer', { withLog: 1 }), TracerConfigError);
+  assert.throws(() => createTracer('erc7562Tracer', { stackTopItemsSize: -1 }), /stackTopItemsSize/);
+});
+
+test('callTracerLegacy: calls rebuilt from the instructions, in the JS tracer’s format', () => {
+  const tracer = createTracer('callTracerLegacy');
+  const result = runTransaction(setup(), tx, SENDER, block, rules, { tracer });
+  const out = tracer.result() as Record<string, unknown> & { calls: Record<string, unknown>[] };
+  assert.deepEqual(
+    { ...out, calls: undefined },
+    {
+      type: 'CALL',
+      from: SENDER,
+      to: A,
+      value: '0x0',
+      gas: '0xf4240',
+      gasUsed: '0x' + result.gasUsed.toString(16),
+      input: '0x',
+      output: '0x',
+      calls: undefined,
+    },
+  );
+  // B: PUSH1 PUSH1 MSTORE8 (with a word of memory) PUSH1 PUSH1 REVERT = 18 gas of the 0xffff given.
+  assert.deepEqual(out.calls[0], {
+    type: 'CALL',
+    from: A,
+    to: B,
+    value: '0x0',
+    gas: '0xffff',
+    gasUsed: '0x12',
+    input: '0x',
+    error: 'execution reverted',
+  });
+  // The STATICCALL to the identity precompile is left out; the create shows its code.
+  const create = out.calls[1]!;
+  assert.equal(create.type, 'CREATE');
+  assert.equal(create.to, createAddress(A, 0n));
+  assert.equal(create.input, '0x60016000f3');
+  assert.equal(create.output, '0x00');
+  assert.equal(create.gasUsed, '0xd1', 'PUSH1 PUSH1 RETURN with a word of memory (9) and one byte of code (200)');
+  assert.ok(typeof create.gas === 'string');
+  // A call that ran no code has no gas; its failure is not shown by any instruction.
+  assert.deepEqual(out.calls[2], { type: 'CALL', from: A, to: C, value: '0x3e8', input: '0x', error: 'internal failure' });
+  assert.deepEqual(out.calls[3], { type: 'SELFDESTRUCT', from: A, to: C, value: '0x5' });
+  assert.equal(out.calls.length, 4);
+});
+
+test('prestateTracerLegacy: every account touched, with code, nonce and storage, balances worked back', () => {
+  const tracer = createTracer('prestateTracerLegacy');
+  const state = setupValidation();
+  const result = runTransaction(state, { ...tx, to: D, gasLimit: 300_000n }, SENDER, block, rules, { tracer });
+  const out = tracer.result() as Record<string, { balance: string; code: string; nonce: number; storage: Record<string, string> }>;
+  const account = (balance: bigint, code: string, storage: Record<string, string> = {}) => ({
+    balance: '0x' + balance.toString(16),
+    code,
+    nonce: 0,
+    storage,
+  });
+  assert.deepEqual(out, {
+    // The sender gets back the value and the gas at its tip (1 of the 8 paid): as geth's JS tracer does.
+    [SENDER]: account(10n ** 18n - 7n * result.gasUsed, '0x'),
+    // EXTCODESIZE, EXTCODEHASH and the call bring in B, C and E; D's slots as they were before.
+    [D]: account(0n, '0x' + code, { [word(1n)]: word(7n), [word(3n)]: word(0n) }),
+    [B]: account(0n, '0x' + revertingCode),
+    [C]: account(0n, '0x'),
+    [E]: account(0n, '0x5b600056'),
+  });
 });

@@ -11,8 +11,9 @@ export const TRACETEST_USAGE = `usage: polyvm tracetest [--json] [--tracer NAME]
   PATH      a tracer test file, or a folder searched recursively for .json files
   --json    print the results as one JSON array of {name, tracer, pass, error} on stdout
   --tracer  the tracer to run (default: the one the file's folder is named after:
-            call_tracer* callTracer, call_tracer_flat flatCallTracer, prestate_tracer*
-            prestateTracer, erc7562_tracer erc7562Tracer); known: ${TRACER_NAMES.join(', ')}`;
+            call_tracer* callTracer, call_tracer_flat flatCallTracer, call_tracer_legacy
+            callTracerLegacy, prestate_tracer* prestateTracer, prestate_tracer_legacy
+            prestateTracerLegacy, erc7562_tracer erc7562Tracer); known: ${TRACER_NAMES.join(', ')}`;
 
 export async function tracetestCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['json', 'help'], ['tracer']);

@@ -19,6 +19,8 @@ export interface TraceTestResult {
 /** The tracer a test folder is for (geth's test names its folders after them). */
 export function tracerForFolder(folder: string): string | undefined {
   if (folder === 'call_tracer_flat') return 'flatCallTracer';
+  if (folder === 'call_tracer_legacy') return 'callTracerLegacy';
+  if (folder === 'prestate_tracer_legacy') return 'prestateTracerLegacy';
   if (folder.startsWith('call_tracer')) return 'callTracer';
   if (folder.startsWith('prestate_tracer')) return 'prestateTracer';
   if (folder === 'erc7562_tracer') return 'erc7562Tracer';
@@ -200,10 +202,10 @@ export function runTraceTestFile(file: string, tracerOverride?: string): TraceTe
     if (tracer === 'flatCallTracer') {
       actual = canonicalFlatTrace(actual);
       expected = canonicalFlatTrace(expected);
-    } else if (tracer === 'callTracer') {
-      // geth's test reads the expected trace into its shape; the legacy tracer's output too.
+    } else if (tracer === 'callTracer' || tracer === 'callTracerLegacy') {
+      // geth's test reads the expected trace into the call tracer's shape; the legacy tracer's output too.
       expected = canonicalCallTrace(expected);
-      if (folder.endsWith('_legacy')) actual = canonicalCallTrace(actual);
+      if (tracer === 'callTracerLegacy') actual = canonicalCallTrace(actual);
     }
     const difference = firstDifference(actual, expected);
     return { name, tracer, pass: difference === undefined, error: difference ?? '' };

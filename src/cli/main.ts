@@ -1,10 +1,5 @@
 /** The polyvm command line, in the conventions of geth's `evm` tool. */
 import { UsageError } from './args.js';
-import { statetestCommand } from './statetest/index.js';
-import { tracetestCommand } from './tracetest/index.js';
-import { runCommand } from './run.js';
-import { nodeCommand } from './node.js';
-import { wasmCommand } from './wasm.js';
 import { UnknownForkError } from '../forks/index.js';
 
 const USAGE = `usage: polyvm <command> [options]
@@ -16,20 +11,24 @@ commands:
   wasm        tooling for WebAssembly (Stylus) programs: build FILE.ts, deploy-code FILE.wasm
 run "polyvm <command> --help" for a command's options`;
 
+/**
+ * Each command's module is imported when it runs, so that a command loads only what it uses
+ * (start-up time of `polyvm node` is mostly module loading).
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'statetest':
-        return await statetestCommand(rest);
+        return await (await import('./statetest/index.js')).statetestCommand(rest);
       case 'tracetest':
-        return await tracetestCommand(rest);
+        return await (await import('./tracetest/index.js')).tracetestCommand(rest);
       case 'run':
-        return await runCommand(rest);
+        return await (await import('./run.js')).runCommand(rest);
       case 'node':
-        return await nodeCommand(rest);
+        return await (await import('./node.js')).nodeCommand(rest);
       case 'wasm':
-        return await wasmCommand(rest);
+        return await (await import('./wasm.js')).wasmCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -8,6 +8,7 @@ commands:
   tracetest   run geth's tracer tests (callTracer, flatCallTracer, prestateTracer, ...)
   run         run EVM bytecode in a fresh state
   node        run a local dev chain with JSON-RPC over HTTP and WebSocket
+  trace       draw a mined transaction's call tree (as cast run), names from --artifacts
   wasm        tooling for WebAssembly (Stylus) programs: build FILE.ts, deploy-code FILE.wasm
 run "polyvm <command> --help" for a command's options`;
 
@@ -27,6 +28,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./run.js')).runCommand(rest);
       case 'node':
         return await (await import('./node.js')).nodeCommand(rest);
+      case 'trace':
+        return await (await import('./trace.js')).traceCommand(rest);
       case 'wasm':
         return await (await import('./wasm.js')).wasmCommand(rest);
       case undefined:

@@ -2,9 +2,11 @@
 import { bytesToHex } from '../primitives/bytes.js';
 import { UsageError, parseArgs, stringOption } from './args.js';
 import { createNode, NodeOptionsError, DEFAULT_CHAIN_ID, type NodeOptions } from '../node/node.js';
-import { MnemonicError, TEST_MNEMONIC, checksumAddress } from '../node/accounts.js';
+import { MnemonicError, TEST_MNEMONIC } from '../node/accounts.js';
+import { checksumAddress } from '../primitives/address.js';
 import { StoreMismatchError } from '../node/dev-chain.js';
 import { StoreError } from '../node/lmdb-store.js';
+import { loadArtifacts } from './artifacts.js';
 
 const USAGE = `usage: polyvm node [options]
   --host ADDRESS        interface to listen on (default 127.0.0.1)
@@ -24,6 +26,9 @@ const USAGE = `usage: polyvm node [options]
   --call-gas-cap N      most gas an eth_call or eth_estimateGas may use (default 50000000)
   --wasm                run Stylus WebAssembly programs beside EVM contracts (code EF F0 00...;
                         see docs/wasm.md)
+  --artifacts DIR       Foundry out/ or Hardhat artifacts/: the log draws each mined
+                        transaction's call tree with contract names, decoded calls,
+                        events and errors
   --quiet               print only the listening address (no request, transaction or
                         console.log lines)`;
 
@@ -43,6 +48,7 @@ const VALUED = [
   'max-body-bytes',
   'max-batch',
   'call-gas-cap',
+  'artifacts',
 ] as const;
 
 function integer(args: ReturnType<typeof parseArgs>, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -77,6 +83,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
   if (maxBatch !== undefined) limits.maxBatch = maxBatch;
   const callGasCap = big(args, 'call-gas-cap');
   if (callGasCap !== undefined) limits.callGasCap = callGasCap;
+  const artifactsDir = stringOption(args, 'artifacts');
   const options: NodeOptions = {
     chainId: big(args, 'chain-id'),
     fork: stringOption(args, 'fork'),
@@ -92,6 +99,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     limits,
     // The request, block and console.log lines, on stderr.
     log: !args.options.has('quiet'),
+    artifacts: artifactsDir === undefined ? undefined : loadArtifacts(artifactsDir),
   };
   const port = integer(args, 'port', 65535) ?? 8545;
   const host = stringOption(args, 'host') ?? '127.0.0.1';

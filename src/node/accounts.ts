@@ -10,8 +10,6 @@ import { HDKey } from '@scure/bip32';
 import type { Address } from '../primitives/address.js';
 import { privateKeyToAddress } from '../tx/keys.js';
 import { KnownSigners } from '../tx/signers.js';
-import { bytesToKey } from '../primitives/bytes.js';
-import { keccak256 } from '../primitives/hash.js';
 import { nodeBuiltin } from '../primitives/node-require.js';
 
 /** The test mnemonic every dev chain uses: its keys are public, so its accounts are too. */
@@ -87,13 +85,4 @@ export class DevKeys {
   isImpersonated(address: Address): boolean {
     return this.autoImpersonate || this.impersonated.has(address);
   }
-}
-
-/** EIP-55 mixed-case checksum spelling of an address, for display. */
-export function checksumAddress(address: Address): string {
-  const hex = address.toLowerCase().replace(/^0x/, '');
-  const hash = bytesToKey(keccak256(new TextEncoder().encode(hex)));
-  let out = '0x';
-  for (let i = 0; i < 40; i++) out += parseInt(hash[i]!, 16) >= 8 ? hex[i]!.toUpperCase() : hex[i]!;
-  return out;
 }

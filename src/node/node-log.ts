@@ -6,12 +6,14 @@
  * it calls only when one is set, so a node without a log pays nothing.
  */
 import type { Address } from '../primitives/address.js';
-import { bytesToBigint, bytesToHex } from '../primitives/bytes.js';
+import { bytesToHex } from '../primitives/bytes.js';
+import { decodeRevertData } from '../trace/revert.js';
+import type { ArtifactIndex } from '../trace/artifacts.js';
 import type { Block } from '../chain/block.js';
 import type { Receipt } from '../chain/receipt.js';
 import type { TransactionResult } from '../exec/transaction.js';
-import { checksumAddress } from './accounts.js';
-import { ConsoleLogTracer } from './console-log.js';
+import { checksumAddress } from '../primitives/address.js';
+import { ConsoleLogTracer } from '../trace/console-log.js';
 
 /** Where console.log lines came from. */
 export type ConsoleOrigin = { kind: 'transaction'; hash: string } | { kind: 'call' };
@@ -33,57 +35,11 @@ export interface ChainObserver {
   mined(block: Block, transactions: readonly MinedTransactionReport[]): void;
 }
 
-/** What each Panic(uint256) code means (Solidity's list). */
-export const PANIC_CODES: ReadonlyMap<number, string> = new Map([
-  [0x00, 'generic compiler panic'],
-  [0x01, 'assertion failed'],
-  [0x11, 'arithmetic underflow or overflow'],
-  [0x12, 'division or modulo by zero'],
-  [0x21, 'conversion to an enum out of range'],
-  [0x22, 'access to an incorrectly encoded storage byte array'],
-  [0x31, 'pop() on an empty array'],
-  [0x32, 'array index out of bounds'],
-  [0x41, 'out of memory (too large an allocation)'],
-  [0x51, 'call to a zero-initialized function variable'],
-]);
-
-function hasSelector(data: Uint8Array, selector: number): boolean {
-  return data.length >= 4 && ((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0 === selector;
-}
-
-/** The string of an ABI-encoded Error(string), or undefined when `data` is not one. */
-function errorString(data: Uint8Array): string | undefined {
-  if (!hasSelector(data, 0x08c379a0) || data.length < 4 + 64) return undefined;
-  const body = data.subarray(4);
-  const offset = bytesToBigint(body.subarray(0, 32));
-  if (offset + 32n > BigInt(body.length)) return undefined;
-  const start = Number(offset) + 32;
-  const length = bytesToBigint(body.subarray(start - 32, start));
-  if (BigInt(start) + length > BigInt(body.length)) return undefined;
-  return new TextDecoder().decode(body.subarray(start, start + Number(length)));
-}
-
-/**
- * Revert data in words: `Error(string)` its string, `Panic(uint256)` its code and meaning, any
- * other data as a custom error's raw selector and arguments.
- */
-export function decodeRevertData(data: Uint8Array): string {
-  if (data.length === 0) return 'no data';
-  const message = errorString(data);
-  if (message !== undefined) return message;
-  if (hasSelector(data, 0x4e487b71) && data.length === 4 + 32) {
-    const code = bytesToBigint(data.subarray(4));
-    const meaning = code <= 0xffn ? PANIC_CODES.get(Number(code)) : undefined;
-    return `panic: ${meaning ?? 'unknown panic code'} (0x${code.toString(16).padStart(2, '0')})`;
+/** Why a transaction failed, as the log line after "Error: " says it (custom errors named when artifacts know them). */
+export function describeFailure(result: TransactionResult, artifacts?: ArtifactIndex): string {
+  if (result.error === 'execution reverted') {
+    return `reverted with: ${artifacts?.decodeError(result.output) ?? decodeRevertData(result.output)}`;
   }
-  if (data.length < 4) return `unrecognized data ${bytesToHex(data)}`;
-  const args = data.subarray(4);
-  return `custom error ${bytesToHex(data.subarray(0, 4))}${args.length > 0 ? `, data ${bytesToHex(args)}` : ''}`;
-}
-
-/** Why a transaction failed, as the log line after "Error: " says it. */
-export function describeFailure(result: TransactionResult): string {
-  if (result.error === 'execution reverted') return `reverted with: ${decodeRevertData(result.output)}`;
   return result.reason ?? result.error ?? 'failed';
 }
 
@@ -101,15 +57,24 @@ export function rfc2822(seconds: bigint): string {
   );
 }
 
-/** The lines a mined block prints (each transaction, then the block), Anvil's layout. */
-export function minedBlockLines(block: Block, transactions: readonly MinedTransactionReport[]): string[] {
+/**
+ * The lines a mined block prints (each transaction, then the block), Anvil's layout; with
+ * artifacts, failures name custom errors and `tree` gives each transaction's call tree.
+ */
+export function minedBlockLines(
+  block: Block,
+  transactions: readonly MinedTransactionReport[],
+  artifacts?: ArtifactIndex,
+  tree?: (hash: string) => string[],
+): string[] {
   const lines = [''];
   for (const { hash, result, receipt } of transactions) {
     lines.push(`    Transaction: ${hash}`);
     const created: Address | undefined = receipt.contractAddress;
     if (created !== undefined && receipt.success) lines.push(`    Contract created: ${checksumAddress(created)}`);
     lines.push(`    Gas used: ${receipt.gasUsed}`);
-    if (!receipt.success) lines.push(`    Error: ${describeFailure(result)}`);
+    if (!receipt.success) lines.push(`    Error: ${describeFailure(result, artifacts)}`);
+    if (tree !== undefined) lines.push('', ...tree(hash));
     lines.push('');
   }
   lines.push(`    Block Number: ${block.header.number}`);

@@ -5,7 +5,7 @@
  */
 import { logError } from './log.js';
 import { parseFork, getRules, forkIndex, type ForkName } from '../forks/index.js';
-import { parseAddress } from '../primitives/address.js';
+import { parseAddress, type Address } from '../primitives/address.js';
 import { nodeBuiltin, nodeModule } from '../primitives/node-require.js';
 import { deriveDevAccounts, TEST_MNEMONIC, type DevAccount } from './accounts.js';
 import { DevChain } from './dev-chain.js';
@@ -26,8 +26,10 @@ import { otsMethods } from './rpc/ots.js';
 import type { ChainStore } from './store.js';
 import { LmdbStore } from './lmdb-store.js';
 import { startServer, type RunningServer } from './server.js';
-import { ConsoleLogTracer } from './console-log.js';
+import { ConsoleLogTracer } from '../trace/console-log.js';
 import { consoleLines, minedBlockLines, type ConsoleOrigin } from './node-log.js';
+import type { ArtifactIndex, ContractArtifact } from '../trace/artifacts.js';
+import { addressesIn, formatCallTree, type CallFrameJson } from '../trace/call-tree.js';
 
 export type { ConsoleOrigin } from './node-log.js';
 
@@ -73,6 +75,11 @@ export interface NodeOptions {
    * --quiet). console.log lines are also the node's 'console' events, log or not.
    */
   log?: boolean | ((line: string) => void);
+  /**
+   * Compiler artifacts (`polyvm node --artifacts DIR`): with them the log draws each mined
+   * transaction's call tree with contract names, decoded calls, events and errors.
+   */
+  artifacts?: ArtifactIndex;
 }
 
 export const DEFAULT_CHAIN_ID = 31337n;
@@ -153,7 +160,7 @@ export class PolyvmNode extends Emitter {
 
   readonly #log: ((line: string) => void) | undefined;
 
-  constructor(chain: DevChain, limits: NodeLimits, log?: (line: string) => void) {
+  constructor(chain: DevChain, limits: NodeLimits, log?: (line: string) => void, artifacts?: ArtifactIndex) {
     super();
     this.#log = log;
     this.chain = chain;
@@ -175,9 +182,28 @@ export class PolyvmNode extends Emitter {
       console: (lines, origin) => this.#console(lines, origin),
       wantsBlocks: log !== undefined,
       mined: (block, transactions) => {
-        if (log !== undefined) for (const line of minedBlockLines(block, transactions)) log(line);
+        if (log === undefined) return;
+        const tree = artifacts === undefined ? undefined : (hash: string) => this.#callTree(hash, artifacts);
+        for (const line of minedBlockLines(block, transactions, artifacts, tree)) log(line);
       },
     };
+  }
+
+  /** A mined transaction's call tree, decoded with the artifacts (for the log). */
+  #callTree(hash: string, artifacts: ArtifactIndex): string[] {
+    try {
+      // The method's handler directly: the log lists requests, and this is not one.
+      const params = [hash, { tracer: 'callTracer', tracerConfig: { withLog: true } }];
+      const root = ALL_METHODS.debug_traceTransaction!({ ...this.dispatcher.context, sink: undefined }, params);
+      const names = new Map<Address, ContractArtifact>();
+      for (const address of addressesIn(root as CallFrameJson)) {
+        const found = artifacts.identifyRuntime(this.chain.state.getCode(address));
+        if (found !== undefined) names.set(address, found);
+      }
+      return ['    Traces:', ...formatCallTree(root as CallFrameJson, { artifacts, names }).map((line) => '    ' + line)];
+    } catch (error) {
+      return [`    Traces: not available (${(error as Error)?.message ?? error})`];
+    }
   }
 
   #console(lines: readonly string[], origin: ConsoleOrigin): void {
@@ -263,7 +289,7 @@ export function createNode(options: NodeOptions = {}): PolyvmNode {
       historyBlocks: options.historyBlocks,
     });
     const log = options.log === true ? logError : typeof options.log === 'function' ? options.log : undefined;
-    return new PolyvmNode(chain, limits, log);
+    return new PolyvmNode(chain, limits, log, options.artifacts);
   } catch (error) {
     store?.close();
     throw error;

@@ -1,5 +1,5 @@
 /** Addresses: 20 bytes. Kept as lowercase 0x-hex strings at the edges and as bigints inside the EVM. */
-import { bytesToHex, hexToBytes, HexError, concatBytes, bigintToFixedBytes } from './bytes.js';
+import { bytesToHex, bytesToKey, hexToBytes, HexError, concatBytes, bigintToFixedBytes } from './bytes.js';
 import { keccak256 } from './hash.js';
 import { rlpEncode } from './rlp.js';
 import { bigintToBytes } from './bytes.js';
@@ -40,4 +40,13 @@ export function createAddress(sender: Address, nonce: bigint): Address {
 export function create2Address(sender: Address, salt: bigint, initcodeHash: Uint8Array): Address {
   const data = concatBytes(Uint8Array.of(0xff), addressToBytes(sender), bigintToFixedBytes(salt, 32), initcodeHash);
   return bytesToHex(keccak256(data).subarray(12));
+}
+
+/** EIP-55 mixed-case checksum spelling of an address, for display. */
+export function checksumAddress(address: Address): string {
+  const hex = address.toLowerCase().replace(/^0x/, '');
+  const hash = bytesToKey(keccak256(new TextEncoder().encode(hex)));
+  let out = '0x';
+  for (let i = 0; i < 40; i++) out += parseInt(hash[i]!, 16) >= 8 ? hex[i]!.toUpperCase() : hex[i]!;
+  return out;
 }

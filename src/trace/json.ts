@@ -3,6 +3,7 @@
  * 0x-hex ("0x" when empty), storage keys and values as 32-byte words, addresses in lowercase.
  */
 import { bigintToFixedBytes, bytesToHex } from '../primitives/bytes.js';
+import { errorString } from './revert.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -35,14 +36,7 @@ export function revertReason(data: Uint8Array): string | undefined {
   const body = data.subarray(4);
   const wordAt = (offset: number): bigint | undefined =>
     offset + 32 <= body.length ? BigInt(bytesToHex(body.subarray(offset, offset + 32))) : undefined;
-  if (selector === '0x08c379a0') {
-    const offset = wordAt(0);
-    if (offset === undefined || offset + 32n > BigInt(body.length)) return undefined;
-    const length = wordAt(Number(offset));
-    const start = Number(offset) + 32;
-    if (length === undefined || BigInt(start) + length > BigInt(body.length)) return undefined;
-    return new TextDecoder().decode(body.subarray(start, start + Number(length)));
-  }
+  if (selector === '0x08c379a0') return errorString(data);
   if (selector === '0x4e487b71') {
     const code = wordAt(0);
     if (code === undefined) return undefined;

@@ -5,6 +5,7 @@ import type { DevChain } from '../dev-chain.js';
 import type { FilterManager } from './filters.js';
 import { RpcError, SERVER_ERROR } from './errors.js';
 import type { BlockRef } from './params.js';
+import { DEFAULT_TRACE_TIMEOUT_MS } from '../../trace/deadline.js';
 import { bytesToHex } from '../../primitives/bytes.js';
 
 export interface NodeLimits {
@@ -18,6 +19,8 @@ export interface NodeLimits {
   maxLogsRange: bigint;
   /** Most logs one eth_getLogs may return. */
   maxLogs: number;
+  /** How long one trace_ replay may run (the debug_ methods take a `timeout` per request). */
+  traceTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: NodeLimits = {
@@ -26,6 +29,7 @@ export const DEFAULT_LIMITS: NodeLimits = {
   callGasCap: 50_000_000n,
   maxLogsRange: 100_000n,
   maxLogs: 100_000,
+  traceTimeoutMs: DEFAULT_TRACE_TIMEOUT_MS,
 };
 
 /** Where subscription notifications go: a WebSocket, or the in-process provider's listeners. */

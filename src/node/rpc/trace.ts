@@ -8,7 +8,7 @@
  *
  * Like the debug_ methods, a trace re-runs transactions on the state their block started from,
  * so it needs the block within the node's history, and each transaction's run is bounded by
- * DEFAULT_TRACE_TIMEOUT_MS (5 s). A vmTrace records at most MAX_VM_TRACE_OPS instructions.
+ * the node's `traceTimeoutMs` limit (geth's 5 s by default). A vmTrace records at most MAX_VM_TRACE_OPS instructions.
  */
 import { bytesToHex } from '../../primitives/bytes.js';
 import type { Address } from '../../primitives/address.js';
@@ -17,7 +17,7 @@ import type { WorldState } from '../../state/world-state.js';
 import { createFlatCallTracer } from '../../trace/flat-call-tracer.js';
 import { createParityReplayTracer, parityTraceTypes, VmTraceTooLargeError, type ParityTraceType } from '../../trace/parity.js';
 import { TracerConfigError, type Json, type ResultTracer } from '../../trace/index.js';
-import { DEFAULT_TRACE_TIMEOUT_MS, TraceTimeoutError, withDeadline } from '../../trace/deadline.js';
+import { TraceTimeoutError, withDeadline } from '../../trace/deadline.js';
 import { findBlock, requireBlock, requireState, type MethodTable, type RpcContext } from './context.js';
 import { invalidParams, serverError } from './errors.js';
 import { Replay, contextOf } from './debug.js';
@@ -25,10 +25,10 @@ import { simulate } from './simulate.js';
 import { transactionRequest } from './tx-request.js';
 import * as p from './params.js';
 
-/** Runs `run` with the tracer, bounded by the default timeout; its result. */
-function traced(tracer: ResultTracer, run: (tracer: ResultTracer) => void): Json {
+/** Runs `run` with the tracer, bounded by the node's trace timeout; its result. */
+function traced(ctx: RpcContext, tracer: ResultTracer, run: (tracer: ResultTracer) => void): Json {
   try {
-    run(withDeadline(tracer, Date.now() + DEFAULT_TRACE_TIMEOUT_MS));
+    run(withDeadline(tracer, Date.now() + ctx.limits.traceTimeoutMs));
   } catch (error) {
     if (error instanceof TraceTimeoutError || error instanceof VmTraceTooLargeError) throw serverError(error.message);
     throw error;
@@ -48,7 +48,7 @@ function traceTypes(value: unknown, at: p.Where): Set<ParityTraceType> {
 /** Re-runs `block`, each transaction with the tracer `make` gives; its results. */
 export function replayBlock(ctx: RpcContext, block: Block, make: (index: number) => ResultTracer): Json[] {
   const replay = new Replay(ctx.chain, block, true);
-  return block.transactions.map((_, i) => traced(make(i), (tracer) => replay.run(i, tracer)));
+  return block.transactions.map((_, i) => traced(ctx, make(i), (tracer) => replay.run(i, tracer)));
 }
 
 /** Re-runs a mined transaction's block up to it, and it with `tracer`; null for an unknown hash. */
@@ -57,7 +57,7 @@ export function replayTransaction(ctx: RpcContext, hash: string, make: (block: B
   if (at === undefined) return null;
   const replay = new Replay(ctx.chain, at.block, true);
   for (let i = 0; i < at.index; i++) replay.run(i);
-  return traced(make(at.block, at.index), (tracer) => replay.run(at.index, tracer));
+  return traced(ctx, make(at.block, at.index), (tracer) => replay.run(at.index, tracer));
 }
 
 const flatTracer = (block: Block, index: number): ResultTracer =>
@@ -170,7 +170,7 @@ function callReplay(ctx: RpcContext, call: unknown, types: Set<ParityTraceType>,
   const request = transactionRequest(call, at, ctx.limits.maxBodyBytes);
   const tracer = createParityReplayTracer(types);
   let after: WorldState = state;
-  const result = traced(tracer, (t) => {
+  const result = traced(ctx, tracer, (t) => {
     after = simulate(ctx.chain, { request, state, context: ctx.chain.blockContext(block, false), gasCap: ctx.limits.callGasCap }, t).state;
   });
   return { result, state: after };

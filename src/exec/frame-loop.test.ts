@@ -98,6 +98,7 @@ class ScriptedFrame implements VmFrame {
         reserve: 0n,
         caller: this.message.address,
         to: EVM_CONTRACT,
+        target: EVM_CONTRACT,
         codeAddress: EVM_CONTRACT,
         code: evmCode,
         codeKind: 'evm',

@@ -157,8 +157,16 @@ export class FrameLoop implements ChildRunner {
     let enter: TracedEnter;
     if (request.kind === 'call') {
       const type = CALL_TYPES[request.opcode] ?? 'CALL';
-      const to = type === 'CALL' || type === 'STATICCALL' ? request.to : request.codeAddress;
-      enter = { type, depth, from, to, input: request.input, gas, value: type === 'STATICCALL' ? undefined : request.value };
+      // As geth reports it: the address the instruction names, not an EIP-7702 delegate.
+      enter = {
+        type,
+        depth,
+        from,
+        to: request.target,
+        input: request.input,
+        gas,
+        value: type === 'STATICCALL' ? undefined : request.value,
+      };
     } else {
       const to = this.createTarget(from, request);
       enter = {

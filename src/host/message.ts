@@ -43,6 +43,8 @@ export interface CallRequest {
   reserve: bigint;
   caller: Address;
   to: Address; // the storage context of the callee
+  /** The address the instruction names: `to` for CALL and STATICCALL, the code's account (before any EIP-7702 delegation) for CALLCODE and DELEGATECALL. */
+  target: Address;
   codeAddress: Address;
   /** The code to run, as the environment's `code` resolver found it. */
   code: Uint8Array;

@@ -156,6 +156,28 @@ test('the call tracer nests the frames as geth does', () => {
   assert.equal('value' in out.calls[1]!, false, 'a STATICCALL has no value');
 });
 
+test('DELEGATECALL and CALLCODE to an EIP-7702 delegated account report the account named, not its delegate', () => {
+  // A: DELEGATECALL D, CALLCODE D, STOP. D delegates to E, whose code stores 1 at slot 0.
+  const code = '6000600060006000' + '73' + D.slice(2) + '61fffff450' + '60006000600060006000' + '73' + D.slice(2) + '61fffff250' + '00';
+  const state = new WorldState();
+  put(state, SENDER, '0x', 10n ** 18n);
+  put(state, A, '0x' + code);
+  put(state, D, '0xef0100' + E.slice(2));
+  put(state, E, '0x600160005500');
+  const tracer = createTracer('callTracer', {});
+  runTransaction(state, tx, SENDER, block, getRules('Prague'), { tracer });
+  const out = tracer.result() as { calls: Record<string, unknown>[] };
+  assert.deepEqual(
+    out.calls.map((c) => [c.type, c.to, c.error ?? null]),
+    [
+      ['DELEGATECALL', D, null],
+      ['CALLCODE', D, null],
+    ],
+  );
+  // The delegate's code ran in A's storage.
+  assert.equal(state.getStorage(A, 0n), 1n);
+});
+
 test('tracing changes nothing: the same gas and state with and without a tracer, and no steps for a frame-only tracer', () => {
   const plain = setup();
   const untraced = runTransaction(plain, tx, SENDER, block, rules);

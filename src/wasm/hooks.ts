@@ -227,6 +227,7 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       reserve,
       caller: delegate ? message.caller : message.address,
       to: delegate ? message.address : target,
+      target,
       codeAddress: callee.codeAddress,
       code: callee.code,
       codeKind: callee.codeKind,

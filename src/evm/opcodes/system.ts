@@ -139,6 +139,7 @@ function call(f: Frame, opcode: number): void {
     reserve,
     caller: opcode === DELEGATECALL ? f.message.caller : address,
     to: opcode === CALL || opcode === STATICCALL ? target : address,
+    target,
     codeAddress: callee.codeAddress,
     code: callee.code,
     codeKind: callee.codeKind,

@@ -79,6 +79,11 @@ export class Frame implements VmFrame, TracedFrame {
   status: Status = Status.Running;
   request: FrameRequest | undefined = undefined;
   rejection: string | undefined = undefined;
+  /**
+   * The charge an instruction could not pay when it ran out of gas (0 when the amount overflowed):
+   * geth's struct log counts it in that step's `gasCost`. Written only on that failure.
+   */
+  failedCharge = 0;
   readonly jumpDestinations: Uint8Array;
   readonly pushValues: bigint[];
 

@@ -126,10 +126,11 @@ function interpretTraced(f: Frame, table: OpcodeTable): Status {
   return f.status;
 }
 
-/** What the instruction just run cost, as geth counts it (a create's gas for its child aside). */
+/** What the instruction just run cost, as geth counts it (a create's gas for its child aside; an unpaid charge included). */
 function stepCost(f: Frame, gasBefore: number, reserveBefore: bigint): number {
   let cost = gasBefore - f.gas;
   if (f.reserve !== reserveBefore) cost += Number(reserveBefore - f.reserve);
+  if (f.status === Status.OutOfGas) cost += f.failedCharge;
   const request = f.request;
   if (f.status === Status.Suspended && request !== undefined && request.kind === 'create') {
     cost -= request.gas + Number(request.reserve);

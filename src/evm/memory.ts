@@ -61,21 +61,22 @@ export function useMemory(f: Frame, offset: bigint, size: bigint, extra = 0): bo
     return false;
   }
   const cost = expansionCost(f, end) + extra;
-  if (cost > f.gas && !refillGas(f, cost)) {
-    f.status = Status.OutOfGas;
-    return false;
-  }
+  if (cost > f.gas && !refillGas(f, cost)) return outOfGas(f, cost);
   f.gas -= cost;
   growMemory(f, end);
   return true;
 }
 
+/** Halts out of gas, noting the charge that failed (for a tracer's step cost). */
+function outOfGas(f: Frame, cost: number): false {
+  f.status = Status.OutOfGas;
+  f.failedCharge = Number.isFinite(cost) ? cost : 0;
+  return false;
+}
+
 /** Charges gas; sets out-of-gas and returns false when there is not enough. */
 export function useGas(f: Frame, cost: number): boolean {
-  if (cost > f.gas && !refillGas(f, cost)) {
-    f.status = Status.OutOfGas;
-    return false;
-  }
+  if (cost > f.gas && !refillGas(f, cost)) return outOfGas(f, cost);
   f.gas -= cost;
   return true;
 }

@@ -8,6 +8,7 @@ import { runTransaction } from '../exec/transaction.js';
 import type { BlockContext, TracedEnter, TracedExit, Tracer } from '../host/index.js';
 import type { Transaction } from '../tx/index.js';
 import { createTracer, TracerConfigError, UnknownTracerError } from './index.js';
+import { createStructLogger } from './struct-logger.js';
 import { word } from './json.js';
 import { createAddress } from '../primitives/address.js';
 
@@ -176,6 +177,26 @@ test('DELEGATECALL and CALLCODE to an EIP-7702 delegated account report the acco
   );
   // The delegate's code ran in A's storage.
   assert.equal(state.getStorage(A, 0n), 1n);
+});
+
+test('struct logger: an instruction that cannot pay its memory expansion logs the whole charge, as geth does', () => {
+  // PUSH3 0x03ffff MLOAD: reads the word at 0x3ffff, so memory grows to 8193 words.
+  const state = new WorldState();
+  put(state, SENDER, '0x', 10n ** 18n);
+  put(state, A, '0x6203ffff5100');
+  const tracer = createStructLogger();
+  runTransaction(state, { ...tx, gasLimit: 21_000n + 1000n }, SENDER, block, rules, { tracer });
+  const out = tracer.result() as { failed: boolean; structLogs: { op: string; gasCost: number; error?: string }[] };
+  const words = 8193;
+  const expansion = 3 * words + Math.floor((words * words) / 512);
+  assert.equal(out.failed, true);
+  assert.deepEqual(
+    out.structLogs.map((l) => [l.op, l.gasCost, l.error ?? null]),
+    [
+      ['PUSH3', 3, null],
+      ['MLOAD', 3 + expansion, 'out of gas'],
+    ],
+  );
 });
 
 test('tracing changes nothing: the same gas and state with and without a tracer, and no steps for a frame-only tracer', () => {

@@ -1,28 +1,61 @@
-// npm run bench:node — polyvm's dev node against Hardhat's (EDR) and Anvil, in one run, over
-// HTTP JSON-RPC on this machine:
-//   eth_call: requests per second for a view call on a small contract (8 in flight);
-//   transfers: 1,000 eth_sendTransaction transfers from a dev account, each mined in its own
-//   block (automine), sent one after the other; transfers per second;
-//   raw transfers: the same with transactions signed beforehand (eth_sendRawTransaction).
-// A peer that is not installed is skipped with a message. Options: --calls N --transfers N.
+// npm run bench:node [-- --rounds N --calls N --transfers N --json]: polyvm's dev node against
+// Anvil and Hardhat's node (hardhat 2, EDR), over HTTP JSON-RPC from one client on this machine.
+// Every node runs silent (polyvm --quiet, anvil --silent, Hardhat's logging turned off with
+// hardhat_setLoggingEnabled), and each round starts a fresh node of each, in an order that
+// rotates from round to round. Per round and node:
+//   start-up: spawn to the first answer to eth_chainId (ms);
+//   first deploy: the Uniswap V2 pair's 11.6 kB init code on the fresh node, sent and mined (ms);
+//   later deploys: the median of 20 more (ms);
+//   awaited transfers: 200 eth_sendTransaction transfers, each awaited to its receipt (ms);
+//   sequential calls: 1,000 eth_call of balanceOf, one after the other (ms);
+//   eth_call: requests per second with 8 in flight;
+//   transfers / raw transfers: --transfers eth_sendTransaction (or pre-signed
+//   eth_sendRawTransaction) transfers sent back to back, each mined in its own block (tx/s).
+// The table gives each workload's median over the rounds, with the spread (min-max); every
+// round's raw numbers go to bench/results/node-latest.json with machine, versions and date.
+// With --json the medians are printed as one JSON array of {workload, unit, polyvm, anvil, hardhat}.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import http from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 
 const args = process.argv.slice(2);
+const KNOWN = new Set(['--rounds', '--calls', '--transfers', '--json']);
+for (let i = 0; i < args.length; i++) {
+  if (!KNOWN.has(args[i])) {
+    process.stderr.write(`bench:node: unknown option ${args[i]} (options: --rounds N --calls N --transfers N --json)\n`);
+    process.exit(2);
+  }
+  if (args[i] !== '--json') {
+    const value = Number(args[++i]);
+    if (!Number.isInteger(value) || value < 1) {
+      process.stderr.write(`bench:node: ${args[i - 1]} needs a whole number, got "${args[i]}"\n`);
+      process.exit(2);
+    }
+  }
+}
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
+const JSON_OUTPUT = args.includes('--json');
+const ROUNDS = option('rounds', 3);
 const CALLS = option('calls', 5000);
 const TRANSFERS = option('transfers', 1000);
+const AWAITED = 200;
+const SEQUENTIAL_CALLS = 1000;
+const LATER_DEPLOYS = 20;
+/** Progress on a terminal only. */
+const progress = (text) => {
+  if (process.stderr.isTTY && !JSON_OUTPUT) process.stderr.write(`\r${text.padEnd(60)}`);
+};
 const CONCURRENCY = 8;
 
 const A0 = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
@@ -31,28 +64,32 @@ const KEY2 = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a
 
 // ---- peers ----
 
-function waitFor(child, pattern, name, timeoutMs = 60_000) {
+/**
+ * Starts a peer and measures its start-up the same way for all: from spawn to the first answer
+ * to eth_chainId (polled every 5 ms). The peer's output is drained and kept only for errors.
+ */
+async function startNode(peer, port) {
+  const start = performance.now();
+  const child = peer.spawn(port);
   let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output.slice(-2000)}`)), timeoutMs);
-    const onData = (chunk) => {
-      if (output === undefined) return; // started: drain the peer's logging without keeping it
-      output += chunk.toString();
-      const match = pattern.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        output = undefined;
-        resolve(match);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      if (output === undefined) return;
-      reject(new Error(`${name} exited with ${code}:\n${output.slice(-2000)}`));
-    });
-  });
+  const keep = (chunk) => {
+    if (output.length < 20_000) output += chunk.toString();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  for (let i = 0; i < 12_000; i++) {
+    if (child.exitCode !== null) throw new Error(`${peer.name} exited with ${child.exitCode}:\n${output.slice(-2000)}`);
+    try {
+      await rpc(port, 'eth_chainId', []);
+      const startupMs = performance.now() - start;
+      if (peer.quiet) await peer.quiet(port);
+      return { child, startupMs };
+    } catch {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${peer.name} did not answer within 60 s:\n${output.slice(-2000)}`);
 }
 
 function stop(child) {
@@ -68,12 +105,10 @@ const PEERS = [
   {
     name: 'polyvm',
     available: () => (existsSync(join(root, 'dist', 'cli', 'main.js')) ? undefined : 'run npm run build first'),
-    async start(port) {
-      const child = spawn(process.execPath, [join(root, 'bin', 'polyvm.js'), 'node', '--port', String(port), '--quiet'], {
+    spawn(port) {
+      return spawn(process.execPath, [join(root, 'bin', 'polyvm.js'), 'node', '--port', String(port), '--quiet'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      await waitFor(child, /Listening on/, 'polyvm node');
-      return child;
     },
   },
   {
@@ -86,16 +121,16 @@ const PEERS = [
         return 'hardhat@2 is not installed (npm install -D hardhat@2)';
       }
     },
-    async start(port) {
+    spawn(port) {
       const cli = require.resolve('hardhat/internal/cli/cli.js', { paths: [root] });
-      const child = spawn(process.execPath, [cli, 'node', '--port', String(port)], {
+      return spawn(process.execPath, [cli, 'node', '--port', String(port)], {
         cwd: join(here, 'hardhat'),
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true' },
       });
-      await waitFor(child, /Started HTTP and WebSocket JSON-RPC server/, 'hardhat node');
-      return child;
     },
+    // `hardhat node` logs every request; the others run silent, so it is turned off here.
+    quiet: (port) => rpc(port, 'hardhat_setLoggingEnabled', [false]),
   },
   {
     name: 'anvil',
@@ -112,18 +147,8 @@ const PEERS = [
       if (process.platform !== 'linux' || process.arch !== 'x64') return 'the Anvil package is for linux-x64';
       return this.binary() ? undefined : '@foundry-rs/anvil-linux-amd64 is not installed';
     },
-    async start(port) {
-      const child = spawn(this.binary(), ['--port', String(port), '--silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      // --silent prints nothing: poll until it answers.
-      for (let i = 0; i < 200; i++) {
-        try {
-          await rpc(port, 'eth_chainId', []);
-          return child;
-        } catch {
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-      throw new Error('anvil did not start');
+    spawn(port) {
+      return spawn(this.binary(), ['--port', String(port), '--silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
     },
   },
 ];
@@ -274,56 +299,179 @@ async function rawTransferBench(port, count) {
   return timedSends(port, count, (i) => rpc(port, 'eth_sendRawTransaction', [signed[i]]));
 }
 
-async function measure(peer, port, bytecode) {
-  const child = await peer.start(port);
+/** ms for `run()`. */
+async function timed(run) {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+async function deploy(port, initcode) {
+  const hash = await rpc(port, 'eth_sendTransaction', [{ from: A0, data: initcode, gas: '0x1000000' }]);
+  const receipt = await waitReceipt(port, hash);
+  if (receipt.status !== '0x1') throw new Error('a deploy failed');
+  return receipt.contractAddress;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One round on a fresh node of `peer`: every workload once. */
+async function measure(peer, port, contracts) {
+  const { child, startupMs } = await startNode(peer, port);
   try {
-    const hash = await rpc(port, 'eth_sendTransaction', [{ from: A0, data: bytecode, gas: '0x200000' }]);
-    const receipt = await waitReceipt(port, hash);
-    const calls = await callBench(port, receipt.contractAddress);
-    const transfers = await transferBench(port, TRANSFERS);
-    const raw = await rawTransferBench(port, TRANSFERS);
-    return { calls, transfers: transfers.rate, raw: raw.rate, blocks: transfers.blocks, rawBlocks: raw.blocks };
+    const out = { startup: startupMs };
+    out.firstDeploy = await timed(() => deploy(port, contracts.pair));
+    const later = [];
+    for (let i = 0; i < LATER_DEPLOYS; i++) later.push(await timed(() => deploy(port, contracts.pair)));
+    out.laterDeploy = median(later);
+    const token = await deploy(port, contracts.token);
+    const tx = { from: A0, to: A1, value: '0x1', gas: '0x5208' };
+    out.awaitedTransfers = await timed(async () => {
+      for (let i = 0; i < AWAITED; i++) await waitReceipt(port, await rpc(port, 'eth_sendTransaction', [tx]));
+    });
+    const call = [{ to: token, data: '0x70a08231' + A0.slice(2).padStart(64, '0') }, 'latest'];
+    out.sequentialCalls = await timed(async () => {
+      for (let i = 0; i < SEQUENTIAL_CALLS; i++) await rpc(port, 'eth_call', call);
+    });
+    out.calls = await callBench(port, token);
+    out.transfers = (await transferBench(port, TRANSFERS)).rate;
+    out.raw = (await rawTransferBench(port, TRANSFERS)).rate;
+    return out;
   } finally {
     await stop(child);
   }
 }
 
-const bytecode = compileContract();
-const results = new Map();
-let port = 18645;
+const WORKLOADS = [
+  ['startup', 'start-up to first answer', 'ms'],
+  ['firstDeploy', 'first deploy (11.6 kB init code)', 'ms'],
+  ['laterDeploy', 'later deploy, median of 20', 'ms'],
+  ['awaitedTransfers', `${AWAITED} transfers, each awaited`, 'ms'],
+  ['sequentialCalls', `${SEQUENTIAL_CALLS} sequential eth_call`, 'ms'],
+  ['calls', 'eth_call, 8 in flight', 'requests/s'],
+  ['transfers', `${TRANSFERS} transfers, one per block`, 'tx/s'],
+  ['raw', `${TRANSFERS} raw transfers, one per block`, 'tx/s'],
+];
+
+function packageVersion(name) {
+  try {
+    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`, { paths: [root] }), 'utf8')).version;
+  } catch {
+    return null;
+  }
+}
+
+const pairJson = JSON.parse(readFileSync(require.resolve('@uniswap/v2-core/build/UniswapV2Pair.json', { paths: [root] }), 'utf8'));
+const contracts = { token: compileContract(), pair: '0x' + pairJson.bytecode };
+const peers = [];
 for (const peer of PEERS) {
   const missing = peer.available();
-  if (missing) {
-    console.log(`${peer.name}: skipped (${missing})`);
-    continue;
-  }
-  process.stdout.write(`${peer.name}: measuring...\n`);
-  try {
-    results.set(peer.name, await measure(peer, port++, bytecode));
-  } catch (error) {
-    console.log(`${peer.name}: failed: ${error.message.split('\n')[0]}`);
+  if (missing) process.stderr.write(`${peer.name}: skipped (${missing})\n`);
+  else peers.push(peer);
+}
+/** rounds[peer] = one object of workload numbers per round. */
+const rounds = Object.fromEntries(peers.map((p) => [p.name, []]));
+const failures = {};
+let port = 18645;
+for (let round = 0; round < ROUNDS; round++) {
+  // Rotate who goes first, so no node always runs on a cooler (or warmer) machine.
+  const order = peers.map((_, i) => peers[(i + round) % peers.length]);
+  for (const peer of order) {
+    progress(`round ${round + 1}/${ROUNDS}: ${peer.name}`);
+    try {
+      rounds[peer.name].push(await measure(peer, port++, contracts));
+    } catch (error) {
+      failures[peer.name] = error.message.split('\n')[0];
+      process.stderr.write(`\n${peer.name}: round ${round + 1} failed: ${failures[peer.name]}\n`);
+    }
   }
 }
+progress('');
 agent.destroy();
 
-const rows = [
-  ['eth_call (requests/s)', 'calls'],
-  [`transfers, ${TRANSFERS} one per block (tx/s)`, 'transfers'],
-  [`raw transfers, ${TRANSFERS} one per block (tx/s)`, 'raw'],
-];
-const names = [...results.keys()];
-const base = results.get('polyvm');
-const header = [
-  'workload'.padEnd(40),
-  ...names.map((n) => n.padStart(10)),
-  ...names.filter((n) => n !== 'polyvm' && base).map((n) => `vs ${n}`.padStart(12)),
-];
-console.log('\n' + header.join(' '));
-for (const [label, key] of rows) {
-  const cells = [label.padEnd(40), ...names.map((n) => results.get(n)[key].toFixed(0).padStart(10))];
-  if (base)
-    for (const n of names.filter((n) => n !== 'polyvm')) cells.push(`${(base[key] / results.get(n)[key]).toFixed(2)}×`.padStart(12));
-  console.log(cells.join(' '));
+const names = peers.map((p) => p.name).filter((n) => rounds[n].length > 0);
+const summary = WORKLOADS.map(([key, workload, unit]) => {
+  const row = { workload, unit };
+  for (const n of names) row[n] = median(rounds[n].map((r) => r[key]));
+  return row;
+});
+const spread = (n, key) => {
+  const values = rounds[n].map((r) => r[key]);
+  return [Math.min(...values), Math.max(...values)];
+};
+
+const report = {
+  date: new Date().toISOString(),
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+    loadAverage: loadavg(),
+  },
+  versions: {
+    polyvm: packageVersion('polyvm') ?? JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
+    hardhat: packageVersion('hardhat'),
+    '@foundry-rs/anvil-linux-amd64': packageVersion('@foundry-rs/anvil-linux-amd64'),
+  },
+  method:
+    'each node started fresh per round and silent (polyvm --quiet, anvil --silent, hardhat_setLoggingEnabled false); ' +
+    'one client over keep-alive HTTP; start-up = spawn to first eth_chainId answer; medians over rounds, order rotated per round',
+  settings: {
+    rounds: ROUNDS,
+    calls: CALLS,
+    transfers: TRANSFERS,
+    awaited: AWAITED,
+    sequentialCalls: SEQUENTIAL_CALLS,
+    laterDeploys: LATER_DEPLOYS,
+  },
+  failures,
+  summary,
+  rounds,
+};
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(join(root, 'bench', 'results', 'node-latest.json'), JSON.stringify(report, null, 2) + '\n');
+
+if (JSON_OUTPUT) {
+  process.stdout.write(
+    JSON.stringify(
+      summary.map((r) => ({
+        workload: r.workload,
+        unit: r.unit,
+        polyvm: r.polyvm ?? null,
+        anvil: r.anvil ?? null,
+        hardhat: r.hardhat ?? null,
+      })),
+    ) + '\n',
+  );
+} else {
+  const fmt = (v, unit) => (unit === 'ms' ? v.toFixed(v < 100 ? 1 : 0) : v.toFixed(0));
+  console.log(['workload'.padEnd(36), 'unit'.padEnd(11), ...names.map((n) => n.padStart(22))].join(' '));
+  for (const [key, workload, unit] of WORKLOADS) {
+    const row = summary.find((r) => r.workload === workload);
+    const cells = names.map((n) => {
+      const [lo, hi] = spread(n, key);
+      return `${fmt(row[n], unit)} (${fmt(lo, unit)}-${fmt(hi, unit)})`.padStart(22);
+    });
+    console.log([workload.padEnd(36), unit.padEnd(11), ...cells].join(' '));
+  }
+  if (names.includes('polyvm')) {
+    for (const peer of names.filter((n) => n !== 'polyvm')) {
+      const ratios = WORKLOADS.map(([key, workload, unit]) => {
+        const row = summary.find((r) => r.workload === workload);
+        // Above 1: polyvm is faster (less time, or more per second).
+        const ratio = unit === 'ms' ? row[peer] / row.polyvm : row.polyvm / row[peer];
+        return `${key} ${ratio.toFixed(2)}×`;
+      });
+      console.log(`polyvm vs ${peer}: ${ratios.join(', ')}`);
+    }
+  }
+  console.log(
+    `(medians of ${ROUNDS} rounds, min-max in brackets; raw results in bench/results/node-latest.json; ${process.platform}-${process.arch}, node ${process.versions.node})`,
+  );
 }
-console.log('\nblocks the transfers took: ' + names.map((n) => `${n} ${results.get(n).blocks} and ${results.get(n).rawBlocks}`).join(', '));
-console.log(`(ratios: polyvm ÷ peer; above 1 means polyvm is faster; ${process.platform}-${process.arch}, node ${process.versions.node})`);

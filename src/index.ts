@@ -12,7 +12,7 @@ export { stateRoot, logsHash } from './state/roots.js';
 export * from './primitives/index.js';
 export { InvalidTransactionError, type Transaction, type AccessListEntry, type Authorization } from './tx/types.js';
 export type { BlockContext, Host, JournaledHost, Log, Tracer } from './host/index.js';
-export { loadKzgSetup, KzgSetupError } from './evm/precompiles/point-evaluation.js';
+export { loadKzgSetup, loadPrecompiles, KzgSetupError, PrecompileNotLoadedError } from './evm/precompiles/lazy.js';
 export { initBrotliDecoder, loadBrotliDecoder, brotliDecoderReady, BrotliDecoderMissingError } from './wasm/decompress.js';
 export { deployCode, isProgram, splitProgram, ProgramFormatError } from './wasm/format.js';
 export { compressProgram } from './wasm/compress.js';

@@ -1,5 +1,6 @@
 /** EIP-4844 blobs: their constants and blob gas pricing. The per-fork amounts are in `Rules`. */
 import type { Rules } from './index.js';
+import { sha256 } from '../primitives/hash.js';
 
 /** EIP-4844: the blob gas one blob uses (2^17). */
 export const GAS_PER_BLOB = 131072n;
@@ -42,4 +43,11 @@ export function nextExcessBlobGas(parent: { excessBlobGas: bigint; blobGasUsed: 
     }
   }
   return total - rules.targetBlobGasPerBlock;
+}
+
+/** EIP-4844: the versioned hash of a commitment is 0x01 ‖ sha256(commitment)[1:]. */
+export function kzgToVersionedHash(commitment: Uint8Array): Uint8Array {
+  const hash = sha256(commitment);
+  hash[0] = VERSIONED_HASH_VERSION_KZG;
+  return hash;
 }

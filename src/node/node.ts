@@ -34,7 +34,7 @@ import { addressesIn, formatCallTree, type CallFrameJson } from '../trace/call-t
 export type { ConsoleOrigin } from './node-log.js';
 
 /** In a browser, await it before running code that calls the point evaluation precompile (0x0a). */
-export { loadKzgSetup } from '../evm/precompiles/point-evaluation.js';
+export { loadKzgSetup, loadPrecompiles } from '../evm/precompiles/lazy.js';
 
 export interface NodeOptions {
   /** Default 31337. */

@@ -148,6 +148,7 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     `Debian's Chromium is not installed at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does) to run the browser test`,
   );
   const add11 = fixture('ethereum-tests/GeneralStateTests/stExample/add11.json');
+  const ecAdd = fixture('ethereum-tests/GeneralStateTests/stZeroKnowledge2/ecadd_1-2_1-2_25000_128.json');
   const pointEvaluation = fixture(
     'ethereum-tests/GeneralStateTests/Pyspecs/cancun/eip4844_blobs/point_evaluation_precompile_gas_tx_to.json',
   );
@@ -186,7 +187,7 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     await page.goto(served.url);
     await page.waitForFunction(() => 'polyvmPage' in globalThis, undefined, { timeout: 20_000 });
     /** Calls a step of page.ts's `polyvmPage` in the page. */
-    const call = <T>(step: 'runStateTests' | 'loadKzg' | 'viemSession' | 'decompressInPage', arg?: unknown): Promise<T> =>
+    const call = <T>(step: 'runStateTests' | 'loadKzg' | 'loadAll' | 'viemSession' | 'decompressInPage', arg?: unknown): Promise<T> =>
       page.evaluate(
         ({ step, arg }) => (globalThis as unknown as { polyvmPage: Record<string, (arg: unknown) => unknown> }).polyvmPage[step]!(arg),
         { step, arg },
@@ -204,6 +205,14 @@ test('the engine and the in-memory node run in Chromium', { timeout: 90_000 }, a
     assert.equal(await call('loadKzg'), true);
     assert.ok(requested.includes(kzgChunk), 'loadKzgSetup() did not fetch the setup chunk');
     assertVectorsPass(await call('runStateTests', pointEvaluation), pointEvaluation);
+
+    // The other curve precompiles (bn254, BLS12-381, P-256) load with loadPrecompiles() in a page.
+    const ecAddEarly = await call<VectorOutcome[] | Thrown>('runStateTests', ecAdd);
+    assert.ok(!Array.isArray(ecAddEarly), 'ecAdd ran before its code was loaded');
+    assert.equal(ecAddEarly.thrown, 'PrecompileNotLoadedError');
+    assert.match(ecAddEarly.message, /await loadPrecompiles\(\)/);
+    assert.equal(await call('loadAll'), true);
+    assertVectorsPass(await call('runStateTests', ecAdd), ecAdd);
 
     // (b) viem against the in-page provider: deploy, call, store, transfer.
     const session = await call<Record<string, unknown> | Thrown>('viemSession');

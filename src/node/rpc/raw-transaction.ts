@@ -6,7 +6,7 @@
 import { concatBytes } from '../../primitives/bytes.js';
 import { rlpDecode, rlpEncode, type RlpItem } from '../../primitives/rlp.js';
 import { decodeTransaction } from '../../tx/decode.js';
-import { kzgToVersionedHash } from '../../evm/precompiles/point-evaluation.js';
+import { kzgToVersionedHash } from '../../forks/blobs.js';
 import type { Transaction } from '../../tx/types.js';
 import { invalidParams } from './errors.js';
 

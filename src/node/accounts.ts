@@ -8,6 +8,7 @@ import { validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { HDKey } from '@scure/bip32';
 import type { Address } from '../primitives/address.js';
+import { hexToBytes } from '../primitives/bytes.js';
 import { privateKeyToAddress } from '../tx/keys.js';
 import { KnownSigners } from '../tx/signers.js';
 import { nodeBuiltin } from '../primitives/node-require.js';
@@ -39,7 +40,34 @@ function mnemonicToSeed(mnemonic: string): Uint8Array {
   return pbkdf2(sha512, normalized, 'mnemonic', { c: 2048, dkLen: 64 });
 }
 
+/**
+ * The first ten accounts of the public test mnemonic at the default path (the ones Anvil and
+ * Hardhat print): deriving them takes some 150 ms of elliptic-curve work at every start, for
+ * keys everyone knows. `deriveFromMnemonic` gives the same (a test checks it).
+ */
+const TEST_ACCOUNTS: readonly [privateKey: string, address: Address][] = [
+  ['ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80', '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266'],
+  ['59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d', '0x70997970c51812dc3a010c7d01b50e0d17dc79c8'],
+  ['5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a', '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc'],
+  ['7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6', '0x90f79bf6eb2c4f870365e785982e1f101e93b906'],
+  ['47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a', '0x15d34aaf54267db7d7c367839aaf71a00a2c6a65'],
+  ['8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba', '0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc'],
+  ['92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e', '0x976ea74026e726554db657fa54763abd0c3a0aa9'],
+  ['4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356', '0x14dc79964da2c08b23698b3d3cc7ca32193d9955'],
+  ['dbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97', '0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f'],
+  ['2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6', '0xa0ee7a142d267c1f36714e4a8f75612f20a79720'],
+];
+
 export function deriveDevAccounts(mnemonic: string, count: number, path = DEFAULT_DERIVATION_PATH): DevAccount[] {
+  const words = mnemonic.trim().split(/\s+/).join(' ');
+  if (words === TEST_MNEMONIC && path === DEFAULT_DERIVATION_PATH && count <= TEST_ACCOUNTS.length) {
+    return TEST_ACCOUNTS.slice(0, count).map(([key, address]) => ({ address, privateKey: hexToBytes('0x' + key), keyIsPublic: true }));
+  }
+  return deriveFromMnemonic(words, count, path);
+}
+
+/** BIP-32 derivation of `count` accounts under `path` from a BIP-39 mnemonic. */
+export function deriveFromMnemonic(mnemonic: string, count: number, path = DEFAULT_DERIVATION_PATH): DevAccount[] {
   const words = mnemonic.trim().split(/\s+/).join(' ');
   if (!validateMnemonic(words, wordlist)) throw new MnemonicError('the mnemonic is not a valid BIP-39 English mnemonic');
   const parent = HDKey.fromMasterSeed(mnemonicToSeed(words)).derive(path);
@@ -68,7 +96,7 @@ export class DevKeys {
     this.accounts = accounts;
     for (const account of accounts) {
       this.#byAddress.set(account.address, account);
-      this.signers.add(account.privateKey);
+      this.signers.add(account.privateKey, account.address);
     }
   }
 

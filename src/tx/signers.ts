@@ -27,7 +27,9 @@ const HALF_N = N / 2n;
 
 interface KnownSigner {
   address: Address;
-  point: Point;
+  privateKey: Uint8Array;
+  /** The public point with its multiplication table, built on the first check. */
+  point: Point | undefined;
 }
 
 export interface RecoverableSignature {
@@ -87,11 +89,17 @@ export class KnownSigners {
   readonly #byAddress = new Map<Address, KnownSigner>();
   #recent: KnownSigner | undefined;
 
-  /** Registers the key's public point; its multiplication table is built on first use. */
-  add(privateKey: Uint8Array): Address {
-    const point = Point.BASE.multiply(bytesToBigint(privateKey));
-    const address = publicKeyToAddress(point.toBytes(false));
-    if (!this.#byAddress.has(address)) this.#byAddress.set(address, { address, point: point.precompute(8) });
+  /**
+   * Registers a key. Its public point and multiplication table are built on first use; given
+   * the key's address (known already), nothing is computed now.
+   */
+  add(privateKey: Uint8Array, address?: Address): Address {
+    let point: Point | undefined;
+    if (address === undefined) {
+      point = Point.BASE.multiply(bytesToBigint(privateKey));
+      address = publicKeyToAddress(point.toBytes(false));
+    }
+    if (!this.#byAddress.has(address)) this.#byAddress.set(address, { address, privateKey, point: point?.precompute(8) });
     return address;
   }
 
@@ -117,6 +125,7 @@ export class KnownSigners {
     const w = Fn.inv(s);
     const u1 = Fn.create((bytesToBigint(hash) % N) * w);
     const u2 = Fn.create(r * w);
+    signer.point ??= Point.BASE.multiply(bytesToBigint(signer.privateKey)).precompute(8);
     const sum = (u1 === 0n ? Point.ZERO : Point.BASE.multiplyUnsafe(u1)).add(signer.point.multiplyUnsafe(u2));
     if (sum.is0()) return undefined;
     const R = sum.toAffine();

@@ -95,9 +95,11 @@ test('the node prints its accounts, keys, a warning, and the address last', () =
   assert.match(lines[lines.length - 1]!, /^Listening on http:\/\/127\.0\.0\.1:\d+/);
 });
 
-test('viem: deploy, call, write, events through getLogs and a WebSocket subscription', async () => {
+test('viem: deploy, call, write, events through getLogs and a WebSocket subscription', async (t) => {
   const address = await deployWithViem();
   const ws = createPublicClient({ chain: foundry, transport: webSocket(node.wsUrl) });
+  // Closed whatever happens: an open socket would keep this file's process alive after a failure.
+  t.after(async () => (await (ws.transport as unknown as { getRpcClient(): Promise<{ close(): void }> }).getRpcClient()).close());
   const seen: bigint[] = [];
   const arrived = new Promise<void>((resolve) => {
     const unwatch = ws.watchContractEvent({
@@ -113,8 +115,14 @@ test('viem: deploy, call, write, events through getLogs and a WebSocket subscrip
       },
     });
   });
-  // Let the subscription reach the node before the events happen.
-  await new Promise((r) => setTimeout(r, 100));
+  // The watch's eth_subscribe must reach the node before the events happen: a subscription of
+  // our own on the same socket, sent after it, is answered after it (however busy the machine).
+  await new Promise((r) => setTimeout(r, 50));
+  const transport = ws.transport as unknown as {
+    subscribe(args: { params: unknown[]; onData: () => void; onError: () => void }): Promise<{ unsubscribe(): Promise<unknown> }>;
+  };
+  const marker = await transport.subscribe({ params: ['newHeads'], onData: () => {}, onError: () => {} });
+  await marker.unsubscribe();
   const wallet = createWalletClient({ chain: foundry, transport: http(node.url), account: A0 });
   for (const by of [3n, 4n]) {
     const hash = await wallet.writeContract({ address, abi: counter.abi, functionName: 'increment', args: [by], chain: foundry });
@@ -132,8 +140,6 @@ test('viem: deploy, call, write, events through getLogs and a WebSocket subscrip
   assert.equal(await publicClient.readContract({ address, abi: counter.abi, functionName: 'count', blockNumber: first - 1n }), 0n);
   await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('no subscription events')), 5000))]);
   assert.deepEqual(seen, [3n, 7n]);
-  const rpcClient = await (ws.transport as unknown as { getRpcClient(): Promise<{ close(): void }> }).getRpcClient();
-  rpcClient.close();
 });
 
 test('viem decodes a revert reason and a custom error', async () => {

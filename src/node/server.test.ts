@@ -171,8 +171,12 @@ test('ethers: deploy, call, events over WebSocket, revert reason and custom erro
 
   const wsProvider = new WebSocketProvider(node.wsUrl, 31337);
   const watched = new (await import('ethers')).Contract(address, counter.abi as never, wsProvider);
-  const event = new Promise<bigint>((resolve) => watched.once('Incremented', (_by: string, total: bigint) => resolve(total)));
-  await new Promise((r) => setTimeout(r, 150));
+  let heard: (total: bigint) => void = () => {};
+  const event = new Promise<bigint>((resolve) => (heard = resolve));
+  // Once `once` resolves, ethers has sent its eth_subscribe; a request after it on the same
+  // socket is answered after it, so the subscription is in place before the event.
+  await watched.once('Incremented', (_by: string, total: bigint) => heard(total));
+  await wsProvider.send('net_version', []);
   await (await contract.getFunction('increment')(5n)).wait();
   assert.equal(await contract.getFunction('count')(), 5n);
   assert.equal(await Promise.race([event, new Promise((_, reject) => setTimeout(() => reject(new Error('no event')), 5000))]), 5n);

@@ -10,3 +10,8 @@ export * from './state-root.js';
 export * from './commit.js';
 export * from './overlay-state.js';
 export * from './system-contracts.js';
+export * from './withdrawals.js';
+export * from './block-error.js';
+export * from './import.js';
+export * from './header-rules.js';
+export * from './fork-schedule.js';

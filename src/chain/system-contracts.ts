@@ -5,12 +5,14 @@
  * the contract has no code. EIP-7685 (Prague) commits to the block's execution-layer requests.
  */
 import type { Address } from '../primitives/address.js';
-import { hexToBytes, concatBytes } from '../primitives/bytes.js';
+import { hexToBytes, concatBytes, bytesToBigint } from '../primitives/bytes.js';
 import { sha256 } from '../primitives/hash.js';
 import type { BlockContext } from '../host/index.js';
 import type { Rules } from '../forks/index.js';
 import type { WorldState } from '../state/world-state.js';
+import type { Log } from '../host/index.js';
 import { runCallOnState } from '../exec/call.js';
+import { invalidBlock } from './block-error.js';
 
 export const SYSTEM_ADDRESS: Address = '0xfffffffffffffffffffffffffffffffffffffffe';
 export const SYSTEM_CALL_GAS = 30_000_000n;
@@ -55,10 +57,72 @@ export function applyPreBlockSystemCalls(
   if (rules.prague && block.number > 0n) systemCall(state, HISTORY_STORAGE_ADDRESS, parentHash, block, rules);
 }
 
+/** EIP-6110: the deposit contract (mainnet's) and its DepositEvent topic. */
+export const DEPOSIT_CONTRACT_ADDRESS: Address = '0x00000000219ab540356cbb839cbe05303d7705fa';
+export const DEPOSIT_EVENT_TOPIC = bytesToBigint(hexToBytes('0x649bbc62d0e31342afea4e5cd82d4049e7e1ee912fc0889aa790803be39038c5'));
+/** EIP-7002 and EIP-7251: the request contracts a Prague block calls at its end. */
+export const WITHDRAWAL_REQUEST_ADDRESS: Address = '0x00000961ef480eb55e80d19ad83579a64c007002';
+export const CONSOLIDATION_REQUEST_ADDRESS: Address = '0x0000bbddc7ce488642fb579f8b00f3a590007251';
+
+/**
+ * EIP-6110: a DepositEvent's data is the ABI encoding of five byte strings (pubkey 48,
+ * withdrawal credentials 32, amount 8, signature 96, index 8); the request is their
+ * concatenation. Any other layout makes the block invalid.
+ */
+const DEPOSIT_FIELDS = [
+  [160, 48],
+  [256, 32],
+  [320, 8],
+  [384, 96],
+  [512, 8],
+] as const;
+
+export function parseDepositLog(data: Uint8Array): Uint8Array {
+  const word = (at: number) => (at + 32 <= data.length ? bytesToBigint(data.subarray(at, at + 32)) : -1n);
+  if (data.length !== 576) throw invalidBlock('INVALID_DEPOSIT_EVENT_LAYOUT', `deposit log data has ${data.length} bytes, not 576`);
+  const parts: Uint8Array[] = [];
+  DEPOSIT_FIELDS.forEach(([offset, size], i) => {
+    if (word(i * 32) !== BigInt(offset))
+      throw invalidBlock('INVALID_DEPOSIT_EVENT_LAYOUT', `deposit log field ${i} is not at offset ${offset}`);
+    if (word(offset) !== BigInt(size))
+      throw invalidBlock('INVALID_DEPOSIT_EVENT_LAYOUT', `deposit log field ${i} does not have ${size} bytes`);
+    parts.push(data.subarray(offset + 32, offset + 32 + size));
+  });
+  return concatBytes(...parts);
+}
+
+/**
+ * The requests of a Prague block (EIP-7685), each list its type byte then its data: deposits
+ * from the deposit contract's logs (EIP-6110), then what the EIP-7002 and EIP-7251 contracts
+ * return to a system call. `strict` (block import) makes a missing contract or a failing call
+ * an invalid block; a dev chain without the contracts has no such requests.
+ */
+export function collectRequests(state: WorldState, logs: Iterable<Log>, block: BlockContext, rules: Rules, strict: boolean): Uint8Array[] {
+  const deposits: Uint8Array[] = [];
+  for (const log of logs) {
+    if (log.address === DEPOSIT_CONTRACT_ADDRESS && log.topics[0] === DEPOSIT_EVENT_TOPIC) deposits.push(parseDepositLog(log.data));
+  }
+  const requests = [concatBytes(Uint8Array.of(0), ...deposits)];
+  for (const [type, address] of [
+    [1, WITHDRAWAL_REQUEST_ADDRESS],
+    [2, CONSOLIDATION_REQUEST_ADDRESS],
+  ] as const) {
+    if (state.getCode(address).length === 0) {
+      if (strict) throw invalidBlock('SYSTEM_CONTRACT_EMPTY', `the request contract ${address} has no code`);
+      requests.push(Uint8Array.of(type));
+      continue;
+    }
+    const result = runCallOnState(state, { caller: SYSTEM_ADDRESS, to: address, gas: SYSTEM_CALL_GAS }, block, rules);
+    if (!result.success && strict)
+      throw invalidBlock('SYSTEM_CONTRACT_CALL_FAILED', `the system call to ${address} failed: ${result.error}`);
+    requests.push(concatBytes(Uint8Array.of(type), result.success ? result.output : new Uint8Array(0)));
+  }
+  return requests;
+}
+
 /**
  * EIP-7685: sha256 of the concatenated sha256 of each non-empty request list (type byte ‖ data).
- * A dev chain has no deposit, withdrawal or consolidation contracts, so its lists are empty and
- * the hash is sha256 of nothing.
+ * With every list empty the hash is sha256 of nothing.
  */
 export function requestsHash(requests: readonly Uint8Array[]): Uint8Array {
   const parts = requests.filter((r) => r.length > 1).map((r) => sha256(r));

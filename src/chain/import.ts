@@ -268,7 +268,7 @@ export class BlockTree {
       builder.add(item);
     }
     const built = builder.finish(tracker, state.takeChangedAddresses()).block.header;
-    compareExecuted(header, built);
+    compareExecuted(header, built, rules);
     if (!equalBytes(headerHash(built), block.hash)) {
       throw invalidBlock('INVALID_BLOCK_HASH', `the executed block's hash ${bytesToHex(headerHash(built))} is not ${hashHex}`);
     }
@@ -353,9 +353,12 @@ export class BlockTree {
 }
 
 /** What only execution tells: each header field against the executed block's. */
-function compareExecuted(header: BlockHeader, built: BlockHeader): void {
+function compareExecuted(header: BlockHeader, built: BlockHeader, rules: Rules): void {
   if (header.gasUsed !== built.gasUsed) throw invalidBlock('INVALID_GAS_USED', `gas used ${header.gasUsed}, executed ${built.gasUsed}`);
   if (header.blobGasUsed !== built.blobGasUsed) {
+    if (header.blobGasUsed! > rules.maxBlobGasPerBlock) {
+      throw invalidBlock('BLOB_GAS_USED_ABOVE_LIMIT', `blob gas used ${header.blobGasUsed} exceeds ${rules.maxBlobGasPerBlock}`);
+    }
     throw invalidBlock('INCORRECT_BLOB_GAS_USED', `blob gas used ${header.blobGasUsed}, executed ${built.blobGasUsed}`);
   }
   if (!equalBytes(header.logsBloom, built.logsBloom))

@@ -62,6 +62,11 @@ export interface BlockBuilderOptions {
   nonce?: Uint8Array;
   /** Pre-merge ommers: their hash goes in the header and their miners are rewarded. */
   ommers?: readonly BlockHeader[];
+  /**
+   * Before Byzantium a receipt holds the state root after its transaction: given this tracker,
+   * each transaction's changes are committed to it for that root (block import).
+   */
+  intermediateRoots?: StateRootTracker;
   /** Pre-merge: the miner's reward (`blockReward(rules)` on a real chain; none on a dev chain). */
   reward?: bigint;
   /** EIP-4895 (Shanghai): the withdrawals credited at the end of the block (default none). */
@@ -165,6 +170,11 @@ export class BlockBuilder {
       // As geth reports it: the address a creation targets, whether or not it succeeded.
       contractAddress: tx.to === null ? createAddress(sender, tx.nonce) : undefined,
     });
+    const tracker = this.#options.intermediateRoots;
+    if (!rules.byzantium && tracker !== undefined) {
+      tracker.commit(this.#state, this.#state.takeChangedAddresses());
+      receipt.postState = tracker.root();
+    }
     this.transactions.push(item);
     this.receipts.push(receipt);
     this.#bodySize += transactionBodyItem(item.encoded, tx.type).length;

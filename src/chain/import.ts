@@ -235,7 +235,6 @@ export class BlockTree {
     checkHeaderFormat(header, rules);
     const bombDelay = fork.bombDelay ?? defaultBombDelay(rules);
     validateHeader(header, parent.header, { rules, parentRules: parent.rules, bombDelay });
-    this.#checkBody(block, rules);
     if (!rules.paris) this.#checkOmmers(block, parent, bombDelay);
 
     const ancestors = this.#ancestorHashes(parent);
@@ -261,6 +260,7 @@ export class BlockTree {
       reward: blockReward(rules),
       withdrawals: block.withdrawals,
       strictRequests: true,
+      intermediateRoots: rules.byzantium ? undefined : tracker,
     });
     for (const t of block.transactions) {
       const validated = validateTransaction(t.tx, rules, { chainId: this.#chainId });
@@ -268,6 +268,7 @@ export class BlockTree {
       builder.add(item);
     }
     const built = builder.finish(tracker, state.takeChangedAddresses()).block.header;
+    this.#checkBody(block, rules);
     compareExecuted(header, built, rules);
     if (!equalBytes(headerHash(built), block.hash)) {
       throw invalidBlock('INVALID_BLOCK_HASH', `the executed block's hash ${bytesToHex(headerHash(built))} is not ${hashHex}`);
@@ -289,7 +290,10 @@ export class BlockTree {
     return imported;
   }
 
-  /** The roots the header commits to that need no execution: transactions, ommers, withdrawals. */
+  /**
+   * The roots of the body: transactions, ommers, withdrawals. As in execution-specs they are
+   * compared after execution, so an invalid transaction is named first.
+   */
   #checkBody(block: DecodedBlock, rules: Rules): void {
     const { header } = block;
     const txRoot = transactionsRoot(block.transactions as unknown as BlockTransaction[]);

@@ -235,6 +235,7 @@ export class BlockTree {
     checkHeaderFormat(header, rules);
     const bombDelay = fork.bombDelay ?? defaultBombDelay(rules);
     validateHeader(header, parent.header, { rules, parentRules: parent.rules, bombDelay });
+    checkDaoExtraData(header, this.#schedule.daoForkBlock);
     if (!rules.paris) this.#checkOmmers(block, parent, bombDelay);
 
     const ancestors = this.#ancestorHashes(parent);
@@ -353,6 +354,17 @@ export class BlockTree {
       cursor = this.#blocks.get(bytesToHex(cursor.header.parentHash));
     }
     return hashes;
+  }
+}
+
+/** EIP-779: the ten blocks from the DAO fork on carry "dao-hard-fork" as their extra data. */
+const DAO_EXTRA_DATA = new TextEncoder().encode('dao-hard-fork');
+const DAO_EXTRA_RANGE = 10n;
+
+function checkDaoExtraData(header: BlockHeader, daoForkBlock: bigint | undefined): void {
+  if (daoForkBlock === undefined || header.number < daoForkBlock || header.number >= daoForkBlock + DAO_EXTRA_RANGE) return;
+  if (!equalBytes(header.extraData, DAO_EXTRA_DATA)) {
+    throw invalidBlock('EXTRA_DATA_INVALID_DAO', `block ${header.number} of the DAO fork must have "dao-hard-fork" as extra data`);
   }
 }
 

@@ -55,18 +55,39 @@ export function powDifficulty(
   return difficulty > MINIMUM_DIFFICULTY ? difficulty : MINIMUM_DIFFICULTY;
 }
 
-/** Which optional fields a header of this fork carries: a header of another shape is not of this fork. */
-export function checkHeaderFormat(header: BlockHeader, rules: Rules): void {
-  const expect = (present: boolean, has: boolean, field: string, fork: string) => {
-    if (present && !has) throw invalidBlock('INCORRECT_BLOCK_FORMAT', `a ${rules.name} header must have ${field} (${fork})`);
-    if (!present && has) throw invalidBlock('INCORRECT_BLOCK_FORMAT', `a ${rules.name} header must not have ${field} (${fork})`);
-  };
-  expect(rules.london, header.baseFeePerGas !== undefined, 'baseFeePerGas', 'London');
-  expect(rules.shanghai, header.withdrawalsRoot !== undefined, 'withdrawalsRoot', 'Shanghai');
-  expect(rules.cancun, header.blobGasUsed !== undefined, 'blobGasUsed', 'Cancun');
-  expect(rules.cancun, header.excessBlobGas !== undefined, 'excessBlobGas', 'Cancun');
-  expect(rules.cancun, header.parentBeaconBlockRoot !== undefined, 'parentBeaconBlockRoot', 'Cancun');
-  expect(rules.prague, header.requestsHash !== undefined, 'requestsHash', 'Prague');
+/**
+ * Which optional fields a header of this fork carries: a header of another shape is not of this
+ * fork. The names follow the fixtures: a header with the field of a fork not yet active is
+ * IMPORT_IMPOSSIBLE_<that fork> (London's: a London header on a pre-London parent), one without
+ * London's base fee is a legacy header (on a London parent: LEGACY_WRONG_PARENT), one without
+ * Shanghai's withdrawals root a Paris header over Shanghai.
+ */
+export function checkHeaderFormat(header: BlockHeader, rules: Rules, parentRules: Rules): void {
+  const fields: [boolean, boolean, string, string, string][] = [
+    // [active, present, field, name when present too early, name when missing]
+    [
+      rules.london,
+      header.baseFeePerGas !== undefined,
+      'baseFeePerGas',
+      'IMPORT_IMPOSSIBLE_LONDON_WRONG_PARENT',
+      parentRules.london ? 'IMPORT_IMPOSSIBLE_LEGACY_WRONG_PARENT' : 'IMPORT_IMPOSSIBLE_LEGACY',
+    ],
+    [
+      rules.shanghai,
+      header.withdrawalsRoot !== undefined,
+      'withdrawalsRoot',
+      'IMPORT_IMPOSSIBLE_SHANGHAI',
+      'IMPORT_IMPOSSIBLE_PARIS_OVER_SHANGHAI',
+    ],
+    [rules.cancun, header.blobGasUsed !== undefined, 'blobGasUsed', 'INCORRECT_BLOCK_FORMAT', 'INCORRECT_BLOCK_FORMAT'],
+    [rules.cancun, header.excessBlobGas !== undefined, 'excessBlobGas', 'INCORRECT_BLOCK_FORMAT', 'INCORRECT_BLOCK_FORMAT'],
+    [rules.cancun, header.parentBeaconBlockRoot !== undefined, 'parentBeaconBlockRoot', 'INCORRECT_BLOCK_FORMAT', 'INCORRECT_BLOCK_FORMAT'],
+    [rules.prague, header.requestsHash !== undefined, 'requestsHash', 'INCORRECT_BLOCK_FORMAT', 'INCORRECT_BLOCK_FORMAT'],
+  ];
+  for (const [active, present, field, early, missing] of fields) {
+    if (active && !present) throw invalidBlock(missing, `a ${rules.name} header must have ${field}`);
+    if (!active && present) throw invalidBlock(early, `a ${rules.name} header must not have ${field}`);
+  }
 }
 
 export interface HeaderCheckContext {
@@ -74,6 +95,12 @@ export interface HeaderCheckContext {
   /** The parent's rules: a fork's first block (London's gas limit and base fee) is told by them. */
   parentRules: Rules;
   bombDelay: bigint;
+  /**
+   * The chain reaches the merge by a terminal total difficulty: a proof-of-stake header before it
+   * and a proof-of-work header after it are each named as such (a wrong proof-of-work difficulty
+   * first).
+   */
+  mergeByDifficulty?: boolean;
 }
 
 /** Throws `InvalidBlockError` for the first rule `header` breaks as the child of `parent`. */
@@ -101,6 +128,7 @@ export function validateHeader(header: BlockHeader, parent: BlockHeader, context
   if (header.gasUsed > header.gasLimit) {
     throw invalidBlock('GAS_USED_OVERFLOW', `gas used ${header.gasUsed} exceeds the gas limit ${header.gasLimit}`);
   }
+  checkHeaderFormat(header, rules, parentRules);
   if (rules.london) {
     const expected = parentRules.london ? nextBaseFee(parent) : INITIAL_BASE_FEE;
     if (header.baseFeePerGas !== expected) {
@@ -108,12 +136,20 @@ export function validateHeader(header: BlockHeader, parent: BlockHeader, context
     }
   }
   if (rules.paris) {
+    if (header.difficulty !== 0n && context.mergeByDifficulty) {
+      const pow = powDifficulty(parent, header.number, header.timestamp, parentRules, context.bombDelay);
+      if (header.difficulty !== pow) throw invalidBlock('INVALID_DIFFICULTY', `difficulty ${header.difficulty} is not the expected ${pow}`);
+      throw invalidBlock('IMPORT_IMPOSSIBLE_PARIS_WRONG_POW', 'a proof-of-work block after the terminal total difficulty');
+    }
     if (header.difficulty !== 0n)
       throw invalidBlock('IMPORT_IMPOSSIBLE_DIFFICULTY_OVER_PARIS', `difficulty ${header.difficulty} after the merge`);
     if (!equalBytes(header.ommersHash, EMPTY_OMMERS_HASH))
       throw invalidBlock('IMPORT_IMPOSSIBLE_UNCLES_OVER_PARIS', 'ommers after the merge');
     if (!equalBytes(header.nonce, ZERO_NONCE)) throw invalidBlock('INVALID_BLOCK_NONCE', 'a non-zero nonce after the merge');
   } else {
+    if (header.difficulty === 0n && context.mergeByDifficulty) {
+      throw invalidBlock('IMPORT_IMPOSSIBLE_PARIS_WRONG_POS', 'a proof-of-stake block before the terminal total difficulty');
+    }
     const expected = powDifficulty(parent, header.number, header.timestamp, rules, context.bombDelay);
     if (header.difficulty !== expected) {
       throw invalidBlock('INVALID_DIFFICULTY', `difficulty ${header.difficulty} is not the expected ${expected}`);

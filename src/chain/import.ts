@@ -22,7 +22,7 @@ import { BlockBuilder } from './builder.js';
 import { StateRootTracker } from './state-root.js';
 import { withdrawalsRoot, blockReward, type Withdrawal } from './withdrawals.js';
 import { InvalidBlockError, invalidBlock } from './block-error.js';
-import { checkHeaderFormat, defaultBombDelay, validateHeader } from './header-rules.js';
+import { defaultBombDelay, validateHeader } from './header-rules.js';
 import type { ForkSchedule } from './fork-schedule.js';
 
 /** A block as its RLP carries it. Transactions are decoded; their senders are recovered on import. */
@@ -232,9 +232,9 @@ export class BlockTree {
     if (rules.osaka && block.size > MAX_RLP_BLOCK_SIZE) {
       throw invalidBlock('RLP_BLOCK_LIMIT_EXCEEDED', `the block's RLP has ${block.size} bytes, more than ${MAX_RLP_BLOCK_SIZE}`);
     }
-    checkHeaderFormat(header, rules);
     const bombDelay = fork.bombDelay ?? defaultBombDelay(rules);
-    validateHeader(header, parent.header, { rules, parentRules: parent.rules, bombDelay });
+    const mergeByDifficulty = this.#schedule.forks.some((f) => f.totalDifficulty !== undefined);
+    validateHeader(header, parent.header, { rules, parentRules: parent.rules, bombDelay, mergeByDifficulty });
     checkDaoExtraData(header, this.#schedule.daoForkBlock);
     if (!rules.paris) this.#checkOmmers(block, parent, bombDelay);
 

@@ -24,6 +24,7 @@ import { withdrawalsRoot, blockReward, type Withdrawal } from './withdrawals.js'
 import { InvalidBlockError, invalidBlock } from './block-error.js';
 import { defaultBombDelay, validateHeader } from './header-rules.js';
 import type { ForkSchedule } from './fork-schedule.js';
+import { applyDaoFork, checkDaoExtraData } from './dao.js';
 
 /** A block as its RLP carries it. Transactions are decoded; their senders are recovered on import. */
 export interface DecodedBlock {
@@ -242,6 +243,7 @@ export class BlockTree {
     const state = this.stateAfter(parent);
     const tracker = new StateRootTracker();
     tracker.rebuild(state);
+    if (header.number === this.#schedule.daoForkBlock) applyDaoFork(state);
     const builder = new BlockBuilder(state, {
       rules,
       chainId: this.#chainId,
@@ -332,6 +334,7 @@ export class BlockTree {
       cursor = this.#blocks.get(bytesToHex(cursor.header.parentHash));
     }
     for (const ommer of block.ommers) {
+      checkDaoExtraData(ommer, this.#schedule.daoForkBlock);
       const hash = bytesToHex(headerHash(ommer));
       if (seen.has(hash)) throw invalidBlock('UNCLE_IN_CHAIN', `ommer ${hash} is already included`);
       seen.add(hash);
@@ -354,17 +357,6 @@ export class BlockTree {
       cursor = this.#blocks.get(bytesToHex(cursor.header.parentHash));
     }
     return hashes;
-  }
-}
-
-/** EIP-779: the ten blocks from the DAO fork on carry "dao-hard-fork" as their extra data. */
-const DAO_EXTRA_DATA = new TextEncoder().encode('dao-hard-fork');
-const DAO_EXTRA_RANGE = 10n;
-
-function checkDaoExtraData(header: BlockHeader, daoForkBlock: bigint | undefined): void {
-  if (daoForkBlock === undefined || header.number < daoForkBlock || header.number >= daoForkBlock + DAO_EXTRA_RANGE) return;
-  if (!equalBytes(header.extraData, DAO_EXTRA_DATA)) {
-    throw invalidBlock('EXTRA_DATA_INVALID_DAO', `block ${header.number} of the DAO fork must have "dao-hard-fork" as extra data`);
   }
 }
 

@@ -15,3 +15,4 @@ export * from './block-error.js';
 export * from './import.js';
 export * from './header-rules.js';
 export * from './fork-schedule.js';
+export * from './dao.js';

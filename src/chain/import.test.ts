@@ -8,15 +8,15 @@ import assert from 'node:assert/strict';
 import { getRules } from '../forks/index.js';
 import { Account } from '../state/account.js';
 import { WorldState } from '../state/world-state.js';
-import { rlpEncode } from '../primitives/rlp.js';
+import { rlpDecode as rlpDecodeForTest, rlpEncode } from '../primitives/rlp.js';
 import { bytesToHex } from '../primitives/bytes.js';
-import { EMPTY_OMMERS_HASH, ZERO_NONCE, headerHash, type BlockHeader } from './header.js';
+import { EMPTY_OMMERS_HASH, ZERO_NONCE, encodeHeader, headerHash, type BlockHeader } from './header.js';
 import { powDifficulty, validateHeader } from './header-rules.js';
 import { BlockTree, decodeBlock, importErrorCode } from './import.js';
 import { ForkSchedule, withBlobParameters } from './fork-schedule.js';
 import { BlockBuilder } from './builder.js';
 import { StateRootTracker } from './state-root.js';
-import { encodeBlock } from './block.js';
+import { MAX_RLP_BLOCK_SIZE, encodeBlock } from './block.js';
 import { EMPTY_TRIE_ROOT } from '../state/trie.js';
 
 const FRONTIER = getRules('Frontier');
@@ -271,4 +271,45 @@ test('a chain built with BlockBuilder imports; after the merge the latest valid 
     'BlockException.UNKNOWN_PARENT',
   );
   assert.equal(tree.head.header.number, 3n, 'rejected blocks change nothing');
+});
+
+test('Osaka (EIP-7934): a block whose RLP exceeds 8 MiB is refused before anything else', () => {
+  const schedule = new ForkSchedule([{ name: 'Osaka', rules: OSAKA }]);
+  const genesis = header({
+    baseFeePerGas: 1_000_000_000n,
+    withdrawalsRoot: EMPTY_TRIE_ROOT,
+    blobGasUsed: 0n,
+    excessBlobGas: 0n,
+    parentBeaconBlockRoot: new Uint8Array(32),
+    requestsHash: new Uint8Array(32),
+  });
+  const tree = new BlockTree(schedule, 1n, { header: genesis, accounts: [] });
+  const child = { ...genesis, parentHash: headerHash(genesis), number: 1n, timestamp: 12n };
+  // A decodable (unsigned, unvalidated) legacy transaction carrying `size` bytes of data.
+  const withData = (size: number) => {
+    const tx = rlpEncode([
+      new Uint8Array(0),
+      Uint8Array.of(1),
+      Uint8Array.of(1),
+      new Uint8Array(20),
+      new Uint8Array(0),
+      new Uint8Array(size),
+      Uint8Array.of(27),
+      Uint8Array.of(1),
+      Uint8Array.of(1),
+    ]);
+    return rlpEncode([rlpDecodeForTest(encodeHeader(child)), [rlpDecodeForTest(tx)], [], []] as never);
+  };
+  const over = withData(8 * 1024 * 1024);
+  assert.ok(over.length > MAX_RLP_BLOCK_SIZE);
+  assert.equal(
+    rejection(() => tree.importRlp(over)),
+    'BlockException.RLP_BLOCK_LIMIT_EXCEEDED',
+  );
+  const under = withData(MAX_RLP_BLOCK_SIZE - 4096);
+  assert.ok(under.length <= MAX_RLP_BLOCK_SIZE);
+  assert.notEqual(
+    rejection(() => tree.importRlp(under)),
+    'BlockException.RLP_BLOCK_LIMIT_EXCEEDED',
+  );
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { StateTestFileError } from '../statetest/state-test-file.js';
 import { parseBlockchainTests } from './blocktest-file.js';
-import { runBlockchainTest, type BlocktestResult } from './run-test.js';
+import { runBlockchainTest, type BlocktestResult } from './runner.js';
 
 export interface BlocktestFilter {
   fork: string | undefined;

@@ -10,6 +10,7 @@ import type { Transaction } from '../tx/types.js';
 import type { ValidatedTransaction } from '../tx/validate.js';
 import { encodeHeader, type BlockHeader } from './header.js';
 import { encodeReceipt, type Receipt } from './receipt.js';
+import { encodeWithdrawal, type Withdrawal } from './withdrawals.js';
 
 export interface BlockTransaction {
   tx: Transaction;
@@ -43,10 +44,20 @@ export function transactionBodyItem(encoded: Uint8Array, type: number): Uint8Arr
   return type === 0 ? encoded : rlpEncode(encoded);
 }
 
-/** rlp([header, transactions, ommers, withdrawals?]); withdrawals (always empty here) from Shanghai. */
-export function encodeBlock(header: BlockHeader, transactions: readonly BlockTransaction[]): Uint8Array {
-  const items = [encodeHeader(header), rlpEncodeList(transactions.map((t) => transactionBodyItem(t.encoded, t.tx.type))), EMPTY_LIST];
-  if (header.withdrawalsRoot !== undefined) items.push(EMPTY_LIST);
+/** rlp([header, transactions, ommers, withdrawals?]); withdrawals from Shanghai. */
+export function encodeBlock(
+  header: BlockHeader,
+  transactions: readonly BlockTransaction[],
+  ommers: readonly BlockHeader[] = [],
+  withdrawals: readonly Withdrawal[] = [],
+): Uint8Array {
+  const items = [
+    encodeHeader(header),
+    rlpEncodeList(transactions.map((t) => transactionBodyItem(t.encoded, t.tx.type))),
+    ommers.length === 0 ? EMPTY_LIST : rlpEncodeList(ommers.map(encodeHeader)),
+  ];
+  if (header.withdrawalsRoot !== undefined)
+    items.push(withdrawals.length === 0 ? EMPTY_LIST : rlpEncodeList(withdrawals.map(encodeWithdrawal)));
   return rlpEncodeList(items);
 }
 

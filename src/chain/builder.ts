@@ -1,7 +1,9 @@
 /**
  * Building a block on a parent: the header fields that follow from the parent (base fee, excess
  * blob gas), the pre-block system calls, the transactions one by one with their receipts, and
- * at the end the roots, the bloom and the hash.
+ * at the end the rewards, withdrawals and requests, the roots, the bloom and the hash. The dev
+ * node mines with it, and block import (`import.ts`) re-executes a block through it, so both
+ * follow one set of rules.
  */
 import type { Address } from '../primitives/address.js';
 import { createAddress } from '../primitives/address.js';
@@ -14,7 +16,10 @@ import { EMPTY_TRIE_ROOT } from '../state/trie.js';
 import type { Tracer } from '../host/index.js';
 import { runValidatedTransaction, type TransactionResult } from '../exec/transaction.js';
 import { isValidated, validateTransaction } from '../tx/validate.js';
-import { EMPTY_OMMERS_HASH, ZERO_NONCE, headerHash, type BlockHeader } from './header.js';
+import { keccak256 } from '../primitives/hash.js';
+import { rlpEncodeList } from '../primitives/rlp.js';
+import { EMPTY_OMMERS_HASH, ZERO_NONCE, encodeHeader, headerHash, type BlockHeader } from './header.js';
+import { applyRewards, applyWithdrawals, withdrawalsRoot, type Withdrawal } from './withdrawals.js';
 import { nextBaseFee, nextExcessBlobGas, INITIAL_BASE_FEE } from './fees.js';
 import { BLOOM_BYTES, orBloom } from './bloom.js';
 import { createReceipt, type Receipt } from './receipt.js';
@@ -28,7 +33,7 @@ import {
   type BlockTransaction,
   type ValidatedBlockTransaction,
 } from './block.js';
-import { applyPreBlockSystemCalls, requestsHash } from './system-contracts.js';
+import { applyPreBlockSystemCalls, collectRequests, requestsHash } from './system-contracts.js';
 import type { StateRootTracker } from './state-root.js';
 import type { BlockCommit } from './commit.js';
 import { blockContextFromHeader } from './block-context.js';
@@ -52,6 +57,25 @@ export interface BlockBuilderOptions {
   parentBeaconBlockRoot?: Uint8Array;
   /** BLOCKHASH for earlier blocks. */
   blockHash(number: bigint): bigint;
+  /** Pre-merge: the block's difficulty (default 1; 0 from Paris) and nonce (default zero). */
+  difficulty?: bigint;
+  nonce?: Uint8Array;
+  /** Pre-merge ommers: their hash goes in the header and their miners are rewarded. */
+  ommers?: readonly BlockHeader[];
+  /**
+   * Before Byzantium a receipt holds the state root after its transaction: given this tracker,
+   * each transaction's changes are committed to it for that root (block import).
+   */
+  intermediateRoots?: StateRootTracker;
+  /** Pre-merge: the miner's reward (`blockReward(rules)` on a real chain; none on a dev chain). */
+  reward?: bigint;
+  /** EIP-4895 (Shanghai): the withdrawals credited at the end of the block (default none). */
+  withdrawals?: readonly Withdrawal[];
+  /**
+   * EIP-7685 (Prague): a missing or failing request contract makes the block invalid (import);
+   * otherwise (a dev chain without them) such a contract contributes no requests.
+   */
+  strictRequests?: boolean;
 }
 
 /** Why a transaction does not fit in the block being built. */
@@ -89,7 +113,7 @@ export class BlockBuilder {
       gasLimit: options.gasLimit,
       baseFeePerGas: this.#baseFee,
       mixHash: options.prevRandao,
-      difficulty: rules.paris ? 0n : 1n,
+      difficulty: options.difficulty ?? (rules.paris ? 0n : 1n),
       excessBlobGas: this.#excessBlobGas,
     };
     this.context = blockContextFromHeader(header, rules, options.chainId, options.blockHash);
@@ -146,21 +170,47 @@ export class BlockBuilder {
       // As geth reports it: the address a creation targets, whether or not it succeeded.
       contractAddress: tx.to === null ? createAddress(sender, tx.nonce) : undefined,
     });
+    const tracker = this.#options.intermediateRoots;
+    if (!rules.byzantium && tracker !== undefined) {
+      tracker.commit(this.#state, this.#state.takeChangedAddresses());
+      receipt.postState = tracker.root();
+    }
     this.transactions.push(item);
     this.receipts.push(receipt);
     this.#bodySize += transactionBodyItem(item.encoded, tx.type).length;
     return { receipt, result };
   }
 
-  /** Commits the state changes to the tracker, computes the roots and seals the header. */
+  /**
+   * The end of the block: the pre-merge rewards, the withdrawals (Shanghai) and the requests
+   * (Prague), then commits the state changes to the tracker, computes the roots and seals the
+   * header. Throws `InvalidBlockError` when a request contract fails under `strictRequests`.
+   */
   finish(tracker: StateRootTracker, changedAddresses: Iterable<Address>): BlockCommit {
     const { rules } = this.#options;
-    const changes = tracker.commit(this.#state, changedAddresses);
+    const state = this.#state;
+    const ommers = this.#options.ommers ?? [];
+    const withdrawals = this.#options.withdrawals ?? [];
+    applyRewards(state, this.context.coinbase, this.context.number, ommers, this.#options.reward ?? 0n);
+    if (rules.shanghai) applyWithdrawals(state, withdrawals);
+    let requests: Uint8Array[] = [];
+    if (rules.prague && this.context.number > 0n) {
+      requests = collectRequests(
+        state,
+        this.receipts.flatMap((r) => r.logs),
+        this.context,
+        rules,
+        this.#options.strictRequests === true,
+      );
+    }
+    const changed = new Set(changedAddresses);
+    for (const address of state.takeChangedAddresses()) changed.add(address);
+    const changes = tracker.commit(state, changed);
     const bloom = new Uint8Array(BLOOM_BYTES);
     for (const receipt of this.receipts) orBloom(bloom, receipt.logsBloom);
     const header: BlockHeader = {
       parentHash: this.#options.parentHash,
-      ommersHash: EMPTY_OMMERS_HASH,
+      ommersHash: ommers.length === 0 ? EMPTY_OMMERS_HASH : keccak256(rlpEncodeList(ommers.map(encodeHeader))),
       coinbase: this.context.coinbase,
       stateRoot: tracker.root(),
       transactionsRoot: transactionsRoot(this.transactions),
@@ -173,17 +223,17 @@ export class BlockBuilder {
       timestamp: this.context.timestamp,
       extraData: this.#options.extraData ?? EMPTY_BYTES,
       mixHash: this.#options.prevRandao,
-      nonce: ZERO_NONCE,
+      nonce: this.#options.nonce ?? ZERO_NONCE,
     };
     if (rules.london) header.baseFeePerGas = this.#baseFee;
-    if (rules.shanghai) header.withdrawalsRoot = EMPTY_TRIE_ROOT;
+    if (rules.shanghai) header.withdrawalsRoot = withdrawals.length === 0 ? EMPTY_TRIE_ROOT : withdrawalsRoot(withdrawals);
     if (rules.cancun) {
       header.blobGasUsed = this.blobGasUsed;
       header.excessBlobGas = this.#excessBlobGas;
       header.parentBeaconBlockRoot = this.#beaconRoot();
     }
-    if (rules.prague) header.requestsHash = requestsHash([]);
-    const encoded = encodeBlock(header, this.transactions);
+    if (rules.prague) header.requestsHash = requestsHash(requests);
+    const encoded = encodeBlock(header, this.transactions, ommers, withdrawals);
     const block: Block = {
       header,
       hash: headerHash(header),

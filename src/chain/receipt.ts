@@ -23,6 +23,8 @@ export interface Receipt {
   /** The blob base fee paid, for blob transactions. */
   blobGasPrice: bigint | undefined;
   contractAddress: Address | undefined;
+  /** Before Byzantium (EIP-658) a receipt carries the state root after its transaction instead of a status. */
+  postState?: Uint8Array;
 }
 
 export function createReceipt(fields: Omit<Receipt, 'logsBloom'>): Receipt {
@@ -36,7 +38,7 @@ function logFields(log: Log): RlpInput {
 /** The consensus encoding: rlp([status, cumulativeGasUsed, bloom, logs]), prefixed by the type byte for typed transactions. */
 export function encodeReceipt(receipt: Receipt): Uint8Array {
   const body = rlpEncode([
-    receipt.success ? Uint8Array.of(1) : EMPTY_BYTES,
+    receipt.postState ?? (receipt.success ? Uint8Array.of(1) : EMPTY_BYTES),
     bigintToBytes(receipt.cumulativeGasUsed),
     receipt.logsBloom,
     receipt.logs.map(logFields),

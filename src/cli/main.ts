@@ -5,6 +5,7 @@ import { UnknownForkError } from '../forks/index.js';
 const USAGE = `usage: polyvm <command> [options]
 commands:
   statetest   run Ethereum state tests (files or folders)
+  blocktest   run Ethereum blockchain tests: import each block, check head and state
   tracetest   run geth's tracer tests (callTracer, flatCallTracer, prestateTracer, ...)
   run         run EVM bytecode in a fresh state
   node        run a local dev chain with JSON-RPC over HTTP and WebSocket
@@ -22,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'statetest':
         return await (await import('./statetest/index.js')).statetestCommand(rest);
+      case 'blocktest':
+        return await (await import('./blocktest/index.js')).blocktestCommand(rest);
       case 'tracetest':
         return await (await import('./tracetest/index.js')).tracetestCommand(rest);
       case 'run':

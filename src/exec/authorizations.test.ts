@@ -138,5 +138,5 @@ test('an existing authority earns the 12500 refund; intrinsic gas is 25000 per a
 
 test('before Prague a type-4 transaction is rejected', () => {
   const evm = setup('Cancun');
-  assert.throws(() => evm.runTx(setCodeTx([authorize(DELEGATE)]), sender), /TYPE_NOT_SUPPORTED/);
+  assert.throws(() => evm.runTx(setCodeTx([authorize(DELEGATE)]), sender), /TYPE_4_TX_PRE_FORK/);
 });

@@ -105,7 +105,7 @@ test('EIP-7623 calldata floor from Prague', () => {
   assert.doesNotThrow(() => validateTransaction(tx({ data, gasLimit: 40_000n }), getRules('Cancun'), { chainId: 1n, sender: CALLER }));
   assert.throws(
     () => validateTransaction(tx({ data, gasLimit: 40_000n }), getRules('Prague'), { chainId: 1n, sender: CALLER }),
-    /INTRINSIC_GAS_TOO_LOW/,
+    /INTRINSIC_GAS_BELOW_FLOOR_GAS_COST/,
   );
 });
 

@@ -185,7 +185,7 @@ test('EIP-7623 calldata floor', () => {
   assert.equal(calldataFloorGas(heavy, PRAGUE), 61000n);
   assert.equal(
     code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), PRAGUE)),
-    'INTRINSIC_GAS_TOO_LOW',
+    'INTRINSIC_GAS_BELOW_FLOOR_GAS_COST',
   );
   assert.equal(
     code(() => validateTransaction(signTransaction({ ...heavy, gasLimit: 50000n }, KEY), CANCUN)),
@@ -231,14 +231,14 @@ test('static validation: types per fork, blobs, set-code, caps and fees', () => 
   assert.equal(valid(unsigned(1), getRules('Istanbul')), 'TYPE_NOT_SUPPORTED');
   assert.equal(valid(unsigned(2), getRules('Berlin')), 'TYPE_NOT_SUPPORTED');
   assert.equal(valid(unsigned(3), getRules('Shanghai')), 'TYPE_3_TX_PRE_FORK');
-  assert.equal(valid(unsigned(4), CANCUN), 'TYPE_NOT_SUPPORTED');
+  assert.equal(valid(unsigned(4), CANCUN), 'TYPE_4_TX_PRE_FORK');
 
   assert.equal(valid(unsigned(3, { to: null })), 'TYPE_3_TX_CONTRACT_CREATION');
   assert.equal(valid(unsigned(3, { blobVersionedHashes: [] })), 'TYPE_3_TX_ZERO_BLOBS');
   assert.equal(valid(unsigned(3, { blobVersionedHashes: [new Uint8Array(32)] })), 'TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH');
   const blobs = (n: number) => unsigned(3, { blobVersionedHashes: Array.from({ length: n }, () => BLOB_HASH) });
   assert.equal(valid(blobs(6), CANCUN), 'accepted');
-  assert.equal(valid(blobs(7), CANCUN), 'TYPE_3_TX_BLOB_COUNT_EXCEEDED');
+  assert.equal(valid(blobs(7), CANCUN), 'TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED');
   assert.equal(valid(blobs(9), PRAGUE), 'accepted');
   assert.equal(valid(blobs(7), OSAKA), 'TYPE_3_TX_BLOB_COUNT_EXCEEDED');
   assert.equal(valid(blobs(10), OSAKA), 'TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED');

@@ -99,6 +99,7 @@ function checkTypeEnabled(tx: Transaction, rules: Rules): void {
   const enabled = [true, rules.berlin, rules.london, rules.cancun, rules.prague][tx.type];
   if (enabled) return;
   if (tx.type === 3) throw invalidTransaction('TYPE_3_TX_PRE_FORK', `blob transactions are not enabled at ${rules.name}`);
+  if (tx.type === 4) throw invalidTransaction('TYPE_4_TX_PRE_FORK', `set-code transactions are not enabled at ${rules.name}`);
   throw invalidTransaction('TYPE_NOT_SUPPORTED', `type ${tx.type} transactions are not enabled at ${rules.name}`);
 }
 
@@ -146,7 +147,7 @@ function checkGasLimit(tx: Transaction, rules: Rules): { intrinsicGas: bigint; f
   }
   const floor = calldataFloorGas(tx, rules);
   if (tx.gasLimit < floor) {
-    throw invalidTransaction('INTRINSIC_GAS_TOO_LOW', `gas limit ${tx.gasLimit} is below the calldata floor ${floor}`);
+    throw invalidTransaction('INTRINSIC_GAS_BELOW_FLOOR_GAS_COST', `gas limit ${tx.gasLimit} is below the calldata floor ${floor}`);
   }
   if (rules.txGasLimitCap !== undefined && tx.gasLimit > rules.txGasLimitCap) {
     throw invalidTransaction('GAS_LIMIT_EXCEEDS_MAXIMUM', `gas limit ${tx.gasLimit} exceeds the cap ${rules.txGasLimitCap}`);
@@ -168,7 +169,7 @@ function checkFees(tx: Transaction): void {
 /**
  * EIP-4844: a call (never a creation) with at least one blob, each hash of version 0x01.
  * Before Osaka a transaction may carry as many blobs as a block; from Osaka (EIP-7594) at most
- * `rules.maxBlobsPerTx`, and going past the block's allowance is reported as such.
+ * `rules.maxBlobsPerTx`; going past the block's blob gas allowance is named as such in every fork.
  */
 function checkBlobTransaction(tx: Transaction, rules: Rules): void {
   const hashes = tx.blobVersionedHashes ?? [];
@@ -176,8 +177,7 @@ function checkBlobTransaction(tx: Transaction, rules: Rules): void {
   if (hashes.length === 0) throw invalidTransaction('TYPE_3_TX_ZERO_BLOBS', 'a blob transaction needs at least one blob');
   const blobGas = BigInt(hashes.length) * GAS_PER_BLOB;
   if (blobGas > rules.maxBlobGasPerBlock) {
-    const name = rules.maxBlobsPerTx === undefined ? 'TYPE_3_TX_BLOB_COUNT_EXCEEDED' : 'TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED';
-    throw invalidTransaction(name, `${hashes.length} blobs exceed the block's blob gas limit`);
+    throw invalidTransaction('TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED', `${hashes.length} blobs exceed the block's blob gas limit`);
   }
   if (rules.maxBlobsPerTx !== undefined && hashes.length > rules.maxBlobsPerTx) {
     throw invalidTransaction('TYPE_3_TX_BLOB_COUNT_EXCEEDED', `${hashes.length} blobs exceed ${rules.maxBlobsPerTx} per transaction`);

@@ -64,12 +64,12 @@ export interface StateTest {
 
 type Json = Record<string, unknown>;
 
-function object(value: unknown, field: string): Json {
+export function object(value: unknown, field: string): Json {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new StateTestFileError(field, 'expected an object');
   return value as Json;
 }
 
-function array(value: unknown, field: string): unknown[] {
+export function array(value: unknown, field: string): unknown[] {
   if (!Array.isArray(value)) throw new StateTestFileError(field, 'expected an array');
   return value;
 }
@@ -77,7 +77,7 @@ function array(value: unknown, field: string): unknown[] {
 /** retesteth writes integers wider than 256 bits as "0x:bigint 0x..."; such a value can only be rejected. */
 const BIGINT_PREFIX = '0x:bigint ';
 
-function quantity(value: unknown, field: string): bigint {
+export function quantity(value: unknown, field: string): bigint {
   try {
     if (typeof value === 'string' && value.startsWith(BIGINT_PREFIX)) return parseQuantity(value.slice(BIGINT_PREFIX.length));
     return parseQuantity(value as string);
@@ -86,11 +86,11 @@ function quantity(value: unknown, field: string): bigint {
   }
 }
 
-function optionalQuantity(value: unknown, field: string): bigint | undefined {
+export function optionalQuantity(value: unknown, field: string): bigint | undefined {
   return value === undefined || value === null ? undefined : quantity(value, field);
 }
 
-function bytes(value: unknown, field: string): Uint8Array {
+export function bytes(value: unknown, field: string): Uint8Array {
   if (typeof value !== 'string') throw new StateTestFileError(field, 'expected a hex string');
   try {
     return hexToBytes(value);
@@ -99,12 +99,31 @@ function bytes(value: unknown, field: string): Uint8Array {
   }
 }
 
-function address(value: unknown, field: string): Address {
+export function address(value: unknown, field: string): Address {
   try {
     return parseAddress(value as string, field);
   } catch (e) {
     throw new StateTestFileError(field, (e as Error).message);
   }
+}
+
+/** An `alloc`/`pre`/`postState` object: address to {balance, nonce, code, storage}. */
+export function parseAccounts(raw: unknown, field: string): Map<Address, Account> {
+  const accounts = new Map<Address, Account>();
+  for (const [addr, rawAccount] of Object.entries(object(raw, field))) {
+    const where = `${field}.${addr}`;
+    const a = object(rawAccount, where);
+    const account = new Account();
+    account.balance = quantity(a.balance, `${where}.balance`);
+    account.nonce = quantity(a.nonce, `${where}.nonce`);
+    account.setCode(bytes(a.code ?? '0x', `${where}.code`));
+    for (const [slot, value] of Object.entries(object(a.storage ?? {}, `${where}.storage`))) {
+      const v = quantity(value, `${where}.storage.${slot}`);
+      if (v !== 0n) account.storage.set(quantity(slot, `${where}.storage`), v);
+    }
+    accounts.set(address(addr, where), account);
+  }
+  return accounts;
 }
 
 /** Reads every test of one parsed state-test file. */
@@ -120,20 +139,7 @@ function parseStateTest(name: string, raw: unknown): StateTest {
   const t = object(raw, name);
   const f = (field: string) => `${name}.${field}`;
   const env = object(t.env, f('env'));
-  const pre = new Map<Address, Account>();
-  for (const [addr, rawAccount] of Object.entries(object(t.pre, f('pre')))) {
-    const where = f(`pre.${addr}`);
-    const a = object(rawAccount, where);
-    const account = new Account();
-    account.balance = quantity(a.balance, `${where}.balance`);
-    account.nonce = quantity(a.nonce, `${where}.nonce`);
-    account.setCode(bytes(a.code ?? '0x', `${where}.code`));
-    for (const [slot, value] of Object.entries(object(a.storage ?? {}, `${where}.storage`))) {
-      const v = quantity(value, `${where}.storage.${slot}`);
-      if (v !== 0n) account.storage.set(quantity(slot, `${where}.storage`), v);
-    }
-    pre.set(address(addr, where), account);
-  }
+  const pre = parseAccounts(t.pre, f('pre'));
 
   const tx = object(t.transaction, f('transaction'));
   const to = tx.to === '' || tx.to === undefined || tx.to === null ? null : address(tx.to, f('transaction.to'));

@@ -22,6 +22,7 @@ export function transactionErrorMessage(error: InvalidTransactionError): string 
     NONCE_MISMATCH_TOO_HIGH: 'nonce too high',
     INSUFFICIENT_ACCOUNT_FUNDS: 'insufficient funds for gas * price + value',
     INTRINSIC_GAS_TOO_LOW: 'intrinsic gas too low',
+    INTRINSIC_GAS_BELOW_FLOOR_GAS_COST: 'insufficient gas for floor data gas cost',
     INSUFFICIENT_MAX_FEE_PER_GAS: 'max fee per gas less than block base fee',
     GAS_ALLOWANCE_EXCEEDED: 'gas limit reached',
     INVALID_CHAINID: 'invalid chain id',
@@ -29,6 +30,7 @@ export function transactionErrorMessage(error: InvalidTransactionError): string 
     GAS_LIMIT_EXCEEDS_MAXIMUM: 'transaction gas limit too high',
     INITCODE_SIZE_EXCEEDED: 'max initcode size exceeded',
     TYPE_NOT_SUPPORTED: 'transaction type not supported',
+    TYPE_4_TX_PRE_FORK: 'transaction type not supported',
   };
   return `${friendly[name] ?? name.toLowerCase().replace(/_/g, ' ')}: ${detail}`;
 }

@@ -237,7 +237,8 @@ export function estimateGas(chain: DevChain, input: SimulationInput): bigint {
   }
   const top = probe(chain, input, hi);
   if (top instanceof InvalidTransactionError) {
-    if (top.code.endsWith('INTRINSIC_GAS_TOO_LOW')) throw new RpcError(SERVER_ERROR, `gas required exceeds allowance (${hi})`);
+    if (top.code.endsWith('INTRINSIC_GAS_TOO_LOW') || top.code.endsWith('INTRINSIC_GAS_BELOW_FLOOR_GAS_COST'))
+      throw new RpcError(SERVER_ERROR, `gas required exceeds allowance (${hi})`);
     throw transactionRejection(top);
   }
   if (!top.success) {

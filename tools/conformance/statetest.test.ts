@@ -52,10 +52,6 @@ test('GeneralStateTests match the fixtures (except KNOWN_FAILURES.json)', { time
   runSuite('GeneralStateTests', 'ethereum-tests/GeneralStateTests');
 });
 
-test('stEIP2537 (Prague BLS12-381) match the fixtures (except KNOWN_FAILURES.json)', { timeout: 10 * 60_000 }, () => {
-  runSuite('stEIP2537', 'ethereum-tests/EIPTests/StateTests/stEIP2537');
-});
-
 test('execution-spec-tests fusaka-devnet-5 (Prague and Osaka) match the fixtures', { timeout: 10 * 60_000 }, () => {
   runSuite('fusaka-devnet-5', 'execution-spec-tests/fusaka-devnet-5/state_tests');
 });

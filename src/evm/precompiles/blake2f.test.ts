@@ -1,12 +1,14 @@
 /**
- * The unrolled BLAKE2b compression (blake2f-compress.ts, generated) against a plain BigInt
- * rendering of RFC 7693's F written here, for every round count that reaches each position of
+ * Both BLAKE2b compressions, the WebAssembly one (blake2f-wasm.ts) the precompile uses and the
+ * unrolled JavaScript one (blake2f-compress.ts) kept for engines without WebAssembly, against a
+ * plain BigInt rendering of RFC 7693's F written here, for every round count that reaches each position of
  * the ten-round schedule, both final-block flags, and words with every carry pattern. The EIP-152
  * vectors themselves are in precompiles.test.ts.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compress } from './blake2f-compress.js';
+import { wasmCompressor } from './blake2f.js';
 
 const MASK = (1n << 64n) - 1n;
 // prettier-ignore
@@ -87,13 +89,29 @@ function joinHalves(a: Uint32Array): bigint[] {
   return Array.from({ length: a.length / 2 }, (_, i) => (BigInt(a[2 * i + 1]!) << 32n) | BigInt(a[2 * i]!));
 }
 
-function check(rounds: number, h: bigint[], m: bigint[], t: [bigint, bigint], final: boolean): void {
-  const got = halves(h);
-  compress(rounds, got, halves(m), halves(t), final);
-  assert.deepEqual(joinHalves(got), referenceF(rounds, h, m, t, final), `rounds ${rounds}, final ${final}`);
+/** The 213-byte precompile input: rounds (big-endian), then h, m, t little-endian, then f. */
+function precompileInput(rounds: number, h: bigint[], m: bigint[], t: [bigint, bigint], final: boolean): Uint8Array {
+  const input = new Uint8Array(213);
+  const view = new DataView(input.buffer);
+  view.setUint32(0, rounds, false);
+  [...h, ...m, ...t].forEach((w, i) => view.setBigUint64(4 + 8 * i, w, true));
+  input[212] = final ? 1 : 0;
+  return input;
 }
 
-describe('BLAKE2F compression (unrolled) against the RFC 7693 definition', () => {
+function check(rounds: number, h: bigint[], m: bigint[], t: [bigint, bigint], final: boolean): void {
+  const expected = referenceF(rounds, h, m, t, final);
+  const got = halves(h);
+  compress(rounds, got, halves(m), halves(t), final);
+  assert.deepEqual(joinHalves(got), expected, `JavaScript: rounds ${rounds}, final ${final}`);
+  const wasm = wasmCompressor();
+  assert.ok(wasm, 'WebAssembly is available in Node');
+  const out = new DataView(wasm(rounds, precompileInput(rounds, h, m, t, final)).buffer);
+  const words = Array.from({ length: 8 }, (_, i) => out.getBigUint64(8 * i, true));
+  assert.deepEqual(words, expected, `WebAssembly: rounds ${rounds}, final ${final}`);
+}
+
+describe('BLAKE2F compression (WebAssembly and unrolled JavaScript) against the RFC 7693 definition', () => {
   it('every round count from 0 to 31, both final flags, random words', () => {
     for (let rounds = 0; rounds < 32; rounds++) {
       for (const final of [false, true]) {

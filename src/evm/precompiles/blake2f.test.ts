@@ -134,4 +134,16 @@ describe('BLAKE2F compression (WebAssembly and unrolled JavaScript) against the 
     const w = words(12345n, 26);
     check(1000, w.slice(0, 8), w.slice(8, 24), [w[24]!, w[25]!], false);
   });
+
+  it('WebAssembly across its 40,960-round chunks equals the JavaScript compression (itself checked above)', () => {
+    const w = words(777n, 26);
+    const [h, m, t] = [w.slice(0, 8), w.slice(8, 24), [w[24]!, w[25]!] as [bigint, bigint]];
+    for (const rounds of [40_960, 40_961, 2 * 40_960 + 7]) {
+      const js = halves(h);
+      compress(rounds, js, halves(m), halves(t), true);
+      const out = new DataView(wasmCompressor()!(rounds, precompileInput(rounds, h, m, t, true)).buffer);
+      const words8 = Array.from({ length: 8 }, (_, i) => out.getBigUint64(8 * i, true));
+      assert.deepEqual(words8, joinHalves(js), `rounds ${rounds}`);
+    }
+  });
 });

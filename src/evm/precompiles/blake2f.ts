@@ -66,6 +66,8 @@ const SIGMA = Uint8Array.of(
 );
 
 type Compressor = (rounds: number, input: Uint8Array) => Uint8Array;
+/** Rounds per call into WebAssembly: a multiple of 10, so each chunk starts on the first schedule. */
+const WASM_CHUNK = 10 * 4096;
 let wasmInstance: Compressor | null | undefined;
 
 /** F on the WebAssembly module, instantiated on first use; null where WebAssembly is unavailable. */
@@ -73,10 +75,13 @@ export function wasmCompressor(): Compressor | null {
   if (wasmInstance !== undefined) return wasmInstance;
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(hexToBytes(BLAKE2F_WASM_HEX)));
-    const run = instance.exports['compress'] as (rounds: number, final: number) => void;
+    type Export = (a: number, b: number) => void;
+    const start = instance.exports['start'] as Export;
+    const rounds = instance.exports['rounds'] as Export;
+    const finish = instance.exports['finish'] as Export;
     const memory = instance.exports['memory'] as WebAssembly.Memory;
-    wasmInstance = (rounds, input) => {
-      // The memory never grows, so these views stay valid.
+    wasmInstance = (count, input) => {
+      // The memory never grows, so this view stays valid.
       const bytes = new Uint8Array(memory.buffer);
       bytes.set(input.subarray(4, 68), BLAKE2F_WASM_H);
       bytes.set(input.subarray(196, 212), BLAKE2F_WASM_T);
@@ -85,7 +90,12 @@ export function wasmCompressor(): Compressor | null {
         const from = 68 + 8 * SIGMA[i]!;
         bytes.set(input.subarray(from, from + 8), BLAKE2F_WASM_SCHEDULE + 8 * i);
       }
-      run(rounds | 0, input[212]!);
+      start(input[212]!, 0);
+      // In chunks: V8 moves a WebAssembly function to optimised code only for its later calls.
+      for (let done = 0; done < count; done += WASM_CHUNK) {
+        rounds(Math.min(WASM_CHUNK, count - done), 128 * (done % 10));
+      }
+      finish(0, 0);
       return bytes.slice(BLAKE2F_WASM_H, BLAKE2F_WASM_H + 64);
     };
   } catch {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench [-- --filter REGEX] [--quick] [--json]`: every benchmark and input of the evmone
-// benchmark set, on polyvm and on @ethereumjs/evm in this process, the two alternating after a
+// benchmark set, and the precompile cases (precompile-cases.mjs: BLAKE2F, MODEXP, the BN254 and
+// BLS12-381 pairings, P256VERIFY), on polyvm and on @ethereumjs/evm in this process, the two alternating after a
 // warm-up. Per case: the gas each used (they must agree), milliseconds per execution, and the ratio
 // (ethereumjs time / polyvm time); then the geometric mean of the ratios. A full run writes
 // bench/results/latest.json and bench/results/chart.svg (a --quick or --filter run writes
@@ -14,6 +15,7 @@ import { cpus, totalmem, platform, arch, release } from 'node:os';
 import { createEvm } from '../dist/index.js';
 import { EthereumjsPeer } from '../dist-tools/peer/ethereumjs.js';
 import { loadBenchCases } from './cases.mjs';
+import { loadPrecompileCases } from './precompile-cases.mjs';
 import { renderChart } from './chart.mjs';
 import { Anvil, findAnvil } from './anvil.mjs';
 
@@ -84,7 +86,7 @@ async function main() {
     ? { warmupRuns: 1, warmupMs: 50, rounds: 2, roundMs: 60, minRunsPerRound: 1 }
     : { warmupRuns: 2, warmupMs: 300, rounds: 5, roundMs: 250, minRunsPerRound: 1 };
 
-  const cases = loadBenchCases().filter((c) => !options.filter || options.filter.test(c.name));
+  const cases = [...loadBenchCases(), ...loadPrecompileCases()].filter((c) => !options.filter || options.filter.test(c.name));
   if (cases.length === 0) {
     process.stderr.write('bench: no case matches the filter\n');
     process.exit(2);

@@ -316,6 +316,10 @@ export class FrameLoop implements ChildRunner {
     if (message.isCreate) {
       // EIP-161: contracts start with nonce 1.
       state.createContractAccount(message.address, this.env.rules.eip158 ? 1n : 0n);
+    } else if (!this.env.rules.eip158 && !state.accountExists(message.address)) {
+      // Before EIP-161 a message call creates the account it calls, even with no value (undone
+      // with the frame if it fails).
+      state.addBalance(message.address, 0n);
     }
     if (message.transfersValue && message.value !== 0n) {
       state.subBalance(message.caller, message.value);

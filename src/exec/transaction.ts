@@ -238,7 +238,8 @@ export function runValidatedTransaction(
 
   const priorityFee = rules.london ? gasPrice - block.baseFee : gasPrice;
   const fee = gasUsed * priorityFee;
-  if (fee !== 0n) state.addBalance(block.coinbase, fee);
+  // Before EIP-161 the coinbase is credited (so created) even when the fee is zero.
+  if (fee !== 0n || !rules.eip158) state.addBalance(block.coinbase, fee);
   else if (rules.eip158 && state.accountExists(block.coinbase) && state.isEmpty(block.coinbase)) state.touch(block.coinbase);
 
   const logs = success ? state.logs : [];

@@ -32,9 +32,10 @@ export interface Host {
   /**
    * SELFDESTRUCT: moves the balance to the beneficiary. The account is scheduled for deletion
    * (and any balance it then holds is burnt) unless `onlyIfCreatedInTx` (EIP-6780) is set and the
-   * account was not created in this transaction.
+   * account was not created in this transaction. With `createBeneficiary` (before EIP-161) a
+   * missing beneficiary is created even when there is no balance to move.
    */
-  selfdestruct(address: Address, beneficiary: Address, onlyIfCreatedInTx: boolean): void;
+  selfdestruct(address: Address, beneficiary: Address, onlyIfCreatedInTx: boolean, createBeneficiary?: boolean): void;
   hasSelfdestructed(address: Address): boolean;
   /** EIP-161: marks an account touched; one left empty is deleted at the end of the transaction. */
   touch(address: Address): void;

@@ -312,8 +312,9 @@ export class WorldState implements JournaledHost, StateReader {
     return this.destructed.has(address);
   }
 
-  selfdestruct(address: Address, beneficiary: Address, onlyIfCreatedInTx: boolean): void {
+  selfdestruct(address: Address, beneficiary: Address, onlyIfCreatedInTx: boolean, createBeneficiary = false): void {
     const balance = this.getBalance(address);
+    if (createBeneficiary && !this.accountExists(beneficiary)) this.getOrCreateAccount(beneficiary);
     if (beneficiary !== address && balance !== 0n) {
       this.addBalance(beneficiary, balance);
       this.setBalance(address, 0n);

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { bigintToBytes, bytesToHex, hexToBytes } from '../../dist/primitives/bytes.js';
 import { type RlpInput, type RlpItem, RlpError, rlpDecode, rlpEncode, rlpEncodeList, rlpToBigint } from '../../dist/primitives/rlp.js';
+import { fixtureDir, jsonFiles } from './suite-check.js';
 
-const FIXTURES = process.env.POLYVM_FIXTURES ?? '../shared/fixtures';
-const RLP_TESTS = join(FIXTURES, 'ethereum-tests', 'RLPTests');
+const RLP_TESTS = fixtureDir('ethereum-tests/RLPTests');
 
 type FixtureInput = string | number | FixtureInput[];
 interface RlpFixture {
@@ -20,16 +20,6 @@ function toRlpInput(value: FixtureInput): RlpInput {
   if (typeof value === 'number') return bigintToBytes(BigInt(value));
   if (value.startsWith('#')) return bigintToBytes(BigInt(value.slice(1)));
   return new TextEncoder().encode(value);
-}
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return jsonFiles(path);
-      return name.endsWith('.json') ? [path] : [];
-    });
 }
 
 let fixtureCases = 0;

@@ -42,8 +42,10 @@ test('statetest --json prints the geth-style result objects', () => {
   const results = JSON.parse(r.stdout);
   assert.ok(results.length >= 1);
   for (const x of results) {
-    assert.deepEqual(Object.keys(x).sort(), ['error', 'fork', 'index', 'logsHash', 'name', 'pass', 'stateRoot'].sort());
+    assert.deepEqual(Object.keys(x).sort(), ['error', 'file', 'fork', 'index', 'logsHash', 'ms', 'name', 'pass', 'stateRoot'].sort());
     assert.equal(x.fork, 'Cancun');
+    assert.equal(x.file, join(fixtures, 'ethereum-tests/GeneralStateTests/stExample/add11.json'));
+    assert.ok(typeof x.ms === 'number' && x.ms >= 0, `ms: ${x.ms}`);
     assert.match(x.stateRoot, /^0x[0-9a-f]{64}$/);
   }
   assert.match(r.stderr.trim(), /^\d+ passed, 0 failed$/);
@@ -59,4 +61,24 @@ test('statetest --trace ends each vector with the EIP-3155 summary and the state
   assert.match(root.stateRoot, /^0x[0-9a-f]{64}$/);
   assert.deepEqual(Object.keys(summary).sort(), ['error', 'gasUsed', 'output']);
   assert.equal(JSON.parse(lines[0]!).opName, 'PUSH1');
+});
+
+test('statetest --slow N lists the vectors slower than N ms, slowest first, before the totals', () => {
+  const file = join(fixtures, 'ethereum-tests/GeneralStateTests/stExample/add11.json');
+  const all = polyvm('statetest', '--slow', '0', file);
+  assert.equal(all.status, 0, all.stderr);
+  const lines = all.stderr.trim().split('\n');
+  const total = Number(lines.at(-1)!.split(' ')[0]);
+  const listed = lines.filter((l) => l.startsWith('slow '));
+  assert.match(lines[0]!, new RegExp(`^${listed.length} vectors slower than 0 ms:$`));
+  assert.ok(listed.length > 0 && listed.length <= total);
+  const ms = listed.map((l) => Number(/^slow ([\d.]+) ms /.exec(l)![1]));
+  assert.deepEqual(
+    ms,
+    [...ms].sort((a, b) => b - a),
+  );
+  assert.match(listed[0]!, new RegExp(` ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} add11 \\w+ d\\d+ g\\d+ v\\d+$`));
+  const none = polyvm('statetest', '--slow', '1e9', file);
+  assert.match(none.stderr, /^0 vectors slower than 1000000000 ms:\n\d+ passed, 0 failed\n$/);
+  assert.match(polyvm('statetest', '--slow', 'soon', file).stderr, /--slow must be a number of milliseconds, got soon/);
 });

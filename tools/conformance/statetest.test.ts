@@ -1,17 +1,19 @@
 /**
- * Conformance: the official state tests, run through the CLI's own `statetest --json`, compared
- * with the committed list of known failures (KNOWN_FAILURES.json). A new failure fails the test;
- * so does a listed failure that now passes (the list may only shrink, and must be kept true).
+ * Conformance: the official state tests, run through the CLI's own `statetest --json`, checked
+ * by suite-check.ts against what the fixture files declare and the committed KNOWN_FAILURES.json
+ * (a vector that did not run fails, a new failure fails, a listed failure that passes or no
+ * longer runs fails). Prints the counts per suite and fork, and the vectors slower than 10 s.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { checkSuite, fixtureDir, jsonFiles, readKnownFailures, root, type Declared, type Outcome } from './suite-check.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const fixtures = process.env.POLYVM_FIXTURES ?? resolve(root, '../shared/fixtures');
-const knownFailures = JSON.parse(readFileSync(join(root, 'KNOWN_FAILURES.json'), 'utf8')) as Record<string, Record<string, string>>;
+const knownFailures = readKnownFailures();
+/** Vectors slower than this are listed in the test's output. */
+const SLOW_MS = 10_000;
 
 interface Result {
   name: string;
@@ -19,16 +21,33 @@ interface Result {
   index: { data: number; gas: number; value: number };
   pass: boolean;
   error: string;
+  file: string;
+  ms: number;
 }
 
-export function vectorId(r: Result): string {
-  return `${r.name} ${r.fork} d${r.index.data} g${r.index.gas} v${r.index.value}`;
+export function vectorId(file: string, name: string, fork: string, index: { data: number; gas: number; value: number }): string {
+  return `${file} ${name} ${fork} d${index.data} g${index.gas} v${index.value}`;
+}
+
+/** Every vector the state-test files under `dir` declare: each entry of each fork's post list. */
+function declaredVectors(dir: string): Declared[] {
+  const declared: Declared[] = [];
+  for (const path of jsonFiles(dir)) {
+    const file = relative(dir, path);
+    const tests = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { post?: Record<string, { indexes: Result['index'] }[]> }>;
+    for (const [name, t] of Object.entries(tests)) {
+      assert.ok(t.post !== undefined && typeof t.post === 'object', `${file}: ${name} has no post section`);
+      for (const [fork, entries] of Object.entries(t.post)) {
+        for (const entry of entries) declared.push({ id: vectorId(file, name, fork, entry.indexes), fork });
+      }
+    }
+  }
+  return declared;
 }
 
 function runSuite(suite: string, path: string): void {
-  const full = join(fixtures, path);
-  if (!existsSync(full)) throw new Error(`fixtures not found at ${full} (set POLYVM_FIXTURES)`);
-  const run = spawnSync(process.execPath, [join(root, 'bin/polyvm.js'), 'statetest', '--json', full], {
+  const dir = fixtureDir(path);
+  const run = spawnSync(process.execPath, [join(root, 'bin/polyvm.js'), 'statetest', '--json', '--slow', String(SLOW_MS), dir], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
@@ -36,24 +55,27 @@ function runSuite(suite: string, path: string): void {
   assert.match(lastLine, /^\d+ passed, \d+ failed$/, `statetest did not finish: ${run.stderr.slice(-2000)}`);
   const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('error:'));
   assert.deepEqual(errorLines, [], 'fixture or engine errors');
+  for (const line of run.stderr.split('\n').filter((l) => l.startsWith('slow '))) console.log(`${suite}: ${line}`);
   const results = JSON.parse(run.stdout) as Result[];
-  assert.ok(results.length > 0, 'no vectors ran');
-  const known = knownFailures[suite] ?? {};
-  const failing = new Set(results.filter((r) => !r.pass).map(vectorId));
-  const unexpected = [...failing].filter((id) => !(id in known));
-  const fixed = Object.keys(known).filter((id) => !failing.has(id) && results.some((r) => vectorId(r) === id));
-  const passed = results.length - failing.size;
-  console.log(`${suite}: ${passed} of ${results.length} vectors pass (${failing.size} known failures)`);
-  assert.deepEqual(unexpected, [], `${unexpected.length} new failures`);
-  assert.deepEqual(fixed, [], `${fixed.length} known failures now pass: remove them from KNOWN_FAILURES.json`);
+  const outcomes: Outcome[] = results.map((r) => ({
+    id: vectorId(relative(dir, r.file), r.name, r.fork, r.index),
+    fork: r.fork,
+    pass: r.pass,
+    error: r.error,
+  }));
+  checkSuite(suite, declaredVectors(dir), outcomes, knownFailures[suite] ?? {});
 }
 
 test('GeneralStateTests match the fixtures (except KNOWN_FAILURES.json)', { timeout: 20 * 60_000 }, () => {
   runSuite('GeneralStateTests', 'ethereum-tests/GeneralStateTests');
 });
 
-test('stEIP2537 (Prague BLS12-381) match the fixtures (except KNOWN_FAILURES.json)', { timeout: 10 * 60_000 }, () => {
-  runSuite('stEIP2537', 'ethereum-tests/EIPTests/StateTests/stEIP2537');
+test('execution-spec-tests v5.4.0 state tests (Frontier … Osaka) match the fixtures', { timeout: 20 * 60_000 }, () => {
+  runSuite('v5.4.0', 'execution-spec-tests/v5.4.0/state_tests');
+});
+
+test('execution-spec-tests pectra-devnet-5 (final EIP-2537) match the fixtures', { timeout: 10 * 60_000 }, () => {
+  runSuite('pectra-devnet-5', 'execution-spec-tests/pectra-devnet-5/state_tests');
 });
 
 test('execution-spec-tests fusaka-devnet-5 (Prague and Osaka) match the fixtures', { timeout: 10 * 60_000 }, () => {

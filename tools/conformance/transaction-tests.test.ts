@@ -135,7 +135,8 @@ function judge(file: string, bytes: Uint8Array, fork: ForkName, expected: Fixtur
 }
 
 if (!existsSync(ROOT)) {
-  test('TransactionTests', { skip: `fixtures not found at ${ROOT} (set POLYVM_FIXTURES)` }, () => {});
+  // A missing fixture folder is a failure, never a skip: the suite must not pass by not running.
+  test('TransactionTests fixtures are present', () => assert.fail(`fixtures not found at ${ROOT} (set POLYVM_FIXTURES)`));
 } else {
   for (const path of fixtureFiles(ROOT)) {
     const file = relative(ROOT, path);

@@ -9,16 +9,16 @@ import { Worker } from 'node:worker_threads';
 import { parseArgs, stringOption, UsageError } from '../args.js';
 import { parseFork } from '../../forks/index.js';
 import { createJsonTracer } from '../../evm/eip3155-tracer.js';
-import { runFile, type FileOutcome } from './run-file.js';
-import type { VectorResult } from './run-vector.js';
+import { runFile, type FileOutcome, type TimedResult } from './run-file.js';
 
-export const STATETEST_USAGE = `usage: polyvm statetest [--json] [--fork NAME] [--run REGEX] [--trace] [--workers N] PATH...
+export const STATETEST_USAGE = `usage: polyvm statetest [--json] [--fork NAME] [--run REGEX] [--trace] [--workers N] [--slow MS] PATH...
   PATH      a state test file, or a folder searched recursively for .json files
   --json    print the results as one JSON array on stdout
   --fork    run only the entries of this fork
   --run     run only tests whose name matches REGEX
   --trace   write EIP-3155 JSON lines to stderr (runs in one thread)
-  --workers number of worker threads (default: the number of cores)`;
+  --workers number of worker threads (default: the number of cores)
+  --slow    list on stderr the vectors that took longer than MS milliseconds, slowest first`;
 
 export function findJsonFiles(paths: string[]): string[] {
   const files: string[] = [];
@@ -41,7 +41,7 @@ export function findJsonFiles(paths: string[]): string[] {
 }
 
 export interface StatetestSummary {
-  results: VectorResult[];
+  results: TimedResult[];
   errors: string[];
 }
 
@@ -52,7 +52,7 @@ export async function runStateTests(
   workers: number,
   onFile: (outcome: FileOutcome) => void = () => {},
 ): Promise<StatetestSummary> {
-  const results: VectorResult[] = [];
+  const results: TimedResult[] = [];
   const errors: string[] = [];
   const collect = (outcome: FileOutcome) => {
     for (const r of outcome.results) results.push(r);
@@ -93,7 +93,7 @@ export async function runStateTests(
 }
 
 export async function statetestCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json', 'trace', 'help'], ['fork', 'run', 'workers']);
+  const args = parseArgs(argv, ['json', 'trace', 'help'], ['fork', 'run', 'workers', 'slow']);
   if (args.options.has('help')) {
     process.stdout.write(STATETEST_USAGE + '\n');
     return 0;
@@ -114,6 +114,11 @@ export async function statetestCommand(argv: string[]): Promise<number> {
   const workersOption = stringOption(args, 'workers');
   let workers = workersOption === undefined ? availableParallelism() : Number(workersOption);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${workersOption}`);
+  const slowOption = stringOption(args, 'slow');
+  const slow = slowOption === undefined ? undefined : Number(slowOption);
+  if (slow !== undefined && (slowOption!.trim() === '' || !Number.isFinite(slow) || slow < 0)) {
+    throw new UsageError(`--slow must be a number of milliseconds, got ${slowOption}`);
+  }
 
   const progress = !json && process.stderr.isTTY;
   let done = 0;
@@ -145,7 +150,7 @@ export async function statetestCommand(argv: string[]): Promise<number> {
   if (args.options.has('trace')) {
     const tracer = createJsonTracer((line) => process.stderr.write(line + '\n'));
     const regex = run === undefined ? undefined : new RegExp(run);
-    const results: VectorResult[] = [];
+    const results: TimedResult[] = [];
     const errors: string[] = [];
     for (const file of files) {
       // After each vector, as geth's `evm statetest --trace`: the EIP-3155 summary, then the state root.
@@ -174,6 +179,13 @@ export async function statetestCommand(argv: string[]): Promise<number> {
   }
   if (progress) process.stderr.write('\r\x1b[K');
   if (json) process.stdout.write(JSON.stringify(summary.results, null, 1) + '\n');
+  if (slow !== undefined) {
+    const slowest = summary.results.filter((r) => r.ms > slow).sort((a, b) => b.ms - a.ms);
+    process.stderr.write(`${slowest.length} vectors slower than ${slow} ms:\n`);
+    for (const r of slowest) {
+      process.stderr.write(`slow ${r.ms} ms ${r.file} ${r.name} ${r.fork} d${r.index.data} g${r.index.gas} v${r.index.value}\n`);
+    }
+  }
   process.stderr.write(`${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
 }

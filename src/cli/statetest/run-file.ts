@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseFork } from '../../forks/index.js';
 import { StateTestFileError, parseStateTests } from './state-test-file.js';
+import { performance } from 'node:perf_hooks';
 import { runVector, type RunVectorOptions, type VectorResult } from './run-vector.js';
 
 export interface FileFilter {
@@ -9,9 +10,15 @@ export interface FileFilter {
   run: RegExp | undefined;
 }
 
+/** A vector's result with where it came from and how long it took (milliseconds, wall clock). */
+export interface TimedResult extends VectorResult {
+  file: string;
+  ms: number;
+}
+
 export interface FileOutcome {
   file: string;
-  results: VectorResult[];
+  results: TimedResult[];
   /** Problems with the file itself: a field that could not be read, an unknown fork. */
   errors: string[];
 }
@@ -49,7 +56,9 @@ export function runFile(file: string, filter: FileFilter, options: RunVectorOpti
       if (wantFork !== undefined && forkName !== wantFork) continue;
       for (const entry of entries) {
         try {
-          outcome.results.push(runVector(test, fork, entry, options));
+          const start = performance.now();
+          const result = runVector(test, fork, entry, options);
+          outcome.results.push({ ...result, file, ms: Math.round((performance.now() - start) * 10) / 10 });
         } catch (e) {
           const where = `${test.name}.post.${fork}[d${entry.index.data},g${entry.index.gas},v${entry.index.value}]`;
           outcome.errors.push(`${file}: ${where}: ${(e as Error).stack ?? String(e)}`);

@@ -184,10 +184,11 @@ function selfdestruct(f: Frame): void {
   // Before EIP-3529 a first self-destruct earned a refund.
   if (rules.selfdestructRefund > 0 && !host.hasSelfdestructed(address)) host.addRefund(rules.selfdestructRefund);
   // EIP-161: the beneficiary is touched even when no value moves, so an empty one is removed.
+  // Before it, crediting the beneficiary created it even with nothing to credit.
   if (rules.eip158 && host.accountExists(beneficiary) && host.isEmpty(beneficiary)) host.touch(beneficiary);
   const tracer = f.env.tracer;
   const balance = tracer === undefined ? 0n : host.getBalance(address);
-  host.selfdestruct(address, beneficiary, rules.cancun);
+  host.selfdestruct(address, beneficiary, rules.cancun, !rules.eip158);
   if (tracer !== undefined) {
     // Reported as a frame of its own, one level deeper, that uses no gas (as geth does).
     const depth = f.message.depth + 1;

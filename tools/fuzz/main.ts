@@ -3,7 +3,9 @@
  * fuzz of RLP, transactions and hex, and WebAssembly program fuzz (random Stylus programs,
  * valid and broken, deployed and called). Findings are printed and saved under fuzz/findings/.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { bytesToHex } from '../../dist/primitives/bytes.js';
+import { keccak256 } from '../../dist/primitives/hash.js';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseFork, type ForkName } from '../../dist/forks/index.js';
@@ -36,7 +38,8 @@ const USAGE = `usage: npm run fuzz -- [options]
                     S seconds (default 60; 0: never, and wasm cases run on the main thread)
   --jobs N          peer workers (evm) or case workers (wasm), each running a case
                     (default: the machine's cores, at most 4)
-  --json            print the summary as JSON`;
+  --json            print the summary as JSON
+  --record          write the run's summary to fuzz/runs/ (commit it: the README's totals add up from those files)`;
 
 interface Options {
   seed: number;
@@ -54,6 +57,7 @@ interface Options {
   progress: boolean;
   caseTimeout: number;
   jobs: number;
+  record: boolean;
 }
 
 class UsageError extends Error {}
@@ -75,6 +79,7 @@ function parseOptions(argv: string[]): Options {
     progress: false,
     caseTimeout: 60,
     jobs: Math.min(4, availableParallelism()),
+    record: false,
   };
   const number = (name: string, value: string | undefined) => {
     const n = Number(value);
@@ -134,6 +139,9 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--json':
         options.json = true;
+        break;
+      case '--record':
+        options.record = true;
         break;
       case '--progress':
         options.progress = true;
@@ -297,8 +305,57 @@ async function main(): Promise<number> {
     say(`  slowest cases ${JSON.stringify(stats.slowest)}; memory ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
     for (const [kind, { count, first }] of Object.entries(stats.kinds)) say(`  ${count}× ${kind} (first: case ${first})`);
   }
+  if (options.record) {
+    const path = recordRun(new URL('../../fuzz/runs/', import.meta.url).pathname, options, summary);
+    say(`recorded ${path}`);
+  }
   if (options.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   return problems > 0 ? 1 : 0;
+}
+
+/**
+ * A run's record, committed under fuzz/runs/: what ran (seed, first case, modes, forks,
+ * generators and their version), how many cases, and what came out (divergences, crashes, peer
+ * timeouts, excluded cases by peer bug, findings). The README's totals are the sum of these.
+ */
+function recordRun(dir: string, options: Options, summary: Record<string, unknown>): string {
+  const { evm, decode, wasm } = summary as { evm?: EvmFuzzStats; decode?: { cases: number; findings?: unknown[] }; wasm?: WasmFuzzStats };
+  const record = {
+    date: new Date().toISOString(),
+    seed: options.seed,
+    start: options.start,
+    mode: options.mode,
+    forks: options.forks ?? DEFAULT_FORKS,
+    generators: options.generators ?? GENERATORS.map((g) => g.name),
+    generatorVersion: generatorVersion(),
+    node: process.version,
+    evm: evm && {
+      cases: evm.cases,
+      agree: evm.agree,
+      diverged: evm.diverged,
+      polyvmCrashes: evm.polyvmCrashes,
+      peerCrashes: evm.peerCrashes,
+      peerTimeouts: evm.peerTimeouts,
+      excluded: evm.excluded,
+      knownPolyvmBugs: evm.knownPolyvmBugs,
+    },
+    decode: decode && { cases: decode.cases, findings: Array.isArray(decode.findings) ? decode.findings.length : decode.findings },
+    wasm: wasm && { cases: wasm.cases, findings: wasm.findings },
+  };
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${record.date.slice(0, 10)}-seed${options.seed}-${options.mode}.json`);
+  writeFileSync(path, JSON.stringify(record, null, 2) + '\n');
+  return path;
+}
+
+/** A hash of the generators' code: cases are reproducible from a seed only for the same generators. */
+function generatorVersion(): string {
+  const dir = new URL('./generators/', import.meta.url).pathname;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .sort();
+  const text = files.map((f) => f + '\n' + readFileSync(join(dir, f), 'utf8')).join('\n');
+  return bytesToHex(keccak256(new TextEncoder().encode(text))).slice(0, 18);
 }
 
 main().then(

@@ -4,6 +4,8 @@
  */
 import type { Address } from '../primitives/address.js';
 import type { BlockContext, JournaledHost, Log, Tracer } from '../host/index.js';
+import type { CodeKind } from '../host/message.js';
+import type { VirtualMachine } from '../host/frame.js';
 import type { Rules } from '../forks/index.js';
 import { joinGas, splitGas } from '../host/gas.js';
 import { statusMessage, succeeded } from '../host/status.js';
@@ -22,6 +24,8 @@ export interface CallParameters {
   tracer?: Tracer;
   /** Where programs' debug output goes (WebAssembly `console` host functions). */
   print?: (line: string) => void;
+  /** The VM for each kind of code: the engine's own unless a tool plugs one in (the fuzzer's peer-bug models). */
+  machines?: (kind: CodeKind) => VirtualMachine;
 }
 
 export interface CallResult {
@@ -38,15 +42,19 @@ export function runCallOnState(state: JournaledHost, params: CallParameters, blo
     state.warmAddress(params.to);
     for (const address of getPrecompiles(rules).keys()) state.warmAddress(address);
   }
-  const loop = new FrameLoop(state, {
-    host: state,
-    code: codeResolver(state, rules),
-    block,
-    tx: { origin: params.caller, gasPrice: params.gasPrice ?? 0n, blobVersionedHashes: [] },
-    rules,
-    tracer: params.tracer,
-    print: params.print,
-  });
+  const loop = new FrameLoop(
+    state,
+    {
+      host: state,
+      code: codeResolver(state, rules),
+      block,
+      tx: { origin: params.caller, gasPrice: params.gasPrice ?? 0n, blobVersionedHashes: [] },
+      rules,
+      tracer: params.tracer,
+      print: params.print,
+    },
+    params.machines,
+  );
   const { gas, reserve } = splitGas(params.gas);
   const { code, codeAddress, codeKind, delegate } = resolveTopLevelCode(state, params.to, rules);
   const result = loop.run({

@@ -4,6 +4,8 @@
  */
 import { getRules, parseFork } from '../../dist/forks/index.js';
 import type { Tracer } from '../../dist/evm/frame.js';
+import type { CodeKind } from '../../dist/host/message.js';
+import type { VirtualMachine } from '../../dist/host/frame.js';
 import { Status, statusMessage } from '../../dist/host/status.js';
 import { runCallOnState } from '../../dist/exec/call.js';
 import { Account } from '../../dist/state/account.js';
@@ -43,12 +45,22 @@ export function dumpPolyvmState(state: WorldState): StateDump {
 
 const REVERTED = statusMessage(Status.Revert);
 
-export function runPolyvmCall(pre: StateDump, call: MessageCall, env: CallEnvironment, tracer?: Tracer): CallOutcome {
+/**
+ * @param machines the VMs to run (default the engine's): the fuzzer plugs in models of a peer's
+ * known bugs to check that such a bug explains a divergence exactly.
+ */
+export function runPolyvmCall(
+  pre: StateDump,
+  call: MessageCall,
+  env: CallEnvironment,
+  tracer?: Tracer,
+  machines?: (kind: CodeKind) => VirtualMachine,
+): CallOutcome {
   const rules = getRules(parseFork(env.fork));
   const state = loadPolyvmState(pre) as RefundRecordingState;
   const result = runCallOnState(
     state,
-    { caller: call.caller, to: call.to, data: call.data, value: call.value, gas: call.gas, gasPrice: call.gasPrice, tracer },
+    { caller: call.caller, to: call.to, data: call.data, value: call.value, gas: call.gas, gasPrice: call.gasPrice, tracer, machines },
     env.block,
     rules,
   );

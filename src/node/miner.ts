@@ -56,8 +56,12 @@ export class Miner {
   gasLimit: bigint;
   /** anvil_setNextBlockBaseFeePerGas: the next block's base fee, once. */
   nextBaseFeeOverride: bigint | undefined;
+  /** hardhat_setPrevRandao: the next block's prevRandao (mixHash), once. */
+  nextPrevRandao: Uint8Array | undefined;
   readonly #parts: MinerParts;
   #intervalTimer: ReturnType<typeof setInterval> | undefined;
+  /** Milliseconds between interval-mined blocks (0: off). */
+  intervalMs = 0;
 
   constructor(parts: MinerParts, settings: MinerSettings) {
     this.#parts = parts;
@@ -90,7 +94,7 @@ export class Miner {
       timestamp: clock.peek(latest.timestamp),
       gasLimit: this.gasLimit,
       baseFeePerGas: this.nextBaseFee(),
-      mixHash: keccak256(parent.hash),
+      mixHash: this.nextPrevRandao ?? keccak256(parent.hash),
       difficulty: rules.paris ? 0n : 1n,
       excessBlobGas: rules.cancun ? nextExcessBlobGas(latest, rules) : undefined,
     };
@@ -101,7 +105,8 @@ export class Miner {
     const { rules, chainId, state, pool, blocks, clock, tracker } = this.#parts;
     const parent = blocks.latest();
     const timestamp = clock.take(parent.header.timestamp, options.timestamp);
-    const prevRandao = keccak256(parent.hash);
+    const prevRandao = this.nextPrevRandao ?? keccak256(parent.hash);
+    this.nextPrevRandao = undefined;
     const builder = new BlockBuilder(state, {
       rules,
       print: rules.wasm ? printProgramOutput : undefined,
@@ -187,6 +192,7 @@ export class Miner {
   setIntervalMining(milliseconds: number): void {
     if (this.#intervalTimer) clearInterval(this.#intervalTimer);
     this.#intervalTimer = undefined;
+    this.intervalMs = milliseconds > 0 ? milliseconds : 0;
     if (milliseconds > 0) {
       this.#intervalTimer = setInterval(() => {
         try {

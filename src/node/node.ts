@@ -11,7 +11,7 @@ import { deriveDevAccounts, TEST_MNEMONIC, type DevAccount } from './accounts.js
 import { DevChain } from './dev-chain.js';
 import { FilterManager } from './rpc/filters.js';
 import { Dispatcher } from './rpc/dispatch.js';
-import { DEFAULT_LIMITS, type MethodTable, type NodeLimits, type SubscriptionSink } from './rpc/context.js';
+import { DEFAULT_LIMITS, type MethodTable, type NodeLimits, type NodeSettings, type SubscriptionSink } from './rpc/context.js';
 import { RpcError } from './rpc/errors.js';
 import { Emitter } from './emitter.js';
 import { ethMethods } from './rpc/eth.js';
@@ -20,6 +20,9 @@ import { netMethods } from './rpc/net.js';
 import { web3Methods } from './rpc/web3.js';
 import { txpoolMethods } from './rpc/txpool.js';
 import { anvilMethods } from './rpc/anvil.js';
+import { anvilNodeMethods } from './rpc/anvil-node.js';
+import { erc20Methods } from './rpc/erc20.js';
+import { chainEditMethods } from './rpc/chain-edit.js';
 import { debugMethods } from './rpc/debug.js';
 import { traceMethods } from './rpc/trace.js';
 import { otsMethods } from './rpc/ots.js';
@@ -97,17 +100,24 @@ export class ProviderRpcError extends Error {
   }
 }
 
+/**
+ * web3_clientVersion. It starts with "anvil-compatible" because Hardhat's network helpers run
+ * only against a node whose version starts with "anvil", "hardhatnetwork" or "zksync"; the rest
+ * names polyvm, so nothing takes it for Anvil itself (which answers "anvil/v1.x").
+ */
 function clientVersion(): string {
   // Outside Node.js (a browser bundle) there is no package.json to read.
-  if (!nodeBuiltin('node:module')) return 'polyvm/v0.0.0/browser';
+  if (!nodeBuiltin('node:module')) return `${CLIENT_PREFIX}/polyvm/v0.0.0/browser`;
   let version = '0.0.0';
   try {
     version = nodeModule<{ version: string }>(import.meta.url, '../../package.json')!.version;
   } catch {
     // Not in the package layout; keep the placeholder.
   }
-  return `polyvm/v${version}/${process.platform}-${process.arch}/node${process.versions.node}`;
+  return `${CLIENT_PREFIX}/polyvm/v${version}/${process.platform}-${process.arch}/node${process.versions.node}`;
 }
+
+const CLIENT_PREFIX = 'anvil-compatible';
 
 function etherToWei(value: number | bigint | string): bigint {
   const text = String(value).trim();
@@ -131,6 +141,9 @@ export const ALL_METHODS: MethodTable = {
   ...web3Methods,
   ...txpoolMethods,
   ...anvilMethods,
+  ...anvilNodeMethods,
+  ...erc20Methods,
+  ...chainEditMethods,
   ...debugMethods,
   ...traceMethods,
   ...otsMethods,
@@ -152,9 +165,13 @@ export class PolyvmNode extends Emitter {
   #closed = false;
 
   readonly #log: ((line: string) => void) | undefined;
+  readonly settings: NodeSettings = { logging: true };
 
-  constructor(chain: DevChain, limits: NodeLimits, log?: (line: string) => void) {
+  constructor(chain: DevChain, limits: NodeLimits, operatorLog?: (line: string) => void) {
     super();
+    const settings = this.settings;
+    // anvil_setLoggingEnabled(false) silences the log without unhooking it.
+    const log = operatorLog && ((line: string) => settings.logging && operatorLog(line));
     this.#log = log;
     this.chain = chain;
     this.accounts = chain.devAccounts;
@@ -162,7 +179,7 @@ export class PolyvmNode extends Emitter {
     this.filters = new FilterManager(chain);
     this.dispatcher = new Dispatcher(
       ALL_METHODS,
-      { chain, limits, filters: this.filters, clientVersion: clientVersion() },
+      { chain, settings, limits, filters: this.filters, clientVersion: clientVersion() },
       (error, method) => {
         logError(`polyvm: internal error in ${method}: ${(error as Error)?.stack ?? error}`);
       },

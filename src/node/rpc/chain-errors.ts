@@ -5,6 +5,7 @@
 import type { InvalidTransactionError } from '../../tx/types.js';
 import {
   ChainError,
+  ChainIdFixedError,
   EmptyChainError,
   PoolRejectedError,
   StateUnavailableError,
@@ -50,6 +51,8 @@ function poolMessage(r: PoolRejection): string {
       return `max fee per gas less than block base fee: max fee ${r.maxFee}, base fee ${r.baseFee}`;
     case 'already known':
       return `already known: transaction ${r.hashHex} is in the pool`;
+    case 'gas price below minimum':
+      return `transaction underpriced: gas price ${r.gasPrice} is below the minimum ${r.min} (anvil_setMinGasPrice)`;
     case 'replacement underpriced':
       return 'replacement transaction underpriced: raise both fees by at least 10%';
   }
@@ -64,6 +67,8 @@ function chainErrorMessage(error: ChainError): string {
   if (error instanceof TimestampNotAfterParentError)
     return `timestamp ${error.timestamp} is not after the latest block's timestamp ${error.parent}`;
   if (error instanceof EmptyChainError) return 'a chain needs at least its genesis block';
+  if (error instanceof ChainIdFixedError)
+    return `the chain id of a chain kept in a data directory stays ${error.chainId}: start a node without --data-dir to change it`;
   return error.message;
 }
 

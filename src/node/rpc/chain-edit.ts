@@ -102,7 +102,8 @@ const rawTransactionByHash: Method = (ctx, params) => {
 
 /** The raw transaction at `index` of `block`, or null. */
 function rawAt(block: Block | undefined, index: unknown): string | null {
-  const t = block?.transactions[Number(p.uint64(index, p.where(1, 'index')))];
+  const i = Number(p.uint64(index, p.where(1, 'index')));
+  const t = block?.transactions[i];
   return t ? bytesToHex(t.encoded) : null;
 }
 

@@ -1,0 +1,259 @@
+/**
+ * Anvil's node and chain dev methods added for issue 14: metadata, logging, chain id, min gas
+ * price, timestamp interval, balances and ERC-20 deals, the pool, rollback and reorg, raw
+ * transactions, the Sync send methods and blobs.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeDeployData, encodeFunctionData, decodeFunctionResult, toRlp, sha256, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { createNode, type PolyvmNode } from '../node.js';
+import { uniswapArtifact } from '../testing/wasm-examples.js';
+
+const A0 = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
+const A1 = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8';
+const KEY1 = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+const STRANGER = '0x00000000000000000000000000000000000a11ce';
+
+const lines: string[] = [];
+const node: PolyvmNode = createNode({ log: (line) => lines.push(line) });
+after(() => node.close());
+
+async function rpc(method: string, params: unknown[] = []): Promise<any> {
+  return node.request({ method, params });
+}
+
+test('anvil_metadata and hardhat_metadata describe the node; reset gives a new instance id', async () => {
+  const meta = await rpc('anvil_metadata');
+  assert.match(meta.clientVersion, /^anvil-compatible\/polyvm\//);
+  assert.equal(meta.chainId, 31337);
+  assert.match(meta.instanceId, /^0x[0-9a-f]{64}$/);
+  assert.equal(meta.latestBlockNumber, Number(await rpc('eth_blockNumber')));
+  assert.equal(meta.latestBlockHash, (await rpc('eth_getBlockByNumber', ['latest', false])).hash);
+  assert.equal(meta.forkedNetwork, null);
+  assert.deepEqual(await rpc('hardhat_metadata'), meta);
+  assert.equal(await rpc('anvil_getGenesisTime'), Number((await rpc('eth_getBlockByNumber', ['0x0', false])).timestamp));
+});
+
+test('anvil_setLoggingEnabled silences and restores the operator log', async () => {
+  await rpc('anvil_setLoggingEnabled', [false]);
+  lines.length = 0;
+  await rpc('eth_blockNumber');
+  await rpc('eth_sendTransaction', [{ from: A0, to: A1, value: '0x1' }]);
+  assert.equal(lines.length, 0, lines.join('\n'));
+  await rpc('anvil_setLoggingEnabled', [true]);
+  await rpc('eth_blockNumber');
+  assert.ok(
+    lines.some((l) => l.includes('eth_blockNumber')),
+    lines.join('\n'),
+  );
+  assert.equal(await rpc('anvil_enableTraces'), null);
+});
+
+test('anvil_setChainId: later transactions sign and validate with the new id', async () => {
+  await rpc('anvil_setChainId', ['0x5']);
+  assert.equal(await rpc('eth_chainId'), '0x5');
+  const hash = await rpc('eth_sendTransaction', [{ from: A0, to: A1, value: '0x1' }]);
+  assert.equal((await rpc('eth_getTransactionByHash', [hash])).chainId, '0x5');
+  // A transaction signed for the old id is refused.
+  const account = privateKeyToAccount(KEY1);
+  const stale = await account.signTransaction({
+    chainId: 31337,
+    nonce: Number(await rpc('eth_getTransactionCount', [A1, 'latest'])),
+    to: A0,
+    gas: 21000n,
+    maxFeePerGas: 10n ** 11n,
+    maxPriorityFeePerGas: 1n,
+  });
+  await assert.rejects(rpc('eth_sendRawTransaction', [stale]), /chain id/);
+  await rpc('anvil_setChainId', [31337]);
+  assert.equal(await rpc('eth_chainId'), '0x7a69');
+  assert.equal(
+    await rpc('anvil_setRpcUrl', ['http://127.0.0.1:1']).catch((e) => e.message),
+    'anvil_setRpcUrl changes the remote of a forked chain: this node is not forking another chain',
+  );
+});
+
+test('anvil_setMinGasPrice: refused once EIP-1559 is on (as Anvil), enforced before London', async () => {
+  await assert.rejects(rpc('anvil_setMinGasPrice', ['0x1']), /not supported when EIP-1559 is active/);
+  const berlin = createNode({ fork: 'Berlin' });
+  try {
+    await berlin.request({ method: 'hardhat_setMinGasPrice', params: ['0x3b9aca00'] });
+    await assert.rejects(
+      berlin.request({ method: 'eth_sendTransaction', params: [{ from: A0, to: A1, gasPrice: '0x3b9ac9ff' }] }),
+      /below the minimum 1000000000/,
+    );
+    const hash = await berlin.request({ method: 'eth_sendTransaction', params: [{ from: A0, to: A1, gasPrice: '0x3b9aca00' }] });
+    assert.match(hash as string, /^0x[0-9a-f]{64}$/);
+  } finally {
+    await berlin.close();
+  }
+});
+
+test('anvil_setBlockTimestampInterval spaces blocks exactly; remove goes back to the clock', async () => {
+  await rpc('anvil_setBlockTimestampInterval', [100]);
+  const start = Number((await rpc('eth_getBlockByNumber', ['latest', false])).timestamp);
+  await rpc('evm_mine');
+  await rpc('evm_mine');
+  assert.equal(Number((await rpc('eth_getBlockByNumber', ['latest', false])).timestamp), start + 200);
+  assert.equal(await rpc('anvil_removeBlockTimestampInterval'), true);
+  assert.equal(await rpc('anvil_removeBlockTimestampInterval'), false);
+  await rpc('evm_mine');
+  assert.ok(Number((await rpc('eth_getBlockByNumber', ['latest', false])).timestamp) > start + 200);
+});
+
+test('anvil_addBalance adds to a balance', async () => {
+  await rpc('anvil_setBalance', [STRANGER, '0x10']);
+  await rpc('anvil_addBalance', [STRANGER, '0x5']);
+  await rpc('hardhat_addBalance', [STRANGER, 1]);
+  assert.equal(await rpc('eth_getBalance', [STRANGER, 'latest']), '0x16');
+  await assert.rejects(rpc('anvil_addBalance', [STRANGER, '0x' + 'f'.repeat(64)]), /exceed 2\^256/);
+});
+
+test('pool methods: txpool_contentFrom, anvil_removePoolTransactions, anvil_dropAllTransactions', async () => {
+  await rpc('evm_setAutomine', [false]);
+  try {
+    const h0 = await rpc('eth_sendTransaction', [{ from: A0, to: A1, value: '0x1' }]);
+    await rpc('eth_sendTransaction', [{ from: A0, to: A1, value: '0x2' }]);
+    const h1 = await rpc('eth_sendTransaction', [{ from: A1, to: A0, value: '0x3' }]);
+    const mine = await rpc('txpool_contentFrom', [A0]);
+    assert.equal(Object.keys(mine.pending).length, 2);
+    assert.equal(Object.values<any>(mine.pending)[0].hash, h0);
+    assert.deepEqual(mine.queued, {});
+    assert.equal(await rpc('eth_getRawTransactionByHash', [h1]), await rpc('debug_getRawTransaction', [h1]));
+    await rpc('anvil_removePoolTransactions', [A0]);
+    assert.deepEqual(await rpc('txpool_status'), { pending: '0x1', queued: '0x0' });
+    await rpc('anvil_dropAllTransactions');
+    assert.deepEqual(await rpc('txpool_status'), { pending: '0x0', queued: '0x0' });
+    // Sync sending with automine off: sent, then EIP-7966's timeout error with the hash.
+    const error = await rpc('eth_sendTransactionSync', [{ from: A0, to: A1, value: '0x1' }]).catch((e) => e);
+    assert.equal(error.code, 4);
+    assert.equal((await rpc('eth_getTransactionByHash', [error.data])).blockHash, null);
+    await rpc('anvil_dropAllTransactions');
+  } finally {
+    await rpc('evm_setAutomine', [true]);
+  }
+});
+
+test('eth_sendTransactionSync and eth_sendRawTransactionSync return the receipt; raw transaction getters', async () => {
+  const receipt = await rpc('eth_sendTransactionSync', [{ from: A0, to: A1, value: '0x9' }]);
+  assert.equal(receipt.status, '0x1');
+  assert.deepEqual(await rpc('eth_getTransactionReceipt', [receipt.transactionHash]), receipt);
+  const raw = await rpc('eth_getRawTransactionByHash', [receipt.transactionHash]);
+  assert.equal(await rpc('eth_getRawTransactionByBlockNumberAndIndex', [receipt.blockNumber, '0x0']), raw);
+  assert.equal(await rpc('eth_getRawTransactionByBlockHashAndIndex', [receipt.blockHash, '0x0']), raw);
+  assert.equal(await rpc('eth_getRawTransactionByBlockNumberAndIndex', [receipt.blockNumber, '0x1']), null);
+  assert.equal(await rpc('eth_getRawTransactionByHash', ['0x' + '00'.repeat(32)]), null);
+  const account = privateKeyToAccount(KEY1);
+  const signed = await account.signTransaction({
+    chainId: 31337,
+    nonce: Number(await rpc('eth_getTransactionCount', [A1, 'pending'])),
+    to: A0,
+    value: 7n,
+    gas: 21000n,
+    maxFeePerGas: 10n ** 11n,
+    maxPriorityFeePerGas: 1n,
+  });
+  const rawReceipt = await rpc('eth_sendRawTransactionSync', [signed, 1000]);
+  assert.equal(rawReceipt.from, A1);
+  assert.equal(await rpc('eth_getRawTransactionByHash', [rawReceipt.transactionHash]), signed);
+});
+
+test('anvil_dealERC20 and anvil_setERC20Allowance find the slots of a real token', async () => {
+  const { abi, bytecode } = uniswapArtifact('ERC20');
+  const receipt = await rpc('eth_sendTransactionSync', [
+    { from: A0, data: encodeDeployData({ abi, bytecode, args: [10n ** 24n] }), gas: '0x2dc6c0' },
+  ]);
+  const token = receipt.contractAddress;
+  const read = async (functionName: string, args: unknown[]) =>
+    decodeFunctionResult({
+      abi,
+      functionName,
+      data: await rpc('eth_call', [{ to: token, data: encodeFunctionData({ abi, functionName, args } as never) }]),
+    } as never) as bigint;
+  await rpc('anvil_dealERC20', [token, STRANGER, '0x3039']);
+  assert.equal(await read('balanceOf', [STRANGER]), 12345n);
+  assert.equal(await read('balanceOf', [A0]), 10n ** 24n, 'other holders unchanged');
+  await rpc('anvil_dealERC20', [token, A0, 0]);
+  assert.equal(await read('balanceOf', [A0]), 0n);
+  await rpc('anvil_setERC20Allowance', [token, STRANGER, A1, '0x64']);
+  assert.equal(await read('allowance', [STRANGER, A1]), 100n);
+  assert.equal(await read('allowance', [A1, STRANGER]), 0n);
+  // The allowance is real: A1 moves STRANGER's tokens.
+  const move = await rpc('eth_sendTransactionSync', [
+    { from: A1, to: token, data: encodeFunctionData({ abi, functionName: 'transferFrom', args: [STRANGER, A1, 60n] } as never) },
+  ]);
+  assert.equal(move.status, '0x1');
+  assert.equal(await read('balanceOf', [A1]), 60n);
+  await assert.rejects(rpc('anvil_dealERC20', [STRANGER, A0, '0x1']), /has no code/);
+});
+
+test('anvil_rollback drops blocks and their state; anvil_reorg re-mines with given transactions', async () => {
+  const base = BigInt(await rpc('eth_blockNumber'));
+  const balance = await rpc('eth_getBalance', [A1, 'latest']);
+  await rpc('eth_sendTransaction', [{ from: A0, to: A1, value: '0x100' }]);
+  await rpc('eth_sendTransaction', [{ from: A0, to: A1, value: '0x100' }]);
+  await rpc('anvil_rollback', [2]);
+  assert.equal(BigInt(await rpc('eth_blockNumber')), base);
+  assert.equal(await rpc('eth_getBalance', [A1, 'latest']), balance);
+  await rpc('evm_mine');
+  await rpc('anvil_rollback');
+  assert.equal(BigInt(await rpc('eth_blockNumber')), base);
+
+  await rpc('evm_mine');
+  await rpc('evm_mine');
+  const old = (await rpc('eth_getBlockByNumber', ['latest', false])).hash;
+  const account = privateKeyToAccount(KEY1);
+  const signed = await account.signTransaction({
+    chainId: 31337,
+    nonce: Number(await rpc('eth_getTransactionCount', [A1, 'latest'])),
+    to: STRANGER,
+    value: 5n,
+    gas: 21000n,
+    maxFeePerGas: 10n ** 11n,
+    maxPriorityFeePerGas: 1n,
+  });
+  const before = BigInt(await rpc('eth_getBalance', [STRANGER, 'latest']));
+  await rpc('anvil_reorg', [
+    2,
+    [
+      [{ from: A0, to: STRANGER, value: '0x3' }, 0],
+      [signed, 1],
+    ],
+  ]);
+  assert.equal(BigInt(await rpc('eth_blockNumber')), base + 2n);
+  assert.notEqual((await rpc('eth_getBlockByNumber', ['latest', false])).hash, old);
+  assert.equal((await rpc('eth_getBlockByNumber', [`0x${(base + 1n).toString(16)}`, false])).transactions.length, 1);
+  assert.equal((await rpc('eth_getBlockByNumber', [`0x${(base + 2n).toString(16)}`, false])).transactions.length, 1);
+  assert.equal(BigInt(await rpc('eth_getBalance', [STRANGER, 'latest'])), before + 8n);
+  assert.equal(await rpc('anvil_getAutomine'), true);
+});
+
+test('anvil_getBlobByHash returns the blob of a blob transaction sent in network form', async () => {
+  const blob = new Uint8Array(131072).map((_, i) => (i * 7) & 0x7f);
+  const commitment = new Uint8Array(48).fill(0xc0);
+  const versionedHash = ('0x01' + sha256(commitment).slice(4)) as Hex;
+  const account = privateKeyToAccount(KEY1);
+  const block = await rpc('eth_getBlockByNumber', ['latest', false]);
+  const signed = await account.signTransaction({
+    type: 'eip4844',
+    chainId: 31337,
+    nonce: Number(await rpc('eth_getTransactionCount', [A1, 'pending'])),
+    to: A0,
+    gas: 21000n,
+    maxFeePerGas: BigInt(block.baseFeePerGas) * 2n + 10n ** 9n,
+    maxPriorityFeePerGas: 10n ** 9n,
+    maxFeePerBlobGas: 10n ** 9n,
+    blobVersionedHashes: [versionedHash],
+  });
+  // The network form: 0x03 || rlp([tx fields, blobs, commitments, proofs]).
+  const { fromRlp } = await import('viem');
+  const body = fromRlp(`0x${signed.slice(4)}` as Hex) as Hex[];
+  const toHex = (b: Uint8Array) => ('0x' + Buffer.from(b).toString('hex')) as Hex;
+  const network = ('0x03' + toRlp([body, [toHex(blob)], [toHex(commitment)], [toHex(new Uint8Array(48))]] as never).slice(2)) as Hex;
+  const hash = await rpc('eth_sendRawTransaction', [network]);
+  assert.equal((await rpc('eth_getTransactionReceipt', [hash])).status, '0x1');
+  assert.equal(await rpc('anvil_getBlobByHash', [versionedHash]), toHex(blob));
+  assert.deepEqual(await rpc('anvil_getBlobsByTransactionHash', [hash]), [toHex(blob)]);
+  assert.equal(await rpc('anvil_getBlobByHash', ['0x01' + '00'.repeat(31)]), null);
+});

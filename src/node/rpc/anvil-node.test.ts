@@ -23,6 +23,19 @@ async function rpc(method: string, params: unknown[] = []): Promise<any> {
   return node.request({ method, params });
 }
 
+/** A transfer signed by A1's key (outside the node), for the raw-transaction paths. */
+async function signedByA1(to: string, value: bigint, chainId = 31337): Promise<Hex> {
+  return privateKeyToAccount(KEY1).signTransaction({
+    chainId,
+    nonce: Number(await rpc('eth_getTransactionCount', [A1, 'pending'])),
+    to: to as Hex,
+    value,
+    gas: 21000n,
+    maxFeePerGas: 10n ** 11n,
+    maxPriorityFeePerGas: 1n,
+  });
+}
+
 test('anvil_metadata and hardhat_metadata describe the node; reset gives a new instance id', async () => {
   const meta = await rpc('anvil_metadata');
   assert.match(meta.clientVersion, /^anvil-compatible\/polyvm\//);
@@ -56,15 +69,7 @@ test('anvil_setChainId: later transactions sign and validate with the new id', a
   const hash = await rpc('eth_sendTransaction', [{ from: A0, to: A1, value: '0x1' }]);
   assert.equal((await rpc('eth_getTransactionByHash', [hash])).chainId, '0x5');
   // A transaction signed for the old id is refused.
-  const account = privateKeyToAccount(KEY1);
-  const stale = await account.signTransaction({
-    chainId: 31337,
-    nonce: Number(await rpc('eth_getTransactionCount', [A1, 'latest'])),
-    to: A0,
-    gas: 21000n,
-    maxFeePerGas: 10n ** 11n,
-    maxPriorityFeePerGas: 1n,
-  });
+  const stale = await signedByA1(A0, 0n);
   await assert.rejects(rpc('eth_sendRawTransaction', [stale]), /chain id/);
   await rpc('anvil_setChainId', [31337]);
   assert.equal(await rpc('eth_chainId'), '0x7a69');
@@ -144,16 +149,7 @@ test('eth_sendTransactionSync and eth_sendRawTransactionSync return the receipt;
   assert.equal(await rpc('eth_getRawTransactionByBlockHashAndIndex', [receipt.blockHash, '0x0']), raw);
   assert.equal(await rpc('eth_getRawTransactionByBlockNumberAndIndex', [receipt.blockNumber, '0x1']), null);
   assert.equal(await rpc('eth_getRawTransactionByHash', ['0x' + '00'.repeat(32)]), null);
-  const account = privateKeyToAccount(KEY1);
-  const signed = await account.signTransaction({
-    chainId: 31337,
-    nonce: Number(await rpc('eth_getTransactionCount', [A1, 'pending'])),
-    to: A0,
-    value: 7n,
-    gas: 21000n,
-    maxFeePerGas: 10n ** 11n,
-    maxPriorityFeePerGas: 1n,
-  });
+  const signed = await signedByA1(A0, 7n);
   const rawReceipt = await rpc('eth_sendRawTransactionSync', [signed, 1000]);
   assert.equal(rawReceipt.from, A1);
   assert.equal(await rpc('eth_getRawTransactionByHash', [rawReceipt.transactionHash]), signed);
@@ -203,16 +199,7 @@ test('anvil_rollback drops blocks and their state; anvil_reorg re-mines with giv
   await rpc('evm_mine');
   await rpc('evm_mine');
   const old = (await rpc('eth_getBlockByNumber', ['latest', false])).hash;
-  const account = privateKeyToAccount(KEY1);
-  const signed = await account.signTransaction({
-    chainId: 31337,
-    nonce: Number(await rpc('eth_getTransactionCount', [A1, 'latest'])),
-    to: STRANGER,
-    value: 5n,
-    gas: 21000n,
-    maxFeePerGas: 10n ** 11n,
-    maxPriorityFeePerGas: 1n,
-  });
+  const signed = await signedByA1(STRANGER, 5n);
   const before = BigInt(await rpc('eth_getBalance', [STRANGER, 'latest']));
   await rpc('anvil_reorg', [
     2,

@@ -23,6 +23,7 @@ import { anvilMethods } from './rpc/anvil.js';
 import { anvilNodeMethods } from './rpc/anvil-node.js';
 import { erc20Methods } from './rpc/erc20.js';
 import { chainEditMethods } from './rpc/chain-edit.js';
+import { simulateV1Methods } from './rpc/simulate-v1.js';
 import { debugMethods } from './rpc/debug.js';
 import { traceMethods } from './rpc/trace.js';
 import { otsMethods } from './rpc/ots.js';
@@ -144,6 +145,7 @@ export const ALL_METHODS: MethodTable = {
   ...anvilNodeMethods,
   ...erc20Methods,
   ...chainEditMethods,
+  ...simulateV1Methods,
   ...debugMethods,
   ...traceMethods,
   ...otsMethods,

@@ -602,6 +602,17 @@ const BAD_PARAMS: Record<string, unknown[][]> = {
   hardhat_loadState: [['x']],
   hardhat_autoImpersonateAccount: [[]],
   txpool_contentFrom: [[], ['x']],
+  eth_simulateV1: [
+    [],
+    ['x'],
+    [{ foo: 1 }],
+    [{ blockStateCalls: 'x' }],
+    [{ blockStateCalls: [{ calls: 'x' }] }],
+    [{ blockStateCalls: [{ calls: [{ to: 'x' }] }] }],
+    [{ blockStateCalls: [{ blockOverrides: { time: 'x' } }] }],
+    [{ blockStateCalls: [] }, 'newest'],
+    [{ blockStateCalls: [], validation: 'yes' }],
+  ],
 };
 
 test('every method has bad-input cases, and each is an invalid-params error', async () => {

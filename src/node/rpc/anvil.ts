@@ -3,18 +3,12 @@
  * editing, impersonation, mining control, time, snapshots, reset, and dumping and loading the
  * whole chain.
  */
-import type { Address } from '../../primitives/address.js';
-import { bigintToHex as q, bytesToHex, hexToBytes } from '../../primitives/bytes.js';
-import { Account } from '../../state/account.js';
-import type { Block } from '../../chain/block.js';
-import { decodeBlockRecord, encodeBlockRecord } from '../block-record.js';
+import { bigintToHex as q, bytesToHex } from '../../primitives/bytes.js';
+import { dumpChain, loadDump, DumpError } from '../state-dump.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
 import type { Method, MethodTable } from './context.js';
 import * as p from './params.js';
 import { nodeBuiltin } from '../../primitives/node-require.js';
-
-const DUMP_FORMAT = 'polyvm-chain';
-const DUMP_VERSION = 1;
 
 /** Dumps are gzipped JSON, through Node's zlib, loaded when a dump is made or loaded. */
 function zlib(method: string): typeof import('node:zlib') {
@@ -194,67 +188,26 @@ const reset: Method = (ctx, params) => {
 
 const dumpState: Method = (ctx, params) => {
   p.expectParams(params, 0, 0);
-  const chain = ctx.chain;
-  const accounts: Record<string, unknown> = {};
-  for (const [address, account] of chain.state.accountEntries()) {
-    const storage: Record<string, string> = {};
-    for (const [slot, value] of account.storage) if (value !== 0n) storage[q(slot)] = q(value);
-    accounts[address] = { nonce: q(account.nonce), balance: q(account.balance), code: bytesToHex(account.code), storage };
-  }
-  const dump = {
-    format: DUMP_FORMAT,
-    version: DUMP_VERSION,
-    chainId: q(chain.chainId),
-    fork: chain.rules.name,
-    blocks: chain.blocks.all().map((b) => bytesToHex(encodeBlockRecord(b))),
-    accounts,
-  };
-  return bytesToHex(zlib('anvil_dumpState').gzipSync(JSON.stringify(dump)));
+  return bytesToHex(zlib('anvil_dumpState').gzipSync(JSON.stringify(dumpChain(ctx.chain))));
 };
 
+/** Takes what anvil_dumpState gives (gzipped JSON), polyvm's or Anvil's, or the same JSON not gzipped. */
 const loadState: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   const bytes = p.data(list[0], p.where(0, 'state'), ctx.limits.maxBodyBytes);
-  const bad = (why: string): never => {
-    throw invalidParams(`parameter 1 (state): ${why}`);
-  };
-  const { gunzipSync } = zlib('anvil_loadState');
-  let dump: Record<string, unknown>;
+  let dump: unknown;
   try {
-    dump = JSON.parse(gunzipSync(bytes, { maxOutputLength: 1 << 30 }).toString('utf8')) as Record<string, unknown>;
+    const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib('anvil_loadState').gunzipSync(bytes, { maxOutputLength: 1 << 30 }) : bytes;
+    dump = JSON.parse(new TextDecoder().decode(text));
   } catch {
-    return bad('not a dump from anvil_dumpState (expected gzipped JSON)');
+    throw invalidParams('parameter 1 (state): not a dump from anvil_dumpState (expected gzipped JSON or JSON)');
   }
-  if (typeof dump !== 'object' || dump === null || dump.format !== DUMP_FORMAT) bad(`not a ${DUMP_FORMAT} dump`);
-  if (dump.version !== DUMP_VERSION) bad(`dump version ${String(dump.version)} is not ${DUMP_VERSION}`);
-  if (dump.chainId !== q(ctx.chain.chainId)) bad(`the dump is of chain ${String(dump.chainId)}, this chain is ${q(ctx.chain.chainId)}`);
-  if (dump.fork !== ctx.chain.rules.name) bad(`the dump is of a ${String(dump.fork)} chain, this chain runs ${ctx.chain.rules.name}`);
-  if (!Array.isArray(dump.blocks) || dump.blocks.length === 0) bad('the dump has no blocks');
-  let blocks: Block[];
-  const accounts = new Map<Address, Account>();
   try {
-    blocks = (dump.blocks as unknown[]).map((hex) => decodeBlockRecord(hexToBytes(String(hex))));
-    blocks.forEach((block, i) => {
-      if (block.header.number !== BigInt(i)) throw new Error(`block ${i} has number ${block.header.number}`);
-      if (i > 0 && !blocks[i - 1]!.hash.every((b, j) => b === block.header.parentHash[j]))
-        throw new Error(`block ${i} does not follow block ${i - 1}`);
-    });
-    for (const [address, raw] of Object.entries(p.object(dump.accounts, 'accounts'))) {
-      const o = p.object(raw, `accounts.${address}`);
-      const account = new Account();
-      account.nonce = p.uint64(o.nonce, `accounts.${address}.nonce`);
-      account.balance = p.quantity(o.balance, `accounts.${address}.balance`);
-      account.setCode(p.data(o.code, `accounts.${address}.code`));
-      for (const [slot, value] of Object.entries(p.object(o.storage ?? {}, `accounts.${address}.storage`))) {
-        const v = p.word(value, `accounts.${address}.storage`);
-        if (v !== 0n) account.storage.set(p.word(slot, `accounts.${address}.storage`), v);
-      }
-      accounts.set(p.address(address, 'accounts key'), account);
-    }
+    loadDump(ctx.chain, dump);
   } catch (error) {
-    return bad((error as Error).message);
+    if (error instanceof DumpError) throw invalidParams(`parameter 1 (state): ${error.message}`);
+    throw error;
   }
-  ctx.chain.replaceChain(blocks, accounts);
   return true;
 };
 

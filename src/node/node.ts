@@ -24,6 +24,7 @@ import { anvilNodeMethods } from './rpc/anvil-node.js';
 import { erc20Methods } from './rpc/erc20.js';
 import { chainEditMethods } from './rpc/chain-edit.js';
 import { simulateV1Methods } from './rpc/simulate-v1.js';
+import { accountQueryMethods } from './rpc/account-queries.js';
 import { debugMethods } from './rpc/debug.js';
 import { traceMethods } from './rpc/trace.js';
 import { otsMethods } from './rpc/ots.js';
@@ -146,6 +147,7 @@ export const ALL_METHODS: MethodTable = {
   ...erc20Methods,
   ...chainEditMethods,
   ...simulateV1Methods,
+  ...accountQueryMethods,
   ...debugMethods,
   ...traceMethods,
   ...otsMethods,

@@ -244,3 +244,38 @@ test('anvil_getBlobByHash returns the blob of a blob transaction sent in network
   assert.deepEqual(await rpc('anvil_getBlobsByTransactionHash', [hash]), [toHex(blob)]);
   assert.equal(await rpc('anvil_getBlobByHash', ['0x01' + '00'.repeat(31)]), null);
 });
+
+test('account queries: eth_getAccount, eth_getAccountInfo, eth_getStorageValues, debug_codeByHash, eth_getTransactionBySenderAndNonce', async () => {
+  const who = '0x00000000000000000000000000000000000b0b0b';
+  await rpc('anvil_setCode', [who, '0x6001600055']);
+  await rpc('anvil_setStorageAt', [who, '0x' + '00'.repeat(31) + '05', '0x' + '00'.repeat(31) + '2a']);
+  await rpc('anvil_setBalance', [who, '0x99']);
+  const account = await rpc('eth_getAccount', [who, 'latest']);
+  const proof = await rpc('eth_getProof', [who, [], 'latest']);
+  assert.deepEqual(account, { nonce: '0x0', balance: '0x99', storageRoot: proof.storageHash, codeHash: proof.codeHash });
+  assert.deepEqual(await rpc('eth_getAccountInfo', [who, 'latest']), { balance: '0x99', nonce: '0x0', code: '0x6001600055' });
+  const slot5 = '0x' + '00'.repeat(31) + '05';
+  const values = await rpc('eth_getStorageValues', [{ [who]: [slot5, '0x' + '00'.repeat(32)] }, 'latest']);
+  assert.deepEqual(values, { [who]: ['0x' + '00'.repeat(31) + '2a', '0x' + '00'.repeat(32)] });
+  assert.equal(await rpc('debug_codeByHash', [proof.codeHash]), '0x6001600055');
+  assert.equal(await rpc('debug_codeByHash', ['0x' + '11'.repeat(32)]), '0x');
+  const sent = await rpc('eth_sendTransaction', [{ from: A0, to: A1, value: '0x1' }]);
+  const tx = await rpc('eth_getTransactionByHash', [sent]);
+  assert.deepEqual(await rpc('eth_getTransactionBySenderAndNonce', [A0, tx.nonce]), tx);
+  assert.equal(await rpc('eth_getTransactionBySenderAndNonce', [A0, '0xffff']), null);
+  assert.deepEqual(await rpc('eth_requestAccounts'), await rpc('eth_accounts'));
+  assert.equal(await rpc('eth_networkId'), '31337');
+});
+
+test('eth_sendUnsignedTransaction sends from any address; anvil_mine_detailed answers the mined blocks', async () => {
+  await rpc('anvil_setBalance', [STRANGER, '0x' + (10n ** 18n).toString(16)]);
+  const hash = await rpc('eth_sendUnsignedTransaction', [{ from: STRANGER, to: A1, value: '0x2' }]);
+  const receipt = await rpc('eth_getTransactionReceipt', [hash]);
+  assert.equal(receipt.status, '0x1');
+  assert.equal(receipt.from, STRANGER);
+  await assert.rejects(rpc('eth_sendTransaction', [{ from: STRANGER, to: A1 }]), /no signer/);
+  const blocks = await rpc('anvil_mine_detailed', [{ blocks: 2 }]);
+  assert.equal(blocks.length, 2);
+  assert.equal(blocks[1].hash, (await rpc('eth_getBlockByNumber', ['latest', true])).hash);
+  assert.deepEqual(await rpc('evm_mine_detailed').then((b: any[]) => b.length), 1);
+});

@@ -6,7 +6,9 @@
 import { bigintToHex as q, bytesToHex } from '../../primitives/bytes.js';
 import { dumpChain, loadDump, DumpError } from '../state-dump.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
-import type { Method, MethodTable } from './context.js';
+import type { Method, MethodTable, RpcContext } from './context.js';
+import type { Block } from '../../chain/block.js';
+import { formatBlock } from './format.js';
 import * as p from './params.js';
 import { nodeBuiltin } from '../../primitives/node-require.js';
 
@@ -74,8 +76,8 @@ const mineBlocks: Method = (ctx, params) => {
   return null;
 };
 
-/** evm_mine: [timestamp] or [{timestamp, blocks}]. */
-const evmMine: Method = (ctx, params) => {
+/** evm_mine: [timestamp] or [{timestamp, blocks}]; returns the mined blocks. */
+function evmMineBlocks(ctx: RpcContext, params: unknown): Block[] {
   const list = p.expectParams(params, 0, 1);
   const arg = list[0];
   let timestamp: bigint | undefined;
@@ -92,9 +94,13 @@ const evmMine: Method = (ctx, params) => {
     }
   }
   if (timestamp !== undefined) ctx.chain.setNextTimestamp(timestamp);
-  ctx.chain.miner.mineMany(Number(blocks));
-  return '0x0';
-};
+  return ctx.chain.miner.mineMany(Number(blocks));
+}
+
+const evmMine: Method = (ctx, params) => (evmMineBlocks(ctx, params), '0x0');
+
+/** anvil_mine_detailed / evm_mine_detailed: as evm_mine, answering the mined blocks with their transactions. */
+const mineDetailed: Method = (ctx, params) => evmMineBlocks(ctx, params).map((block) => formatBlock(block, true));
 
 const snapshot: Method = (ctx, params) => (p.expectParams(params, 0, 0), q(BigInt(ctx.chain.snapshot())));
 
@@ -250,6 +256,8 @@ export const anvilMethods: MethodTable = {
   anvil_mine: mineBlocks,
   hardhat_mine: mineBlocks,
   evm_mine: evmMine,
+  evm_mine_detailed: mineDetailed,
+  anvil_mine_detailed: mineDetailed,
   evm_snapshot: snapshot,
   anvil_snapshot: snapshot,
   evm_revert: revert,

@@ -148,6 +148,16 @@ export const ethSendMethods: MethodTable = {
     signerFor(ctx.chain, from);
     return submit(ctx.chain, sign(ctx.chain, fillTransaction(ctx, request, from), from));
   },
+  /** Anvil's: sends from any address without a signature, as if it were impersonated. */
+  eth_sendUnsignedTransaction: (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const { request, from } = requestFrom(ctx, list[0]);
+    const tx = fillTransaction(ctx, request, from);
+    const valid = validated(ctx.chain, tx, from);
+    const signed = impersonatedSignature(tx, from);
+    const encoded = encodeTransaction(signed);
+    return submit(ctx.chain, { ...withSignature(valid, signed), hash: keccak256(encoded), encoded });
+  },
   eth_signTransaction: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
     const { request, from } = requestFrom(ctx, list[0]);

@@ -8,7 +8,7 @@ import { headerBlobBaseFee, nextBaseFee, nextExcessBlobGas } from '../../chain/f
 import { call, createAccessList, estimateGas, type BlockOverrides, type SimulationInput, type StateOverride } from './simulate.js';
 import { queryLogs, type LogCriteria } from './filters.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
-import { findBlock, requireBlock, requireLatestState, requireState, type MethodTable, type RpcContext } from './context.js';
+import { findBlock, requireBlock, requireLatestState, requireState, type Method, type MethodTable, type RpcContext } from './context.js';
 import { formatBlock, formatReceipt, formatTransaction, firstLogIndexes, word, type Json } from './format.js';
 import * as p from './params.js';
 import { transactionRequest } from './tx-request.js';
@@ -193,10 +193,14 @@ function blockRewards(block: Block, percentiles: number[]): string[] {
   });
 }
 
+const accounts: Method = (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.devAccounts.map((a) => a.address));
+
 export const ethMethods: MethodTable = {
   eth_chainId: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.chainId)),
   eth_blockNumber: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.blockNumber)),
-  eth_accounts: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.devAccounts.map((a) => a.address)),
+  eth_accounts: accounts,
+  // EIP-1102's request for accounts: a dev node has them unlocked.
+  eth_requestAccounts: accounts,
   eth_coinbase: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.miner.coinbase),
   eth_mining: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.miner.automine || ctx.chain.miner.intervalMining),
   eth_hashrate: (_ctx, params) => (p.expectParams(params, 0, 0), '0x0'),

@@ -49,9 +49,15 @@ export class Clock {
     return ts > parent ? ts : parent + 1n;
   }
 
-  /** Moves the clock forward; returns the offset. */
-  increase(seconds: bigint): bigint {
-    this.offset += seconds;
+  /**
+   * Moves the clock forward; returns the offset. When blocks ran ahead of the clock (many in one
+   * second, each a second after its parent), the move counts from the latest block's timestamp
+   * `parent`, so the next block comes exactly `seconds` after it.
+   */
+  increase(seconds: bigint, parent?: bigint): bigint {
+    const now = this.seconds() + this.offset;
+    const from = parent !== undefined && parent > now ? parent : now;
+    this.offset = from + seconds - this.seconds();
     return this.offset;
   }
 

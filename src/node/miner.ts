@@ -164,14 +164,16 @@ export class Miner {
     return { block: commit.block, rejected };
   }
 
-  /** anvil_mine: `count` blocks, `interval` seconds apart (default 1). */
+  /** anvil_mine: `count` blocks, each `interval` seconds after the one before (the first after the latest, as Anvil does). */
   mineMany(count: number, interval?: bigint): Block[] {
-    const blocks: Block[] = [];
+    const mined: Block[] = [];
     for (let i = 0; i < count; i++) {
-      const timestamp = interval !== undefined && i > 0 ? this.#parts.blocks.latest().header.timestamp + interval : undefined;
-      blocks.push(this.mine({ timestamp }).block);
+      // A timestamp set by hand (evm_setNextBlockTimestamp) still comes first, as in Anvil.
+      const { blocks, clock } = this.#parts;
+      const timestamp = interval !== undefined && clock.next === undefined ? blocks.latest().header.timestamp + interval : undefined;
+      mined.push(this.mine({ timestamp }).block);
     }
-    return blocks;
+    return mined;
   }
 
   /** Automine: one block per executable transaction until none is left. */

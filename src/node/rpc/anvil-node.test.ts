@@ -279,3 +279,18 @@ test('eth_sendUnsignedTransaction sends from any address; anvil_mine_detailed an
   assert.equal(blocks[1].hash, (await rpc('eth_getBlockByNumber', ['latest', true])).hash);
   assert.deepEqual(await rpc('evm_mine_detailed').then((b: any[]) => b.length), 1);
 });
+
+test('time as Anvil keeps it: evm_increaseTime after many blocks in one second, anvil_mine with an interval, receipts with blockTimestamp', async () => {
+  for (let i = 0; i < 30; i++) await rpc('evm_mine');
+  const before = BigInt((await rpc('eth_getBlockByNumber', ['latest', false])).timestamp);
+  await rpc('evm_increaseTime', [3600]);
+  await rpc('evm_mine');
+  assert.equal(BigInt((await rpc('eth_getBlockByNumber', ['latest', false])).timestamp), before + 3600n);
+  await rpc('anvil_mine', [2, 500]);
+  const n = BigInt(await rpc('eth_blockNumber'));
+  const stamp = async (k: bigint) => BigInt((await rpc('eth_getBlockByNumber', ['0x' + k.toString(16), false])).timestamp);
+  assert.equal(await stamp(n - 1n), before + 3600n + 500n, 'the first block is offset too');
+  assert.equal(await stamp(n), before + 3600n + 1000n);
+  const receipt = await rpc('eth_sendTransactionSync', [{ from: A0, to: A1, value: '0x1' }]);
+  assert.equal(BigInt(receipt.blockTimestamp), await stamp(BigInt(receipt.blockNumber)));
+});

@@ -113,7 +113,7 @@ const revert: Method = (ctx, params) => {
 const increaseTime: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   const seconds = p.uint64(list[0], p.where(0, 'seconds'));
-  return q(ctx.chain.clock.increase(seconds));
+  return q(ctx.chain.clock.increase(seconds, ctx.chain.latest().header.timestamp));
 };
 
 const setNextBlockTimestamp: Method = (ctx, params) => {

@@ -146,6 +146,7 @@ export function formatReceipt(block: Block, index: number, firstLogIndex?: numbe
     transactionIndex: q(BigInt(index)),
     blockHash: bytesToHex(block.hash),
     blockNumber: q(block.header.number),
+    blockTimestamp: q(block.header.timestamp),
     from: t.sender,
     to: t.tx.to,
     cumulativeGasUsed: q(receipt.cumulativeGasUsed),

@@ -131,6 +131,7 @@ export class BlockBuilder {
       blockBlobGasUsed: this.blobGasUsed,
       tracer,
       print: this.#options.print,
+      allowSenderWithCode: item.impersonated === true,
     });
     this.gasUsed += result.blockGasUsed;
     this.blobGasUsed += result.blobGasUsed;

@@ -294,3 +294,19 @@ test('time as Anvil keeps it: evm_increaseTime after many blocks in one second, 
   const receipt = await rpc('eth_sendTransactionSync', [{ from: A0, to: A1, value: '0x1' }]);
   assert.equal(BigInt(receipt.blockTimestamp), await stamp(BigInt(receipt.blockNumber)));
 });
+
+test('an impersonated contract account sends transactions (as in Anvil and Hardhat)', async () => {
+  const contract = '0x000000000000000000000000000000000000c0de';
+  await rpc('anvil_setCode', [contract, '0x00']);
+  await rpc('anvil_setBalance', [contract, '0x' + (10n ** 18n).toString(16)]);
+  await rpc('anvil_impersonateAccount', [contract]);
+  const receipt = await rpc('eth_sendTransactionSync', [{ from: contract, to: A1, value: '0x3' }]);
+  assert.equal(receipt.status, '0x1');
+  assert.equal(receipt.from, contract);
+  await rpc('anvil_stopImpersonatingAccount', [contract]);
+  // A signed transaction from an address with code is still refused (EIP-3607).
+  const who = privateKeyToAccount(KEY1).address.toLowerCase();
+  await rpc('anvil_setCode', [who, '0x00']);
+  await assert.rejects(rpc('eth_sendRawTransaction', [await signedByA1(A0, 1n)]), /sender not an eoa/i);
+  await rpc('anvil_setCode', [who, '0x']);
+});

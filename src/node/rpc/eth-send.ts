@@ -109,13 +109,19 @@ function fillTransaction(ctx: RpcContext, request: TransactionRequest, from: Add
 /** Validates a transaction from a known sender before signing it (or impersonating the signer). */
 function sign(chain: DevChain, tx: Transaction, from: Address): ValidatedBlockTransaction {
   const signer = signerFor(chain, from);
+  if (signer === 'impersonated') return impersonate(chain, tx, from);
   const valid = validated(chain, tx, from);
-  const signed =
-    signer === 'impersonated'
-      ? impersonatedSignature(tx, from)
-      : signTransaction(tx, signer.privateKey, { keyIsPublic: signer.keyIsPublic === true });
+  const signed = signTransaction(tx, signer.privateKey, { keyIsPublic: signer.keyIsPublic === true });
   const encoded = encodeTransaction(signed);
   return { ...withSignature(valid, signed), hash: keccak256(encoded), encoded };
+}
+
+/** A transaction sent without the sender's key; the sender may be a contract (Anvil's rule). */
+function impersonate(chain: DevChain, tx: Transaction, from: Address): ValidatedBlockTransaction {
+  const valid = validated(chain, tx, from);
+  const signed = impersonatedSignature(tx, from);
+  const encoded = encodeTransaction(signed);
+  return { ...withSignature(valid, signed), hash: keccak256(encoded), encoded, impersonated: true };
 }
 
 function requestFrom(ctx: RpcContext, value: unknown): { request: TransactionRequest; from: Address } {
@@ -152,11 +158,7 @@ export const ethSendMethods: MethodTable = {
   eth_sendUnsignedTransaction: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
     const { request, from } = requestFrom(ctx, list[0]);
-    const tx = fillTransaction(ctx, request, from);
-    const valid = validated(ctx.chain, tx, from);
-    const signed = impersonatedSignature(tx, from);
-    const encoded = encodeTransaction(signed);
-    return submit(ctx.chain, { ...withSignature(valid, signed), hash: keccak256(encoded), encoded });
+    return submit(ctx.chain, impersonate(ctx.chain, fillTransaction(ctx, request, from), from));
   },
   eth_signTransaction: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);

@@ -72,6 +72,9 @@ test('Anvil-named settings, hex numbers, --silent', async () => {
     '7',
     '--mnemonic',
     'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
+    '--timestamp',
+    '0x6553f100',
+    '--auto-impersonate',
     '--silent',
   ]);
   try {
@@ -84,6 +87,12 @@ test('Anvil-named settings, hex numbers, --silent', async () => {
     const genesis = await rpc(node.url, 'eth_getBlockByNumber', ['0x0', false]);
     assert.equal(BigInt(genesis.gasLimit), 0x2000000n);
     assert.equal(BigInt(genesis.baseFeePerGas), 7n);
+    assert.equal(BigInt(genesis.timestamp), 0x6553f100n);
+    // --auto-impersonate: an address without a key sends.
+    const stranger = '0x00000000000000000000000000000000000a11ce';
+    await rpc(node.url, 'anvil_setBalance', [stranger, '0xde0b6b3a7640000']);
+    const hash = await rpc(node.url, 'eth_sendTransaction', [{ from: stranger, to: accounts[1], value: '0x1' }]);
+    assert.equal((await rpc(node.url, 'eth_getTransactionReceipt', [hash])).status, '0x1');
     assert.equal((await rpc(node.url, 'anvil_nodeInfo')).hardFork, 'Cancun');
     assert.equal(node.output().trim().split('\n').length, 1, node.output());
   } finally {

@@ -23,6 +23,8 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   --block-time SECONDS  mine a block every SECONDS instead of one per transaction
   --no-mining           no automine: mine with evm_mine / anvil_mine (or --block-time)
   --gas-limit N         block gas limit (default 30000000)
+  --timestamp SECONDS   the genesis block's timestamp (default now)
+  --auto-impersonate    every address may send without its key (anvil_autoImpersonateAccount)
   --base-fee N          genesis base fee in wei (default 1000000000)
   --data-dir DIR        keep the chain in LMDB under DIR (default: in memory)
   --state FILE          load the chain from FILE if it exists, and save it there on exit and
@@ -40,7 +42,7 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   -V, --version         print the version and exit
   -h, --help            print this help and exit`;
 
-const FLAGS = ['no-mining', 'quiet', 'silent', 'wasm', 'help', 'version'] as const;
+const FLAGS = ['no-mining', 'quiet', 'silent', 'wasm', 'help', 'version', 'auto-impersonate'] as const;
 const SHORT = { p: 'port', h: 'help', V: 'version' };
 const VALUED = [
   'host',
@@ -48,6 +50,7 @@ const VALUED = [
   'chain-id',
   'hardfork',
   'fork',
+  'timestamp',
   'state',
   'state-interval',
   'load-state',
@@ -133,6 +136,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     gasLimit: big(args, 'gas-limit'),
     baseFee: big(args, 'base-fee'),
     dataDir: stringOption(args, 'data-dir'),
+    genesisTimestamp: big(args, 'timestamp'),
     wasm: args.options.has('wasm'),
     limits,
     // The request, block and console.log lines, on stderr.
@@ -161,6 +165,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  if (args.options.has('auto-impersonate')) node.chain.keys.autoImpersonate = true;
   if (loadFile !== undefined) {
     try {
       loadStateFile(node.chain, loadFile);

@@ -10,7 +10,8 @@ import type { Rules } from '../forks/index.js';
 import type { WorldState } from '../state/world-state.js';
 import { Account } from '../state/account.js';
 import { InvalidTransactionError } from '../tx/types.js';
-import { BlockBuilder } from '../chain/builder.js';
+import { BlockBuilder, type BlockBuilderOptions } from '../chain/builder.js';
+import { createOverlayState } from '../chain/overlay-state.js';
 import type { Block } from '../chain/block.js';
 import type { BlockCommit } from '../chain/commit.js';
 import type { ContextHeader } from '../chain/block-context.js';
@@ -100,14 +101,11 @@ export class Miner {
     };
   }
 
-  /** Mines one block with the pool's best executable transactions. */
-  mine(options: { timestamp?: bigint; maxTransactions?: number } = {}): MineResult {
-    const { rules, chainId, state, pool, blocks, clock, tracker } = this.#parts;
-    const parent = blocks.latest();
-    const timestamp = clock.take(parent.header.timestamp, options.timestamp);
+  /** The settings of the block after `parent`, with what was set by hand for it. */
+  #builderOptions(parent: Block, timestamp: bigint): BlockBuilderOptions {
+    const { rules, chainId, blocks } = this.#parts;
     const prevRandao = this.nextPrevRandao ?? keccak256(parent.hash);
-    this.nextPrevRandao = undefined;
-    const builder = new BlockBuilder(state, {
+    return {
       rules,
       print: rules.wasm ? printProgramOutput : undefined,
       chainId,
@@ -120,7 +118,38 @@ export class Miner {
       prevRandao,
       parentBeaconBlockRoot: rules.cancun ? keccak256(prevRandao) : undefined,
       blockHash: blocks.blockHash,
-    });
+    };
+  }
+
+  /**
+   * The block mining now would make (the 'pending' block): the pool's executable transactions
+   * run on a throw-away overlay of the state. Nothing is committed; the block has no roots.
+   */
+  pendingBlock(): { parent: Block; builder: BlockBuilder } {
+    const { state, pool, blocks, clock } = this.#parts;
+    const parent = blocks.latest();
+    const builder = new BlockBuilder(createOverlayState(state), this.#builderOptions(parent, clock.peek(parent.header.timestamp)));
+    if (pool.size === 0) return { parent, builder };
+    const selection = pool.select(this.nonceOf, builder.baseFee);
+    for (let next = selection.peek(); next !== undefined; next = selection.peek()) {
+      try {
+        if (builder.fits(next) !== undefined) throw new Error('does not fit');
+        builder.add(next);
+        selection.advance(next.sender);
+      } catch {
+        selection.skip(next.sender);
+      }
+    }
+    return { parent, builder };
+  }
+
+  /** Mines one block with the pool's best executable transactions. */
+  mine(options: { timestamp?: bigint; maxTransactions?: number } = {}): MineResult {
+    const { state, pool, blocks, clock, tracker } = this.#parts;
+    const parent = blocks.latest();
+    const timestamp = clock.take(parent.header.timestamp, options.timestamp);
+    const builder = new BlockBuilder(state, this.#builderOptions(parent, timestamp));
+    this.nextPrevRandao = undefined;
     this.nextBaseFeeOverride = undefined;
     const rejected = new Map<string, InvalidTransactionError>();
     const max = options.maxTransactions ?? Infinity;

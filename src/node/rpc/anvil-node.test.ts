@@ -310,3 +310,27 @@ test('an impersonated contract account sends transactions (as in Anvil and Hardh
   await assert.rejects(rpc('eth_sendRawTransaction', [await signedByA1(A0, 1n)]), /sender not an eoa/i);
   await rpc('anvil_setCode', [who, '0x']);
 });
+
+test("the 'pending' block holds the pool's executable transactions (automine off)", async () => {
+  await rpc('evm_setAutomine', [false]);
+  try {
+    const latest = await rpc('eth_getBlockByNumber', ['latest', false]);
+    const h1 = await rpc('eth_sendTransaction', [{ from: A0, to: A1, value: '0x1' }]);
+    const h2 = await rpc('eth_sendTransaction', [{ from: A1, to: A0, value: '0x1' }]);
+    const pending = await rpc('eth_getBlockByNumber', ['pending', false]);
+    assert.equal(BigInt(pending.number), BigInt(latest.number) + 1n);
+    assert.equal(pending.parentHash, latest.hash);
+    assert.equal(pending.hash, null);
+    assert.deepEqual([...pending.transactions].sort(), [h1, h2].sort());
+    assert.equal(BigInt(pending.gasUsed), 42000n);
+    const full = await rpc('eth_getBlockByNumber', ['pending', true]);
+    assert.equal(full.transactions[0].blockHash, null);
+    assert.equal(await rpc('eth_blockNumber'), latest.number, 'nothing was mined');
+    await rpc('evm_mine');
+    const mined = await rpc('eth_getBlockByNumber', ['latest', false]);
+    assert.deepEqual([...mined.transactions].sort(), [h1, h2].sort());
+    assert.deepEqual((await rpc('eth_getBlockByNumber', ['pending', false])).transactions, []);
+  } finally {
+    await rpc('evm_setAutomine', [true]);
+  }
+});

@@ -334,3 +334,16 @@ test("the 'pending' block holds the pool's executable transactions (automine off
     await rpc('evm_setAutomine', [true]);
   }
 });
+
+test('eth_call and eth_simulateV1 without `to` run the init code and answer what it returns', async () => {
+  // PUSH1 2a PUSH1 0 MSTORE PUSH1 20 PUSH1 0 RETURN: "deploys" the word 42.
+  const init = '0x602a60005260206000f3';
+  const word42 = '0x' + '2a'.padStart(64, '0');
+  assert.equal(await rpc('eth_call', [{ data: init }]), word42);
+  assert.equal(await rpc('eth_call', [{ from: A0, data: init }, 'latest']), word42);
+  const [block] = await rpc('eth_simulateV1', [{ blockStateCalls: [{ calls: [{ from: A0, data: init }] }] }]);
+  assert.equal(block.calls[0].returnData, word42);
+  const error = await rpc('eth_call', [{ data: '0x63deadbeef60e01b60005260046000fd' }]).catch((e) => e);
+  assert.equal(error.code, 3);
+  assert.equal(error.data, '0xdeadbeef');
+});

@@ -81,7 +81,8 @@ const simulateV1: Method = (ctx, params) => {
       txHashes.push(txHash);
       gasUsed += result.gasUsed;
       const call: Record<string, Json> = {
-        returnData: bytesToHex(result.output),
+        // A creation answers the code its init code returned, as eth_call does.
+        returnData: bytesToHex(result.createdAddress !== undefined ? state.getCode(result.createdAddress) : result.output),
         logs: result.logs.map((log) => ({
           address: log.address,
           topics: log.topics.map(word),

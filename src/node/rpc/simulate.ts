@@ -187,6 +187,9 @@ export function call(chain: DevChain, input: SimulationInput): Uint8Array {
   const result = execute(chain, prepared, prepared.tx.gasLimit, tracer);
   if (tracer !== undefined && tracer.lines.length > 0) chain.observer!.console(tracer.lines, { kind: 'call' });
   if (!result.success) throw executionError(result);
+  // A call without `to` runs init code: it answers what the init code returned (the code it
+  // deployed), as geth and Anvil do.
+  if (result.createdAddress !== undefined) return prepared.state.getCode(result.createdAddress);
   return result.output;
 }
 

@@ -212,3 +212,32 @@ test('a state dump made by Anvil loads into polyvm (--load-state and anvil_loadS
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--prune-history keeps only recent states; --allow-origin and --no-cors set the CORS headers', async () => {
+  let node = await spawnNode(['--prune-history', '--allow-origin', 'http://app.test', '--quiet']);
+  try {
+    await rpc(node.url, 'evm_mine');
+    await rpc(node.url, 'evm_mine');
+    await assert.rejects(rpc(node.url, 'eth_getBalance', [A1, '0x0']), /state at block 0 is not available/);
+    const preflight = await fetch(node.url, { method: 'OPTIONS' });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://app.test');
+  } finally {
+    await node.stop();
+  }
+  node = await spawnNode(['--prune-history', '1', '--no-cors', '--quiet']);
+  try {
+    await rpc(node.url, 'evm_mine');
+    await rpc(node.url, 'evm_mine');
+    assert.match(await rpc(node.url, 'eth_getBalance', [A1, '0x1']), /^0x/);
+    await assert.rejects(rpc(node.url, 'eth_getBalance', [A1, '0x0']), /not available/);
+    const answer = await fetch(node.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}',
+    });
+    assert.equal(answer.headers.get('access-control-allow-origin'), null);
+  } finally {
+    await node.stop();
+  }
+  assert.equal(polyvm('--no-cors', '--allow-origin', '*').status, 2);
+});

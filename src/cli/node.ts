@@ -24,6 +24,10 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   --no-mining           no automine: mine with evm_mine / anvil_mine (or --block-time)
   --gas-limit N         block gas limit (default 30000000)
   --timestamp SECONDS   the genesis block's timestamp (default now)
+  --prune-history [N]   keep the states of the last N blocks only (none but the latest without N;
+                        default 20000)
+  --allow-origin ORIGIN the origin browsers may call from (default *)
+  --no-cors             send no CORS headers
   --auto-impersonate    every address may send without its key (anvil_autoImpersonateAccount)
   --base-fee N          genesis base fee in wei (default 1000000000)
   --data-dir DIR        keep the chain in LMDB under DIR (default: in memory)
@@ -42,7 +46,7 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   -V, --version         print the version and exit
   -h, --help            print this help and exit`;
 
-const FLAGS = ['no-mining', 'quiet', 'silent', 'wasm', 'help', 'version', 'auto-impersonate'] as const;
+const FLAGS = ['no-mining', 'quiet', 'silent', 'wasm', 'help', 'version', 'auto-impersonate', 'no-cors'] as const;
 const SHORT = { p: 'port', h: 'help', V: 'version' };
 const VALUED = [
   'host',
@@ -51,6 +55,8 @@ const VALUED = [
   'hardfork',
   'fork',
   'timestamp',
+  'prune-history',
+  'allow-origin',
   'state',
   'state-interval',
   'load-state',
@@ -66,6 +72,13 @@ const VALUED = [
   'max-batch',
   'call-gas-cap',
 ] as const;
+
+/** `--NAME` given without its value (last, or before another option) gets `fallback` (Anvil's optional values). */
+function optionalValue(argv: string[], name: string, fallback: string): string[] {
+  return argv.map((arg, i) =>
+    arg === `--${name}` && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')) ? `--${name}=${fallback}` : arg,
+  );
+}
 
 /** A whole number in decimal or 0x-prefixed hex. */
 function big(args: ReturnType<typeof parseArgs>, name: string): bigint | undefined {
@@ -103,7 +116,7 @@ function packageVersion(): string {
 }
 
 export async function nodeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, FLAGS, VALUED, SHORT);
+  const args = parseArgs(optionalValue(argv, 'prune-history', '0'), FLAGS, VALUED, SHORT);
   if (args.options.has('help')) {
     process.stdout.write(USAGE + '\n');
     return 0;
@@ -137,6 +150,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     baseFee: big(args, 'base-fee'),
     dataDir: stringOption(args, 'data-dir'),
     genesisTimestamp: big(args, 'timestamp'),
+    historyBlocks: integer(args, 'prune-history', 1_000_000_000),
     wasm: args.options.has('wasm'),
     limits,
     // The request, block and console.log lines, on stderr.
@@ -149,6 +163,8 @@ export async function nodeCommand(argv: string[]): Promise<number> {
   if (stringOption(args, 'state-interval') !== undefined && stateFile === undefined)
     throw new UsageError('--state-interval needs --state FILE');
   const port = integer(args, 'port', 65535) ?? 8545;
+  if (args.options.has('no-cors') && args.options.has('allow-origin')) throw new UsageError('give --allow-origin or --no-cors, not both');
+  const allowOrigin = args.options.has('no-cors') ? null : (stringOption(args, 'allow-origin') ?? '*');
   const host = stringOption(args, 'host') ?? '127.0.0.1';
 
   let node;
@@ -176,7 +192,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
   }
   let server;
   try {
-    server = await node.listen({ port, host });
+    server = await node.listen({ port, host, allowOrigin });
   } catch (error) {
     await node.close();
     throw new UsageError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);

@@ -30,7 +30,7 @@ import { traceMethods } from './rpc/trace.js';
 import { otsMethods } from './rpc/ots.js';
 import type { ChainStore } from './store.js';
 import { LmdbStore } from './lmdb-store.js';
-import { startServer, type RunningServer } from './server.js';
+import { startServer, type RunningServer, type ServerOptions } from './server.js';
 import { ConsoleLogTracer } from './console-log.js';
 import { consoleLines, minedBlockLines, type ConsoleOrigin } from './node-log.js';
 
@@ -233,7 +233,7 @@ export class PolyvmNode extends Emitter {
   }
 
   /** Serves JSON-RPC over HTTP and WebSocket on one port; resolves with the URL. */
-  async listen(options: { port?: number; host?: string } = {}): Promise<{ url: string; port: number; host: string }> {
+  async listen(options: ServerOptions = {}): Promise<{ url: string; port: number; host: string }> {
     const server = await startServer(this, options);
     this.#servers.add(server);
     return { url: server.url, port: server.port, host: server.host };

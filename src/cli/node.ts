@@ -26,6 +26,10 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   --timestamp SECONDS   the genesis block's timestamp (default now)
   --prune-history [N]   keep the states of the last N blocks only (none but the latest without N;
                         default 20000)
+  --code-size-limit N   largest deployed code in bytes (default 24576; initcode twice that)
+  --disable-code-size-limit  no limit on code size
+  --disable-tx-gas-limit-cap lift Osaka's per-transaction gas cap of 2^24 (EIP-7825; kept by
+                        default, as on mainnet)
   --allow-origin ORIGIN the origin browsers may call from (default *)
   --no-cors             send no CORS headers
   --auto-impersonate    every address may send without its key (anvil_autoImpersonateAccount)
@@ -46,7 +50,18 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   -V, --version         print the version and exit
   -h, --help            print this help and exit`;
 
-const FLAGS = ['no-mining', 'quiet', 'silent', 'wasm', 'help', 'version', 'auto-impersonate', 'no-cors'] as const;
+const FLAGS = [
+  'no-mining',
+  'quiet',
+  'silent',
+  'wasm',
+  'help',
+  'version',
+  'auto-impersonate',
+  'no-cors',
+  'disable-code-size-limit',
+  'disable-tx-gas-limit-cap',
+] as const;
 const SHORT = { p: 'port', h: 'help', V: 'version' };
 const VALUED = [
   'host',
@@ -56,6 +71,7 @@ const VALUED = [
   'fork',
   'timestamp',
   'prune-history',
+  'code-size-limit',
   'allow-origin',
   'state',
   'state-interval',
@@ -151,6 +167,9 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     dataDir: stringOption(args, 'data-dir'),
     genesisTimestamp: big(args, 'timestamp'),
     historyBlocks: integer(args, 'prune-history', 1_000_000_000),
+    codeSizeLimit: integer(args, 'code-size-limit', 1 << 30),
+    disableCodeSizeLimit: args.options.has('disable-code-size-limit'),
+    disableTxGasLimitCap: args.options.has('disable-tx-gas-limit-cap'),
     wasm: args.options.has('wasm'),
     limits,
     // The request, block and console.log lines, on stderr.

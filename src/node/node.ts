@@ -4,7 +4,7 @@
  * servable over HTTP and WebSocket with `listen`.
  */
 import { logError } from './log.js';
-import { parseFork, getRules, forkIndex, type ForkName } from '../forks/index.js';
+import { parseFork, getRules, forkIndex, type ForkName, type Rules } from '../forks/index.js';
 import { parseAddress } from '../primitives/address.js';
 import { nodeBuiltin, nodeModule } from '../primitives/node-require.js';
 import { deriveDevAccounts, TEST_MNEMONIC, type DevAccount } from './accounts.js';
@@ -78,6 +78,12 @@ export interface NodeOptions {
    * --quiet). console.log lines are also the node's 'console' events, log or not.
    */
   log?: boolean | ((line: string) => void);
+  /** Largest deployed code in bytes (initcode: twice that), instead of EIP-170's 24,576 (Anvil's --code-size-limit). */
+  codeSizeLimit?: number;
+  /** No limit on code size (Anvil's --disable-code-size-limit). */
+  disableCodeSizeLimit?: boolean;
+  /** Lift Osaka's per-transaction gas cap of 2^24 (EIP-7825), which is kept by default as on mainnet. */
+  disableTxGasLimitCap?: boolean;
 }
 
 export const DEFAULT_CHAIN_ID = 31337n;
@@ -134,6 +140,21 @@ function positiveBigint(value: number | bigint | undefined, name: string, fallba
   const n = BigInt(value);
   if (n < 0n) throw new NodeOptionsError(`${name} must not be negative`);
   return n;
+}
+
+/** The fork's rules with the limits a dev chain may lift or change (code size, the transaction gas cap). */
+function devRules(rules: Rules, options: NodeOptions): Rules {
+  const { codeSizeLimit, disableCodeSizeLimit, disableTxGasLimitCap } = options;
+  if (codeSizeLimit === undefined && !disableCodeSizeLimit && !disableTxGasLimitCap) return rules;
+  if (codeSizeLimit !== undefined && (!Number.isSafeInteger(codeSizeLimit) || codeSizeLimit < 1))
+    throw new NodeOptionsError('code size limit must be a positive whole number of bytes');
+  const maxCodeSize = disableCodeSizeLimit ? Infinity : (codeSizeLimit ?? rules.maxCodeSize);
+  return Object.freeze({
+    ...rules,
+    maxCodeSize,
+    maxInitcodeSize: disableCodeSizeLimit ? Infinity : codeSizeLimit !== undefined ? 2 * codeSizeLimit : rules.maxInitcodeSize,
+    txGasLimitCap: disableTxGasLimitCap ? undefined : rules.txGasLimitCap,
+  });
 }
 
 export const ALL_METHODS: MethodTable = {
@@ -258,7 +279,7 @@ export function createNode(options: NodeOptions = {}): PolyvmNode {
   const fork = parseFork(options.fork ?? DEFAULT_NODE_FORK);
   if (forkIndex(fork) < forkIndex('Byzantium'))
     throw new NodeOptionsError(`the dev node runs Byzantium or later (receipts with a status); got ${fork}`);
-  const rules = getRules(fork, { wasm: options.wasm === true });
+  const rules = devRules(getRules(fork, { wasm: options.wasm === true }), options);
   const chainId = positiveBigint(options.chainId, 'chain id', DEFAULT_CHAIN_ID);
   if (chainId === 0n || chainId >= 1n << 64n) throw new NodeOptionsError('chain id must be between 1 and 2^64 - 1');
   const count = options.accounts ?? 10;

@@ -347,3 +347,29 @@ test('eth_call and eth_simulateV1 without `to` run the init code and answer what
   assert.equal(error.code, 3);
   assert.equal(error.data, '0xdeadbeef');
 });
+
+test("code size limit and Osaka's transaction gas cap: kept by default, changed or lifted by option", async () => {
+  const deploy = (size: number) => '0x61' + size.toString(16).padStart(4, '0') + '6000f3';
+  const gas = '0xf42400';
+  const send = async (n: PolyvmNode, data: string) => {
+    const hash = await n.request({ method: 'eth_sendTransaction', params: [{ from: A0, data, gas }] });
+    return ((await n.request({ method: 'eth_getTransactionReceipt', params: [hash] })) as { status: string }).status;
+  };
+  assert.equal(await send(node, deploy(24_577)), '0x0', 'EIP-170 by default');
+  assert.equal(await send(node, deploy(24_576)), '0x1');
+  const error = await rpc('eth_sendTransaction', [{ from: A0, to: A1, gas: '0x1312d00' }]).catch((e) => e);
+  assert.match(error.message, /--disable-tx-gas-limit-cap/);
+  const lifted = createNode({ disableCodeSizeLimit: true, disableTxGasLimitCap: true });
+  const small = createNode({ codeSizeLimit: 100 });
+  try {
+    assert.equal(await send(lifted, deploy(30_000)), '0x1');
+    const hash = await lifted.request({ method: 'eth_sendTransaction', params: [{ from: A0, to: A1, gas: '0x1312d00' }] });
+    assert.match(hash as string, /^0x[0-9a-f]{64}$/);
+    assert.equal(await send(small, deploy(101)), '0x0');
+    assert.equal(await send(small, deploy(100)), '0x1');
+    assert.throws(() => createNode({ codeSizeLimit: 0 }), /code size limit/);
+  } finally {
+    await lifted.close();
+    await small.close();
+  }
+});

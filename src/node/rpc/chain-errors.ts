@@ -31,7 +31,11 @@ export function transactionErrorMessage(error: InvalidTransactionError): string 
     INITCODE_SIZE_EXCEEDED: 'max initcode size exceeded',
     TYPE_NOT_SUPPORTED: 'transaction type not supported',
   };
-  return `${friendly[name] ?? name.toLowerCase().replace(/_/g, ' ')}: ${detail}`;
+  const hint =
+    name === 'GAS_LIMIT_EXCEEDS_MAXIMUM'
+      ? " (Osaka's per-transaction cap, EIP-7825, kept as on mainnet; start polyvm node with --disable-tx-gas-limit-cap to lift it)"
+      : '';
+  return `${friendly[name] ?? name.toLowerCase().replace(/_/g, ' ')}: ${detail}${hint}`;
 }
 
 /** The rejection as an RPC error (a server error, as geth reports rejected transactions). */

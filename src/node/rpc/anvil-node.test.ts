@@ -293,6 +293,9 @@ test('time as Anvil keeps it: evm_increaseTime after many blocks in one second, 
   assert.equal(await stamp(n), before + 3600n + 1000n);
   const receipt = await rpc('eth_sendTransactionSync', [{ from: A0, to: A1, value: '0x1' }]);
   assert.equal(BigInt(receipt.blockTimestamp), await stamp(BigInt(receipt.blockNumber)));
+  // Every receipt carries the block's blob gas price (Cancun on), blob transaction or not.
+  assert.equal(receipt.blobGasPrice, await rpc('eth_blobBaseFee'));
+  assert.equal(receipt.blobGasUsed, undefined);
 });
 
 test('an impersonated contract account sends transactions (as in Anvil and Hardhat)', async () => {

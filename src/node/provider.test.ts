@@ -610,6 +610,7 @@ const BAD_PARAMS: Record<string, unknown[][]> = {
   eth_requestAccounts: [[1]],
   eth_networkId: [[1]],
   eth_sendUnsignedTransaction: [[], [{}], [{ from: 'x' }]],
+  eth_fillTransaction: [[], [{}], [{ from: A0, gas: 'x' }]],
   evm_mine_detailed: [['x'], [{ foo: 1 }]],
   anvil_mine_detailed: [[{ blocks: 'x' }]],
   eth_simulateV1: [

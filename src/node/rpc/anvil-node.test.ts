@@ -376,3 +376,15 @@ test("code size limit and Osaka's transaction gas cap: kept by default, changed 
     await small.close();
   }
 });
+
+test('eth_fillTransaction fills the defaults and signs nothing', async () => {
+  const nonce = await rpc('eth_getTransactionCount', [A0, 'pending']);
+  const { raw, tx } = await rpc('eth_fillTransaction', [{ from: A0, to: A1, value: '0x5' }]);
+  assert.equal(tx.nonce, nonce);
+  assert.equal(tx.gas, '0x5208');
+  assert.equal(tx.type, '0x2');
+  assert.equal(BigInt(tx.maxFeePerGas) > 0n, true);
+  assert.equal(tx.r, '0x0');
+  assert.match(raw, /^0x02/);
+  assert.equal(await rpc('eth_getTransactionCount', [A0, 'pending']), nonce, 'nothing was sent');
+});

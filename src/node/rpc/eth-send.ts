@@ -24,6 +24,7 @@ import * as p from './params.js';
 import { inferType, transactionRequest, type TransactionRequest } from './tx-request.js';
 import { decodeRawTransaction } from './raw-transaction.js';
 import { DEFAULT_PRIORITY_FEE } from './eth.js';
+import { formatTransaction } from './format.js';
 
 function rejection(error: unknown): never {
   if (error instanceof InvalidTransactionError) throw transactionRejection(error);
@@ -159,6 +160,14 @@ export const ethSendMethods: MethodTable = {
     const list = p.expectParams(params, 1, 1);
     const { request, from } = requestFrom(ctx, list[0]);
     return submit(ctx.chain, impersonate(ctx.chain, fillTransaction(ctx, request, from), from));
+  },
+  /** geth's: the transaction with the node's defaults filled in, unsigned (`raw`: its encoding with a zero signature). */
+  eth_fillTransaction: (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const { request, from } = requestFrom(ctx, list[0]);
+    const tx = fillTransaction(ctx, request, from);
+    const encoded = encodeTransaction(tx);
+    return { raw: bytesToHex(encoded), tx: formatTransaction({ tx, sender: from, hash: keccak256(encoded), encoded }, undefined) };
   },
   eth_signTransaction: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);

@@ -18,6 +18,11 @@ export interface BlockTransaction {
   hash: Uint8Array;
   /** The canonical envelope: rlp(fields) for legacy, type ‖ rlp(fields) for typed. */
   encoded: Uint8Array;
+  /**
+   * Sent on a dev chain without the sender's key (impersonation): the sender may have code, as
+   * Anvil and Hardhat allow, instead of EIP-3607's rejection. Never set for a block from elsewhere.
+   */
+  impersonated?: boolean;
 }
 
 /** A block transaction that passed the stateless rules (the pool holds these). */

@@ -155,6 +155,7 @@ export class BlockBuilder {
       blockBlobGasUsed: this.blobGasUsed,
       tracer,
       print: this.#options.print,
+      allowSenderWithCode: item.impersonated === true,
     });
     this.gasUsed += result.blockGasUsed;
     this.blobGasUsed += result.blobGasUsed;
@@ -166,7 +167,8 @@ export class BlockBuilder {
       gasUsed: result.gasUsed,
       effectiveGasPrice: effectiveGasPrice(tx, this.context.baseFee),
       blobGasUsed: result.blobGasUsed,
-      blobGasPrice: tx.type === 3 ? this.context.blobBaseFee : undefined,
+      // The block's blob base fee, on every receipt from Cancun on (as geth and Anvil report it).
+      blobGasPrice: rules.cancun ? this.context.blobBaseFee : undefined,
       // As geth reports it: the address a creation targets, whether or not it succeeded.
       contractAddress: tx.to === null ? createAddress(sender, tx.nonce) : undefined,
     });

@@ -9,11 +9,25 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-export function parseArgs(argv: string[], flags: readonly string[], valued: readonly string[]): ParsedArgs {
+/**
+ * `short` maps one-letter options to long names (`{ p: 'port' }` makes `-p 8545` mean
+ * `--port 8545`); with it, any other `-x` is an unknown option.
+ */
+export function parseArgs(
+  argv: string[],
+  flags: readonly string[],
+  valued: readonly string[],
+  short?: Readonly<Record<string, string>>,
+): ParsedArgs {
   const options = new Map<string, string | true>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    let arg = argv[i]!;
+    if (short !== undefined && /^-[A-Za-z]$/.test(arg)) {
+      const long = short[arg[1]!];
+      if (long === undefined) throw new UsageError(`unknown option ${arg}`);
+      arg = `--${long}`;
+    }
     if (!arg.startsWith('--')) {
       positionals.push(arg);
       continue;

@@ -7,20 +7,41 @@ import { checksumAddress } from '../primitives/address.js';
 import { StoreMismatchError } from '../node/dev-chain.js';
 import { StoreError } from '../node/lmdb-store.js';
 import { loadArtifacts } from './artifacts.js';
+import { existsSync } from 'node:fs';
+import { nodeModule } from '../primitives/node-require.js';
+import { loadStateFile, saveStateFile } from './state-file.js';
 
 const USAGE = `usage: polyvm node [options]
+Numbers may be given in decimal or as 0x-prefixed hex.
   --host ADDRESS        interface to listen on (default 127.0.0.1)
-  --port N              port for HTTP and WebSocket (default 8545; 0 picks a free one)
+  -p, --port N          port for HTTP and WebSocket (default 8545; 0 picks a free one)
   --chain-id N          chain id (default ${DEFAULT_CHAIN_ID})
-  --fork NAME           hardfork (default Osaka)
+  --hardfork NAME       hardfork (default Osaka; "latest" is the default too)
+  --fork NAME           deprecated spelling of --hardfork NAME (--fork URL is reserved for
+                        forking a remote chain, which is not supported yet)
   --accounts N          dev accounts to create (default 10)
   --balance ETH         balance of each dev account in ether (default 10000)
   --mnemonic "WORDS"    BIP-39 mnemonic for the dev accounts (default: the public test mnemonic)
   --block-time SECONDS  mine a block every SECONDS instead of one per transaction
   --no-mining           no automine: mine with evm_mine / anvil_mine (or --block-time)
   --gas-limit N         block gas limit (default 30000000)
+  --timestamp SECONDS   the genesis block's timestamp (default now)
+  --prune-history [N]   keep the states of the last N blocks only (none but the latest without N;
+                        default 20000)
+  --code-size-limit N   largest deployed code in bytes (default 24576; initcode twice that)
+  --disable-code-size-limit  no limit on code size
+  --disable-tx-gas-limit-cap lift Osaka's per-transaction gas cap of 2^24 (EIP-7825; kept by
+                        default, as on mainnet)
+  --allow-origin ORIGIN the origin browsers may call from (default *)
+  --no-cors             send no CORS headers
+  --auto-impersonate    every address may send without its key (anvil_autoImpersonateAccount)
   --base-fee N          genesis base fee in wei (default 1000000000)
   --data-dir DIR        keep the chain in LMDB under DIR (default: in memory)
+  --state FILE          load the chain from FILE if it exists, and save it there on exit and
+                        every --state-interval seconds (default 60); written atomically
+  --state-interval S    seconds between saves of --state (0: only on exit)
+  --load-state FILE     load a state dump at start: polyvm's, or Anvil's (its accounts)
+  --dump-state FILE     save the chain to FILE on exit (polyvm's JSON dump)
   --max-body-bytes N    largest request body or WebSocket message (default 16 MiB)
   --max-batch N         most requests in a batch (default 1000)
   --call-gas-cap N      most gas an eth_call or eth_estimateGas may use (default 50000000)
@@ -29,15 +50,38 @@ const USAGE = `usage: polyvm node [options]
   --artifacts DIR       Foundry out/ or Hardhat artifacts/: the log draws each mined
                         transaction's call tree with contract names, decoded calls,
                         events and errors
-  --quiet               print only the listening address (no request, transaction or
-                        console.log lines)`;
+  --quiet, --silent     print only the listening address (no request, transaction or
+                        console.log lines)
+  -V, --version         print the version and exit
+  -h, --help            print this help and exit`;
 
-const FLAGS = ['no-mining', 'quiet', 'wasm', 'help'] as const;
+const FLAGS = [
+  'no-mining',
+  'quiet',
+  'silent',
+  'wasm',
+  'help',
+  'version',
+  'auto-impersonate',
+  'no-cors',
+  'disable-code-size-limit',
+  'disable-tx-gas-limit-cap',
+] as const;
+const SHORT = { p: 'port', h: 'help', V: 'version' };
 const VALUED = [
   'host',
   'port',
   'chain-id',
+  'hardfork',
   'fork',
+  'timestamp',
+  'prune-history',
+  'code-size-limit',
+  'allow-origin',
+  'state',
+  'state-interval',
+  'load-state',
+  'dump-state',
   'accounts',
   'balance',
   'mnemonic',
@@ -51,27 +95,60 @@ const VALUED = [
   'artifacts',
 ] as const;
 
-function integer(args: ReturnType<typeof parseArgs>, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const text = stringOption(args, name);
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new UsageError(`--${name} must be a whole number up to ${max}, got "${text}"`);
-  return Number(text);
+/** `--NAME` given without its value (last, or before another option) gets `fallback` (Anvil's optional values). */
+function optionalValue(argv: string[], name: string, fallback: string): string[] {
+  return argv.map((arg, i) =>
+    arg === `--${name}` && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')) ? `--${name}=${fallback}` : arg,
+  );
 }
 
+/** A whole number in decimal or 0x-prefixed hex. */
 function big(args: ReturnType<typeof parseArgs>, name: string): bigint | undefined {
   const text = stringOption(args, name);
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, got "${text}"`);
+  if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(text)) throw new UsageError(`--${name} must be a whole number (decimal or 0x hex), got "${text}"`);
   return BigInt(text);
 }
 
+function integer(args: ReturnType<typeof parseArgs>, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const n = big(args, name);
+  if (n !== undefined && n > BigInt(max))
+    throw new UsageError(`--${name} must be a whole number up to ${max}, got "${stringOption(args, name)}"`);
+  return n === undefined ? undefined : Number(n);
+}
+
+/** --hardfork NAME, or the deprecated --fork NAME (--fork URL would fork a remote chain: not yet). */
+function hardfork(args: ReturnType<typeof parseArgs>): string | undefined {
+  const name = stringOption(args, 'hardfork');
+  const old = stringOption(args, 'fork');
+  if (old !== undefined) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(old))
+      throw new UsageError(
+        `--fork ${old}: forking a remote chain is not supported yet (--fork NAME is the deprecated spelling of --hardfork NAME)`,
+      );
+    if (name !== undefined) throw new UsageError('give --hardfork only (--fork NAME is its deprecated spelling)');
+    process.stderr.write(`polyvm: --fork NAME is deprecated; use --hardfork ${old}\n`);
+  }
+  const chosen = name ?? old;
+  return chosen?.toLowerCase() === 'latest' ? undefined : chosen;
+}
+
+function packageVersion(): string {
+  return nodeModule<{ version: string }>(import.meta.url, '../../package.json')?.version ?? '0.0.0';
+}
+
 export async function nodeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, FLAGS, VALUED);
+  const args = parseArgs(optionalValue(argv, 'prune-history', '0'), FLAGS, VALUED, SHORT);
   if (args.options.has('help')) {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
+  if (args.options.has('version')) {
+    process.stdout.write(`polyvm ${packageVersion()}\n`);
+    return 0;
+  }
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"\n${USAGE}`);
+  const quiet = args.options.has('quiet') || args.options.has('silent');
   const blockTime = stringOption(args, 'block-time');
   if (blockTime !== undefined && !(Number(blockTime) > 0 && Number(blockTime) <= 86400)) {
     throw new UsageError(`--block-time must be a number of seconds from 0 to 86400, got "${blockTime}"`);
@@ -86,7 +163,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
   const artifactsDir = stringOption(args, 'artifacts');
   const options: NodeOptions = {
     chainId: big(args, 'chain-id'),
-    fork: stringOption(args, 'fork'),
+    fork: hardfork(args),
     accounts: integer(args, 'accounts', 10_000),
     balance: stringOption(args, 'balance'),
     mnemonic: stringOption(args, 'mnemonic'),
@@ -95,13 +172,26 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     gasLimit: big(args, 'gas-limit'),
     baseFee: big(args, 'base-fee'),
     dataDir: stringOption(args, 'data-dir'),
+    genesisTimestamp: big(args, 'timestamp'),
+    historyBlocks: integer(args, 'prune-history', 1_000_000_000),
+    codeSizeLimit: integer(args, 'code-size-limit', 1 << 30),
+    disableCodeSizeLimit: args.options.has('disable-code-size-limit'),
+    disableTxGasLimitCap: args.options.has('disable-tx-gas-limit-cap'),
     wasm: args.options.has('wasm'),
     limits,
     // The request, block and console.log lines, on stderr.
-    log: !args.options.has('quiet'),
+    log: !quiet,
     artifacts: artifactsDir === undefined ? undefined : loadArtifacts(artifactsDir),
   };
+  const stateFile = stringOption(args, 'state');
+  const loadFile = stringOption(args, 'load-state') ?? (stateFile !== undefined && existsSync(stateFile) ? stateFile : undefined);
+  const dumpFile = stringOption(args, 'dump-state') ?? stateFile;
+  const stateInterval = integer(args, 'state-interval', 86_400) ?? 60;
+  if (stringOption(args, 'state-interval') !== undefined && stateFile === undefined)
+    throw new UsageError('--state-interval needs --state FILE');
   const port = integer(args, 'port', 65535) ?? 8545;
+  if (args.options.has('no-cors') && args.options.has('allow-origin')) throw new UsageError('give --allow-origin or --no-cors, not both');
+  const allowOrigin = args.options.has('no-cors') ? null : (stringOption(args, 'allow-origin') ?? '*');
   const host = stringOption(args, 'host') ?? '127.0.0.1';
 
   let node;
@@ -118,16 +208,25 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  if (args.options.has('auto-impersonate')) node.chain.keys.autoImpersonate = true;
+  if (loadFile !== undefined) {
+    try {
+      loadStateFile(node.chain, loadFile);
+    } catch (error) {
+      await node.close();
+      throw error;
+    }
+  }
   let server;
   try {
-    server = await node.listen({ port, host });
+    server = await node.listen({ port, host, allowOrigin });
   } catch (error) {
     await node.close();
     throw new UsageError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
   }
 
   const out: string[] = [];
-  if (!args.options.has('quiet')) {
+  if (!quiet) {
     const chain = node.chain;
     out.push('polyvm node', '');
     out.push(`Chain id:   ${chain.chainId}`);
@@ -154,11 +253,24 @@ export async function nodeCommand(argv: string[]): Promise<number> {
   out.push(`Listening on ${server.url} (HTTP and WebSocket)`);
   process.stdout.write(out.join('\n') + '\n');
 
+  const save = () => {
+    if (dumpFile === undefined) return;
+    try {
+      saveStateFile(node.chain, dumpFile);
+    } catch (error) {
+      process.stderr.write(`polyvm: cannot save the state to ${dumpFile}: ${(error as Error).message}\n`);
+    }
+  };
+  const timer = stateFile !== undefined && stateInterval > 0 ? setInterval(save, stateInterval * 1000) : undefined;
+  timer?.unref();
+
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = () => {
       if (stopping) return;
       stopping = true;
+      if (timer !== undefined) clearInterval(timer);
+      save();
       node.close().then(
         () => resolve(0),
         () => resolve(1),

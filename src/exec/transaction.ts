@@ -29,7 +29,8 @@ export interface TransactionOptions {
   blockBlobGasUsed?: bigint;
   /**
    * Let a sender with code send (geth does for eth_call and gas estimation, where a contract
-   * may be the caller). Never for a transaction that goes into a block: EIP-3607 forbids it.
+   * may be the caller; a dev chain does for an impersonated sender, as Anvil does). Never for a
+   * transaction of a real block: EIP-3607 forbids it.
    */
   allowSenderWithCode?: boolean;
 }

@@ -48,7 +48,21 @@ test('clock: the next timestamp must be after the parent; reset, save and restor
   clock.setNext(2000n, 1000n);
   const saved = clock.save();
   clock.reset();
-  assert.deepEqual(clock.save(), { offset: 0n, next: undefined });
+  assert.deepEqual(clock.save(), { offset: 0n, next: undefined, interval: undefined });
   clock.restore(saved);
-  assert.deepEqual(clock.save(), { offset: 10n, next: 2000n });
+  assert.deepEqual(clock.save(), { offset: 10n, next: 2000n, interval: undefined });
+});
+
+test('clock: increase counts from the latest block when blocks ran ahead of the clock', () => {
+  const ms = { now: 1_000_000 };
+  const clock = clockAt(ms);
+  let parent = 999n;
+  for (let i = 0; i < 50; i++) parent = clock.take(parent);
+  assert.equal(parent, 1049n, 'fifty blocks in one second run 49 s ahead');
+  clock.increase(3600n, parent);
+  assert.equal(clock.take(parent), parent + 3600n);
+  // Behind the clock, the move counts from the clock as before.
+  const behind = clockAt({ now: 2_000_000 });
+  behind.increase(60n, 1500n);
+  assert.equal(behind.peek(1500n), 2060n);
 });

@@ -8,6 +8,7 @@ import { TimestampNotAfterParentError } from './errors.js';
 export interface ClockState {
   offset: bigint;
   next: bigint | undefined;
+  interval: bigint | undefined;
 }
 
 export class Clock {
@@ -15,6 +16,8 @@ export class Clock {
   offset = 0n;
   /** The timestamp set for the next block, if any. */
   next: bigint | undefined;
+  /** anvil_setBlockTimestampInterval: each block this many seconds after its parent, if set. */
+  interval: bigint | undefined;
   readonly #now: () => number;
 
   /** `now` gives the wall clock in milliseconds (tests replace it). */
@@ -29,13 +32,13 @@ export class Clock {
 
   /** The timestamp a block after `parent` would get now. */
   peek(parent: bigint): bigint {
-    const ts = this.next ?? this.seconds() + this.offset;
+    const ts = this.next ?? (this.interval !== undefined ? parent + this.interval : this.seconds() + this.offset);
     return ts > parent ? ts : parent + 1n;
   }
 
   /** The timestamp of a block being mined after `parent`; `explicit` overrides the clock. */
   take(parent: bigint, explicit?: bigint): bigint {
-    let ts = explicit ?? this.next;
+    let ts = explicit ?? this.next ?? (this.interval !== undefined ? parent + this.interval : undefined);
     this.next = undefined;
     if (ts !== undefined) {
       // Time continues from a timestamp set by hand.
@@ -46,9 +49,15 @@ export class Clock {
     return ts > parent ? ts : parent + 1n;
   }
 
-  /** Moves the clock forward; returns the offset. */
-  increase(seconds: bigint): bigint {
-    this.offset += seconds;
+  /**
+   * Moves the clock forward; returns the offset. When blocks ran ahead of the clock (many in one
+   * second, each a second after its parent), the move counts from the latest block's timestamp
+   * `parent`, so the next block comes exactly `seconds` after it.
+   */
+  increase(seconds: bigint, parent?: bigint): bigint {
+    const now = this.seconds() + this.offset;
+    const from = parent !== undefined && parent > now ? parent : now;
+    this.offset = from + seconds - this.seconds();
     return this.offset;
   }
 
@@ -68,14 +77,16 @@ export class Clock {
   reset(): void {
     this.offset = 0n;
     this.next = undefined;
+    this.interval = undefined;
   }
 
   save(): ClockState {
-    return { offset: this.offset, next: this.next };
+    return { offset: this.offset, next: this.next, interval: this.interval };
   }
 
   restore(saved: ClockState): void {
     this.offset = saved.offset;
     this.next = saved.next;
+    this.interval = saved.interval;
   }
 }

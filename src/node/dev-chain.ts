@@ -25,7 +25,8 @@ import { Miner, buildGenesis } from './miner.js';
 import { Snapshots, snapshotPart } from './snapshots.js';
 import { Listeners } from './listeners.js';
 import { TxPool, checkAdmission, type PooledTransaction } from './tx-pool.js';
-import { EmptyChainError, StateUnavailableError } from './errors.js';
+import { ChainIdFixedError, EmptyChainError, StateUnavailableError } from './errors.js';
+import { bytesToHex } from '../primitives/bytes.js';
 import { ChainPersistence, type ChainStore, type LoadedChain } from './store.js';
 import type { ChainObserver } from './node-log.js';
 
@@ -58,7 +59,11 @@ export const DEFAULT_HISTORY_BLOCKS = 20_000;
 
 export class DevChain {
   readonly rules: Rules;
-  readonly chainId: bigint;
+  #chainId: bigint;
+  /** A random id, new at start and at each reset (anvil_metadata). */
+  instanceId = randomId();
+  /** Blobs of the blob transactions sent in network form, by versioned hash (anvil_getBlobByHash). */
+  readonly blobs = new Map<string, Uint8Array>();
   readonly options: DevChainOptions;
   readonly state = new WorldState();
   readonly pool = new TxPool();
@@ -73,6 +78,8 @@ export class DevChain {
   #history = new StateHistory(0);
   readonly #commits = new Listeners<ChainCommit>();
   readonly #pending = new Listeners<PooledTransaction>();
+  /** anvil_setMinGasPrice (before London): the pool refuses a lower gas price. */
+  minGasPrice: bigint | undefined;
   /** Told of console.log output and of mined blocks (the node's log and events); none by default. */
   observer: ChainObserver | undefined;
 
@@ -80,14 +87,17 @@ export class DevChain {
     this.options = options;
     const { rules, chainId } = options;
     this.rules = rules;
-    this.chainId = chainId;
+    this.#chainId = chainId;
     this.clock = new Clock(options.now);
     this.keys = new DevKeys(options.accounts);
     const { state, pool, blocks, clock, tracker } = this;
+    const chain = this;
     this.miner = new Miner(
       {
         rules,
-        chainId,
+        get chainId() {
+          return chain.chainId;
+        },
         state,
         pool,
         blocks,
@@ -132,6 +142,16 @@ export class DevChain {
     if (loaded) this.#loadFromStore(loaded);
     else this.#createGenesis();
     if (options.blockTime) this.miner.setIntervalMining(options.blockTime * 1000);
+  }
+
+  get chainId(): bigint {
+    return this.#chainId;
+  }
+
+  /** anvil_setChainId: later transactions and blocks use `chainId`; a stored chain keeps its own. */
+  setChainId(chainId: bigint): void {
+    if (this.#persistence !== undefined) throw new ChainIdFixedError(this.options.chainId);
+    this.#chainId = chainId;
   }
 
   // ---- reading the chain ----
@@ -216,6 +236,7 @@ export class DevChain {
       balance: this.state.getBalance(sender),
       gasLimit: this.miner.gasLimit,
       baseFee: this.miner.automine ? this.miner.nextBaseFee() : undefined,
+      minGasPrice: this.minGasPrice,
     });
     const pooled = this.pool.add(item);
     this.#pending.emit(pooled);
@@ -262,6 +283,9 @@ export class DevChain {
 
   /** anvil_reset: a new genesis with the options the chain started with. */
   reset(): void {
+    this.instanceId = randomId();
+    this.#chainId = this.options.chainId;
+    this.blobs.clear();
     this.#snapshots.clear();
     this.pool.clear();
     this.clock.reset();
@@ -271,6 +295,24 @@ export class DevChain {
     this.state.replaceAccounts([]);
     this.state.clearTransaction();
     this.#createGenesis();
+  }
+
+  /**
+   * anvil_rollback: drops the blocks after `number` and puts the state back to its state then
+   * (which the history must still hold). Transactions of the dropped blocks are gone too.
+   */
+  rollbackTo(number: bigint): void {
+    if (number >= this.blockNumber) return;
+    this.stateAt(number); // throws when the history no longer holds it
+    const accounts = readAllAccounts(this.#history.readerAt(Number(number), this.state));
+    this.#snapshots.clear();
+    this.pool.clear();
+    this.blocks.truncate(Number(number) + 1);
+    this.#history.rewind(Number(number), []);
+    this.#replaceState(accounts);
+    this.clock.next = undefined;
+    this.miner.nextBaseFeeOverride = undefined;
+    this.#rewriteStore(this.blocks.length, []);
   }
 
   /** Replaces the chain and the state (anvil_loadState). */
@@ -337,6 +379,12 @@ export class DevChain {
     this.tracker.rebuild(this.state);
     this.#history = new StateHistory(this.blocks.length - 1);
   }
+}
+
+function randomId(): string {
+  const bytes = new Uint8Array(32);
+  globalThis.crypto.getRandomValues(bytes);
+  return bytesToHex(bytes);
 }
 
 function cloneAccounts(state: WorldState): Map<Address, Account> {

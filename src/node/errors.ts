@@ -12,6 +12,7 @@ export type PoolRejection =
   | { kind: 'insufficient funds'; balance: bigint; cost: bigint }
   | { kind: 'fee below base fee'; maxFee: bigint; baseFee: bigint }
   | { kind: 'already known'; hashHex: string }
+  | { kind: 'gas price below minimum'; gasPrice: bigint; min: bigint }
   | { kind: 'replacement underpriced' };
 
 export class PoolRejectedError extends ChainError {
@@ -52,5 +53,13 @@ export class EmptyChainError extends ChainError {
   override name = 'EmptyChainError';
   constructor() {
     super('empty chain');
+  }
+}
+
+/** A chain kept in a data directory keeps the chain id it was created with. */
+export class ChainIdFixedError extends ChainError {
+  override name = 'ChainIdFixedError';
+  constructor(readonly chainId: bigint) {
+    super('chain id fixed by the store');
   }
 }

@@ -1,7 +1,7 @@
 /** The LMDB store's state as a StateReader: per-location reads of what the node committed. */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode } from './node.js';
@@ -53,5 +53,31 @@ test('the stored state reads per location what the node answered, and lists to t
     assert.equal(bytesToHex(stateRoot(readAllAccounts(reader))), expected.root);
   } finally {
     store.close();
+  }
+});
+
+test('--data-dir: an existing directory whose name has a dot works; one holding other files is refused and left alone', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'polyvm-datadir-'));
+  try {
+    const dotted = join(base, 'chain.db');
+    mkdirSync(dotted);
+    let node = createNode({ dataDir: dotted });
+    await node.request({ method: 'evm_mine', params: [] });
+    await node.close();
+    node = createNode({ dataDir: dotted });
+    assert.equal(await node.request({ method: 'eth_blockNumber', params: [] }), '0x1');
+    await node.close();
+    // A directory that does not exist yet, with a dot too.
+    node = createNode({ dataDir: join(base, 'new.chain') });
+    await node.close();
+
+    const foreign = join(base, 'someone-else');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    assert.throws(() => createNode({ dataDir: foreign }), /holds files polyvm did not write \("notes.txt"\)/);
+    assert.deepEqual(readdirSync(foreign), ['notes.txt']);
+    assert.throws(() => createNode({ dataDir: join(foreign, 'notes.txt') }), /is a file, not a directory/);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
   }
 });

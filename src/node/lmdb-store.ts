@@ -84,6 +84,36 @@ class LmdbState implements StateReader {
   }
 }
 
+/** The files LMDB keeps in a directory polyvm opened. */
+const LMDB_FILES = new Set(['data.mdb', 'lock.mdb']);
+
+/**
+ * Refuses a path that is a file or a directory holding anything but LMDB's files, before anything
+ * is written there; answers whether LMDB's data file was already there.
+ */
+function checkDataDirectory(fs: typeof import('node:fs'), path: string): boolean {
+  let entries: string[];
+  try {
+    if (!fs.statSync(path).isDirectory()) throw new StoreError(`the data directory ${path} is a file, not a directory`);
+    entries = fs.readdirSync(path);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    if ((error as { code?: string }).code === 'ENOENT') return false;
+    throw new StoreError(`cannot open the data directory ${path}: ${(error as Error).message}`);
+  }
+  const foreign = entries.filter((name) => !LMDB_FILES.has(name));
+  if (foreign.length > 0) {
+    const shown = foreign
+      .slice(0, 3)
+      .map((name) => `"${name}"`)
+      .join(', ');
+    throw new StoreError(
+      `the data directory ${path} holds files polyvm did not write (${shown}${foreign.length > 3 ? ', ...' : ''}): choose an empty or new directory`,
+    );
+  }
+  return entries.includes('data.mdb');
+}
+
 export class LmdbStore implements ChainStore {
   readonly #root: RootDatabase;
   readonly #meta: Database;
@@ -96,15 +126,21 @@ export class LmdbStore implements ChainStore {
     const feature = 'dataDir (LMDB storage)';
     const lmdb = nodeOnly(nodeModule<Lmdb>(import.meta.url, 'lmdb'), feature);
     const fs = nodeOnly(nodeBuiltin<typeof import('node:fs')>('node:fs'), feature);
+    const existed = checkDataDirectory(fs, path);
     try {
       fs.mkdirSync(path, { recursive: true });
+      // noSubdir: false, or lmdb takes a path with a dot in its last part ("chain.db") for a file.
       // noMetaSync keeps every commit atomic and consistent (a killed process loses nothing
       // committed); only an operating-system crash may undo the last commit.
-      this.#root = lmdb.open({ path, maxDbs: 8, noMetaSync: true, mapSize: 1 << 30 }) as RootDatabase;
+      this.#root = lmdb.open({ path, noSubdir: false, maxDbs: 8, noMetaSync: true, mapSize: 1 << 30 }) as RootDatabase;
     } catch (error) {
       throw new StoreError(`cannot open the data directory ${path}: ${(error as Error).message}`);
     }
     this.#meta = this.#root.openDB({ name: 'meta', encoding: 'json' }) as Database;
+    if (existed && this.readMeta() === undefined) {
+      this.#root.close();
+      throw new StoreError(`the data directory ${path} holds an LMDB database polyvm did not write: choose an empty or new directory`);
+    }
     this.#blocks = this.#root.openDB({ name: 'blocks', encoding: 'binary', keyEncoding: 'uint32' }) as Database;
     this.#accounts = this.#root.openDB({ name: 'accounts', encoding: 'binary' }) as Database;
     this.#code = this.#root.openDB({ name: 'code', encoding: 'binary' }) as Database;

@@ -10,7 +10,8 @@ import type { Rules } from '../forks/index.js';
 import type { WorldState } from '../state/world-state.js';
 import { Account } from '../state/account.js';
 import { InvalidTransactionError } from '../tx/types.js';
-import { BlockBuilder } from '../chain/builder.js';
+import { BlockBuilder, type BlockBuilderOptions } from '../chain/builder.js';
+import { createOverlayState } from '../chain/overlay-state.js';
 import type { Block } from '../chain/block.js';
 import type { BlockCommit } from '../chain/commit.js';
 import type { ContextHeader } from '../chain/block-context.js';
@@ -56,8 +57,12 @@ export class Miner {
   gasLimit: bigint;
   /** anvil_setNextBlockBaseFeePerGas: the next block's base fee, once. */
   nextBaseFeeOverride: bigint | undefined;
+  /** hardhat_setPrevRandao: the next block's prevRandao (mixHash), once. */
+  nextPrevRandao: Uint8Array | undefined;
   readonly #parts: MinerParts;
   #intervalTimer: ReturnType<typeof setInterval> | undefined;
+  /** Milliseconds between interval-mined blocks (0: off). */
+  intervalMs = 0;
 
   constructor(parts: MinerParts, settings: MinerSettings) {
     this.#parts = parts;
@@ -90,19 +95,17 @@ export class Miner {
       timestamp: clock.peek(latest.timestamp),
       gasLimit: this.gasLimit,
       baseFeePerGas: this.nextBaseFee(),
-      mixHash: keccak256(parent.hash),
+      mixHash: this.nextPrevRandao ?? keccak256(parent.hash),
       difficulty: rules.paris ? 0n : 1n,
       excessBlobGas: rules.cancun ? nextExcessBlobGas(latest, rules) : undefined,
     };
   }
 
-  /** Mines one block with the pool's best executable transactions. */
-  mine(options: { timestamp?: bigint; maxTransactions?: number } = {}): MineResult {
-    const { rules, chainId, state, pool, blocks, clock, tracker } = this.#parts;
-    const parent = blocks.latest();
-    const timestamp = clock.take(parent.header.timestamp, options.timestamp);
-    const prevRandao = keccak256(parent.hash);
-    const builder = new BlockBuilder(state, {
+  /** The settings of the block after `parent`, with what was set by hand for it. */
+  #builderOptions(parent: Block, timestamp: bigint): BlockBuilderOptions {
+    const { rules, chainId, blocks } = this.#parts;
+    const prevRandao = this.nextPrevRandao ?? keccak256(parent.hash);
+    return {
       rules,
       print: rules.wasm ? printProgramOutput : undefined,
       chainId,
@@ -115,7 +118,38 @@ export class Miner {
       prevRandao,
       parentBeaconBlockRoot: rules.cancun ? keccak256(prevRandao) : undefined,
       blockHash: blocks.blockHash,
-    });
+    };
+  }
+
+  /**
+   * The block mining now would make (the 'pending' block): the pool's executable transactions
+   * run on a throw-away overlay of the state. Nothing is committed; the block has no roots.
+   */
+  pendingBlock(): { parent: Block; builder: BlockBuilder } {
+    const { state, pool, blocks, clock } = this.#parts;
+    const parent = blocks.latest();
+    const builder = new BlockBuilder(createOverlayState(state), this.#builderOptions(parent, clock.peek(parent.header.timestamp)));
+    if (pool.size === 0) return { parent, builder };
+    const selection = pool.select(this.nonceOf, builder.baseFee);
+    for (let next = selection.peek(); next !== undefined; next = selection.peek()) {
+      try {
+        if (builder.fits(next) !== undefined) throw new Error('does not fit');
+        builder.add(next);
+        selection.advance(next.sender);
+      } catch {
+        selection.skip(next.sender);
+      }
+    }
+    return { parent, builder };
+  }
+
+  /** Mines one block with the pool's best executable transactions. */
+  mine(options: { timestamp?: bigint; maxTransactions?: number } = {}): MineResult {
+    const { state, pool, blocks, clock, tracker } = this.#parts;
+    const parent = blocks.latest();
+    const timestamp = clock.take(parent.header.timestamp, options.timestamp);
+    const builder = new BlockBuilder(state, this.#builderOptions(parent, timestamp));
+    this.nextPrevRandao = undefined;
     this.nextBaseFeeOverride = undefined;
     const rejected = new Map<string, InvalidTransactionError>();
     const max = options.maxTransactions ?? Infinity;
@@ -159,14 +193,16 @@ export class Miner {
     return { block: commit.block, rejected };
   }
 
-  /** anvil_mine: `count` blocks, `interval` seconds apart (default 1). */
+  /** anvil_mine: `count` blocks, each `interval` seconds after the one before (the first after the latest, as Anvil does). */
   mineMany(count: number, interval?: bigint): Block[] {
-    const blocks: Block[] = [];
+    const mined: Block[] = [];
     for (let i = 0; i < count; i++) {
-      const timestamp = interval !== undefined && i > 0 ? this.#parts.blocks.latest().header.timestamp + interval : undefined;
-      blocks.push(this.mine({ timestamp }).block);
+      // A timestamp set by hand (evm_setNextBlockTimestamp) still comes first, as in Anvil.
+      const { blocks, clock } = this.#parts;
+      const timestamp = interval !== undefined && clock.next === undefined ? blocks.latest().header.timestamp + interval : undefined;
+      mined.push(this.mine({ timestamp }).block);
     }
-    return blocks;
+    return mined;
   }
 
   /** Automine: one block per executable transaction until none is left. */
@@ -187,6 +223,7 @@ export class Miner {
   setIntervalMining(milliseconds: number): void {
     if (this.#intervalTimer) clearInterval(this.#intervalTimer);
     this.#intervalTimer = undefined;
+    this.intervalMs = milliseconds > 0 ? milliseconds : 0;
     if (milliseconds > 0) {
       this.#intervalTimer = setInterval(() => {
         try {

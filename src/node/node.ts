@@ -4,14 +4,14 @@
  * servable over HTTP and WebSocket with `listen`.
  */
 import { logError } from './log.js';
-import { parseFork, getRules, forkIndex, type ForkName } from '../forks/index.js';
+import { parseFork, getRules, forkIndex, type ForkName, type Rules } from '../forks/index.js';
 import { parseAddress, type Address } from '../primitives/address.js';
 import { nodeBuiltin, nodeModule } from '../primitives/node-require.js';
 import { deriveDevAccounts, TEST_MNEMONIC, type DevAccount } from './accounts.js';
 import { DevChain } from './dev-chain.js';
 import { FilterManager } from './rpc/filters.js';
 import { Dispatcher } from './rpc/dispatch.js';
-import { DEFAULT_LIMITS, type MethodTable, type NodeLimits, type SubscriptionSink } from './rpc/context.js';
+import { DEFAULT_LIMITS, type MethodTable, type NodeLimits, type NodeSettings, type SubscriptionSink } from './rpc/context.js';
 import { RpcError } from './rpc/errors.js';
 import { Emitter } from './emitter.js';
 import { ethMethods } from './rpc/eth.js';
@@ -20,12 +20,17 @@ import { netMethods } from './rpc/net.js';
 import { web3Methods } from './rpc/web3.js';
 import { txpoolMethods } from './rpc/txpool.js';
 import { anvilMethods } from './rpc/anvil.js';
+import { anvilNodeMethods } from './rpc/anvil-node.js';
+import { erc20Methods } from './rpc/erc20.js';
+import { chainEditMethods } from './rpc/chain-edit.js';
+import { simulateV1Methods } from './rpc/simulate-v1.js';
+import { accountQueryMethods } from './rpc/account-queries.js';
 import { debugMethods } from './rpc/debug.js';
 import { traceMethods } from './rpc/trace.js';
 import { otsMethods } from './rpc/ots.js';
 import type { ChainStore } from './store.js';
 import { LmdbStore } from './lmdb-store.js';
-import { startServer, type RunningServer } from './server.js';
+import { startServer, type RunningServer, type ServerOptions } from './server.js';
 import { ConsoleLogTracer } from '../trace/console-log.js';
 import { consoleLines, minedBlockLines, type ConsoleOrigin } from './node-log.js';
 import type { ArtifactIndex, ContractArtifact } from '../trace/artifacts.js';
@@ -80,6 +85,12 @@ export interface NodeOptions {
    * transaction's call tree with contract names, decoded calls, events and errors.
    */
   artifacts?: ArtifactIndex;
+  /** Largest deployed code in bytes (initcode: twice that), instead of EIP-170's 24,576 (Anvil's --code-size-limit). */
+  codeSizeLimit?: number;
+  /** No limit on code size (Anvil's --disable-code-size-limit). */
+  disableCodeSizeLimit?: boolean;
+  /** Lift Osaka's per-transaction gas cap of 2^24 (EIP-7825), which is kept by default as on mainnet. */
+  disableTxGasLimitCap?: boolean;
 }
 
 export const DEFAULT_CHAIN_ID = 31337n;
@@ -104,17 +115,24 @@ export class ProviderRpcError extends Error {
   }
 }
 
+/**
+ * web3_clientVersion. It starts with "anvil-compatible" because Hardhat's network helpers run
+ * only against a node whose version starts with "anvil", "hardhatnetwork" or "zksync"; the rest
+ * names polyvm, so nothing takes it for Anvil itself (which answers "anvil/v1.x").
+ */
 function clientVersion(): string {
   // Outside Node.js (a browser bundle) there is no package.json to read.
-  if (!nodeBuiltin('node:module')) return 'polyvm/v0.0.0/browser';
+  if (!nodeBuiltin('node:module')) return `${CLIENT_PREFIX}/polyvm/v0.0.0/browser`;
   let version = '0.0.0';
   try {
     version = nodeModule<{ version: string }>(import.meta.url, '../../package.json')!.version;
   } catch {
     // Not in the package layout; keep the placeholder.
   }
-  return `polyvm/v${version}/${process.platform}-${process.arch}/node${process.versions.node}`;
+  return `${CLIENT_PREFIX}/polyvm/v${version}/${process.platform}-${process.arch}/node${process.versions.node}`;
 }
+
+const CLIENT_PREFIX = 'anvil-compatible';
 
 function etherToWei(value: number | bigint | string): bigint {
   const text = String(value).trim();
@@ -131,6 +149,21 @@ function positiveBigint(value: number | bigint | undefined, name: string, fallba
   return n;
 }
 
+/** The fork's rules with the limits a dev chain may lift or change (code size, the transaction gas cap). */
+function devRules(rules: Rules, options: NodeOptions): Rules {
+  const { codeSizeLimit, disableCodeSizeLimit, disableTxGasLimitCap } = options;
+  if (codeSizeLimit === undefined && !disableCodeSizeLimit && !disableTxGasLimitCap) return rules;
+  if (codeSizeLimit !== undefined && (!Number.isSafeInteger(codeSizeLimit) || codeSizeLimit < 1))
+    throw new NodeOptionsError('code size limit must be a positive whole number of bytes');
+  const maxCodeSize = disableCodeSizeLimit ? Infinity : (codeSizeLimit ?? rules.maxCodeSize);
+  return Object.freeze({
+    ...rules,
+    maxCodeSize,
+    maxInitcodeSize: disableCodeSizeLimit ? Infinity : codeSizeLimit !== undefined ? 2 * codeSizeLimit : rules.maxInitcodeSize,
+    txGasLimitCap: disableTxGasLimitCap ? undefined : rules.txGasLimitCap,
+  });
+}
+
 export const ALL_METHODS: MethodTable = {
   ...ethMethods,
   ...ethSendMethods,
@@ -138,6 +171,11 @@ export const ALL_METHODS: MethodTable = {
   ...web3Methods,
   ...txpoolMethods,
   ...anvilMethods,
+  ...anvilNodeMethods,
+  ...erc20Methods,
+  ...chainEditMethods,
+  ...simulateV1Methods,
+  ...accountQueryMethods,
   ...debugMethods,
   ...traceMethods,
   ...otsMethods,
@@ -159,9 +197,13 @@ export class PolyvmNode extends Emitter {
   #closed = false;
 
   readonly #log: ((line: string) => void) | undefined;
+  readonly settings: NodeSettings = { logging: true };
 
-  constructor(chain: DevChain, limits: NodeLimits, log?: (line: string) => void, artifacts?: ArtifactIndex) {
+  constructor(chain: DevChain, limits: NodeLimits, operatorLog?: (line: string) => void, artifacts?: ArtifactIndex) {
     super();
+    const settings = this.settings;
+    // anvil_setLoggingEnabled(false) silences the log without unhooking it.
+    const log = operatorLog && ((line: string) => settings.logging && operatorLog(line));
     this.#log = log;
     this.chain = chain;
     this.accounts = chain.devAccounts;
@@ -169,7 +211,7 @@ export class PolyvmNode extends Emitter {
     this.filters = new FilterManager(chain);
     this.dispatcher = new Dispatcher(
       ALL_METHODS,
-      { chain, limits, filters: this.filters, clientVersion: clientVersion() },
+      { chain, settings, limits, filters: this.filters, clientVersion: clientVersion() },
       (error, method) => {
         logError(`polyvm: internal error in ${method}: ${(error as Error)?.stack ?? error}`);
       },
@@ -238,7 +280,7 @@ export class PolyvmNode extends Emitter {
   }
 
   /** Serves JSON-RPC over HTTP and WebSocket on one port; resolves with the URL. */
-  async listen(options: { port?: number; host?: string } = {}): Promise<{ url: string; port: number; host: string }> {
+  async listen(options: ServerOptions = {}): Promise<{ url: string; port: number; host: string }> {
     const server = await startServer(this, options);
     this.#servers.add(server);
     return { url: server.url, port: server.port, host: server.host };
@@ -263,7 +305,7 @@ export function createNode(options: NodeOptions = {}): PolyvmNode {
   const fork = parseFork(options.fork ?? DEFAULT_NODE_FORK);
   if (forkIndex(fork) < forkIndex('Byzantium'))
     throw new NodeOptionsError(`the dev node runs Byzantium or later (receipts with a status); got ${fork}`);
-  const rules = getRules(fork, { wasm: options.wasm === true });
+  const rules = devRules(getRules(fork, { wasm: options.wasm === true }), options);
   const chainId = positiveBigint(options.chainId, 'chain id', DEFAULT_CHAIN_ID);
   if (chainId === 0n || chainId >= 1n << 64n) throw new NodeOptionsError('chain id must be between 1 and 2^64 - 1');
   const count = options.accounts ?? 10;

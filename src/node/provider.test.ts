@@ -51,7 +51,7 @@ test('chain and account basics', async () => {
   assert.equal(await rpc('eth_chainId'), '0x7a69');
   assert.equal(await rpc('net_version'), '31337');
   assert.equal(await rpc('net_listening'), true);
-  assert.match(await rpc('web3_clientVersion'), /^polyvm\//);
+  assert.match(await rpc('web3_clientVersion'), /^anvil-compatible\/polyvm\/v\d/);
   assert.equal(await rpc('web3_sha3', ['0x68656c6c6f']), viemKeccak('0x68656c6c6f'));
   const accounts = await rpc('eth_accounts');
   assert.equal(accounts.length, 10);
@@ -555,6 +555,75 @@ const BAD_PARAMS: Record<string, unknown[][]> = {
   ots_getTransactionBySenderAndNonce: [[A0], ['x', 0], [A0, 'x']],
   ots_getContractCreator: [[], ['x']],
   erigon_getHeaderByNumber: [[], ['x']],
+  anvil_metadata: [[1]],
+  hardhat_metadata: [['x']],
+  anvil_setLoggingEnabled: [[], ['yes']],
+  hardhat_setLoggingEnabled: [[1]],
+  anvil_enableTraces: [[true]],
+  anvil_setRpcUrl: [[], ['x'], [5]],
+  anvil_setChainId: [[], ['x'], ['0x0'], ['0x' + 'f'.repeat(17)]],
+  anvil_setMinGasPrice: [[], ['x']],
+  hardhat_setMinGasPrice: [[-1]],
+  anvil_setBlockTimestampInterval: [[], ['x'], ['0x100000000']],
+  anvil_removeBlockTimestampInterval: [[1]],
+  hardhat_setPrevRandao: [[], ['0x12'], [5]],
+  anvil_getGenesisTime: [[1]],
+  anvil_getIntervalMining: [[1]],
+  anvil_addBalance: [[A0], ['x', '0x1'], [A0, 'x']],
+  hardhat_addBalance: [[A0, -1]],
+  anvil_dropAllTransactions: [[1]],
+  hardhat_dropAllTransactions: [['x']],
+  anvil_removePoolTransactions: [[], ['x']],
+  anvil_dealERC20: [
+    [A0, A1],
+    ['x', A1, '0x1'],
+    [A0, 'x', '0x1'],
+    [A0, A1, 'x'],
+  ],
+  hardhat_dealERC20: [[A0, A1, -1]],
+  anvil_setERC20Balance: [[A0]],
+  anvil_setERC20Allowance: [
+    [A0, A1, A1],
+    ['x', A1, A1, '0x1'],
+    [A0, A1, 'x', '0x1'],
+    [A0, A1, A1, 'x'],
+  ],
+  anvil_rollback: [['x'], ['0xffffffffff']],
+  anvil_reorg: [[], ['0x1'], ['x', []], ['0x0', []], ['0x1', 'x'], ['0x1', [['0x00']]], ['0xffffff', []]],
+  eth_sendTransactionSync: [[], [{}], [{ from: A0 }, 'x']],
+  eth_sendRawTransactionSync: [[], ['0x'], ['0x12', 'x']],
+  eth_getRawTransactionByHash: [[], ['0x12']],
+  eth_getRawTransactionByBlockNumberAndIndex: [['latest'], ['x', '0x0'], ['latest', 'x']],
+  eth_getRawTransactionByBlockHashAndIndex: [[ZERO_HASH], ['0x12', '0x0'], [ZERO_HASH, 'x']],
+  anvil_getBlobByHash: [[], ['0x12']],
+  anvil_getBlobsByTransactionHash: [[], [5]],
+  evm_setAccountNonce: [[A0, 'x']],
+  hardhat_dumpState: [[1]],
+  hardhat_loadState: [['x']],
+  hardhat_autoImpersonateAccount: [[]],
+  txpool_contentFrom: [[], ['x']],
+  eth_getAccount: [[], ['x'], [A0, 'newest']],
+  eth_getAccountInfo: [[], ['x'], [A0, 'newest']],
+  eth_getStorageValues: [[], ['x'], [{ x: [] }], [{ [A0]: ['0x0'] }], [{ [A0]: 'x' }], [{}, 'newest']],
+  debug_codeByHash: [[], ['0x12'], [ZERO_HASH, 'newest']],
+  eth_getTransactionBySenderAndNonce: [[A0], ['x', '0x0'], [A0, 'x']],
+  eth_requestAccounts: [[1]],
+  eth_networkId: [[1]],
+  eth_sendUnsignedTransaction: [[], [{}], [{ from: 'x' }]],
+  eth_fillTransaction: [[], [{}], [{ from: A0, gas: 'x' }]],
+  evm_mine_detailed: [['x'], [{ foo: 1 }]],
+  anvil_mine_detailed: [[{ blocks: 'x' }]],
+  eth_simulateV1: [
+    [],
+    ['x'],
+    [{ foo: 1 }],
+    [{ blockStateCalls: 'x' }],
+    [{ blockStateCalls: [{ calls: 'x' }] }],
+    [{ blockStateCalls: [{ calls: [{ to: 'x' }] }] }],
+    [{ blockStateCalls: [{ blockOverrides: { time: 'x' } }] }],
+    [{ blockStateCalls: [] }, 'newest'],
+    [{ blockStateCalls: [], validation: 'yes' }],
+  ],
 };
 
 test('every method has bad-input cases, and each is an invalid-params error', async () => {
@@ -591,6 +660,9 @@ test('no garbage makes a method fail with an internal error', async () => {
     { __proto__: { x: 1 } },
   ];
   const skip = new Set([
+    'anvil_rollback',
+    'anvil_reorg',
+    'anvil_setChainId',
     'anvil_reset',
     'hardhat_reset',
     'anvil_loadState',

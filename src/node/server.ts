@@ -20,29 +20,41 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const JSON_HEADERS = {
-  'content-type': 'application/json',
-  'access-control-allow-origin': '*',
-};
-
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'POST, GET, OPTIONS',
-  'access-control-allow-headers': 'content-type, authorization',
-  'access-control-max-age': '86400',
-};
+/** The headers of JSON answers and of CORS preflights, for an allowed origin (or none: no CORS). */
+function headersFor(origin: string | undefined): { json: Record<string, string>; preflight: Record<string, string> } {
+  if (origin === undefined) return { json: { 'content-type': 'application/json' }, preflight: {} };
+  return {
+    json: { 'content-type': 'application/json', 'access-control-allow-origin': origin },
+    preflight: {
+      'access-control-allow-origin': origin,
+      'access-control-allow-methods': 'POST, GET, OPTIONS',
+      'access-control-allow-headers': 'content-type, authorization',
+      'access-control-max-age': '86400',
+    },
+  };
+}
 
 function errorBody(code: number, message: string): string {
   return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } });
 }
 
-export function startServer(node: PolyvmNode, options: { port?: number; host?: string }): Promise<RunningServer> {
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** The origin browsers may call from (Access-Control-Allow-Origin): default "*"; null: no CORS headers. */
+  allowOrigin?: string | null;
+}
+
+export function startServer(node: PolyvmNode, options: ServerOptions): Promise<RunningServer> {
   const feature = 'listen (the HTTP and WebSocket server)';
   const { createServer } = nodeOnly(nodeBuiltin<typeof import('node:http')>('node:http'), feature);
   const { WebSocketServer } = nodeOnly(nodeModule<typeof import('ws')>(import.meta.url, 'ws'), feature);
   const host = options.host ?? '127.0.0.1';
   const maxBody = node.limits.maxBodyBytes;
   const dispatcher = node.dispatcher;
+  const { json: JSON_HEADERS, preflight: CORS_HEADERS } = headersFor(
+    options.allowOrigin === null ? undefined : (options.allowOrigin ?? '*'),
+  );
 
   const handleHttp = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method === 'OPTIONS') {

@@ -90,7 +90,7 @@ export class ChainPersistence {
     }
     if (meta.fork !== rules.name) {
       throw new StoreMismatchError(
-        `the data directory was written for fork ${meta.fork}, not ${rules.name}; pass --fork ${meta.fork} or use another --data-dir`,
+        `the data directory was written for fork ${meta.fork}, not ${rules.name}; pass --hardfork ${meta.fork} or use another --data-dir`,
       );
     }
     const loaded = this.store.load();

@@ -47,6 +47,8 @@ export interface AdmissionState {
   gasLimit: bigint;
   /** The next block's base fee, when a transaction must pay it now (automine). */
   baseFee: bigint | undefined;
+  /** The lowest gas price taken (anvil_setMinGasPrice, before London), if set. */
+  minGasPrice?: bigint;
 }
 
 /** Throws `PoolRejectedError` for a transaction that could not be mined on this state. */
@@ -58,6 +60,8 @@ export function checkAdmission(item: BlockTransaction, at: AdmissionState): void
   const blobFee = tx.type === 3 ? BigInt(tx.blobVersionedHashes!.length) * GAS_PER_BLOB * tx.maxFeePerBlobGas! : 0n;
   const cost = tx.gasLimit * fee + tx.value + blobFee;
   if (at.balance < cost) throw new PoolRejectedError({ kind: 'insufficient funds', balance: at.balance, cost });
+  if (at.minGasPrice !== undefined && fee < at.minGasPrice)
+    throw new PoolRejectedError({ kind: 'gas price below minimum', gasPrice: fee, min: at.minGasPrice });
   if (at.baseFee !== undefined && fee < at.baseFee)
     throw new PoolRejectedError({ kind: 'fee below base fee', maxFee: fee, baseFee: at.baseFee });
 }

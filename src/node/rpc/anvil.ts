@@ -3,18 +3,14 @@
  * editing, impersonation, mining control, time, snapshots, reset, and dumping and loading the
  * whole chain.
  */
-import type { Address } from '../../primitives/address.js';
-import { bigintToHex as q, bytesToHex, hexToBytes } from '../../primitives/bytes.js';
-import { Account } from '../../state/account.js';
-import type { Block } from '../../chain/block.js';
-import { decodeBlockRecord, encodeBlockRecord } from '../block-record.js';
+import { bigintToHex as q, bytesToHex } from '../../primitives/bytes.js';
+import { dumpChain, loadDump, DumpError } from '../state-dump.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
-import type { Method, MethodTable } from './context.js';
+import type { Method, MethodTable, RpcContext } from './context.js';
+import type { Block } from '../../chain/block.js';
+import { formatBlock } from './format.js';
 import * as p from './params.js';
 import { nodeBuiltin } from '../../primitives/node-require.js';
-
-const DUMP_FORMAT = 'polyvm-chain';
-const DUMP_VERSION = 1;
 
 /** Dumps are gzipped JSON, through Node's zlib, loaded when a dump is made or loaded. */
 function zlib(method: string): typeof import('node:zlib') {
@@ -80,8 +76,8 @@ const mineBlocks: Method = (ctx, params) => {
   return null;
 };
 
-/** evm_mine: [timestamp] or [{timestamp, blocks}]. */
-const evmMine: Method = (ctx, params) => {
+/** evm_mine: [timestamp] or [{timestamp, blocks}]; returns the mined blocks. */
+function evmMineBlocks(ctx: RpcContext, params: unknown): Block[] {
   const list = p.expectParams(params, 0, 1);
   const arg = list[0];
   let timestamp: bigint | undefined;
@@ -98,9 +94,13 @@ const evmMine: Method = (ctx, params) => {
     }
   }
   if (timestamp !== undefined) ctx.chain.setNextTimestamp(timestamp);
-  ctx.chain.miner.mineMany(Number(blocks));
-  return '0x0';
-};
+  return ctx.chain.miner.mineMany(Number(blocks));
+}
+
+const evmMine: Method = (ctx, params) => (evmMineBlocks(ctx, params), '0x0');
+
+/** anvil_mine_detailed / evm_mine_detailed: as evm_mine, answering the mined blocks with their transactions. */
+const mineDetailed: Method = (ctx, params) => evmMineBlocks(ctx, params).map((block) => formatBlock(block, true));
 
 const snapshot: Method = (ctx, params) => (p.expectParams(params, 0, 0), q(BigInt(ctx.chain.snapshot())));
 
@@ -113,7 +113,7 @@ const revert: Method = (ctx, params) => {
 const increaseTime: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   const seconds = p.uint64(list[0], p.where(0, 'seconds'));
-  return q(ctx.chain.clock.increase(seconds));
+  return q(ctx.chain.clock.increase(seconds, ctx.chain.latest().header.timestamp));
 };
 
 const setNextBlockTimestamp: Method = (ctx, params) => {
@@ -194,67 +194,26 @@ const reset: Method = (ctx, params) => {
 
 const dumpState: Method = (ctx, params) => {
   p.expectParams(params, 0, 0);
-  const chain = ctx.chain;
-  const accounts: Record<string, unknown> = {};
-  for (const [address, account] of chain.state.accountEntries()) {
-    const storage: Record<string, string> = {};
-    for (const [slot, value] of account.storage) if (value !== 0n) storage[q(slot)] = q(value);
-    accounts[address] = { nonce: q(account.nonce), balance: q(account.balance), code: bytesToHex(account.code), storage };
-  }
-  const dump = {
-    format: DUMP_FORMAT,
-    version: DUMP_VERSION,
-    chainId: q(chain.chainId),
-    fork: chain.rules.name,
-    blocks: chain.blocks.all().map((b) => bytesToHex(encodeBlockRecord(b))),
-    accounts,
-  };
-  return bytesToHex(zlib('anvil_dumpState').gzipSync(JSON.stringify(dump)));
+  return bytesToHex(zlib('anvil_dumpState').gzipSync(JSON.stringify(dumpChain(ctx.chain))));
 };
 
+/** Takes what anvil_dumpState gives (gzipped JSON), polyvm's or Anvil's, or the same JSON not gzipped. */
 const loadState: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   const bytes = p.data(list[0], p.where(0, 'state'), ctx.limits.maxBodyBytes);
-  const bad = (why: string): never => {
-    throw invalidParams(`parameter 1 (state): ${why}`);
-  };
-  const { gunzipSync } = zlib('anvil_loadState');
-  let dump: Record<string, unknown>;
+  let dump: unknown;
   try {
-    dump = JSON.parse(gunzipSync(bytes, { maxOutputLength: 1 << 30 }).toString('utf8')) as Record<string, unknown>;
+    const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib('anvil_loadState').gunzipSync(bytes, { maxOutputLength: 1 << 30 }) : bytes;
+    dump = JSON.parse(new TextDecoder().decode(text));
   } catch {
-    return bad('not a dump from anvil_dumpState (expected gzipped JSON)');
+    throw invalidParams('parameter 1 (state): not a dump from anvil_dumpState (expected gzipped JSON or JSON)');
   }
-  if (typeof dump !== 'object' || dump === null || dump.format !== DUMP_FORMAT) bad(`not a ${DUMP_FORMAT} dump`);
-  if (dump.version !== DUMP_VERSION) bad(`dump version ${String(dump.version)} is not ${DUMP_VERSION}`);
-  if (dump.chainId !== q(ctx.chain.chainId)) bad(`the dump is of chain ${String(dump.chainId)}, this chain is ${q(ctx.chain.chainId)}`);
-  if (dump.fork !== ctx.chain.rules.name) bad(`the dump is of a ${String(dump.fork)} chain, this chain runs ${ctx.chain.rules.name}`);
-  if (!Array.isArray(dump.blocks) || dump.blocks.length === 0) bad('the dump has no blocks');
-  let blocks: Block[];
-  const accounts = new Map<Address, Account>();
   try {
-    blocks = (dump.blocks as unknown[]).map((hex) => decodeBlockRecord(hexToBytes(String(hex))));
-    blocks.forEach((block, i) => {
-      if (block.header.number !== BigInt(i)) throw new Error(`block ${i} has number ${block.header.number}`);
-      if (i > 0 && !blocks[i - 1]!.hash.every((b, j) => b === block.header.parentHash[j]))
-        throw new Error(`block ${i} does not follow block ${i - 1}`);
-    });
-    for (const [address, raw] of Object.entries(p.object(dump.accounts, 'accounts'))) {
-      const o = p.object(raw, `accounts.${address}`);
-      const account = new Account();
-      account.nonce = p.uint64(o.nonce, `accounts.${address}.nonce`);
-      account.balance = p.quantity(o.balance, `accounts.${address}.balance`);
-      account.setCode(p.data(o.code, `accounts.${address}.code`));
-      for (const [slot, value] of Object.entries(p.object(o.storage ?? {}, `accounts.${address}.storage`))) {
-        const v = p.word(value, `accounts.${address}.storage`);
-        if (v !== 0n) account.storage.set(p.word(slot, `accounts.${address}.storage`), v);
-      }
-      accounts.set(p.address(address, 'accounts key'), account);
-    }
+    loadDump(ctx.chain, dump);
   } catch (error) {
-    return bad((error as Error).message);
+    if (error instanceof DumpError) throw invalidParams(`parameter 1 (state): ${error.message}`);
+    throw error;
   }
-  ctx.chain.replaceChain(blocks, accounts);
   return true;
 };
 
@@ -285,6 +244,7 @@ export const anvilMethods: MethodTable = {
   hardhat_setCode: setCode,
   anvil_setNonce: setNonce,
   hardhat_setNonce: setNonce,
+  evm_setAccountNonce: setNonce,
   anvil_setStorageAt: setStorageAt,
   hardhat_setStorageAt: setStorageAt,
   anvil_impersonateAccount: impersonate,
@@ -292,9 +252,12 @@ export const anvilMethods: MethodTable = {
   anvil_stopImpersonatingAccount: stopImpersonating,
   hardhat_stopImpersonatingAccount: stopImpersonating,
   anvil_autoImpersonateAccount: autoImpersonate,
+  hardhat_autoImpersonateAccount: autoImpersonate,
   anvil_mine: mineBlocks,
   hardhat_mine: mineBlocks,
   evm_mine: evmMine,
+  evm_mine_detailed: mineDetailed,
+  anvil_mine_detailed: mineDetailed,
   evm_snapshot: snapshot,
   anvil_snapshot: snapshot,
   evm_revert: revert,
@@ -322,6 +285,8 @@ export const anvilMethods: MethodTable = {
   anvil_reset: reset,
   hardhat_reset: reset,
   anvil_dumpState: dumpState,
+  hardhat_dumpState: dumpState,
   anvil_loadState: loadState,
+  hardhat_loadState: loadState,
   anvil_nodeInfo: nodeInfo,
 };

@@ -5,6 +5,7 @@
 import type { InvalidTransactionError } from '../../tx/types.js';
 import {
   ChainError,
+  ChainIdFixedError,
   EmptyChainError,
   PoolRejectedError,
   StateUnavailableError,
@@ -32,7 +33,11 @@ export function transactionErrorMessage(error: InvalidTransactionError): string 
     TYPE_NOT_SUPPORTED: 'transaction type not supported',
     TYPE_4_TX_PRE_FORK: 'transaction type not supported',
   };
-  return `${friendly[name] ?? name.toLowerCase().replace(/_/g, ' ')}: ${detail}`;
+  const hint =
+    name === 'GAS_LIMIT_EXCEEDS_MAXIMUM'
+      ? " (Osaka's per-transaction cap, EIP-7825, kept as on mainnet; start polyvm node with --disable-tx-gas-limit-cap to lift it)"
+      : '';
+  return `${friendly[name] ?? name.toLowerCase().replace(/_/g, ' ')}: ${detail}${hint}`;
 }
 
 /** The rejection as an RPC error (a server error, as geth reports rejected transactions). */
@@ -52,6 +57,8 @@ function poolMessage(r: PoolRejection): string {
       return `max fee per gas less than block base fee: max fee ${r.maxFee}, base fee ${r.baseFee}`;
     case 'already known':
       return `already known: transaction ${r.hashHex} is in the pool`;
+    case 'gas price below minimum':
+      return `transaction underpriced: gas price ${r.gasPrice} is below the minimum ${r.min} (anvil_setMinGasPrice)`;
     case 'replacement underpriced':
       return 'replacement transaction underpriced: raise both fees by at least 10%';
   }
@@ -66,6 +73,8 @@ function chainErrorMessage(error: ChainError): string {
   if (error instanceof TimestampNotAfterParentError)
     return `timestamp ${error.timestamp} is not after the latest block's timestamp ${error.parent}`;
   if (error instanceof EmptyChainError) return 'a chain needs at least its genesis block';
+  if (error instanceof ChainIdFixedError)
+    return `the chain id of a chain kept in a data directory stays ${error.chainId}: start a node without --data-dir to change it`;
   return error.message;
 }
 

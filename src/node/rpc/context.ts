@@ -39,8 +39,15 @@ export interface SubscriptionSink {
   onClose(listener: () => void): void;
 }
 
+/** Settings of the node itself that dev methods change. */
+export interface NodeSettings {
+  /** The operator's log is written (anvil_setLoggingEnabled); on by default. */
+  logging: boolean;
+}
+
 export interface RpcContext {
   chain: DevChain;
+  settings: NodeSettings;
   limits: NodeLimits;
   filters: FilterManager;
   clientVersion: string;

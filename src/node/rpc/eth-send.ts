@@ -24,6 +24,7 @@ import * as p from './params.js';
 import { inferType, transactionRequest, type TransactionRequest } from './tx-request.js';
 import { decodeRawTransaction } from './raw-transaction.js';
 import { DEFAULT_PRIORITY_FEE } from './eth.js';
+import { formatTransaction } from './format.js';
 
 function rejection(error: unknown): never {
   if (error instanceof InvalidTransactionError) throw transactionRejection(error);
@@ -109,13 +110,19 @@ function fillTransaction(ctx: RpcContext, request: TransactionRequest, from: Add
 /** Validates a transaction from a known sender before signing it (or impersonating the signer). */
 function sign(chain: DevChain, tx: Transaction, from: Address): ValidatedBlockTransaction {
   const signer = signerFor(chain, from);
+  if (signer === 'impersonated') return impersonate(chain, tx, from);
   const valid = validated(chain, tx, from);
-  const signed =
-    signer === 'impersonated'
-      ? impersonatedSignature(tx, from)
-      : signTransaction(tx, signer.privateKey, { keyIsPublic: signer.keyIsPublic === true });
+  const signed = signTransaction(tx, signer.privateKey, { keyIsPublic: signer.keyIsPublic === true });
   const encoded = encodeTransaction(signed);
   return { ...withSignature(valid, signed), hash: keccak256(encoded), encoded };
+}
+
+/** A transaction sent without the sender's key; the sender may be a contract (Anvil's rule). */
+function impersonate(chain: DevChain, tx: Transaction, from: Address): ValidatedBlockTransaction {
+  const valid = validated(chain, tx, from);
+  const signed = impersonatedSignature(tx, from);
+  const encoded = encodeTransaction(signed);
+  return { ...withSignature(valid, signed), hash: keccak256(encoded), encoded, impersonated: true };
 }
 
 function requestFrom(ctx: RpcContext, value: unknown): { request: TransactionRequest; from: Address } {
@@ -148,6 +155,20 @@ export const ethSendMethods: MethodTable = {
     signerFor(ctx.chain, from);
     return submit(ctx.chain, sign(ctx.chain, fillTransaction(ctx, request, from), from));
   },
+  /** Anvil's: sends from any address without a signature, as if it were impersonated. */
+  eth_sendUnsignedTransaction: (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const { request, from } = requestFrom(ctx, list[0]);
+    return submit(ctx.chain, impersonate(ctx.chain, fillTransaction(ctx, request, from), from));
+  },
+  /** geth's: the transaction with the node's defaults filled in, unsigned (`raw`: its encoding with a zero signature). */
+  eth_fillTransaction: (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const { request, from } = requestFrom(ctx, list[0]);
+    const tx = fillTransaction(ctx, request, from);
+    const encoded = encodeTransaction(tx);
+    return { raw: bytesToHex(encoded), tx: formatTransaction({ tx, sender: from, hash: keccak256(encoded), encoded }, undefined) };
+  },
   eth_signTransaction: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
     const { request, from } = requestFrom(ctx, list[0]);
@@ -157,8 +178,11 @@ export const ethSendMethods: MethodTable = {
   },
   eth_sendRawTransaction: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
-    const { tx, encoded } = decodeRawTransaction(p.data(list[0], p.where(0, 'transaction'), ctx.limits.maxBodyBytes));
-    return submit(ctx.chain, { ...validated(ctx.chain, tx), hash: keccak256(encoded), encoded });
+    const { tx, encoded, blobs } = decodeRawTransaction(p.data(list[0], p.where(0, 'transaction'), ctx.limits.maxBodyBytes));
+    const hash = submit(ctx.chain, { ...validated(ctx.chain, tx), hash: keccak256(encoded), encoded });
+    // Kept for anvil_getBlobByHash (Anvil keeps them too); a dev chain sends few blobs.
+    blobs?.forEach((blob, i) => ctx.chain.blobs.set(bytesToHex(tx.blobVersionedHashes![i]!), blob));
+    return hash;
   },
   eth_sign: (ctx, params) => {
     const list = p.expectParams(params, 2, 2);

@@ -8,7 +8,7 @@ import { headerBlobBaseFee, nextBaseFee, nextExcessBlobGas } from '../../chain/f
 import { call, createAccessList, estimateGas, type BlockOverrides, type SimulationInput, type StateOverride } from './simulate.js';
 import { queryLogs, type LogCriteria } from './filters.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
-import { findBlock, requireBlock, requireLatestState, requireState, type MethodTable, type RpcContext } from './context.js';
+import { findBlock, requireBlock, requireLatestState, requireState, type Method, type MethodTable, type RpcContext } from './context.js';
 import { formatBlock, formatReceipt, formatTransaction, firstLogIndexes, word, type Json } from './format.js';
 import * as p from './params.js';
 import { transactionRequest } from './tx-request.js';
@@ -193,10 +193,46 @@ function blockRewards(block: Block, percentiles: number[]): string[] {
   });
 }
 
+/**
+ * The 'pending' block: what mining now would make, with the pool's executable transactions run
+ * on a throw-away state. Not mined, so it has no hash and no roots (null, as geth answers).
+ */
+function pendingBlock(ctx: RpcContext, full: boolean): Json {
+  const { parent, builder } = ctx.chain.miner.pendingBlock();
+  const c = builder.context;
+  const json: Record<string, Json> = {
+    number: q(c.number),
+    hash: null,
+    parentHash: bytesToHex(parent.hash),
+    nonce: null,
+    sha3Uncles: bytesToHex(parent.header.ommersHash),
+    logsBloom: null,
+    transactionsRoot: null,
+    stateRoot: null,
+    receiptsRoot: null,
+    miner: c.coinbase,
+    difficulty: '0x0',
+    extraData: '0x',
+    gasLimit: q(c.gasLimit),
+    gasUsed: q(builder.gasUsed),
+    timestamp: q(c.timestamp),
+    transactions: builder.transactions.map((t) => (full ? formatTransaction(t, undefined) : bytesToHex(t.hash))),
+    uncles: [],
+    mixHash: word(c.prevRandao),
+  };
+  if (ctx.chain.rules.london) json.baseFeePerGas = q(c.baseFee);
+  if (ctx.chain.rules.cancun) json.blobGasUsed = q(builder.blobGasUsed);
+  return json;
+}
+
+const accounts: Method = (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.devAccounts.map((a) => a.address));
+
 export const ethMethods: MethodTable = {
   eth_chainId: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.chainId)),
   eth_blockNumber: (ctx, params) => (p.expectParams(params, 0, 0), q(ctx.chain.blockNumber)),
-  eth_accounts: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.devAccounts.map((a) => a.address)),
+  eth_accounts: accounts,
+  // EIP-1102's request for accounts: a dev node has them unlocked.
+  eth_requestAccounts: accounts,
   eth_coinbase: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.miner.coinbase),
   eth_mining: (ctx, params) => (p.expectParams(params, 0, 0), ctx.chain.miner.automine || ctx.chain.miner.intervalMining),
   eth_hashrate: (_ctx, params) => (p.expectParams(params, 0, 0), '0x0'),
@@ -248,8 +284,10 @@ export const ethMethods: MethodTable = {
 
   eth_getBlockByNumber: (ctx, params) => {
     const list = p.expectParams(params, 1, 2);
-    const block = findBlock(ctx.chain, p.blockRef(list[0], p.where(0, 'block')));
+    const ref = p.blockRef(list[0], p.where(0, 'block'));
     const full = list[1] === undefined ? false : p.boolean(list[1], p.where(1, 'full transactions'));
+    if (ref.kind === 'tag' && ref.tag === 'pending') return pendingBlock(ctx, full);
+    const block = findBlock(ctx.chain, ref);
     return block ? formatBlock(block, full) : null;
   },
   eth_getBlockByHash: (ctx, params) => {

@@ -146,6 +146,7 @@ export function formatReceipt(block: Block, index: number, firstLogIndex?: numbe
     transactionIndex: q(BigInt(index)),
     blockHash: bytesToHex(block.hash),
     blockNumber: q(block.header.number),
+    blockTimestamp: q(block.header.timestamp),
     from: t.sender,
     to: t.tx.to,
     cumulativeGasUsed: q(receipt.cumulativeGasUsed),
@@ -157,9 +158,7 @@ export function formatReceipt(block: Block, index: number, firstLogIndex?: numbe
     status: receipt.success ? '0x1' : '0x0',
     effectiveGasPrice: q(receipt.effectiveGasPrice),
   };
-  if (receipt.type === 3) {
-    json.blobGasUsed = q(receipt.blobGasUsed);
-    json.blobGasPrice = q(receipt.blobGasPrice ?? 0n);
-  }
+  if (receipt.type === 3) json.blobGasUsed = q(receipt.blobGasUsed);
+  if (receipt.blobGasPrice !== undefined) json.blobGasPrice = q(receipt.blobGasPrice);
   return json;
 }

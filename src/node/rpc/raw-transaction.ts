@@ -14,9 +14,11 @@ export interface RawTransaction {
   tx: Transaction;
   /** The canonical envelope (without blobs), which the hash and the block commit to. */
   encoded: Uint8Array;
+  /** The blobs, in the order of the versioned hashes, when sent in network form. */
+  blobs?: Uint8Array[];
 }
 
-function blobNetworkForm(bytes: Uint8Array): { body: RlpItem[]; commitments: Uint8Array[]; blobs: number } | undefined {
+function blobNetworkForm(bytes: Uint8Array): { body: RlpItem[]; commitments: Uint8Array[]; blobs: Uint8Array[] } | undefined {
   if (bytes[0] !== 3 || bytes.length < 2) return undefined;
   let outer: RlpItem;
   try {
@@ -28,10 +30,15 @@ function blobNetworkForm(bytes: Uint8Array): { body: RlpItem[]; commitments: Uin
   const hasVersion = outer.length === 5;
   const blobs = outer[hasVersion ? 2 : 1];
   const commitments = outer[hasVersion ? 3 : 2];
-  if (!Array.isArray(blobs) || !Array.isArray(commitments) || commitments.some((c) => !(c instanceof Uint8Array))) {
+  if (
+    !Array.isArray(blobs) ||
+    !Array.isArray(commitments) ||
+    commitments.some((c) => !(c instanceof Uint8Array)) ||
+    blobs.some((b) => !(b instanceof Uint8Array))
+  ) {
     throw invalidParams('parameter 1 (transaction): malformed blob transaction network wrapper');
   }
-  return { body: outer[0], commitments: commitments as Uint8Array[], blobs: blobs.length };
+  return { body: outer[0], commitments: commitments as Uint8Array[], blobs: blobs as Uint8Array[] };
 }
 
 export function decodeRawTransaction(bytes: Uint8Array): RawTransaction {
@@ -45,9 +52,9 @@ export function decodeRawTransaction(bytes: Uint8Array): RawTransaction {
   }
   if (wrapped) {
     const hashes = tx.blobVersionedHashes ?? [];
-    if (wrapped.commitments.length !== hashes.length || wrapped.blobs !== hashes.length) {
+    if (wrapped.commitments.length !== hashes.length || wrapped.blobs.length !== hashes.length) {
       throw invalidParams(
-        `parameter 1 (transaction): ${hashes.length} versioned hashes but ${wrapped.blobs} blobs and ${wrapped.commitments.length} commitments`,
+        `parameter 1 (transaction): ${hashes.length} versioned hashes but ${wrapped.blobs.length} blobs and ${wrapped.commitments.length} commitments`,
       );
     }
     wrapped.commitments.forEach((commitment, i) => {
@@ -56,5 +63,5 @@ export function decodeRawTransaction(bytes: Uint8Array): RawTransaction {
         throw invalidParams(`parameter 1 (transaction): commitment ${i} does not match versioned hash ${i}`);
     });
   }
-  return { tx, encoded };
+  return wrapped ? { tx, encoded, blobs: wrapped.blobs } : { tx, encoded };
 }

@@ -53,7 +53,7 @@ export interface SimulationInput {
 
 const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
 
-function applyStateOverrides(state: WorldState, overrides: Map<Address, StateOverride> | undefined): void {
+export function applyStateOverrides(state: WorldState, overrides: Map<Address, StateOverride> | undefined): void {
   if (!overrides) return;
   for (const [address, o] of overrides) {
     let account = state.getAccount(address);
@@ -74,7 +74,7 @@ function applyStateOverrides(state: WorldState, overrides: Map<Address, StateOve
   }
 }
 
-function applyBlockOverrides(context: BlockContext, o: BlockOverrides | undefined): BlockContext {
+export function applyBlockOverrides(context: BlockContext, o: BlockOverrides | undefined): BlockContext {
   if (!o) return context;
   return {
     ...context,
@@ -187,6 +187,9 @@ export function call(chain: DevChain, input: SimulationInput): Uint8Array {
   const result = execute(chain, prepared, prepared.tx.gasLimit, tracer);
   if (tracer !== undefined && tracer.lines.length > 0) chain.observer!.console(tracer.lines, { kind: 'call' });
   if (!result.success) throw executionError(result);
+  // A call without `to` runs init code: it answers what the init code returned (the code it
+  // deployed), as geth and Anvil do.
+  if (result.createdAddress !== undefined) return prepared.state.getCode(result.createdAddress);
   return result.output;
 }
 
@@ -194,7 +197,7 @@ export function call(chain: DevChain, input: SimulationInput): Uint8Array {
  * debug_traceCall and trace_call: eth_call's run with a tracer attached, whatever its outcome;
  * `state` is the overlay it ran on, with its changes (trace_callMany runs the next call on it).
  */
-export function simulate(chain: DevChain, input: SimulationInput, tracer: HostTracer): { result: TransactionResult; state: WorldState } {
+export function simulate(chain: DevChain, input: SimulationInput, tracer?: HostTracer): { result: TransactionResult; state: WorldState } {
   const prepared = prepare(chain, input);
   return { result: execute(chain, prepared, prepared.tx.gasLimit, tracer), state: prepared.state };
 }

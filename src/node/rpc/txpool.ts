@@ -29,6 +29,18 @@ export const txpoolMethods: MethodTable = {
     const show = (t: PooledTransaction) => formatTransaction(t, undefined);
     return { pending: bySender(pending, show), queued: bySender(queued, show) };
   },
+  txpool_contentFrom: (ctx, params) => {
+    const list = p.expectParams(params, 1, 1);
+    const sender = p.address(list[0], p.where(0, 'address'));
+    const { pending, queued } = ctx.chain.pool.content(ctx.chain.nonceOf);
+    const show = (t: PooledTransaction) => formatTransaction(t, undefined);
+    const mine = (l: PooledTransaction[]) =>
+      bySender(
+        l.filter((t) => t.sender === sender),
+        show,
+      )[sender] ?? {};
+    return { pending: mine(pending), queued: mine(queued) };
+  },
   txpool_inspect: (ctx, params) => {
     p.expectParams(params, 0, 0);
     const { pending, queued } = ctx.chain.pool.content(ctx.chain.nonceOf);

@@ -50,6 +50,9 @@ test('run: malformed hex and unknown options are clear usage errors (exit 2), no
     ['run'],
     ['run', '--code', '00', '--gas', 'lots'],
     ['run', '--nope'],
+    // A stray argument (here the rest of a code split by a space) is refused, not ignored.
+    ['run', '--code', '6001', '60'],
+    ['trace', '0x' + '11'.repeat(32), 'extra'],
     ['nonsense'],
   ]) {
     const r = polyvm(...args);

@@ -41,6 +41,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
   }
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"\n${RUN_USAGE}`);
   const codeHex = stringOption(args, 'code');
   const codeFile = stringOption(args, 'codefile');
   if ((codeHex === undefined) === (codeFile === undefined)) throw new UsageError('give exactly one of --code and --codefile\n' + RUN_USAGE);

@@ -30,3 +30,19 @@ test('another mnemonic derives its own accounts; a bad one is refused', () => {
   assert.ok(deriveDevAccounts(other, 1).every((a) => !a.keyIsPublic));
   assert.throws(() => deriveDevAccounts('test test nope', 1), MnemonicError);
 });
+
+test('warmUp builds the signing tables and changes nothing on the chain', async () => {
+  const { createNode } = await import('./node.js');
+  const node = createNode();
+  const before = await node.request({ method: 'eth_getBlockByNumber', params: ['latest', false] });
+  node.warmUp();
+  assert.deepEqual(await node.request({ method: 'eth_getBlockByNumber', params: ['latest', false] }), before);
+  // A transaction signed after it is still one the node accepts and mines.
+  const hash = await node.request({
+    method: 'eth_sendTransaction',
+    params: [{ from: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266', to: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', value: '0x1' }],
+  });
+  const receipt = (await node.request({ method: 'eth_getTransactionReceipt', params: [hash] })) as { status: string };
+  assert.equal(receipt.status, '0x1');
+  await node.close();
+});

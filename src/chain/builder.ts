@@ -78,6 +78,33 @@ export interface BlockBuilderOptions {
   strictRequests?: boolean;
 }
 
+/**
+ * The options that rebuild an existing block on its parent (block import, a trace's replay): the
+ * header's own fields; the caller adds what only it knows.
+ */
+export function optionsFromHeader(
+  header: BlockHeader,
+  parent: { header: BlockHeader; hash: Uint8Array },
+  rules: Rules,
+  chainId: bigint,
+  blockHash: (number: bigint) => bigint,
+): BlockBuilderOptions {
+  return {
+    rules,
+    chainId,
+    parent: parent.header,
+    parentHash: parent.hash,
+    timestamp: header.timestamp,
+    coinbase: header.coinbase,
+    gasLimit: header.gasLimit,
+    baseFee: header.baseFeePerGas,
+    prevRandao: header.mixHash,
+    extraData: header.extraData,
+    parentBeaconBlockRoot: header.parentBeaconBlockRoot,
+    blockHash,
+  };
+}
+
 /** Why a transaction does not fit in the block being built. */
 export type FitFailure = 'gas' | 'blob gas' | 'size';
 

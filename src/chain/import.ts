@@ -18,7 +18,7 @@ import { validateTransaction } from '../tx/validate.js';
 import { InvalidTransactionError } from '../tx/types.js';
 import { EMPTY_OMMERS_HASH, encodeHeader, headerHash, type BlockHeader } from './header.js';
 import { MAX_RLP_BLOCK_SIZE, transactionsRoot, type BlockTransaction } from './block.js';
-import { BlockBuilder } from './builder.js';
+import { BlockBuilder, optionsFromHeader } from './builder.js';
 import { StateRootTracker } from './state-root.js';
 import { withdrawalsRoot, blockReward, type Withdrawal } from './withdrawals.js';
 import { InvalidBlockError, invalidBlock } from './block-error.js';
@@ -245,18 +245,7 @@ export class BlockTree {
     tracker.rebuild(state);
     if (header.number === this.#schedule.daoForkBlock) applyDaoFork(state);
     const builder = new BlockBuilder(state, {
-      rules,
-      chainId: this.#chainId,
-      parent: parent.header,
-      parentHash: parent.hash,
-      timestamp: header.timestamp,
-      coinbase: header.coinbase,
-      gasLimit: header.gasLimit,
-      baseFee: header.baseFeePerGas,
-      prevRandao: header.mixHash,
-      extraData: header.extraData,
-      parentBeaconBlockRoot: header.parentBeaconBlockRoot,
-      blockHash: (number) => ancestors.get(number) ?? 0n,
+      ...optionsFromHeader(header, parent, rules, this.#chainId, (number) => ancestors.get(number) ?? 0n),
       difficulty: header.difficulty,
       nonce: header.nonce,
       ommers: block.ommers,

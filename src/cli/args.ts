@@ -59,3 +59,15 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
   const v = args.options.get(name);
   return typeof v === 'string' ? v : undefined;
 }
+
+/** A `--NAME REGEX` option, checked: an invalid expression is a usage error naming the option. */
+export function regexOption(args: ParsedArgs, name: string): string | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  try {
+    new RegExp(text);
+  } catch (e) {
+    throw new UsageError(`--${name}: ${(e as Error).message}`);
+  }
+  return text;
+}

@@ -3,7 +3,7 @@
  * Runs every blockchain test found under PATH, on worker threads.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs, stringOption, UsageError } from '../args.js';
+import { parseArgs, regexOption, stringOption, UsageError } from '../args.js';
 import { findJsonFiles } from '../statetest/index.js';
 import { runOnWorkers } from '../worker-pool.js';
 import { runBlocktestFile, type BlocktestFileOutcome } from './run-file.js';
@@ -23,14 +23,7 @@ export async function blocktestCommand(argv: string[]): Promise<number> {
   }
   if (args.positionals.length === 0) throw new UsageError('blocktest needs at least one PATH\n' + BLOCKTEST_USAGE);
   const fork = stringOption(args, 'fork');
-  const run = stringOption(args, 'run');
-  if (run !== undefined) {
-    try {
-      new RegExp(run);
-    } catch (e) {
-      throw new UsageError(`--run: ${(e as Error).message}`);
-    }
-  }
+  const run = regexOption(args, 'run');
   const workersOption = stringOption(args, 'workers');
   const workers = workersOption === undefined ? availableParallelism() : Number(workersOption);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${workersOption}`);

@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { parseArgs, stringOption, UsageError } from '../args.js';
+import { parseArgs, regexOption, stringOption, UsageError } from '../args.js';
 import { parseFork } from '../../forks/index.js';
 import { createJsonTracer } from '../../evm/eip3155-tracer.js';
 import { runFile, type FileOutcome, type TimedResult } from './run-file.js';
@@ -101,14 +101,7 @@ export async function statetestCommand(argv: string[]): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('statetest needs at least one PATH\n' + STATETEST_USAGE);
   const fork = stringOption(args, 'fork');
   if (fork !== undefined) parseFork(fork);
-  const run = stringOption(args, 'run');
-  if (run !== undefined) {
-    try {
-      new RegExp(run);
-    } catch (e) {
-      throw new UsageError(`--run: ${(e as Error).message}`);
-    }
-  }
+  const run = regexOption(args, 'run');
   const json = args.options.has('json');
   const files = findJsonFiles(args.positionals);
   const workersOption = stringOption(args, 'workers');

@@ -18,7 +18,7 @@ import { bytesToHex } from '../../primitives/bytes.js';
 import { keccak256 } from '../../primitives/hash.js';
 import { rlpDecode, rlpEncode, rlpBytes, rlpList, type RlpItem } from '../../primitives/rlp.js';
 import { encodeBlock, type Block, type BlockTransaction } from '../../chain/block.js';
-import { BlockBuilder } from '../../chain/builder.js';
+import { BlockBuilder, optionsFromHeader } from '../../chain/builder.js';
 import { decodeHeader, encodeHeader, headerHash } from '../../chain/header.js';
 import { encodeReceipt } from '../../chain/receipt.js';
 import { createOverlayState } from '../../chain/overlay-state.js';
@@ -110,20 +110,7 @@ export class Replay {
     if (parent === undefined) throw serverError(`parent ${bytesToHex(header.parentHash)} not found`);
     // A mined block starts from its parent's state with the dev methods run before it applied.
     const state = createOverlayState(mined ? chain.stateBefore(header.number) : chain.stateAt(parent.header.number));
-    this.#builder = new BlockBuilder(state, {
-      rules: chain.rules,
-      chainId: chain.chainId,
-      parent: parent.header,
-      parentHash: parent.hash,
-      timestamp: header.timestamp,
-      coinbase: header.coinbase,
-      gasLimit: header.gasLimit,
-      baseFee: header.baseFeePerGas,
-      prevRandao: header.mixHash,
-      extraData: header.extraData,
-      parentBeaconBlockRoot: header.parentBeaconBlockRoot,
-      blockHash: chain.blocks.blockHash,
-    });
+    this.#builder = new BlockBuilder(state, optionsFromHeader(header, parent, chain.rules, chain.chainId, chain.blocks.blockHash));
     this.#block = block;
     this.#mined = mined;
     this.state = state;

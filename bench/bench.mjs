@@ -10,8 +10,8 @@
 // What is timed is the message call of the benchmark's transaction on a state built beforehand:
 // polyvm's `createEvm(...).runCall` on a fresh copy of the pre-state, and @ethereumjs/evm's
 // `evm.runCall` on the pre-state under a state-manager checkpoint that is reverted afterwards.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, arch, release } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { machine, packageVersion } from './machine.mjs';
 import { createEvm } from '../dist/index.js';
 import { EthereumjsPeer } from '../dist-tools/peer/ethereumjs.js';
 import { loadBenchCases } from './cases.mjs';
@@ -45,17 +45,7 @@ function parseOptions(argv) {
   return options;
 }
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const RESULTS = new URL('./results/', import.meta.url).pathname;
-
-function packageVersion(name) {
-  try {
-    const path = name === 'polyvm' ? `${ROOT}package.json` : `${ROOT}node_modules/${name}/package.json`;
-    return JSON.parse(readFileSync(path, 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 const equalBytes = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 const toHex = (bytes) => '0x' + Buffer.from(bytes).toString('hex');
@@ -219,13 +209,7 @@ async function main() {
   const geomean = ratios.length ? Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length) : null;
   const report = {
     date: new Date().toISOString(),
-    machine: {
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-      platform: `${platform()} ${release()} ${arch()}`,
-      node: process.version,
-    },
+    machine: machine(),
     versions: {
       polyvm: packageVersion('polyvm'),
       '@ethereumjs/evm': packageVersion('@ethereumjs/evm'),

@@ -17,7 +17,8 @@
 // writes wasm-partial.*.tmp). With --json the results array is printed on stdout.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release, arch, totalmem, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { machine, packageVersion } from './machine.mjs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { compressProgram } from '../dist/wasm/compress.js';
@@ -59,7 +60,6 @@ function parseOptions(argv) {
   return options;
 }
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const RESULTS = new URL('./results/', import.meta.url).pathname;
 
 const median = (values) => {
@@ -390,15 +390,11 @@ function run(chain, options, settings, progress, interactive) {
   const report = {
     date: new Date().toISOString(),
     machine: {
-      cpu: cpuModel(),
-      cores: cpus().length,
-      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-      platform: `${platform()} ${release()} ${arch()}`,
-      node: process.version,
+      ...machine(),
       v8: process.versions.v8,
       loadAverage1m: { before: loadBefore, after: loadavg()[0] },
     },
-    versions: { polyvm: JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version, ...compilers },
+    versions: { polyvm: packageVersion('polyvm'), ...compilers },
     build: {
       solidity: `solc-js ${compilers.solc}, ${JSON.stringify(SOLC_SETTINGS)}`,
       c: `${compilers.clang}: clang --target=wasm32 -mcpu=mvp ${C_FLAGS.join(' ')} -nostdlib -ffreestanding; wasm-ld --no-entry --stack-first --gc-sections`,
@@ -445,18 +441,6 @@ function run(chain, options, settings, progress, interactive) {
     lines.push(`written: bench/results/${jsonPath}, bench/results/${chartPath}`);
     process.stdout.write(lines.join('\n') + '\n');
   }
-}
-
-function cpuModel() {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    if (line) return line.split(':')[1].trim();
-  } catch {
-    // not Linux: os.cpus() below
-  }
-  return cpus()[0]?.model ?? 'unknown';
 }
 
 const ms = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(3) : v.toFixed(4));

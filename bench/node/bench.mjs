@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import http from 'node:http';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
+import { machine, packageVersion } from '../machine.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -357,14 +358,6 @@ const WORKLOADS = [
   ['raw', `${TRANSFERS} raw transfers, one per block`, 'tx/s'],
 ];
 
-function packageVersion(name) {
-  try {
-    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`, { paths: [root] }), 'utf8')).version;
-  } catch {
-    return null;
-  }
-}
-
 const pairJson = JSON.parse(readFileSync(require.resolve('@uniswap/v2-core/build/UniswapV2Pair.json', { paths: [root] }), 'utf8'));
 const contracts = { token: compileContract(), pair: '0x' + pairJson.bytecode };
 const peers = [];
@@ -406,16 +399,9 @@ const spread = (n, key) => {
 
 const report = {
   date: new Date().toISOString(),
-  machine: {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    platform: `${platform()} ${release()} ${arch()}`,
-    node: process.version,
-    loadAverage: loadavg(),
-  },
+  machine: { ...machine(), loadAverage: loadavg() },
   versions: {
-    polyvm: packageVersion('polyvm') ?? JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
+    polyvm: packageVersion('polyvm'),
     hardhat: packageVersion('hardhat'),
     '@foundry-rs/anvil-linux-amd64': packageVersion('@foundry-rs/anvil-linux-amd64'),
   },

@@ -74,8 +74,12 @@ export function signature(item: AbiItem): string {
 
 /** The 4-byte selector of a function or error, as a number. */
 export function selectorOf(item: AbiItem): number {
-  const hash = keccak256(new TextEncoder().encode(signature(item)));
-  return ((hash[0]! << 24) | (hash[1]! << 16) | (hash[2]! << 8) | hash[3]!) >>> 0;
+  return selectorOfSignature(signature(item));
+}
+
+/** The 4-byte selector of a signature such as `transfer(address,uint256)`, as a number. */
+export function selectorOfSignature(text: string): number {
+  return selectorOfData(keccak256(new TextEncoder().encode(text)))!;
 }
 
 /** The first topic of a (non-anonymous) event, as hex. */

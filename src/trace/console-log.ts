@@ -6,7 +6,7 @@
  */
 import type { Address } from '../primitives/address.js';
 import { bytesToBigint, bytesToHex } from '../primitives/bytes.js';
-import { keccak256 } from '../primitives/hash.js';
+import { selectorOfData, selectorOfSignature } from './abi.js';
 import type { Tracer, TracedEnter } from '../host/message.js';
 
 /** 0x000000000000000000636F6e736F6c652e6c6f67: "console.log" in ASCII. */
@@ -52,10 +52,8 @@ let table: Map<number, ConsoleParamType[]> | undefined;
 export function consoleSelectors(): Map<number, ConsoleParamType[]> {
   if (table) return table;
   table = new Map();
-  const encoder = new TextEncoder();
   const add = (signature: string, types: ConsoleParamType[]) => {
-    const hash = keccak256(encoder.encode(signature));
-    const selector = ((hash[0]! << 24) | (hash[1]! << 16) | (hash[2]! << 8) | hash[3]!) >>> 0;
+    const selector = selectorOfSignature(signature);
     if (!table!.has(selector)) table!.set(selector, types);
   };
   for (const { name, types } of consoleSignatures()) {
@@ -100,8 +98,8 @@ function decodeArgument(data: Uint8Array, index: number, type: ConsoleParamType)
 
 /** The arguments of a console call, each as a string, or undefined when it is not one. */
 export function decodeConsoleArguments(input: Uint8Array): string[] | undefined {
-  if (input.length < 4) return undefined;
-  const selector = ((input[0]! << 24) | (input[1]! << 16) | (input[2]! << 8) | input[3]!) >>> 0;
+  const selector = selectorOfData(input);
+  if (selector === undefined) return undefined;
   const types = consoleSelectors().get(selector);
   if (types === undefined) return undefined;
   const data = input.subarray(4);

@@ -3,6 +3,7 @@
  * means in Solidity, anything else as a custom error's selector and arguments.
  */
 import { bytesToBigint, bytesToHex } from '../primitives/bytes.js';
+import { selectorOfData } from './abi.js';
 
 /** What each Panic(uint256) code means (Solidity's list). */
 export const PANIC_CODES: ReadonlyMap<number, string> = new Map([
@@ -19,7 +20,7 @@ export const PANIC_CODES: ReadonlyMap<number, string> = new Map([
 ]);
 
 export function hasSelector(data: Uint8Array, selector: number): boolean {
-  return data.length >= 4 && ((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0 === selector;
+  return selectorOfData(data) === selector;
 }
 
 /** The string of an ABI-encoded Error(string), or undefined when `data` is not one. */

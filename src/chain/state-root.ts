@@ -15,6 +15,7 @@ import { keccak256 } from '../primitives/hash.js';
 import { rlpEncode } from '../primitives/rlp.js';
 import type { Account } from '../state/account.js';
 import type { WorldState } from '../state/world-state.js';
+import { ReaderStorage } from '../state/reader-storage.js';
 import { EMPTY_TRIE_ROOT, MerklePatriciaTrie } from '../state/trie.js';
 
 /**
@@ -101,9 +102,12 @@ export interface AccountChange {
   previous?: PreviousAccount;
 }
 
+/** Storage that records its writes: the tracker's own, or a forked account's (`ReaderStorage`). */
+type RecordingStorage = TrackedStorage | ReaderStorage;
+
 interface Entry {
   account: Account;
-  storage: TrackedStorage;
+  storage: RecordingStorage;
   trie: MerklePatriciaTrie;
   encoded: Uint8Array;
   /** The fields at the last commit (undefined for an entry not committed yet). */
@@ -120,12 +124,15 @@ export class StateRootTracker {
   #entries = new Map<Address, Entry>();
   #keys = new Map<Address, Uint8Array>();
 
-  /** Builds the tries from every account of `state` (at start, or after a snapshot is restored). */
+  /**
+   * Builds the tries from every account of `state` (at start, or after a snapshot is restored);
+   * over a remote state (a fork), from the accounts it holds.
+   */
   rebuild(state: WorldState): AccountChange[] {
     this.#accounts = new MerklePatriciaTrie();
     this.#entries.clear();
     state.takeChangedAddresses();
-    return this.commit(state, state.addresses());
+    return this.commit(state, state.listable ? state.addresses() : state.heldAddresses());
   }
 
   /** Applies the changes of `addresses` (from `takeChangedAddresses`) and returns them. */
@@ -146,7 +153,20 @@ export class StateRootTracker {
       let slots: [bigint, bigint][];
       let previous: PreviousAccount;
       let current = entry;
-      if (current === undefined || current.account !== account || current.storage !== account.storage) {
+      const forked = account.storage instanceof ReaderStorage && !account.storage.cleared ? account.storage : undefined;
+      if (current === undefined && forked !== undefined) {
+        // First seen, an account read from a remote state (a fork): the remote holds what it was
+        // and every slot not written here. Its trie holds the slots kept here.
+        const trie = new MerklePatriciaTrie();
+        for (const [slot, value] of forked.ownEntries()) {
+          if (value !== 0n) trie.put(keccak256(bigintToFixedBytes(slot, 32)), rlpEncode(bigintToBytes(value)));
+        }
+        previous = { account: forked.base(), slots: forked.original, storage: undefined };
+        slots = [...forked.dirty].map((slot): [bigint, bigint] => [slot, forked.get(slot) ?? 0n]);
+        forked.resetTracking();
+        current = { account, storage: forked, trie, encoded: EMPTY_BYTES, committed: undefined };
+        this.#entries.set(address, current);
+      } else if (current === undefined || current.account !== account || current.storage !== account.storage) {
         storageReset = true;
         previous = entry ? wholePrevious(entry) : { account: undefined, slots: new Map(), storage: undefined };
         const storage = account.storage instanceof TrackedStorage ? account.storage : TrackedStorage.from(account.storage);

@@ -1,18 +1,39 @@
 /**
  * The blocks mined so far, in order, with the indexes queries need: block by hash, and where a
  * mined transaction is. BLOCKHASH reads it too.
+ *
+ * The first block is genesis, or on a forked chain the remote block it forked at: block numbers
+ * then start at `first`, and BLOCKHASH of an earlier block asks `earlierHash` (the remote).
  */
 import { bytesToBigint, bytesToHex } from '../primitives/bytes.js';
 import type { Block } from '../chain/block.js';
 
 export class BlockIndex {
   #blocks: Block[] = [];
+  /** The number of the first block held. */
+  #first = 0n;
+  /** BLOCKHASH below the first block (a fork's remote); 0 when unset. */
+  earlierHash: ((number: bigint) => bigint) | undefined;
   readonly #byHash = new Map<string, number>();
   readonly #txIndex = new Map<string, { block: number; index: number }>();
 
-  /** How many blocks there are (the genesis included). */
+  /** How many blocks are held (the first included). */
   get length(): number {
     return this.#blocks.length;
+  }
+
+  /** The number of the first block held: 0, or a fork's block. */
+  get first(): bigint {
+    return this.#first;
+  }
+
+  get latestNumber(): bigint {
+    return this.#first + BigInt(this.#blocks.length - 1);
+  }
+
+  /** The number the next block gets. */
+  get nextNumber(): bigint {
+    return this.#first + BigInt(this.#blocks.length);
   }
 
   latest(): Block {
@@ -20,7 +41,8 @@ export class BlockIndex {
   }
 
   byNumber(number: bigint): Block | undefined {
-    return number < BigInt(this.#blocks.length) && number >= 0n ? this.#blocks[Number(number)] : undefined;
+    const at = number - this.#first;
+    return at < BigInt(this.#blocks.length) && at >= 0n ? this.#blocks[Number(at)] : undefined;
   }
 
   byHash(hashHex: string): Block | undefined {
@@ -36,6 +58,7 @@ export class BlockIndex {
 
   /** BLOCKHASH: the hash of block `number`, or 0 when there is no such block. */
   blockHash = (number: bigint): bigint => {
+    if (number < this.#first) return number >= 0n && this.earlierHash !== undefined ? this.earlierHash(number) : 0n;
     const block = this.byNumber(number);
     return block === undefined ? 0n : bytesToBigint(block.hash);
   };
@@ -51,8 +74,12 @@ export class BlockIndex {
     block.transactions.forEach((t, index) => this.#txIndex.set(bytesToHex(t.hash), { block: number, index }));
   }
 
-  /** Drops the blocks after the first `count`. */
-  truncate(count: number): void {
+  /** Drops the blocks after block `number`. */
+  truncateAfter(number: bigint): void {
+    this.#truncate(Number(number - this.#first) + 1);
+  }
+
+  #truncate(count: number): void {
     while (this.#blocks.length > count) {
       const block = this.#blocks.pop()!;
       this.#byHash.delete(bytesToHex(block.hash));
@@ -60,7 +87,9 @@ export class BlockIndex {
     }
   }
 
-  clear(): void {
+  /** Empties the index; the next block appended is number `first`. */
+  clear(first = 0n): void {
+    this.#first = first;
     this.#blocks = [];
     this.#byHash.clear();
     this.#txIndex.clear();
@@ -72,6 +101,6 @@ export class BlockIndex {
   }
 
   restore(count: number): void {
-    this.truncate(count);
+    this.#truncate(count);
   }
 }

@@ -29,6 +29,8 @@ import { ChainIdFixedError, EmptyChainError, StateUnavailableError } from './err
 import { bytesToHex } from '../primitives/bytes.js';
 import { ChainPersistence, type ChainStore, type LoadedChain } from './store.js';
 import type { ChainObserver } from './node-log.js';
+import type { StateReader } from '../state/reader.js';
+import { ForkedChainError } from './errors.js';
 
 export { StoreMismatchError } from './store.js';
 export type { MineResult } from './miner.js';
@@ -52,6 +54,37 @@ export interface DevChainOptions {
   now?: () => number;
   /** How many recent blocks' states are kept for queries (default DEFAULT_HISTORY_BLOCKS). */
   historyBlocks?: number;
+  /** Fork a remote chain: its state and block at the fork, read as needed (node/fork/). */
+  fork?: ChainFork;
+  /** Opens another fork for anvil_reset / hardhat_reset with `forking` (Node.js). */
+  openFork?: (config: ForkConfig) => ChainFork;
+}
+
+/** Where a fork reads from: the remote's URL and the block (latest when undefined). */
+export interface ForkConfig {
+  url: string;
+  blockNumber?: bigint;
+}
+
+/**
+ * A remote chain forked at one block: the chain starts from that block, on the remote's state
+ * then, with local changes on top. Earlier blocks' states and hashes are the remote's too.
+ */
+export interface ChainFork {
+  readonly config: ForkConfig & { blockNumber: bigint };
+  /** The remote's chain id. */
+  readonly chainId: bigint;
+  /** The block forked at (header and hash; its transactions stay on the remote). */
+  readonly block: Block;
+  /** The remote state at the fork block. */
+  readonly state: StateReader;
+  /** The remote state at an earlier block. */
+  stateAt(number: bigint): StateReader;
+  /** An earlier block's hash (BLOCKHASH), 0 when the remote has none. */
+  blockHash(number: bigint): bigint;
+  /** Forwards a JSON-RPC request about what only the remote has (earlier blocks, their transactions). */
+  request(method: string, params: readonly unknown[]): unknown;
+  close(): void;
 }
 
 /** States of the last 20,000 blocks: a few records per block, some megabytes at most. */
@@ -76,6 +109,7 @@ export class DevChain {
   readonly #snapshots: Snapshots;
   readonly #persistence: ChainPersistence | undefined;
   #history = new StateHistory(0);
+  #fork: ChainFork | undefined;
   readonly #commits = new Listeners<ChainCommit>();
   readonly #pending = new Listeners<PooledTransaction>();
   /** anvil_setMinGasPrice (before London): the pool refuses a lower gas price. */
@@ -120,12 +154,16 @@ export class DevChain {
     this.#snapshots = new Snapshots([
       blocks,
       snapshotPart(
-        () => cloneAccounts(state),
-        (accounts) => this.#replaceState(accounts),
+        () => state.saveAccounts(),
+        (saved) => {
+          state.restoreAccounts(saved);
+          state.clearTransaction();
+          this.tracker.rebuild(state);
+        },
       ),
       snapshotPart(
-        () => this.#history.mark(blocks.length - 1),
-        (mark) => this.#history.rewind(blocks.length - 1, mark),
+        () => this.#history.mark(Number(blocks.latestNumber)),
+        (mark) => this.#history.rewind(Number(blocks.latestNumber), mark),
       ),
       clock,
       snapshotPart(
@@ -139,7 +177,10 @@ export class DevChain {
       ),
     ]);
     const loaded = this.#persistence?.load();
-    if (loaded) this.#loadFromStore(loaded);
+    if (options.fork !== undefined) {
+      if (this.#persistence !== undefined) throw new ForkedChainError('a forked chain is not stored in a data directory');
+      this.#startFork(options.fork);
+    } else if (loaded) this.#loadFromStore(loaded);
     else this.#createGenesis();
     if (options.blockTime) this.miner.setIntervalMining(options.blockTime * 1000);
   }
@@ -157,7 +198,12 @@ export class DevChain {
   // ---- reading the chain ----
 
   get blockNumber(): bigint {
-    return BigInt(this.blocks.length - 1);
+    return this.blocks.latestNumber;
+  }
+
+  /** The remote chain this one forked, if it did. */
+  get fork(): ChainFork | undefined {
+    return this.#fork;
   }
 
   latest(): Block {
@@ -170,6 +216,8 @@ export class DevChain {
    */
   stateAt(number: bigint): WorldState {
     if (number === this.blockNumber) return this.state;
+    // Before the fork: the remote's state then.
+    if (this.#fork !== undefined && number < this.blocks.first && number >= 0n) return new WorldState(this.#fork.stateAt(number));
     if (number > this.blockNumber || number < BigInt(this.#history.floor)) {
       throw new StateUnavailableError(number, this.blockNumber, this.#history.floor, this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS);
     }
@@ -265,7 +313,7 @@ export class DevChain {
   commitState(): ChainCommit {
     const changes = this.tracker.commit(this.state, this.state.takeChangedAddresses());
     // Changes between blocks belong to the state of the next block.
-    const commit: ChainCommit = { block: undefined, stateBlock: this.blocks.length, changes };
+    const commit: ChainCommit = { block: undefined, stateBlock: Number(this.blocks.nextNumber), changes };
     this.#consume(commit);
     return commit;
   }
@@ -281,8 +329,19 @@ export class DevChain {
     return this.#snapshots.revert(id);
   }
 
-  /** anvil_reset: a new genesis with the options the chain started with. */
-  reset(): void {
+  /**
+   * anvil_reset: a new genesis with the options the chain started with; with `fork`, the chain
+   * forks that remote block instead (`null`: no fork).
+   */
+  reset(fork?: ForkConfig | null): void {
+    const next = fork === undefined ? this.#fork?.config : (fork ?? undefined);
+    let opened: ChainFork | undefined;
+    if (next !== undefined) {
+      if (this.options.openFork === undefined) throw new ForkedChainError('forking needs Node.js (this node cannot open a remote)');
+      opened = this.options.openFork(next);
+    }
+    this.#fork?.close();
+    this.#fork = undefined;
     this.instanceId = randomId();
     this.#chainId = this.options.chainId;
     this.blobs.clear();
@@ -291,9 +350,15 @@ export class DevChain {
     this.clock.reset();
     this.miner.nextBaseFeeOverride = undefined;
     this.keys.impersonated.clear();
+    if (opened !== undefined) {
+      // A fork named here brings its chain id; the fork the node started with, the node's.
+      if (fork !== undefined) this.#chainId = opened.chainId;
+      this.#startFork(opened);
+      return;
+    }
     this.blocks.clear();
-    this.state.replaceAccounts([]);
-    this.state.clearTransaction();
+    this.blocks.earlierHash = undefined;
+    this.state.rebase(undefined);
     this.#createGenesis();
   }
 
@@ -303,11 +368,13 @@ export class DevChain {
    */
   rollbackTo(number: bigint): void {
     if (number >= this.blockNumber) return;
+    if (this.#fork !== undefined)
+      throw new ForkedChainError('anvil_rollback is not supported on a forked chain (use evm_snapshot and evm_revert)');
     this.stateAt(number); // throws when the history no longer holds it
     const accounts = readAllAccounts(this.#history.readerAt(Number(number), this.state));
     this.#snapshots.clear();
     this.pool.clear();
-    this.blocks.truncate(Number(number) + 1);
+    this.blocks.truncateAfter(number);
     this.#history.rewind(Number(number), []);
     this.#replaceState(accounts);
     this.clock.next = undefined;
@@ -318,18 +385,21 @@ export class DevChain {
   /** Replaces the chain and the state (anvil_loadState). */
   replaceChain(blocks: Block[], accounts: Map<Address, Account>): void {
     if (blocks.length === 0) throw new EmptyChainError();
+    if (this.#fork !== undefined)
+      throw new ForkedChainError('loading a state into a forked chain is not supported (reset it without forking first)');
     this.#snapshots.clear();
     this.pool.clear();
     this.blocks.clear();
     for (const block of blocks) this.blocks.append(block);
     this.#replaceState(accounts);
-    this.#history = new StateHistory(this.blocks.length - 1);
+    this.#history = new StateHistory(Number(this.blocks.latestNumber));
     this.clock.next = undefined;
     this.miner.nextBaseFeeOverride = undefined;
     this.#rewriteStore(0, blocks);
   }
 
   close(): void {
+    this.#fork?.close();
     this.miner.setIntervalMining(0);
     this.#persistence?.close();
   }
@@ -357,6 +427,22 @@ export class DevChain {
     this.#persistence?.rewrite(this.blocks.all()[0]!, keep, blocks, this.state);
   }
 
+  /**
+   * Starts on a remote block: it is the chain's first block, its state the remote's with the dev
+   * accounts given their balance (as Anvil does); history starts there.
+   */
+  #startFork(fork: ChainFork): void {
+    this.#fork = fork;
+    this.state.rebase(fork.state);
+    for (const account of this.options.accounts) this.state.setBalance(account.address, this.options.balance);
+    this.state.clearTransaction();
+    this.tracker.rebuild(this.state);
+    this.blocks.clear(fork.block.header.number);
+    this.blocks.earlierHash = (n) => fork.blockHash(n);
+    this.blocks.append(fork.block);
+    this.#history = new StateHistory(Number(fork.block.header.number));
+  }
+
   #createGenesis(): void {
     const { options } = this;
     const genesis = buildGenesis(this.state, this.tracker, {
@@ -377,7 +463,7 @@ export class DevChain {
     for (const block of loaded.blocks) this.blocks.append(block);
     this.state.replaceAccounts(readAllAccounts(loaded.state));
     this.tracker.rebuild(this.state);
-    this.#history = new StateHistory(this.blocks.length - 1);
+    this.#history = new StateHistory(Number(this.blocks.latestNumber));
   }
 }
 
@@ -385,10 +471,4 @@ function randomId(): string {
   const bytes = new Uint8Array(32);
   globalThis.crypto.getRandomValues(bytes);
   return bytesToHex(bytes);
-}
-
-function cloneAccounts(state: WorldState): Map<Address, Account> {
-  const copy = new Map<Address, Account>();
-  for (const [address, account] of state.accountEntries()) copy.set(address, account.clone());
-  return copy;
 }

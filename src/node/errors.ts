@@ -63,3 +63,8 @@ export class ChainIdFixedError extends ChainError {
     super('chain id fixed by the store');
   }
 }
+
+/** What a forked chain cannot do, or forking itself failed; the message says which. */
+export class ForkedChainError extends ChainError {
+  override name = 'ForkedChainError';
+}

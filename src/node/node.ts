@@ -31,6 +31,10 @@ import { traceMethods } from './rpc/trace.js';
 import { otsMethods } from './rpc/ots.js';
 import type { ChainStore } from './store.js';
 import { LmdbStore } from './lmdb-store.js';
+import type { ChainFork, ForkConfig } from './dev-chain.js';
+import { openFork, type ForkOptions } from './fork/open.js';
+import { remoteHardfork } from './fork/hardfork.js';
+import { forkAware } from './rpc/fork.js';
 import { startServer, type RunningServer, type ServerOptions } from './server.js';
 import { ConsoleLogTracer } from '../trace/console-log.js';
 import { consoleLines, minedBlockLines, type ConsoleOrigin } from './node-log.js';
@@ -92,6 +96,30 @@ export interface NodeOptions {
   disableCodeSizeLimit?: boolean;
   /** Lift Osaka's per-transaction gas cap of 2^24 (EIP-7825), which is kept by default as on mainnet. */
   disableTxGasLimitCap?: boolean;
+  /**
+   * Fork a remote chain (Anvil's --fork-url, Hardhat's `forking`): state, code and earlier blocks
+   * are read from it over JSON-RPC as needed. Node.js only. See docs/forking.md.
+   */
+  forking?: ForkingOptions;
+}
+
+export interface ForkingOptions {
+  /** The remote's JSON-RPC URL (http or https). */
+  url: string;
+  /** The block to fork at (default: the remote's latest). */
+  blockNumber?: number | bigint;
+  /** HTTP headers for every request to the remote (--fork-header). */
+  headers?: Record<string, string>;
+  /** Retries of a failed request (default 5), the first after `retryBackoffMs` (default 500), doubling. */
+  retries?: number;
+  retryBackoffMs?: number;
+  /** Per request, in ms (default 45,000). */
+  timeoutMs?: number;
+  /**
+   * Keep what was fetched in `dataDir`/fork-cache, so a restart on the same fork block fetches
+   * nothing again (default true when `dataDir` is given; Anvil's --no-storage-caching turns it off).
+   */
+  storageCaching?: boolean;
 }
 
 export const DEFAULT_CHAIN_ID = 31337n;
@@ -165,7 +193,7 @@ function devRules(rules: Rules, options: NodeOptions): Rules {
   });
 }
 
-export const ALL_METHODS: MethodTable = {
+export const ALL_METHODS: MethodTable = forkAware({
   ...ethMethods,
   ...ethSendMethods,
   ...netMethods,
@@ -180,7 +208,7 @@ export const ALL_METHODS: MethodTable = {
   ...debugMethods,
   ...traceMethods,
   ...otsMethods,
-};
+});
 
 /**
  * Events: 'message' (EIP-1193 subscriptions), and 'console' with `(line, origin)` for each
@@ -311,20 +339,54 @@ function openStore(dataDir: string): ChainStore {
   return new LmdbStore(dataDir);
 }
 
+/** Opens the fork `forking` names (connecting to its remote), or undefined when there is none. */
+function startForking(options: NodeOptions): { fork: ChainFork; open: (config: ForkConfig) => ChainFork } | undefined {
+  const forking = options.forking;
+  if (forking === undefined) return undefined;
+  if (typeof forking.url !== 'string' || forking.url === '') throw new NodeOptionsError('forking.url must be the remote JSON-RPC URL');
+  const caching = forking.storageCaching ?? true;
+  const remote: ForkOptions = {
+    url: forking.url,
+    headers: forking.headers,
+    retries: forking.retries,
+    backoffMs: forking.retryBackoffMs,
+    timeoutMs: forking.timeoutMs,
+    cacheDir: options.dataDir !== undefined && caching ? `${options.dataDir}/fork-cache` : undefined,
+  };
+  const open = (config: ForkConfig): ChainFork => openFork({ ...remote, ...config });
+  const blockNumber = forking.blockNumber === undefined ? undefined : positiveBigint(forking.blockNumber, 'fork block number', 0n);
+  return { fork: open({ url: forking.url, blockNumber }), open };
+}
+
 export function createNode(options: NodeOptions = {}): PolyvmNode {
-  const fork = parseFork(options.fork ?? DEFAULT_NODE_FORK);
+  const forking = startForking(options);
+  try {
+    return createNodeOn(options, forking);
+  } catch (error) {
+    forking?.fork.close();
+    throw error;
+  }
+}
+
+function createNodeOn(options: NodeOptions, forking: ReturnType<typeof startForking>): PolyvmNode {
+  const remote = forking?.fork;
+  // A fork runs the remote block's hardfork unless one is named.
+  const fork = parseFork(
+    options.fork ?? (remote ? remoteHardfork(remote.chainId, remote.block.header, DEFAULT_NODE_FORK) : DEFAULT_NODE_FORK),
+  );
   if (forkIndex(fork) < forkIndex('Byzantium'))
     throw new NodeOptionsError(`the dev node runs Byzantium or later (receipts with a status); got ${fork}`);
   const rules = devRules(getRules(fork, { wasm: options.wasm === true }), options);
-  const chainId = positiveBigint(options.chainId, 'chain id', DEFAULT_CHAIN_ID);
+  const chainId = positiveBigint(options.chainId, 'chain id', remote?.chainId ?? DEFAULT_CHAIN_ID);
   if (chainId === 0n || chainId >= 1n << 64n) throw new NodeOptionsError('chain id must be between 1 and 2^64 - 1');
   const count = options.accounts ?? 10;
   if (!Number.isSafeInteger(count) || count < 0 || count > 10_000) throw new NodeOptionsError('accounts must be from 0 to 10000');
-  const gasLimit = positiveBigint(options.gasLimit, 'gas limit', DEFAULT_GAS_LIMIT);
+  const gasLimit = positiveBigint(options.gasLimit, 'gas limit', remote?.block.header.gasLimit ?? DEFAULT_GAS_LIMIT);
   if (gasLimit < 21000n || gasLimit >= 1n << 63n) throw new NodeOptionsError('gas limit must be at least 21000 and below 2^63');
   const limits: NodeLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const accounts = deriveDevAccounts(options.mnemonic ?? TEST_MNEMONIC, count);
-  const store = options.dataDir !== undefined ? openStore(options.dataDir) : undefined;
+  // A forked chain keeps only what it fetched in the data directory (startForking).
+  const store = options.dataDir !== undefined && remote === undefined ? openStore(options.dataDir) : undefined;
   try {
     const chain = new DevChain({
       chainId,
@@ -339,6 +401,8 @@ export function createNode(options: NodeOptions = {}): PolyvmNode {
       genesisTimestamp: options.genesisTimestamp === undefined ? undefined : BigInt(options.genesisTimestamp),
       store,
       historyBlocks: options.historyBlocks,
+      fork: remote,
+      openFork: forking?.open ?? ((config) => startForking({ ...options, forking: { ...options.forking, ...config } })!.fork),
     });
     const log = options.log === true ? logError : typeof options.log === 'function' ? options.log : undefined;
     return new PolyvmNode(chain, limits, log, options.artifacts);

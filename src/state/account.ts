@@ -1,5 +1,6 @@
 import { keccak256, KECCAK256_EMPTY } from '../primitives/hash.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
+import { ReaderStorage } from './reader-storage.js';
 
 /** An account as the state holds it in memory. Storage maps slot to a non-zero value. */
 export class Account {
@@ -43,7 +44,7 @@ export class Account {
     copy.nonce = this.nonce;
     copy.balance = this.balance;
     copy.setCode(this.code, this.hash);
-    copy.storage = new Map(this.storage);
+    copy.storage = this.storage instanceof ReaderStorage ? this.storage.clone() : new Map(this.storage);
     return copy;
   }
 }

@@ -1,10 +1,15 @@
 /**
  * The storage of an account that a `WorldState` read from the state beneath it: slots written
  * here stay here, others are read through on demand. Costs nothing for slots never read.
+ *
+ * It also records which slots were written since `resetTracking` and what they held before
+ * (`dirty`, `original`), as the chain's state root tracker does for storage it owns: a forked
+ * chain's accounts keep reading their other slots from the remote, so the tracker keeps this map
+ * instead of replacing it with one of its own.
  */
 import type { Address } from '../primitives/address.js';
 import { EntriesMap } from './entries-map.js';
-import type { StateReader } from './reader.js';
+import type { AccountFields, StateReader } from './reader.js';
 
 export class ReaderStorage extends EntriesMap<bigint, bigint> {
   readonly #reader: StateReader;
@@ -13,6 +18,9 @@ export class ReaderStorage extends EntriesMap<bigint, bigint> {
   readonly #removed = new Set<bigint>();
   /** After `clear`, nothing beneath counts. */
   #cleared = false;
+  /** Slots written since the last `resetTracking`, and what each held before. */
+  readonly dirty = new Set<bigint>();
+  original = new Map<bigint, bigint>();
 
   constructor(reader: StateReader, address: Address) {
     super();
@@ -31,13 +39,21 @@ export class ReaderStorage extends EntriesMap<bigint, bigint> {
     return this.get(slot) !== undefined;
   }
 
+  #write(slot: bigint): void {
+    if (this.dirty.has(slot)) return;
+    this.original.set(slot, this.get(slot) ?? 0n);
+    this.dirty.add(slot);
+  }
+
   override set(slot: bigint, value: bigint): this {
+    this.#write(slot);
     super.set(slot, value);
     this.#removed.delete(slot);
     return this;
   }
 
   override delete(slot: bigint): boolean {
+    this.#write(slot);
     const existed = this.has(slot);
     super.delete(slot);
     this.#removed.add(slot);
@@ -45,9 +61,48 @@ export class ReaderStorage extends EntriesMap<bigint, bigint> {
   }
 
   override clear(): void {
+    for (const [slot] of this.ownEntries()) this.#write(slot);
     super.clear();
     this.#removed.clear();
     this.#cleared = true;
+  }
+
+  /** Whether `clear` dropped what is beneath (the account was replaced here). */
+  get cleared(): boolean {
+    return this.#cleared;
+  }
+
+  /** The fields of the account beneath, as this storage's account was read from. */
+  base(): AccountFields | undefined {
+    return this.#reader.readAccount(this.#address);
+  }
+
+  /** The slots held here (written, or read and kept), without reading beneath. */
+  ownEntries(): MapIterator<[bigint, bigint]> {
+    return super.entries();
+  }
+
+  /** Starts recording written slots afresh (after the tracker took them). */
+  resetTracking(): void {
+    this.dirty.clear();
+    this.original = new Map();
+  }
+
+  /** The slots held here as they were at the last `resetTracking` (the ones beneath are not listed). */
+  committed(): Map<bigint, bigint> {
+    const storage = new Map<bigint, bigint>();
+    for (const [slot, value] of super.entries()) if (!this.original.has(slot)) storage.set(slot, value);
+    for (const [slot, value] of this.original) if (value !== 0n) storage.set(slot, value);
+    return storage;
+  }
+
+  /** A copy over the same reader (a snapshot of a forked state). */
+  clone(): ReaderStorage {
+    const copy = new ReaderStorage(this.#reader, this.#address);
+    for (const [slot, value] of super.entries()) Map.prototype.set.call(copy, slot, value);
+    for (const slot of this.#removed) copy.#removed.add(slot);
+    copy.#cleared = this.#cleared;
+    return copy;
   }
 
   /**

@@ -12,13 +12,19 @@ import type { AccountFields, StateReader } from './reader.js';
 import { ReaderStorage } from './reader-storage.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 
+/** What `WorldState.saveAccounts` copies. */
+export interface SavedAccounts {
+  readonly accounts: ReadonlyMap<Address, Account>;
+  readonly removed: ReadonlySet<Address>;
+}
+
 export class WorldState implements JournaledHost, StateReader {
   /** The accounts read or written here. */
   private readonly accounts = new Map<Address, Account>();
   /** Addresses deleted here that the reader beneath may still hold. */
   private readonly removed = new Set<Address>();
 
-  constructor(private readonly beneath?: StateReader) {}
+  constructor(private beneath?: StateReader) {}
 
   private journal: JournalEntry[] = [];
   private warmAddresses = new Set<Address>();
@@ -85,6 +91,48 @@ export class WorldState implements JournaledHost, StateReader {
     for (const address of this.accounts.keys()) this.changed.add(address);
     this.accounts.clear();
     for (const [address, account] of accounts) this.putAccount(address, account);
+  }
+
+  /**
+   * Starts over on `beneath` (a forked chain's remote state, or nothing): every account held
+   * here is dropped; not journaled.
+   */
+  rebase(beneath: StateReader | undefined): void {
+    this.beneath = beneath;
+    this.accounts.clear();
+    this.removed.clear();
+    this.changed = new Set();
+    this.clearTransaction();
+  }
+
+  /** Whether every account can be listed (false over a reader that reads per location). */
+  get listable(): boolean {
+    return this.beneath === undefined || this.beneath.addresses !== undefined;
+  }
+
+  /** The addresses of the accounts held here: all of them, or over a reader, those read or written. */
+  heldAddresses(): Address[] {
+    return [...this.accounts.keys()];
+  }
+
+  /** A copy of what this state holds itself, for `restoreAccounts` (a snapshot); not journaled. */
+  saveAccounts(): SavedAccounts {
+    const accounts = new Map<Address, Account>();
+    for (const [address, account] of this.accounts) accounts.set(address, account.clone());
+    return { accounts, removed: new Set(this.removed) };
+  }
+
+  /** Puts back what `saveAccounts` copied (a copy of it: a snapshot can be restored again). */
+  restoreAccounts(saved: SavedAccounts): void {
+    for (const address of this.accounts.keys()) this.changed.add(address);
+    for (const address of this.removed) this.changed.add(address);
+    this.accounts.clear();
+    this.removed.clear();
+    for (const [address, account] of saved.accounts) this.putAccount(address, account.clone());
+    for (const address of saved.removed) {
+      this.removed.add(address);
+      this.changed.add(address);
+    }
   }
 
   /** Puts an account without journaling; for loading a state before any transaction. */

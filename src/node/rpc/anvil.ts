@@ -8,6 +8,7 @@ import { dumpChain, loadDump, DumpError } from '../state-dump.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
 import type { Method, MethodTable, RpcContext } from './context.js';
 import type { Block } from '../../chain/block.js';
+import type { ForkConfig } from '../dev-chain.js';
 import { formatBlock } from './format.js';
 import * as p from './params.js';
 import { nodeBuiltin } from '../../primitives/node-require.js';
@@ -182,13 +183,28 @@ function dropTransaction(result: 'hash' | 'boolean'): Method {
   };
 }
 
+/**
+ * anvil_reset / hardhat_reset: with no options, the chain starts over as it started (on the
+ * same fork, if it forked); with `forking: {jsonRpcUrl, blockNumber}`, it forks that remote block
+ * (the current fork's URL when none is given; the remote's latest block when no number is);
+ * with `forking: null`, it starts over unforked.
+ */
 const reset: Method = (ctx, params) => {
   const list = p.expectParams(params, 0, 1);
+  let fork: ForkConfig | null | undefined;
   if (list[0] !== undefined && list[0] !== null) {
-    const o = p.object(list[0], p.where(0, 'options'));
-    if (o.forking !== undefined && o.forking !== null) throw new RpcError(SERVER_ERROR, 'forking another chain is not supported');
+    const at = p.where(0, 'options');
+    const o = p.object(list[0], at);
+    if (o.forking === null) fork = null;
+    else if (o.forking !== undefined) {
+      const f = p.object(o.forking, `${at}.forking`);
+      p.onlyKeys(f, ['jsonRpcUrl', 'blockNumber'], `${at}.forking`);
+      const url = p.optional(f.jsonRpcUrl, (v) => p.string(v, `${at}.forking.jsonRpcUrl`, 2048)) ?? ctx.chain.fork?.config.url;
+      if (url === undefined) throw invalidParams(`${at}.forking.jsonRpcUrl: give the URL of the chain to fork`);
+      fork = { url, blockNumber: p.optional(f.blockNumber, (v) => p.uint64(v, `${at}.forking.blockNumber`)) };
+    }
   }
-  ctx.chain.reset();
+  ctx.chain.reset(fork);
   return null;
 };
 

@@ -3,10 +3,11 @@
  * becomes a standard error object; nothing a client sends can throw past this point.
  */
 import { HexError } from '../../primitives/bytes.js';
-import { RpcError, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, INVALID_PARAMS } from './errors.js';
+import { RpcError, SERVER_ERROR, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, INVALID_PARAMS } from './errors.js';
 import type { MethodTable, RpcContext, SubscriptionSink } from './context.js';
 import { ChainError } from '../errors.js';
 import { chainErrorToRpc } from './chain-errors.js';
+import { RemoteRpcError, RemoteUnavailableError } from '../fork/remote.js';
 
 export type RequestId = string | number | null;
 
@@ -25,6 +26,8 @@ function errorResponse(id: RequestId, error: RpcError): RpcResponse {
 export function toRpcError(error: unknown): RpcError {
   if (error instanceof RpcError) return error;
   if (error instanceof ChainError) return chainErrorToRpc(error);
+  // A fork's remote failed a state read (unreachable, or without that block's state).
+  if (error instanceof RemoteUnavailableError || error instanceof RemoteRpcError) return new RpcError(SERVER_ERROR, error.message);
   if (error instanceof HexError || error instanceof RangeError) return new RpcError(INVALID_PARAMS, `invalid params: ${error.message}`);
   const message = error instanceof Error ? error.message : String(error);
   return new RpcError(INTERNAL_ERROR, `internal error: ${message}`);

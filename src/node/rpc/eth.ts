@@ -144,7 +144,8 @@ function feeHistory(ctx: RpcContext, params: unknown[]): Json {
   }
   const blocks = count > 1024n ? 1024n : count;
   const newestNumber = newest.header.number;
-  const oldest = newestNumber + 1n >= blocks ? newestNumber + 1n - blocks : 0n;
+  const first = chain.blocks.first;
+  const oldest = newestNumber + 1n - first >= blocks ? newestNumber + 1n - blocks : first;
   const baseFees: string[] = [];
   const ratios: number[] = [];
   const blobFees: string[] = [];

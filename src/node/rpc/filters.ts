@@ -57,6 +57,8 @@ export function blockLogs(block: Block, criteria: LogCriteria, out: Json[], max:
 export function queryLogs(chain: DevChain, criteria: LogCriteria, from: bigint, to: bigint, maxRange: bigint, maxLogs: number): Json[] {
   const latest = chain.blockNumber;
   if (to > latest) to = latest;
+  // A forked chain holds no logs before its first block (rpc/fork.ts asks the remote for those).
+  if (from <= chain.blocks.first) from = chain.blocks.first + (chain.fork === undefined ? 0n : 1n);
   if (from > to) return [];
   if (to - from + 1n > maxRange) {
     throw new RpcError(LIMIT_EXCEEDED, `block range of ${to - from + 1n} exceeds the limit of ${maxRange} blocks`);

@@ -146,7 +146,8 @@ function filterTraces(ctx: RpcContext, params: unknown): Json[] {
   const out: Json[] = [];
   let skipped = 0;
   for (let n = filter.from; n <= filter.to; n++) {
-    const block = ctx.chain.blocks.byNumber(n)!;
+    const block = ctx.chain.blocks.byNumber(n);
+    if (block === undefined) continue; // before a fork's first block
     for (const entry of blockTraces(ctx, block) as Record<string, any>[]) {
       if (!matches(filter, entry)) continue;
       if (skipped < filter.after) {

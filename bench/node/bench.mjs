@@ -10,7 +10,11 @@
 //   sequential calls: 1,000 eth_call of balanceOf, one after the other (ms);
 //   eth_call: requests per second with 8 in flight;
 //   transfers / raw transfers: --transfers eth_sendTransaction (or pre-signed
-//   eth_sendRawTransaction) transfers sent back to back, each mined in its own block (tx/s).
+//   eth_sendRawTransaction) transfers sent back to back, each mined in its own block (tx/s);
+//   forked: a node forking one Anvil that holds a Uniswap V2 pair of two ERC-20 tokens (the same
+//   remote for every node): start-up to the first answer, the first swap on the fresh fork (its
+//   state read from the remote; two transactions, each awaited, after reading the reserves), and
+//   the median of 10 later swaps.
 // The table gives each workload's median over the rounds, with the spread (min-max); every
 // round's raw numbers go to bench/results/node-latest.json with machine, versions and date.
 // With --json the medians are printed as one JSON array of {workload, unit, polyvm, anvil, hardhat}.
@@ -69,9 +73,9 @@ const KEY2 = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a
  * Starts a peer and measures its start-up the same way for all: from spawn to the first answer
  * to eth_chainId (polled every 5 ms). The peer's output is drained and kept only for errors.
  */
-async function startNode(peer, port) {
+async function startNode(peer, port, fork) {
   const start = performance.now();
-  const child = peer.spawn(port);
+  const child = peer.spawn(port, fork);
   let output = '';
   const keep = (chunk) => {
     if (output.length < 20_000) output += chunk.toString();
@@ -106,8 +110,9 @@ const PEERS = [
   {
     name: 'polyvm',
     available: () => (existsSync(join(root, 'dist', 'cli', 'main.js')) ? undefined : 'run npm run build first'),
-    spawn(port) {
-      return spawn(process.execPath, [join(root, 'bin', 'polyvm.js'), 'node', '--port', String(port), '--quiet'], {
+    spawn(port, fork) {
+      const forking = fork ? ['--fork-url', fork] : [];
+      return spawn(process.execPath, [join(root, 'bin', 'polyvm.js'), 'node', '--port', String(port), '--quiet', ...forking], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     },
@@ -122,9 +127,10 @@ const PEERS = [
         return 'hardhat@2 is not installed (npm install -D hardhat@2)';
       }
     },
-    spawn(port) {
+    spawn(port, fork) {
       const cli = require.resolve('hardhat/internal/cli/cli.js', { paths: [root] });
-      return spawn(process.execPath, [cli, 'node', '--port', String(port)], {
+      const forking = fork ? ['--fork', fork] : [];
+      return spawn(process.execPath, [cli, 'node', '--port', String(port), ...forking], {
         cwd: join(here, 'hardhat'),
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true' },
@@ -148,8 +154,9 @@ const PEERS = [
       if (process.platform !== 'linux' || process.arch !== 'x64') return 'the Anvil package is for linux-x64';
       return this.binary() ? undefined : '@foundry-rs/anvil-linux-amd64 is not installed';
     },
-    spawn(port) {
-      return spawn(this.binary(), ['--port', String(port), '--silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    spawn(port, fork) {
+      const forking = fork ? ['--fork-url', fork] : [];
+      return spawn(this.binary(), ['--port', String(port), '--silent', ...forking], { stdio: ['ignore', 'pipe', 'pipe'] });
     },
   },
 ];
@@ -347,6 +354,92 @@ async function measure(peer, port, contracts) {
   }
 }
 
+// ---- the forked workload ----
+
+const tokenAbi = [
+  {
+    type: 'function',
+    name: 'transfer',
+    stateMutability: 'nonpayable',
+    inputs: [{ type: 'address' }, { type: 'uint256' }],
+    outputs: [{ type: 'bool' }],
+  },
+];
+const FORK_SUPPLY = 10n ** 24n;
+const FORK_LIQUIDITY = 10n ** 21n;
+const SWAP_IN = 10n ** 18n;
+const LATER_SWAPS = 10;
+
+/** The remote every forked node reads: an Anvil holding two tokens and their Uniswap V2 pair. */
+async function startRemote(contracts) {
+  const anvil = PEERS.find((p) => p.name === 'anvil');
+  if (anvil.available()) return undefined;
+  const port = 18600;
+  const { child } = await startNode(anvil, port);
+  const { encodeDeployData, encodeFunctionData } = await import('viem');
+  const erc20 = JSON.parse(readFileSync(require.resolve('@uniswap/v2-core/build/ERC20.json', { paths: [root] }), 'utf8'));
+  const factory = JSON.parse(readFileSync(require.resolve('@uniswap/v2-core/build/UniswapV2Factory.json', { paths: [root] }), 'utf8'));
+  const send = async (to, data) => {
+    const receipt = await waitReceipt(port, await rpc(port, 'eth_sendTransaction', [{ from: A0, to, data, gas: '0x7a1200' }]));
+    if (receipt.status !== '0x1') throw new Error('building the forked market failed');
+    return receipt;
+  };
+  const deployed = async (artifact, args) =>
+    (await send(undefined, encodeDeployData({ abi: artifact.abi, bytecode: `0x${artifact.bytecode}`, args }))).contractAddress;
+  const tokenA = await deployed(erc20, [FORK_SUPPLY]);
+  const tokenB = await deployed(erc20, [FORK_SUPPLY]);
+  const f = await deployed(factory, [A0]);
+  await send(f, encodeFunctionData({ abi: factory.abi, functionName: 'createPair', args: [tokenA, tokenB] }));
+  const pair =
+    '0x' +
+    (
+      await rpc(port, 'eth_call', [
+        { to: f, data: encodeFunctionData({ abi: factory.abi, functionName: 'getPair', args: [tokenA, tokenB] }) },
+        'latest',
+      ])
+    ).slice(26);
+  for (const token of [tokenA, tokenB])
+    await send(token, encodeFunctionData({ abi: tokenAbi, functionName: 'transfer', args: [pair, FORK_LIQUIDITY] }));
+  await send(pair, '0x6a627842' + A0.slice(2).padStart(64, '0')); // mint(A0)
+  const token0 = '0x' + (await rpc(port, 'eth_call', [{ to: pair, data: '0x0dfe1681' }, 'latest'])).slice(26);
+  return { url: `http://127.0.0.1:${port}`, child, pair, token0, encodeFunctionData };
+}
+
+/** One swap of SWAP_IN token0 for token1 by A0, as a dapp does it: read reserves, send, await. */
+async function swap(port, remote) {
+  const reserves = await rpc(port, 'eth_call', [{ to: remote.pair, data: '0x0902f1ac' }, 'latest']); // getReserves()
+  const r0 = BigInt('0x' + reserves.slice(2, 66));
+  const r1 = BigInt('0x' + reserves.slice(66, 130));
+  const out = (SWAP_IN * 997n * r1) / (r0 * 1000n + SWAP_IN * 997n);
+  const transfer = remote.encodeFunctionData({ abi: tokenAbi, functionName: 'transfer', args: [remote.pair, SWAP_IN] });
+  await waitReceipt(port, await rpc(port, 'eth_sendTransaction', [{ from: A0, to: remote.token0, data: transfer, gas: '0x30d40' }]));
+  // swap(0, out, A0, "")
+  const data =
+    '0x022c0d9f' +
+    '0'.repeat(64) +
+    out.toString(16).padStart(64, '0') +
+    A0.slice(2).padStart(64, '0') +
+    (128).toString(16).padStart(64, '0') +
+    '0'.repeat(64);
+  const receipt = await waitReceipt(port, await rpc(port, 'eth_sendTransaction', [{ from: A0, to: remote.pair, data, gas: '0x493e0' }]));
+  if (receipt.status !== '0x1') throw new Error('a swap on the fork failed');
+}
+
+/** The forked workload on a fresh forking node of `peer`. */
+async function measureFork(peer, port, remote) {
+  const { child, startupMs } = await startNode(peer, port, remote.url);
+  try {
+    const out = { forkStartup: startupMs };
+    out.firstSwap = await timed(() => swap(port, remote));
+    const later = [];
+    for (let i = 0; i < LATER_SWAPS; i++) later.push(await timed(() => swap(port, remote)));
+    out.laterSwap = median(later);
+    return out;
+  } finally {
+    await stop(child);
+  }
+}
+
 const WORKLOADS = [
   ['startup', 'start-up to first answer', 'ms'],
   ['firstDeploy', 'first deploy (11.6 kB init code)', 'ms'],
@@ -356,6 +449,9 @@ const WORKLOADS = [
   ['calls', 'eth_call, 8 in flight', 'requests/s'],
   ['transfers', `${TRANSFERS} transfers, one per block`, 'tx/s'],
   ['raw', `${TRANSFERS} raw transfers, one per block`, 'tx/s'],
+  ['forkStartup', 'forked: start-up to first answer', 'ms'],
+  ['firstSwap', 'forked: first Uniswap V2 swap', 'ms'],
+  ['laterSwap', `forked: later swap, median of ${LATER_SWAPS}`, 'ms'],
 ];
 
 const pairJson = JSON.parse(readFileSync(require.resolve('@uniswap/v2-core/build/UniswapV2Pair.json', { paths: [root] }), 'utf8'));
@@ -370,13 +466,26 @@ for (const peer of PEERS) {
 const rounds = Object.fromEntries(peers.map((p) => [p.name, []]));
 const failures = {};
 let port = 18645;
+const remote = await startRemote(contracts).catch((error) => {
+  process.stderr.write(`forked workload skipped: ${error.message.split('\n')[0]}\n`);
+  return undefined;
+});
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate who goes first, so no node always runs on a cooler (or warmer) machine.
   const order = peers.map((_, i) => peers[(i + round) % peers.length]);
   for (const peer of order) {
     progress(`round ${round + 1}/${ROUNDS}: ${peer.name}`);
     try {
-      rounds[peer.name].push(await measure(peer, port++, contracts));
+      const result = await measure(peer, port++, contracts);
+      if (remote !== undefined) {
+        try {
+          Object.assign(result, await measureFork(peer, port++, remote));
+        } catch (error) {
+          failures[`${peer.name} forked`] = error.message.split('\n')[0];
+          process.stderr.write(`\n${peer.name}: forked workload, round ${round + 1} failed: ${failures[`${peer.name} forked`]}\n`);
+        }
+      }
+      rounds[peer.name].push(result);
     } catch (error) {
       failures[peer.name] = error.message.split('\n')[0];
       process.stderr.write(`\n${peer.name}: round ${round + 1} failed: ${failures[peer.name]}\n`);
@@ -384,16 +493,20 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 progress('');
+if (remote !== undefined) await stop(remote.child);
 agent.destroy();
 
 const names = peers.map((p) => p.name).filter((n) => rounds[n].length > 0);
 const summary = WORKLOADS.map(([key, workload, unit]) => {
   const row = { workload, unit };
-  for (const n of names) row[n] = median(rounds[n].map((r) => r[key]));
+  for (const n of names) {
+    const values = rounds[n].map((r) => r[key]).filter((v) => v !== undefined);
+    row[n] = values.length > 0 ? median(values) : undefined;
+  }
   return row;
 });
 const spread = (n, key) => {
-  const values = rounds[n].map((r) => r[key]);
+  const values = rounds[n].map((r) => r[key]).filter((v) => v !== undefined);
   return [Math.min(...values), Math.max(...values)];
 };
 
@@ -441,6 +554,7 @@ if (JSON_OUTPUT) {
   for (const [key, workload, unit] of WORKLOADS) {
     const row = summary.find((r) => r.workload === workload);
     const cells = names.map((n) => {
+      if (row[n] === undefined) return 'n/a'.padStart(22);
       const [lo, hi] = spread(n, key);
       return `${fmt(row[n], unit)} (${fmt(lo, unit)}-${fmt(hi, unit)})`.padStart(22);
     });
@@ -448,7 +562,10 @@ if (JSON_OUTPUT) {
   }
   if (names.includes('polyvm')) {
     for (const peer of names.filter((n) => n !== 'polyvm')) {
-      const ratios = WORKLOADS.map(([key, workload, unit]) => {
+      const ratios = WORKLOADS.filter(([, workload]) => {
+        const row = summary.find((r) => r.workload === workload);
+        return row.polyvm !== undefined && row[peer] !== undefined;
+      }).map(([key, workload, unit]) => {
         const row = summary.find((r) => r.workload === workload);
         // Above 1: polyvm is faster (less time, or more per second).
         const ratio = unit === 'ms' ? row[peer] / row.polyvm : row.polyvm / row[peer];

@@ -6,15 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { POLYVM_BIN, spawnNode } from '../node/testing/spawn-node.js';
-
-const require = createRequire(import.meta.url);
+import { POLYVM_BIN, spawnNode, startAnvil } from '../node/testing/spawn-node.js';
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<any> {
   const response = await fetch(url, {
@@ -31,7 +28,7 @@ function polyvm(...args: string[]) {
   return spawnSync(process.execPath, [POLYVM_BIN, 'node', ...args], { encoding: 'utf8', timeout: 20_000 });
 }
 
-test('--version, -V, -h; an unknown short option and --fork URL are usage errors (exit 2)', () => {
+test('--version, -V, -h; an unknown short option and fork settings without a fork URL are usage errors (exit 2)', () => {
   const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
   for (const flag of ['--version', '-V']) {
     const r = polyvm(flag);
@@ -44,9 +41,15 @@ test('--version, -V, -h; an unknown short option and --fork URL are usage errors
   const unknown = polyvm('-x');
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown option -x/);
-  const url = polyvm('--fork', 'http://127.0.0.1:8545');
-  assert.equal(url.status, 2);
-  assert.match(url.stderr, /forking a remote chain is not supported yet/);
+  const noUrl = polyvm('--fork-block-number', '5');
+  assert.equal(noUrl.status, 2);
+  assert.match(noUrl.stderr, /--fork-block-number needs --fork-url URL/);
+  const badHeader = polyvm('--fork-url', 'http://127.0.0.1:1', '--fork-header', 'no-colon');
+  assert.equal(badHeader.status, 2);
+  assert.match(badHeader.stderr, /--fork-header must be KEY:VALUE/);
+  const unreachable = polyvm('--fork-url', 'http://127.0.0.1:1', '--fork-retries', '0');
+  assert.equal(unreachable.status, 2);
+  assert.match(unreachable.stderr, /cannot fork http:\/\/127\.0\.0\.1:1: cannot reach/);
   const both = polyvm('--fork', 'cancun', '--hardfork', 'prague');
   assert.equal(both.status, 2);
   const hex = polyvm('--accounts', '0xzz');
@@ -148,31 +151,6 @@ test('--state keeps the chain across restarts; --dump-state and --load-state', a
   }
 });
 
-/** Starts the Anvil binary of the devDependency on a free port. */
-async function startAnvil(): Promise<{ url: string; stop: () => void }> {
-  const pkg = require.resolve('@foundry-rs/anvil-linux-amd64/package.json');
-  const child = spawn(join(pkg, '..', 'bin', 'anvil'), ['--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`anvil did not start: ${output}`));
-    }, 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Listening on ([\d.]+:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://${match[1]}`);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`anvil exited with ${code}: ${output}`)));
-  });
-  return { url, stop: () => child.kill('SIGKILL') };
-}
-
 test('a state dump made by Anvil loads into polyvm (--load-state and anvil_loadState)', async (t) => {
   let anvil;
   try {
@@ -240,4 +218,28 @@ test('--prune-history keeps only recent states; --allow-origin and --no-cors set
     await node.stop();
   }
   assert.equal(polyvm('--no-cors', '--allow-origin', '*').status, 2);
+});
+
+test("--fork-url (and Hardhat's --fork URL) with a block number counted back from the remote's latest", async () => {
+  const remote = await spawnNode(['--silent']);
+  try {
+    const [alice] = (await rpc(remote.url, 'eth_accounts')) as string[];
+    for (let i = 0; i < 3; i++) await rpc(remote.url, 'eth_sendTransaction', [{ from: alice, to: alice, value: '0x1' }]);
+    for (const flags of [
+      ['--fork-url', remote.url, '--fork-header', 'X-Test: yes'],
+      ['--fork', remote.url],
+    ]) {
+      const fork = await spawnNode([...flags, '--fork-block-number', '-1', '--chain-id', '0x10']);
+      try {
+        assert.match(fork.output(), new RegExp(`Fork: +${remote.url.replace(/[.:/]/g, '\\$&')} at block 2 \\(0x[0-9a-f]{64}\\)`));
+        assert.equal(await rpc(fork.url, 'eth_blockNumber'), '0x2');
+        assert.equal(await rpc(fork.url, 'eth_chainId'), '0x10');
+        assert.equal(await rpc(fork.url, 'eth_getTransactionCount', [alice, 'latest']), '0x2');
+      } finally {
+        await fork.stop();
+      }
+    }
+  } finally {
+    await remote.stop();
+  }
 });

@@ -1,12 +1,14 @@
 /** `polyvm node`: a local dev chain served over JSON-RPC (HTTP and WebSocket on one port). */
 import { bytesToHex } from '../primitives/bytes.js';
-import { UsageError, parseArgs, stringOption } from './args.js';
+import { UsageError, parseArgs, stringOption, takeRepeated } from './args.js';
+import { ForkedChainError } from '../node/errors.js';
 import { createNode, NodeOptionsError, DEFAULT_CHAIN_ID, type NodeOptions } from '../node/node.js';
 import { MnemonicError, TEST_MNEMONIC } from '../node/accounts.js';
 import { checksumAddress } from '../primitives/address.js';
 import { StoreMismatchError } from '../node/dev-chain.js';
 import { StoreError } from '../node/lmdb-store.js';
 import { loadArtifacts } from './artifacts.js';
+import { redactUrl } from '../node/fork/remote.js';
 import { existsSync } from 'node:fs';
 import { nodeModule } from '../primitives/node-require.js';
 import { loadStateFile, saveStateFile } from './state-file.js';
@@ -16,9 +18,18 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   --host ADDRESS        interface to listen on (default 127.0.0.1)
   -p, --port N          port for HTTP and WebSocket (default 8545; 0 picks a free one)
   --chain-id N          chain id (default ${DEFAULT_CHAIN_ID})
-  --hardfork NAME       hardfork (default Osaka; "latest" is the default too)
-  --fork NAME           deprecated spelling of --hardfork NAME (--fork URL is reserved for
-                        forking a remote chain, which is not supported yet)
+  --hardfork NAME       hardfork (default Osaka, or a fork's block's; "latest" is Osaka too)
+  -f, --fork-url URL    fork the chain at URL (JSON-RPC over http/https): its state, code and
+                        blocks are read as needed, local transactions sit on top (docs/forking.md)
+  --fork URL            the same (Hardhat's spelling); --fork NAME is a deprecated --hardfork NAME
+  --fork-block-number N fork at block N (default the remote's latest; negative: that many
+                        blocks before it)
+  --fork-header K:V     an HTTP header for every request to the remote (repeatable)
+  --fork-retries N      retries of a failed request to the remote (default 5; also --retries)
+  --fork-retry-backoff MS  wait before the first retry, doubled each time (default 500)
+  --timeout MS          time limit of one request to the remote (default 45000)
+  --no-storage-caching  keep what was fetched in memory only (default with --data-dir: kept
+                        in DIR/fork-cache, so a restart on the same block fetches nothing again)
   --accounts N          dev accounts to create (default 10)
   --balance ETH         balance of each dev account in ether (default 10000)
   --mnemonic "WORDS"    BIP-39 mnemonic for the dev accounts (default: the public test mnemonic)
@@ -66,14 +77,21 @@ const FLAGS = [
   'no-cors',
   'disable-code-size-limit',
   'disable-tx-gas-limit-cap',
+  'no-storage-caching',
 ] as const;
-const SHORT = { p: 'port', h: 'help', V: 'version' };
+const SHORT = { p: 'port', h: 'help', V: 'version', f: 'fork-url' };
 const VALUED = [
   'host',
   'port',
   'chain-id',
   'hardfork',
   'fork',
+  'fork-url',
+  'fork-block-number',
+  'fork-retries',
+  'retries',
+  'fork-retry-backoff',
+  'timeout',
   'timestamp',
   'prune-history',
   'code-size-limit',
@@ -117,15 +135,14 @@ function integer(args: ReturnType<typeof parseArgs>, name: string, max = Number.
   return n === undefined ? undefined : Number(n);
 }
 
-/** --hardfork NAME, or the deprecated --fork NAME (--fork URL would fork a remote chain: not yet). */
+const isUrl = (text: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+
+/** --hardfork NAME, or the deprecated --fork NAME (--fork URL forks a remote chain: `forkUrl`). */
 function hardfork(args: ReturnType<typeof parseArgs>): string | undefined {
   const name = stringOption(args, 'hardfork');
-  const old = stringOption(args, 'fork');
+  let old = stringOption(args, 'fork');
+  if (old !== undefined && isUrl(old)) old = undefined;
   if (old !== undefined) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(old))
-      throw new UsageError(
-        `--fork ${old}: forking a remote chain is not supported yet (--fork NAME is the deprecated spelling of --hardfork NAME)`,
-      );
     if (name !== undefined) throw new UsageError('give --hardfork only (--fork NAME is its deprecated spelling)');
     process.stderr.write(`polyvm: --fork NAME is deprecated; use --hardfork ${old}\n`);
   }
@@ -133,12 +150,49 @@ function hardfork(args: ReturnType<typeof parseArgs>): string | undefined {
   return chosen?.toLowerCase() === 'latest' ? undefined : chosen;
 }
 
+/** The fork a command line asks for (--fork-url, or Hardhat's --fork URL), with its settings. */
+function forking(args: ReturnType<typeof parseArgs>, headers: string[]): NodeOptions['forking'] {
+  const hardhat = stringOption(args, 'fork');
+  const url = stringOption(args, 'fork-url') ?? (hardhat !== undefined && isUrl(hardhat) ? hardhat : undefined);
+  const settings = ['fork-block-number', 'fork-retries', 'retries', 'fork-retry-backoff', 'timeout', 'no-storage-caching'];
+  if (url === undefined) {
+    const stray = settings.find((name) => args.options.has(name)) ?? (headers.length > 0 ? 'fork-header' : undefined);
+    if (stray !== undefined) throw new UsageError(`--${stray} needs --fork-url URL`);
+    return undefined;
+  }
+  if (stringOption(args, 'fork-url') !== undefined && hardhat !== undefined && isUrl(hardhat))
+    throw new UsageError('give --fork-url or --fork URL, not both');
+  const parsedHeaders: Record<string, string> = {};
+  for (const header of headers) {
+    const colon = header.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--fork-header must be KEY:VALUE, got "${header}"`);
+    parsedHeaders[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
+  }
+  let blockNumber: bigint | undefined;
+  const blockText = stringOption(args, 'fork-block-number');
+  if (blockText !== undefined) {
+    if (!/^-?(\d+|0x[0-9a-fA-F]+)$/.test(blockText)) throw new UsageError(`--fork-block-number must be a whole number, got "${blockText}"`);
+    blockNumber = blockText.startsWith('-') ? -BigInt(blockText.slice(1)) : BigInt(blockText);
+  }
+  if (args.options.has('fork-retries') && args.options.has('retries')) throw new UsageError('give --fork-retries or --retries, not both');
+  return {
+    url,
+    blockNumber,
+    headers: parsedHeaders,
+    retries: integer(args, 'fork-retries', 100) ?? integer(args, 'retries', 100),
+    retryBackoffMs: integer(args, 'fork-retry-backoff', 600_000),
+    timeoutMs: integer(args, 'timeout', 3_600_000),
+    storageCaching: !args.options.has('no-storage-caching'),
+  };
+}
+
 function packageVersion(): string {
   return nodeModule<{ version: string }>(import.meta.url, '../../package.json')?.version ?? '0.0.0';
 }
 
 export async function nodeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(optionalValue(argv, 'prune-history', '0'), FLAGS, VALUED, SHORT);
+  const headers = takeRepeated(argv, 'fork-header');
+  const args = parseArgs(optionalValue(headers.rest, 'prune-history', '0'), FLAGS, VALUED, SHORT);
   if (args.options.has('help')) {
     process.stdout.write(USAGE + '\n');
     return 0;
@@ -182,6 +236,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     // The request, block and console.log lines, on stderr.
     log: !quiet,
     artifacts: artifactsDir === undefined ? undefined : loadArtifacts(artifactsDir),
+    forking: forking(args, headers.values),
   };
   const stateFile = stringOption(args, 'state');
   const loadFile = stringOption(args, 'load-state') ?? (stateFile !== undefined && existsSync(stateFile) ? stateFile : undefined);
@@ -189,6 +244,11 @@ export async function nodeCommand(argv: string[]): Promise<number> {
   const stateInterval = integer(args, 'state-interval', 86_400) ?? 60;
   if (stringOption(args, 'state-interval') !== undefined && stateFile === undefined)
     throw new UsageError('--state-interval needs --state FILE');
+  if (
+    options.forking !== undefined &&
+    (stateFile !== undefined || stringOption(args, 'dump-state') !== undefined || loadFile !== undefined)
+  )
+    throw new UsageError("--state, --load-state and --dump-state do not work with a fork (its state is the remote's, read as needed)");
   const port = integer(args, 'port', 65535) ?? 8545;
   if (args.options.has('no-cors') && args.options.has('allow-origin')) throw new UsageError('give --allow-origin or --no-cors, not both');
   const allowOrigin = args.options.has('no-cors') ? null : (stringOption(args, 'allow-origin') ?? '*');
@@ -202,7 +262,8 @@ export async function nodeCommand(argv: string[]): Promise<number> {
       error instanceof NodeOptionsError ||
       error instanceof MnemonicError ||
       error instanceof StoreMismatchError ||
-      error instanceof StoreError
+      error instanceof StoreError ||
+      error instanceof ForkedChainError
     ) {
       throw new UsageError(error.message);
     }
@@ -233,7 +294,18 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     out.push(`Hardfork:   ${chain.rules.name}${chain.rules.wasm ? ' + WebAssembly programs (Stylus)' : ''}`);
     out.push(`Gas limit:  ${chain.miner.gasLimit}`);
     out.push(`Mining:     ${chain.miner.automine ? 'automine' : 'manual'}${options.blockTime ? `, every ${options.blockTime} s` : ''}`);
-    out.push(`Storage:    ${options.dataDir ? `${options.dataDir} (LMDB), at block ${chain.blockNumber}` : 'in memory'}`);
+    if (chain.fork !== undefined) {
+      const cache =
+        options.dataDir !== undefined && options.forking?.storageCaching !== false
+          ? `, fetched state kept in ${options.dataDir}/fork-cache`
+          : '';
+      out.push(
+        `Fork:       ${redactUrl(chain.fork.config.url)} at block ${chain.fork.config.blockNumber} (${bytesToHex(chain.fork.block.hash)})${cache}`,
+      );
+    }
+    out.push(
+      `Storage:    ${options.dataDir && chain.fork === undefined ? `${options.dataDir} (LMDB), at block ${chain.blockNumber}` : 'in memory'}`,
+    );
     out.push('', 'Accounts', '========');
     node.accounts.forEach((a, i) =>
       out.push(`(${i}) ${checksumAddress(a.address)} (${formatEther(chain.state.getBalance(a.address))} ETH)`),

@@ -71,7 +71,7 @@ export interface ForkConfig {
  * then, with local changes on top. Earlier blocks' states and hashes are the remote's too.
  */
 export interface ChainFork {
-  readonly config: ForkConfig & { blockNumber: bigint };
+  readonly config: Readonly<ForkConfig & { blockNumber: bigint }>;
   /** The remote's chain id. */
   readonly chainId: bigint;
   /** The block forked at (header and hash; its transactions stay on the remote). */
@@ -82,6 +82,18 @@ export interface ChainFork {
   stateAt(number: bigint): StateReader;
   /** An earlier block's hash (BLOCKHASH), 0 when the remote has none. */
   blockHash(number: bigint): bigint;
+  /**
+   * A remote block before the fork, by number or hash (header only: its transactions stay on
+   * the remote); undefined when the remote has none, or a later one.
+   */
+  earlierBlock(at: bigint | string): Block | undefined;
+  /**
+   * anvil_setRpcUrl: reads go to `url` from now on; it must hold the same fork block (same hash),
+   * or the fork keeps its remote and this throws.
+   */
+  setUrl(url: string): void;
+  /** How many requests went to the remote so far (a batch counts once). */
+  requestCount(): number;
   /** Forwards a JSON-RPC request about what only the remote has (earlier blocks, their transactions). */
   request(method: string, params: readonly unknown[]): unknown;
   close(): void;

@@ -106,7 +106,7 @@ export interface NodeOptions {
 export interface ForkingOptions {
   /** The remote's JSON-RPC URL (http or https). */
   url: string;
-  /** The block to fork at (default: the remote's latest). */
+  /** The block to fork at (default: the remote's latest; negative: that many blocks before it). */
   blockNumber?: number | bigint;
   /** HTTP headers for every request to the remote (--fork-header). */
   headers?: Record<string, string>;
@@ -354,7 +354,9 @@ function startForking(options: NodeOptions): { fork: ChainFork; open: (config: F
     cacheDir: options.dataDir !== undefined && caching ? `${options.dataDir}/fork-cache` : undefined,
   };
   const open = (config: ForkConfig): ChainFork => openFork({ ...remote, ...config });
-  const blockNumber = forking.blockNumber === undefined ? undefined : positiveBigint(forking.blockNumber, 'fork block number', 0n);
+  if (forking.blockNumber !== undefined && typeof forking.blockNumber === 'number' && !Number.isSafeInteger(forking.blockNumber))
+    throw new NodeOptionsError('forking.blockNumber must be a whole number');
+  const blockNumber = forking.blockNumber === undefined ? undefined : BigInt(forking.blockNumber);
   return { fork: open({ url: forking.url, blockNumber }), open };
 }
 

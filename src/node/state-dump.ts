@@ -13,6 +13,7 @@ import { bigintToHex as q, bytesToHex, hexToBytes } from '../primitives/bytes.js
 import { Account } from '../state/account.js';
 import type { Block } from '../chain/block.js';
 import { decodeBlockRecord, encodeBlockRecord } from './block-record.js';
+import { ForkedChainError } from './errors.js';
 import type { DevChain } from './dev-chain.js';
 import * as p from './rpc/params.js';
 
@@ -25,6 +26,9 @@ export class DumpError extends Error {
 }
 
 export function dumpChain(chain: DevChain): Record<string, unknown> {
+  if (chain.fork !== undefined) {
+    throw new ForkedChainError("a forked chain cannot be dumped: its state is the remote's, read as needed, with local changes on top");
+  }
   const accounts: Record<string, unknown> = {};
   for (const [address, account] of chain.state.accountEntries()) {
     const storage: Record<string, string> = {};

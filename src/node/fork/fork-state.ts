@@ -11,6 +11,9 @@ import type { AccountFields, StateReader } from '../../state/reader.js';
 import { EMPTY_TRIE_ROOT } from '../../state/trie.js';
 import { RemoteRpcError, type RemoteRpc } from './remote.js';
 
+/** What a fork's state needs of its remote (its current one: anvil_setRpcUrl may change it). */
+export type RemoteLink = Pick<RemoteRpc, 'call' | 'batch'>;
+
 /** What the cache keeps; one record per fetched location. */
 export type CacheRecord =
   | { kind: 'account'; block: string; address: Address; nonce: string; balance: string; code: string }
@@ -84,7 +87,7 @@ export class ForkState implements StateReader {
   readonly #tag: string;
 
   constructor(
-    readonly remote: RemoteRpc,
+    readonly remote: RemoteLink,
     readonly blockNumber: bigint,
     readonly cache: ForkCache,
   ) {

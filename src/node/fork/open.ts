@@ -10,7 +10,7 @@ import type { Block } from '../../chain/block.js';
 import { nodeBuiltin } from '../../primitives/node-require.js';
 import type { ChainFork, ForkConfig } from '../dev-chain.js';
 import { ForkedChainError } from '../errors.js';
-import { ForkCache, ForkState, type CacheFile, type CacheRecord } from './fork-state.js';
+import { ForkCache, ForkState, type CacheFile, type CacheRecord, type RemoteLink } from './fork-state.js';
 import { redactUrl, RemoteRpc, RemoteRpcError, RemoteUnavailableError, type RemoteOptions } from './remote.js';
 
 export interface ForkOptions extends ForkConfig, Omit<RemoteOptions, 'url'> {
@@ -96,24 +96,39 @@ export function openFork(options: ForkOptions): ChainFork {
     return startFork(remote, options);
   } catch (error) {
     remote.close();
-    if (error instanceof RemoteUnavailableError || error instanceof RemoteRpcError)
-      throw new ForkedChainError(`cannot fork ${redactUrl(options.url)}: ${error.message}`);
-    throw error;
+    throw forkError(options.url, error);
   }
 }
 
-function startFork(remote: RemoteRpc, options: ForkOptions): ChainFork {
-  const tag = options.blockNumber === undefined ? 'latest' : `0x${options.blockNumber.toString(16)}`;
-  const [chainIdHex, latestHex, blockJson] = remote.batch([
+/** A remote's failure while opening a fork, said as such. */
+function forkError(url: string, error: unknown): unknown {
+  if (error instanceof RemoteUnavailableError || error instanceof RemoteRpcError)
+    return new ForkedChainError(`cannot fork ${redactUrl(url)}: ${error.message}`);
+  return error;
+}
+
+function startFork(first: RemoteRpc, options: ForkOptions): ChainFork {
+  let current = first;
+  const remote: RemoteLink & { readonly requests: number } = {
+    batch: (calls) => current.batch(calls),
+    call: (method, params) => current.call(method, params),
+    get requests() {
+      return current.requests;
+    },
+  };
+  const [chainIdHex, latestHex] = remote.batch([
     ['eth_chainId', []],
     ['eth_blockNumber', []],
-    ['eth_getBlockByNumber', [tag, false]],
   ]);
   const chainId = parseQuantity(chainIdHex as string);
   const latest = parseQuantity(latestHex as string);
-  if (options.blockNumber !== undefined && options.blockNumber > latest) {
-    throw new ForkedChainError(`cannot fork ${redactUrl(options.url)} at block ${options.blockNumber}: its latest block is ${latest}`);
+  // A negative number counts back from the remote's latest block (Anvil's --fork-block-number -N).
+  const number = options.blockNumber === undefined ? latest : options.blockNumber < 0n ? latest + options.blockNumber : options.blockNumber;
+  if (number > latest || number < 0n) {
+    throw new ForkedChainError(`cannot fork ${redactUrl(options.url)} at block ${number}: its blocks are 0 to ${latest}`);
   }
+  const tag = `0x${number.toString(16)}`;
+  const blockJson = remote.call('eth_getBlockByNumber', [tag, false]);
   const { header, hash, size } = headerFromRpc(blockJson, `block ${tag}`);
   const block: Block = { header, hash, transactions: [], receipts: [], size };
   const cache = new ForkCache(options.cacheDir === undefined ? undefined : cacheFile(options.cacheDir, bytesToHex(hash)));
@@ -123,23 +138,53 @@ function startFork(remote: RemoteRpc, options: ForkOptions): ChainFork {
     if (state === undefined) states.set(number, (state = new ForkState(remote, number, cache)));
     return state;
   };
-  const hashes = new Map<bigint, bigint>();
+  const earlier = new Map<string, Block | null>();
+  const earlierBlock = (at: bigint | string): Block | undefined => {
+    const key = typeof at === 'bigint' ? `0x${at.toString(16)}` : at.toLowerCase();
+    let found = earlier.get(key);
+    if (found === undefined) {
+      const json = remote.call(typeof at === 'bigint' ? 'eth_getBlockByNumber' : 'eth_getBlockByHash', [key, false]);
+      found = null;
+      if (json !== null) {
+        const parsed = headerFromRpc(json, `block ${key}`);
+        if (parsed.header.number <= header.number)
+          found = { header: parsed.header, hash: parsed.hash, transactions: [], receipts: [], size: parsed.size };
+      }
+      earlier.set(key, found);
+    }
+    return found ?? undefined;
+  };
+  const config = { url: options.url, blockNumber: header.number };
   return {
-    config: { url: options.url, blockNumber: header.number },
+    config,
+    setUrl(url) {
+      const next = new RemoteRpc({ ...options, url });
+      try {
+        const json = next.call('eth_getBlockByNumber', [tag, false]) as { hash?: unknown } | null;
+        if (json?.hash !== bytesToHex(hash)) {
+          throw new ForkedChainError(
+            `${redactUrl(url)} does not hold this fork's block ${header.number} (${bytesToHex(hash)}): it is another chain, or not synced that far`,
+          );
+        }
+      } catch (error) {
+        next.close();
+        throw forkError(url, error);
+      }
+      current.close();
+      current = next;
+      config.url = url;
+    },
     chainId,
     block,
     state: stateAt(header.number),
     stateAt,
-    blockHash(number) {
-      let value = hashes.get(number);
-      if (value === undefined) {
-        const json = remote.call('eth_getBlockByNumber', [`0x${number.toString(16)}`, false]) as { hash?: unknown } | null;
-        value = typeof json?.hash === 'string' ? bytesToBigint(hexToBytes(json.hash)) : 0n;
-        hashes.set(number, value);
-      }
-      return value;
+    earlierBlock,
+    blockHash: (number) => {
+      const found = earlierBlock(number);
+      return found === undefined ? 0n : bytesToBigint(found.hash);
     },
+    requestCount: () => remote.requests,
     request: (method, params) => remote.call(method, params),
-    close: () => remote.close(),
+    close: () => current.close(),
   };
 }

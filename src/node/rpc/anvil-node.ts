@@ -32,11 +32,16 @@ const setLoggingEnabled: Method = (ctx, params) => {
 /** Traces are always kept (debug_ and trace_ methods answer for any block in the history). */
 const enableTraces: Method = (_ctx, params) => (p.expectParams(params, 0, 0), null);
 
-const setRpcUrl: Method = (_ctx, params) => {
+/** anvil_setRpcUrl: a forked chain reads from another URL serving the same chain (an archive node, say). */
+const setRpcUrl: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   const url = p.string(list[0], p.where(0, 'url'), 2048);
-  if (!/^(https?|wss?):\/\/\S+$/.test(url)) throw invalidParams('parameter 1 (url): expected an http(s) or ws(s) URL');
-  throw new RpcError(SERVER_ERROR, 'anvil_setRpcUrl changes the remote of a forked chain: this node is not forking another chain');
+  if (!/^https?:\/\/\S+$/.test(url)) throw invalidParams('parameter 1 (url): expected an http(s) URL');
+  const fork = ctx.chain.fork;
+  if (fork === undefined)
+    throw new RpcError(SERVER_ERROR, 'anvil_setRpcUrl changes the remote of a forked chain: this node is not forking another chain');
+  fork.setUrl(url);
+  return null;
 };
 
 const setChainId: Method = (ctx, params) => {

@@ -62,11 +62,13 @@ export type MethodTable = Record<string, Method>;
 export function findBlock(chain: DevChain, ref: BlockRef): Block | undefined {
   switch (ref.kind) {
     case 'tag':
-      return ref.tag === 'earliest' ? chain.blocks.byNumber(0n) : chain.latest();
+      return ref.tag === 'earliest' ? findBlock(chain, { kind: 'number', number: 0n }) : chain.latest();
     case 'number':
+      // Before a fork's first block: the remote's (its header, for state queries at it).
+      if (ref.number < chain.blocks.first) return chain.fork?.earlierBlock(ref.number);
       return chain.blocks.byNumber(ref.number);
     case 'hash':
-      return chain.blocks.byHash(bytesToHex(ref.hash));
+      return chain.blocks.byHash(bytesToHex(ref.hash)) ?? chain.fork?.earlierBlock(bytesToHex(ref.hash));
   }
 }
 

@@ -55,3 +55,28 @@ export function spawnNode(args: string[] = [], timeoutMs = 20_000): Promise<Spaw
     });
   });
 }
+
+/** Starts the Anvil binary of the devDependency (@foundry-rs/anvil-linux-amd64) on a free port. */
+export async function startAnvil(args: string[] = []): Promise<{ url: string; stop: () => void }> {
+  const binary = fileURLToPath(new URL('../../../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil', import.meta.url));
+  const child = spawn(binary, ['--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`anvil did not start: ${output}`));
+    }, 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Listening on ([\d.]+:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(`http://${match[1]}`);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`anvil exited with ${code}: ${output}`)));
+  });
+  return { url, stop: () => child.kill('SIGKILL') };
+}

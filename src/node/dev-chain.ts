@@ -76,8 +76,8 @@ export interface ChainFork {
   readonly chainId: bigint;
   /** The block forked at (header and hash; its transactions stay on the remote). */
   readonly block: Block;
-  /** The remote state at the fork block. */
-  readonly state: StateReader;
+  /** The remote state at the fork block; `prefetch` reads several accounts in one request. */
+  readonly state: StateReader & { prefetch?(addresses: readonly Address[]): void };
   /** The remote state at an earlier block. */
   stateAt(number: bigint): StateReader;
   /** An earlier block's hash (BLOCKHASH), 0 when the remote has none. */
@@ -446,6 +446,7 @@ export class DevChain {
   #startFork(fork: ChainFork): void {
     this.#fork = fork;
     this.state.rebase(fork.state);
+    fork.state.prefetch?.(this.options.accounts.map((a) => a.address));
     for (const account of this.options.accounts) this.state.setBalance(account.address, this.options.balance);
     this.state.clearTransaction();
     this.tracker.rebuild(this.state);

@@ -1,11 +1,14 @@
 /**
  * The worker thread that talks HTTP to the remote chain of a fork. The node's thread blocks on it
  * (`SyncCaller`, node/sync-call.ts) because execution reads state synchronously; here `fetch`
- * may await. Each call is one JSON-RPC body (a request or a batch); the answer is the response's
+ * may await. Each call is one JSON-RPC body (sent with node:http or node:https over one kept-alive
+ * connection) (a request or a batch); the answer is the response's
  * text, after retrying what may pass (no connection, a timeout, HTTP 429 and 5xx) with a backoff
  * that doubles from `backoffMs`.
  */
 import { workerData } from 'node:worker_threads';
+import http from 'node:http';
+import https from 'node:https';
 import { serveSyncCalls, type SyncChannelEnd } from '../sync-call.js';
 
 export interface FetchWorkerData {
@@ -24,24 +27,41 @@ class Transient extends Error {}
 
 const data = workerData as FetchWorkerData;
 
-async function attempt(body: string): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(data.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...data.headers },
-      body,
-      signal: AbortSignal.timeout(data.timeoutMs),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-    throw new Transient(error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${data.timeoutMs} ms` : why);
-  }
-  const text = await response.text();
-  if (response.status === 429 || response.status >= 500) throw new Transient(`HTTP ${response.status} ${text.slice(0, 200)}`);
-  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}: ${text.slice(0, 200)}`);
-  return text;
+const target = new URL(data.url);
+const client = target.protocol === 'https:' ? https : http;
+// One connection kept open: requests go one at a time (the caller waits for each).
+const agent = new client.Agent({ keepAlive: true, maxSockets: 1 });
+
+function attempt(body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = client.request(
+      target,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...data.headers },
+        timeout: data.timeoutMs,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error) => reject(new Transient(error.message)));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = response.statusCode ?? 0;
+          if (status === 429 || status >= 500) reject(new Transient(`HTTP ${status} ${text.slice(0, 200)}`));
+          else if (status < 200 || status >= 300)
+            reject(new Error(`HTTP ${status} ${response.statusMessage ?? ''}: ${text.slice(0, 200)}`));
+          else resolve(text);
+        });
+      },
+    );
+    request.on('timeout', () => request.destroy(new Transient(`no answer within ${data.timeoutMs} ms`)));
+    request.on('error', (error: Error & { code?: string }) =>
+      reject(error instanceof Transient ? error : new Transient(error.code ?? error.message)),
+    );
+    request.end(body);
+  });
 }
 
 serveSyncCalls(data.end, async (body) => {

@@ -97,23 +97,36 @@ export class ForkState implements StateReader {
   readAccount(address: Address): AccountFields | undefined {
     const cached = this.cache.account(this.blockNumber, address);
     if (cached !== undefined) return cached ?? undefined;
-    const [balance, nonce, code] = this.remote.batch([
-      ['eth_getBalance', [address, this.#tag]],
-      ['eth_getTransactionCount', [address, this.#tag]],
-      ['eth_getCode', [address, this.#tag]],
-    ]);
+    this.prefetch([address]);
+    return this.cache.account(this.blockNumber, address) ?? undefined;
+  }
+
+  /** Fetches the accounts not in the cache yet, all in one batch (the dev accounts at start). */
+  prefetch(addresses: readonly Address[]): void {
+    const missing = [...new Set(addresses)].filter((address) => this.cache.account(this.blockNumber, address) === undefined);
+    if (missing.length === 0) return;
+    const answers = this.remote.batch(
+      missing.flatMap(
+        (address) =>
+          [
+            ['eth_getBalance', [address, this.#tag]],
+            ['eth_getTransactionCount', [address, this.#tag]],
+            ['eth_getCode', [address, this.#tag]],
+          ] as const,
+      ),
+    );
+    missing.forEach((address, i) => this.#learn(address, answers[3 * i], answers[3 * i + 1], answers[3 * i + 2]));
+  }
+
+  #learn(address: Address, balance: unknown, nonce: unknown, code: unknown): void {
     const b = expectQuantity(balance, 'eth_getBalance');
     const n = expectQuantity(nonce, 'eth_getTransactionCount');
     if (typeof code !== 'string') throw new RemoteRpcError('eth_getCode', 0, `expected hex bytes, got ${JSON.stringify(code)}`, undefined);
     const bytes = hexToBytes(code);
     const block = this.#tag;
     // An empty account does not exist (EIP-161): the remote cannot tell them apart either.
-    if (b === 0n && n === 0n && bytes.length === 0) {
-      this.cache.add({ kind: 'none', block, address });
-      return undefined;
-    }
-    this.cache.add({ kind: 'account', block, address, nonce: bigintToHex(n), balance: bigintToHex(b), code: bytesToHex(bytes) });
-    return this.cache.account(this.blockNumber, address) ?? undefined;
+    if (b === 0n && n === 0n && bytes.length === 0) this.cache.add({ kind: 'none', block, address });
+    else this.cache.add({ kind: 'account', block, address, nonce: bigintToHex(n), balance: bigintToHex(b), code: bytesToHex(bytes) });
   }
 
   readStorage(address: Address, slot: bigint): bigint {

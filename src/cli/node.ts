@@ -41,6 +41,8 @@ Numbers may be given in decimal or as 0x-prefixed hex.
                         default 20000)
   --code-size-limit N   largest deployed code in bytes (default 24576; initcode twice that)
   --disable-code-size-limit  no limit on code size
+  --disable-block-gas-limit  blocks take any amount of gas (their limit is 2^63 - 1); not with
+                        --gas-limit
   --disable-tx-gas-limit-cap lift Osaka's per-transaction gas cap of 2^24 (EIP-7825; kept by
                         default, as on mainnet)
   --allow-origin ORIGIN the origin browsers may call from (default *)
@@ -77,6 +79,7 @@ const FLAGS = [
   'no-cors',
   'disable-code-size-limit',
   'disable-tx-gas-limit-cap',
+  'disable-block-gas-limit',
   'no-storage-caching',
 ] as const;
 const SHORT = { p: 'port', h: 'help', V: 'version', f: 'fork-url' };
@@ -231,6 +234,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     codeSizeLimit: integer(args, 'code-size-limit', 1 << 30),
     disableCodeSizeLimit: args.options.has('disable-code-size-limit'),
     disableTxGasLimitCap: args.options.has('disable-tx-gas-limit-cap'),
+    disableBlockGasLimit: args.options.has('disable-block-gas-limit'),
     wasm: args.options.has('wasm'),
     limits,
     // The request, block and console.log lines, on stderr.

@@ -60,8 +60,13 @@ export interface NodeOptions {
   blockTime?: number;
   /** Automine: a block per transaction (default true). */
   mining?: boolean;
-  /** Block gas limit (default 30,000,000). */
+  /** Block gas limit (default 30,000,000, or a fork's block's). */
   gasLimit?: number | bigint;
+  /**
+   * No block gas limit to speak of (Anvil's --disable-block-gas-limit): blocks get the largest
+   * limit this node allows (2^63 - 1), so no transaction is refused for its gas. Not with `gasLimit`.
+   */
+  disableBlockGasLimit?: boolean;
   /** Genesis base fee in wei (default 1 gwei). */
   baseFee?: number | bigint;
   /** Persist the chain in LMDB under this directory. */
@@ -126,6 +131,8 @@ export const DEFAULT_CHAIN_ID = 31337n;
 export const DEFAULT_NODE_FORK: ForkName = 'Osaka';
 export const DEFAULT_BALANCE_ETHER = 10000n;
 export const DEFAULT_GAS_LIMIT = 30_000_000n;
+/** The block gas limit with --disable-block-gas-limit: the largest a header field here may hold. */
+export const UNLIMITED_BLOCK_GAS = (1n << 63n) - 1n;
 const WEI_PER_ETHER = 10n ** 18n;
 
 export class NodeOptionsError extends Error {
@@ -383,7 +390,11 @@ function createNodeOn(options: NodeOptions, forking: ReturnType<typeof startFork
   if (chainId === 0n || chainId >= 1n << 64n) throw new NodeOptionsError('chain id must be between 1 and 2^64 - 1');
   const count = options.accounts ?? 10;
   if (!Number.isSafeInteger(count) || count < 0 || count > 10_000) throw new NodeOptionsError('accounts must be from 0 to 10000');
-  const gasLimit = positiveBigint(options.gasLimit, 'gas limit', remote?.block.header.gasLimit ?? DEFAULT_GAS_LIMIT);
+  if (options.disableBlockGasLimit && options.gasLimit !== undefined)
+    throw new NodeOptionsError('give a gas limit or disable the block gas limit, not both');
+  const gasLimit = options.disableBlockGasLimit
+    ? UNLIMITED_BLOCK_GAS
+    : positiveBigint(options.gasLimit, 'gas limit', remote?.block.header.gasLimit ?? DEFAULT_GAS_LIMIT);
   if (gasLimit < 21000n || gasLimit >= 1n << 63n) throw new NodeOptionsError('gas limit must be at least 21000 and below 2^63');
   const limits: NodeLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const accounts = deriveDevAccounts(options.mnemonic ?? TEST_MNEMONIC, count);

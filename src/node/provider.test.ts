@@ -689,3 +689,27 @@ test('no garbage makes a method fail with an internal error', async () => {
   await rpc('evm_setAutomine', [true]);
   await rpc('evm_setIntervalMining', [0]);
 });
+
+test('disableBlockGasLimit: a transaction above the usual block limit is mined; with a gas limit it is refused', async () => {
+  const big = '0x5f5e100'; // 100M gas
+  const open = createNode({ disableBlockGasLimit: true, disableTxGasLimitCap: true });
+  const limited = createNode({ disableTxGasLimitCap: true });
+  try {
+    const hash = await open.request({ method: 'eth_sendTransaction', params: [{ from: A0, to: A1, value: '0x1', gas: big }] });
+    const receipt = (await open.request({ method: 'eth_getTransactionReceipt', params: [hash] })) as {
+      status: string;
+      blockNumber: string;
+    };
+    assert.equal(receipt.status, '0x1');
+    const block = (await open.request({ method: 'eth_getBlockByNumber', params: [receipt.blockNumber, false] })) as { gasLimit: string };
+    assert.equal(block.gasLimit, '0x7fffffffffffffff');
+    await assert.rejects(
+      limited.request({ method: 'eth_sendTransaction', params: [{ from: A0, to: A1, value: '0x1', gas: big }] }),
+      /exceeds block gas limit|gas limit/,
+    );
+    assert.throws(() => createNode({ disableBlockGasLimit: true, gasLimit: 1_000_000 }), /not both/);
+  } finally {
+    await open.close();
+    await limited.close();
+  }
+});

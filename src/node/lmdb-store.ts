@@ -84,14 +84,14 @@ class LmdbState implements StateReader {
   }
 }
 
-/** The files LMDB keeps in a directory polyvm opened. */
-const LMDB_FILES = new Set(['data.mdb', 'lock.mdb']);
+/** The files polyvm keeps in a data directory: LMDB's, and a fork's cache of fetched state. */
+const LMDB_FILES = new Set(['data.mdb', 'lock.mdb', 'fork-cache']);
 
 /**
  * Refuses a path that is a file or a directory holding anything but LMDB's files, before anything
  * is written there; answers whether LMDB's data file was already there.
  */
-function checkDataDirectory(fs: typeof import('node:fs'), path: string): boolean {
+export function checkDataDirectory(fs: typeof import('node:fs'), path: string): boolean {
   let entries: string[];
   try {
     if (!fs.statSync(path).isDirectory()) throw new StoreError(`the data directory ${path} is a file, not a directory`);

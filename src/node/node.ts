@@ -30,7 +30,7 @@ import { debugMethods } from './rpc/debug.js';
 import { traceMethods } from './rpc/trace.js';
 import { otsMethods } from './rpc/ots.js';
 import type { ChainStore } from './store.js';
-import { LmdbStore } from './lmdb-store.js';
+import { LmdbStore, checkDataDirectory } from './lmdb-store.js';
 import type { ChainFork, ForkConfig } from './dev-chain.js';
 import { openFork, type ForkOptions } from './fork/open.js';
 import { remoteHardfork } from './fork/hardfork.js';
@@ -352,6 +352,11 @@ function startForking(options: NodeOptions): { fork: ChainFork; open: (config: F
   if (forking === undefined) return undefined;
   if (typeof forking.url !== 'string' || forking.url === '') throw new NodeOptionsError('forking.url must be the remote JSON-RPC URL');
   const caching = forking.storageCaching ?? true;
+  // The fork's cache goes into the data directory only if it is polyvm's to write.
+  if (options.dataDir !== undefined && caching) {
+    const fs = nodeBuiltin<typeof import('node:fs')>('node:fs');
+    if (fs !== undefined) checkDataDirectory(fs, options.dataDir);
+  }
   const remote: ForkOptions = {
     url: forking.url,
     headers: forking.headers,

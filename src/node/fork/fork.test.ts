@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeFunctionResult, encodeDeployData, encodeFunctionData, getAddress, type Abi, type Address, type Hex } from 'viem';
@@ -264,6 +264,15 @@ test('with a data directory, what a fork fetched is fetched once across restarts
     } finally {
       await second.close();
     }
+    // A directory holding someone else's files is refused and left as it was.
+    const foreign = mkdtempSync(join(tmpdir(), 'polyvm-fork-foreign-'));
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    assert.throws(
+      () => createNode({ forking: { url: remote.url }, dataDir: foreign }),
+      /holds files polyvm did not write \("notes\.txt"\)/,
+    );
+    assert.deepEqual(readdirSync(foreign), ['notes.txt']);
+    rmSync(foreign, { recursive: true });
     // Without storage caching, nothing is written.
     const uncached = mkdtempSync(join(tmpdir(), 'polyvm-fork-nocache-'));
     const third = createNode({ forking: { url: remote.url, storageCaching: false }, dataDir: uncached });

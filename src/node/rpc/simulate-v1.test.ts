@@ -96,10 +96,50 @@ test('eth_simulateV1: several blocks, block and state overrides, numbering and t
 });
 
 test('eth_simulateV1 refuses what it does not do, and bad blocks', async () => {
-  await assert.rejects(rpc('eth_simulateV1', [{ blockStateCalls: [], traceTransfers: true }]), /traceTransfers is not supported/);
   await assert.rejects(rpc('eth_simulateV1', [{ blockStateCalls: [], validation: true }]), /validation is not supported/);
   await assert.rejects(
     rpc('eth_simulateV1', [{ blockStateCalls: [{ blockOverrides: { number: '0x0' } }] }]),
     /blockOverrides.number: 0 is not after/,
   );
+});
+
+test('eth_simulateV1 traceTransfers: ether moves as Transfer logs, in order, none from a reverted call', async () => {
+  const FORWARDER_AT = '0x000000000000000000000000000000000000f0f0';
+  const forwarder =
+    '0x60aa60006000a1' + // LOG1(topic 0xaa), no data
+    '6000600060006000347370997970c51812dc3a010c7d01b50e0d17dc79c85af150' + // CALL(gas, A1, CALLVALUE, ...)
+    '600060006000600060017' +
+    '3' +
+    REVERTER_AT.slice(2) +
+    '5af150' + // CALL(gas, REVERTER, 1, ...): reverts
+    '00';
+  const simulation = (traceTransfers: boolean) => ({
+    traceTransfers,
+    blockStateCalls: [
+      {
+        stateOverrides: { [FORWARDER_AT]: { code: forwarder, balance: '0x1' }, [REVERTER_AT]: { code: REVERTER } },
+        calls: [{ from: A0, to: FORWARDER_AT, value: '0x1388' }],
+      },
+    ],
+  });
+  const [block] = await rpc('eth_simulateV1', [simulation(true)]);
+  const logs = block.calls[0].logs as { address: string; topics: string[]; data: string; logIndex: string }[];
+  const ether = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
+  const transferTopic = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+  const pad = (a: string) => '0x' + a.slice(2).padStart(64, '0');
+  assert.deepEqual(
+    logs.map((l) => [l.address, ...l.topics, l.data]),
+    [
+      [ether, transferTopic, pad(A0), pad(FORWARDER_AT), pad('0x1388')],
+      [FORWARDER_AT, pad('0xaa'), '0x'],
+      [ether, transferTopic, pad(FORWARDER_AT), pad(A1), pad('0x1388')],
+    ],
+  );
+  assert.deepEqual(
+    logs.map((l) => l.logIndex),
+    ['0x0', '0x1', '0x2'],
+  );
+  // Without traceTransfers, only the contract's own log.
+  const [plain] = await rpc('eth_simulateV1', [simulation(false)]);
+  assert.equal(plain.calls[0].logs.length, 1);
 });

@@ -4,9 +4,13 @@
  * earlier ones changed. Calls run as eth_call runs them (no fee given: no fee charged). The
  * simulated blocks are not mined: their hashes and transaction hashes are placeholders derived
  * from the block number and position, and their roots and bloom are not computed.
- * `traceTransfers` and `validation` are refused rather than ignored.
+ * With `traceTransfers`, every ether transfer shows as an ERC-20 `Transfer` log of the address
+ * 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE, in order among the call's own logs (as geth does);
+ * `validation` is refused rather than ignored.
  */
-import { bigintToHex as q, bytesToHex, concatBytes, bigintToFixedBytes } from '../../primitives/bytes.js';
+import { bigintToHex as q, bytesToBigint, bytesToHex, concatBytes, bigintToFixedBytes } from '../../primitives/bytes.js';
+import { addressToBigint } from '../../primitives/address.js';
+import type { Log, TracedEnter, TracedExit, Tracer as HostTracer } from '../../host/index.js';
 import { keccak256 } from '../../primitives/hash.js';
 import { createOverlayState } from '../../chain/overlay-state.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
@@ -27,15 +31,54 @@ const VM_ERROR = -32015;
 
 const bigintToFixed32 = (n: bigint): Uint8Array => bigintToFixedBytes(n, 32);
 
+/** Where traceTransfers' logs come from (geth's choice): no contract lives there. */
+const ETHER_ADDRESS = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
+const TRANSFER_TOPIC = bytesToBigint(keccak256(new TextEncoder().encode('Transfer(address,address,uint256)')));
+
+/**
+ * The logs of one call with each ether transfer (a call or create with value, the
+ * transaction's own value, a self-destruct's balance) as a Transfer log where it happened; the
+ * logs of a frame that reverted are dropped, its transfer's too.
+ */
+class TransferLogs implements HostTracer {
+  readonly framesOnly = true;
+  /** The logs of each frame not yet ended, innermost last; the first holds the finished ones. */
+  readonly #frames: Log[][] = [[]];
+
+  enter(frame: TracedEnter): void {
+    const logs: Log[] = [];
+    if (frame.type !== 'DELEGATECALL' && frame.value !== undefined && frame.value > 0n) {
+      logs.push({
+        address: ETHER_ADDRESS,
+        topics: [TRANSFER_TOPIC, addressToBigint(frame.from), addressToBigint(frame.to)],
+        data: bigintToFixed32(frame.value),
+      });
+    }
+    this.#frames.push(logs);
+  }
+
+  exit(frame: TracedExit): void {
+    const logs = this.#frames.pop()!;
+    if (!frame.reverted) this.#frames[this.#frames.length - 1]!.push(...logs);
+  }
+
+  log(log: Log): void {
+    this.#frames[this.#frames.length - 1]!.push(log);
+  }
+
+  logs(): Log[] {
+    return this.#frames[0]!;
+  }
+}
+
 const simulateV1: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 2);
   const at = p.where(0, 'simulation');
   const payload = p.object(list[0], at);
   p.onlyKeys(payload, ['blockStateCalls', 'traceTransfers', 'validation', 'returnFullTransactions'], at);
-  for (const flag of ['traceTransfers', 'validation'] as const) {
-    if (payload[flag] !== undefined && p.boolean(payload[flag], `${at}.${flag}`))
-      throw new RpcError(SERVER_ERROR, `eth_simulateV1: ${flag} is not supported by this node`);
-  }
+  if (payload.validation !== undefined && p.boolean(payload.validation, `${at}.validation`))
+    throw new RpcError(SERVER_ERROR, 'eth_simulateV1: validation is not supported by this node');
+  const traceTransfers = payload.traceTransfers !== undefined && p.boolean(payload.traceTransfers, `${at}.traceTransfers`);
   if (payload.returnFullTransactions !== undefined) p.boolean(payload.returnFullTransactions, `${at}.returnFullTransactions`);
   const blocksIn = p.array(payload.blockStateCalls, `${at}.blockStateCalls`, MAX_BLOCKS);
   let callCount = 0;
@@ -74,16 +117,18 @@ const simulateV1: Method = (ctx, params) => {
     let logIndex = 0;
     const txHashes: string[] = [];
     const calls = b.calls.map((request, index) => {
-      const run = simulate(ctx.chain, { request, state, context, gasCap: ctx.limits.callGasCap });
+      const transfers = traceTransfers ? new TransferLogs() : undefined;
+      const run = simulate(ctx.chain, { request, state, context, gasCap: ctx.limits.callGasCap }, transfers);
       state = run.state;
       const { result } = run;
+      const logs = transfers?.logs() ?? result.logs;
       const txHash = bytesToHex(keccak256(concatBytes(bigintToFixed32(number), bigintToFixed32(BigInt(index)))));
       txHashes.push(txHash);
       gasUsed += result.gasUsed;
       const call: Record<string, Json> = {
         // A creation answers the code its init code returned, as eth_call does.
         returnData: bytesToHex(result.createdAddress !== undefined ? state.getCode(result.createdAddress) : result.output),
-        logs: result.logs.map((log) => ({
+        logs: logs.map((log) => ({
           address: log.address,
           topics: log.topics.map(word),
           data: bytesToHex(log.data),

@@ -96,7 +96,6 @@ test('eth_simulateV1: several blocks, block and state overrides, numbering and t
 });
 
 test('eth_simulateV1 refuses what it does not do, and bad blocks', async () => {
-  await assert.rejects(rpc('eth_simulateV1', [{ blockStateCalls: [], validation: true }]), /validation is not supported/);
   await assert.rejects(
     rpc('eth_simulateV1', [{ blockStateCalls: [{ blockOverrides: { number: '0x0' } }] }]),
     /blockOverrides.number: 0 is not after/,
@@ -142,4 +141,38 @@ test('eth_simulateV1 traceTransfers: ether moves as Transfer logs, in order, non
   // Without traceTransfers, only the contract's own log.
   const [plain] = await rpc('eth_simulateV1', [simulation(false)]);
   assert.equal(plain.calls[0].logs.length, 1);
+});
+
+test('eth_simulateV1 validation: calls checked as transactions, failures with execution-apis codes', async () => {
+  const STRANGER = '0x00000000000000000000000000000000000b0b00';
+  const one = (call: Record<string, unknown>, validation = true) =>
+    rpc('eth_simulateV1', [{ validation, blockStateCalls: [{ calls: [call] }] }]);
+  const nonce = BigInt(await rpc('eth_getTransactionCount', [A0, 'latest']));
+  // Two calls without a nonce: the second takes the next one; both pay the base fee.
+  const [block] = await rpc('eth_simulateV1', [
+    {
+      validation: true,
+      blockStateCalls: [
+        {
+          calls: [
+            { from: A0, to: A1, value: '0x1' },
+            { from: A0, to: A1, value: '0x1' },
+          ],
+        },
+      ],
+    },
+  ]);
+  assert.deepEqual(
+    block.calls.map((c: { status: string }) => c.status),
+    ['0x1', '0x1'],
+  );
+  const code = (e: { code?: number }) => e.code;
+  assert.equal(await one({ from: A0, to: A1, nonce: `0x${(nonce + 5n).toString(16)}` }).catch(code), -38011);
+  if (nonce > 0n) assert.equal(await one({ from: A0, to: A1, nonce: '0x0' }).catch(code), -38010);
+  // No funds to pay the base fee: refused with validation, free without it.
+  assert.equal(await one({ from: STRANGER, to: A1 }).catch(code), -38014);
+  const [free] = await one({ from: STRANGER, to: A1 }, false);
+  assert.equal(free.calls[0].status, '0x1');
+  // A fee below the base fee.
+  assert.equal(await one({ from: A0, to: A1, maxFeePerGas: '0x1', maxPriorityFeePerGas: '0x1' }).catch(code), -38012);
 });

@@ -5,15 +5,17 @@
  * simulated blocks are not mined: their hashes and transaction hashes are placeholders derived
  * from the block number and position, and their roots and bloom are not computed.
  * With `traceTransfers`, every ether transfer shows as an ERC-20 `Transfer` log of the address
- * 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE, in order among the call's own logs (as geth does);
- * `validation` is refused rather than ignored.
+ * 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE, in order among the call's own logs (as geth does).
+ * With `validation`, each call is checked as a transaction (nonce, fees against the base fee,
+ * funds, a sender without code) and a failing one fails the request with execution-apis' code
+ * (-38010 nonce too low, -38011 too high, -38012 fee below the base fee, -38014 funds, ...).
  */
 import { bigintToHex as q, bytesToBigint, bytesToHex, concatBytes, bigintToFixedBytes } from '../../primitives/bytes.js';
 import { addressToBigint } from '../../primitives/address.js';
 import type { Log, TracedEnter, TracedExit, Tracer as HostTracer } from '../../host/index.js';
 import { keccak256 } from '../../primitives/hash.js';
 import { createOverlayState } from '../../chain/overlay-state.js';
-import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
+import { invalidParams } from './errors.js';
 import { requireState, type Method, type MethodTable } from './context.js';
 import { applyBlockOverrides, applyStateOverrides, executionError, simulate } from './simulate.js';
 import { blockOverrides, stateOverrides } from './eth.js';
@@ -76,8 +78,7 @@ const simulateV1: Method = (ctx, params) => {
   const at = p.where(0, 'simulation');
   const payload = p.object(list[0], at);
   p.onlyKeys(payload, ['blockStateCalls', 'traceTransfers', 'validation', 'returnFullTransactions'], at);
-  if (payload.validation !== undefined && p.boolean(payload.validation, `${at}.validation`))
-    throw new RpcError(SERVER_ERROR, 'eth_simulateV1: validation is not supported by this node');
+  const validation = payload.validation !== undefined && p.boolean(payload.validation, `${at}.validation`);
   const traceTransfers = payload.traceTransfers !== undefined && p.boolean(payload.traceTransfers, `${at}.traceTransfers`);
   if (payload.returnFullTransactions !== undefined) p.boolean(payload.returnFullTransactions, `${at}.returnFullTransactions`);
   const blocksIn = p.array(payload.blockStateCalls, `${at}.blockStateCalls`, MAX_BLOCKS);
@@ -118,7 +119,7 @@ const simulateV1: Method = (ctx, params) => {
     const txHashes: string[] = [];
     const calls = b.calls.map((request, index) => {
       const transfers = traceTransfers ? new TransferLogs() : undefined;
-      const run = simulate(ctx.chain, { request, state, context, gasCap: ctx.limits.callGasCap }, transfers);
+      const run = simulate(ctx.chain, { request, state, context, gasCap: ctx.limits.callGasCap, validation }, transfers);
       state = run.state;
       const { result } = run;
       const logs = transfers?.logs() ?? result.logs;

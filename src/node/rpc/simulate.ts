@@ -49,7 +49,25 @@ export interface SimulationInput {
   blockOverrides?: BlockOverrides;
   /** The most gas a call may use (the node's call gas cap). */
   gasCap: bigint;
+  /**
+   * eth_simulateV1's `validation`: the call is checked as a transaction would be (nonce, fees
+   * against the base fee, funds, a sender without code), and a call naming no fee pays the base
+   * fee instead of running at a zero one.
+   */
+  validation?: boolean;
 }
+
+/** execution-apis' codes for a simulated transaction that fails validation. */
+const VALIDATION_CODES: Partial<Record<string, number>> = {
+  NONCE_MISMATCH_TOO_LOW: -38010,
+  NONCE_MISMATCH_TOO_HIGH: -38011,
+  INSUFFICIENT_MAX_FEE_PER_GAS: -38012,
+  INTRINSIC_GAS_TOO_LOW: -38013,
+  INSUFFICIENT_ACCOUNT_FUNDS: -38014,
+  GAS_ALLOWANCE_EXCEEDED: -38015,
+  SENDER_NOT_EOA: -38024,
+  INITCODE_SIZE_EXCEEDED: -38025,
+};
 
 const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
 
@@ -95,6 +113,7 @@ interface Prepared {
   tx: Transaction;
   sender: Address;
   cap: bigint;
+  validation: boolean;
 }
 
 function prepare(chain: DevChain, input: SimulationInput): Prepared {
@@ -105,19 +124,21 @@ function prepare(chain: DevChain, input: SimulationInput): Prepared {
   const sender = request.from ?? ZERO_ADDRESS;
   const type = inferType(request, chain.rules.london);
   const feesGiven = (request.gasPrice ?? 0n) !== 0n || (request.maxFeePerGas ?? 0n) !== 0n || (request.maxPriorityFeePerGas ?? 0n) !== 0n;
-  // geth: a call that names no fee runs with a zero base fee, so it pays nothing.
-  if (!feesGiven) context = { ...context, baseFee: 0n };
+  // geth: a call that names no fee runs with a zero base fee, so it pays nothing (unless validated:
+  // then it pays the base fee).
+  if (!feesGiven && !input.validation) context = { ...context, baseFee: 0n };
   let cap = input.gasCap < context.gasLimit ? input.gasCap : context.gasLimit;
   if (chain.rules.txGasLimitCap !== undefined && chain.rules.txGasLimitCap < cap) cap = chain.rules.txGasLimitCap;
+  const priced = feesGiven || input.validation === true;
   const maxFee =
     type >= 2
-      ? (request.maxFeePerGas ?? (feesGiven ? context.baseFee + (request.maxPriorityFeePerGas ?? 0n) : 0n))
-      : (request.gasPrice ?? 0n);
+      ? (request.maxFeePerGas ?? (priced ? context.baseFee + (request.maxPriorityFeePerGas ?? 0n) : 0n))
+      : (request.gasPrice ?? (input.validation ? context.baseFee : 0n));
   const tx: Transaction = {
     type,
     chainId: type === 0 ? undefined : chain.chainId,
     nonce: request.nonce ?? state.getNonce(sender),
-    gasPrice: type < 2 ? (request.gasPrice ?? 0n) : undefined,
+    gasPrice: type < 2 ? maxFee : undefined,
     maxPriorityFeePerGas: type >= 2 ? (request.maxPriorityFeePerGas ?? 0n) : undefined,
     maxFeePerGas: type >= 2 ? maxFee : undefined,
     gasLimit: request.gas !== undefined && request.gas < cap ? request.gas : cap,
@@ -135,18 +156,22 @@ function prepare(chain: DevChain, input: SimulationInput): Prepared {
   if (tx.maxPriorityFeePerGas !== undefined && tx.maxFeePerGas !== undefined && tx.maxPriorityFeePerGas > tx.maxFeePerGas) {
     tx.maxPriorityFeePerGas = tx.maxFeePerGas;
   }
-  return { state, context, tx, sender, cap };
+  return { state, context, tx, sender, cap, validation: input.validation === true };
 }
 
 function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?: HostTracer): TransactionResult {
   try {
     return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, {
       tracer,
-      allowSenderWithCode: true,
+      allowSenderWithCode: !prepared.validation,
       print: chain.rules.wasm ? printProgramOutput : undefined,
     });
   } catch (error) {
-    if (error instanceof InvalidTransactionError) throw transactionRejection(error);
+    if (error instanceof InvalidTransactionError) {
+      const code = prepared.validation ? VALIDATION_CODES[error.code.replace(/^TransactionException\./, '')] : undefined;
+      const rejection = transactionRejection(error);
+      throw code === undefined ? rejection : new RpcError(code, rejection.message);
+    }
     throw error;
   }
 }

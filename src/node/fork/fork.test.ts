@@ -201,6 +201,10 @@ test("a fork at an earlier block: history before and at it is the remote's, snap
     );
     assert.deepEqual(await rpc('eth_getTransactionReceipt', [m.mintTx]), await remoteRpc('eth_getTransactionReceipt', [m.mintTx]));
     assert.deepEqual(await rpc('eth_getTransactionByHash', [m.mintTx]), await remoteRpc('eth_getTransactionByHash', [m.mintTx]));
+    // Traces of the remote's transactions are the remote's.
+    const remoteTrace = await remoteRpc('debug_traceTransaction', [m.mintTx, { tracer: 'callTracer' }]);
+    assert.deepEqual(await rpc('debug_traceTransaction', [m.mintTx, { tracer: 'callTracer' }]), remoteTrace);
+    assert.equal(remoteTrace.to.toLowerCase(), m.pair.toLowerCase());
     // The state before the pair had liquidity, read at that block.
     assert.equal(await call<bigint>(rpc, m.tokenA, ERC20.abi, 'balanceOf', [m.pair], hex(at - 4n)), 0n);
     assert.equal(await rpc('eth_getBalance', [m.alice, hex(at - 1n)]), await remoteRpc('eth_getBalance', [m.alice, hex(at - 1n)]));

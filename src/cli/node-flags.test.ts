@@ -47,7 +47,10 @@ test('--version, -V, -h; an unknown short option and fork settings without a for
   const badHeader = polyvm('--fork-url', 'http://127.0.0.1:1', '--fork-header', 'no-colon');
   assert.equal(badHeader.status, 2);
   assert.match(badHeader.stderr, /--fork-header must be KEY:VALUE/);
-  const unreachable = polyvm('--fork-url', 'http://127.0.0.1:1', '--fork-retries', '0');
+  const stray = polyvm('--no-rate-limit');
+  assert.equal(stray.status, 2);
+  assert.match(stray.stderr, /--no-rate-limit needs --fork-url URL/);
+  const unreachable = polyvm('--fork-url', 'http://127.0.0.1:1', '--fork-retries', '0', '--compute-units-per-second', '330');
   assert.equal(unreachable.status, 2);
   assert.match(unreachable.stderr, /cannot fork http:\/\/127\.0\.0\.1:1: cannot reach/);
   const both = polyvm('--fork', 'cancun', '--hardfork', 'prague');

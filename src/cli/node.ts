@@ -28,6 +28,9 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   --fork-retries N      retries of a failed request to the remote (default 5; also --retries)
   --fork-retry-backoff MS  wait before the first retry, doubled each time (default 500)
   --timeout MS          time limit of one request to the remote (default 45000)
+  --fork-chain-id N     the chain id of the fork (default: the remote's, asked at start)
+  --compute-units-per-second N, --no-rate-limit  accepted for Anvil's command lines: polyvm
+                        sends one request to the remote at a time and never throttles
   --no-storage-caching  keep what was fetched in memory only (default with --data-dir: kept
                         in DIR/fork-cache, so a restart on the same block fetches nothing again)
   --accounts N          dev accounts to create (default 10)
@@ -81,6 +84,7 @@ const FLAGS = [
   'disable-tx-gas-limit-cap',
   'disable-block-gas-limit',
   'no-storage-caching',
+  'no-rate-limit',
 ] as const;
 const SHORT = { p: 'port', h: 'help', V: 'version', f: 'fork-url' };
 const VALUED = [
@@ -94,6 +98,8 @@ const VALUED = [
   'fork-retries',
   'retries',
   'fork-retry-backoff',
+  'fork-chain-id',
+  'compute-units-per-second',
   'timeout',
   'timestamp',
   'prune-history',
@@ -157,7 +163,17 @@ function hardfork(args: ReturnType<typeof parseArgs>): string | undefined {
 function forking(args: ReturnType<typeof parseArgs>, headers: string[]): NodeOptions['forking'] {
   const hardhat = stringOption(args, 'fork');
   const url = stringOption(args, 'fork-url') ?? (hardhat !== undefined && isUrl(hardhat) ? hardhat : undefined);
-  const settings = ['fork-block-number', 'fork-retries', 'retries', 'fork-retry-backoff', 'timeout', 'no-storage-caching'];
+  const settings = [
+    'fork-block-number',
+    'fork-retries',
+    'retries',
+    'fork-retry-backoff',
+    'timeout',
+    'no-storage-caching',
+    'fork-chain-id',
+    'compute-units-per-second',
+    'no-rate-limit',
+  ];
   if (url === undefined) {
     const stray = settings.find((name) => args.options.has(name)) ?? (headers.length > 0 ? 'fork-header' : undefined);
     if (stray !== undefined) throw new UsageError(`--${stray} needs --fork-url URL`);
@@ -186,6 +202,7 @@ function forking(args: ReturnType<typeof parseArgs>, headers: string[]): NodeOpt
     retryBackoffMs: integer(args, 'fork-retry-backoff', 600_000),
     timeoutMs: integer(args, 'timeout', 3_600_000),
     storageCaching: !args.options.has('no-storage-caching'),
+    chainId: big(args, 'fork-chain-id'),
   };
 }
 

@@ -120,6 +120,8 @@ export interface ForkingOptions {
   retryBackoffMs?: number;
   /** Per request, in ms (default 45,000). */
   timeoutMs?: number;
+  /** The fork's chain id, instead of asking the remote for it (Anvil's --fork-chain-id). */
+  chainId?: number | bigint;
   /**
    * Keep what was fetched in `dataDir`/fork-cache, so a restart on the same fork block fetches
    * nothing again (default true when `dataDir` is given; Anvil's --no-storage-caching turns it off).
@@ -364,6 +366,7 @@ function startForking(options: NodeOptions): { fork: ChainFork; open: (config: F
     backoffMs: forking.retryBackoffMs,
     timeoutMs: forking.timeoutMs,
     cacheDir: options.dataDir !== undefined && caching ? `${options.dataDir}/fork-cache` : undefined,
+    chainId: forking.chainId === undefined ? undefined : positiveBigint(forking.chainId, 'fork chain id', 0n),
   };
   const open = (config: ForkConfig): ChainFork => openFork({ ...remote, ...config });
   if (forking.blockNumber !== undefined && typeof forking.blockNumber === 'number' && !Number.isSafeInteger(forking.blockNumber))

@@ -329,3 +329,13 @@ test('a fork of Anvil: its chain id, balances and contracts, and a token transfe
     anvil.stop();
   }
 });
+
+test("forking.chainId (Anvil's --fork-chain-id) is the fork's chain id", async () => {
+  const node = createNode({ forking: { url: remote.url, chainId: 5 } });
+  try {
+    assert.equal(await node.request({ method: 'eth_chainId', params: [] }), '0x5');
+    assert.notEqual(await remoteRpc('eth_chainId'), '0x5');
+  } finally {
+    await node.close();
+  }
+});

@@ -16,6 +16,8 @@ import { redactUrl, RemoteRpc, RemoteRpcError, RemoteUnavailableError, type Remo
 export interface ForkOptions extends ForkConfig, Omit<RemoteOptions, 'url'> {
   /** Where fetched state is kept between runs (`<data-dir>/fork-cache`); none: memory only. */
   cacheDir?: string;
+  /** The remote's chain id when known (not asked for then). */
+  chainId?: bigint;
 }
 
 /** The header of a block as eth_getBlockByNumber gives it; `what` names the block in errors. */
@@ -116,11 +118,11 @@ function startFork(first: RemoteRpc, options: ForkOptions): ChainFork {
       return current.requests;
     },
   };
-  const [chainIdHex, latestHex] = remote.batch([
-    ['eth_chainId', []],
+  const [latestHex, chainIdHex] = remote.batch([
     ['eth_blockNumber', []],
+    ...(options.chainId === undefined ? [['eth_chainId', []] as const] : []),
   ]);
-  const chainId = parseQuantity(chainIdHex as string);
+  const chainId = options.chainId ?? parseQuantity(chainIdHex as string);
   const latest = parseQuantity(latestHex as string);
   // A negative number counts back from the remote's latest block (Anvil's --fork-block-number -N).
   const number = options.blockNumber === undefined ? latest : options.blockNumber < 0n ? latest + options.blockNumber : options.blockNumber;

@@ -97,8 +97,9 @@ test('the node prints its accounts, keys, a warning, and the address last', () =
 
 test('viem: deploy, call, write, events through getLogs and a WebSocket subscription', async (t) => {
   const address = await deployWithViem();
-  const ws = createPublicClient({ chain: foundry, transport: webSocket(node.wsUrl) });
-  // Closed whatever happens: an open socket would keep this file's process alive after a failure.
+  const ws = createPublicClient({ chain: foundry, transport: webSocket(node.wsUrl, { reconnect: false }) });
+  // Closed whatever happens: an open socket would keep this file's process alive after a failure;
+  // and never reconnecting, so a socket the stopped node closed is not opened again and again.
   t.after(async () => (await (ws.transport as unknown as { getRpcClient(): Promise<{ close(): void }> }).getRpcClient()).close());
   const seen: bigint[] = [];
   const arrived = new Promise<void>((resolve) => {

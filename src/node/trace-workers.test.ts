@@ -8,27 +8,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createNode, ALL_METHODS, type PolyvmNode } from './node.js';
+import * as c from './testing/trace-contracts.js';
 
-const A0 = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
-const A1 = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8';
-const INNER = '0x00000000000000000000000000000000000000b1';
-const OUTER = '0x00000000000000000000000000000000000000a1';
-const COUNTER = '0x00000000000000000000000000000000000000c1';
-const LOOP = '0x00000000000000000000000000000000000000d1';
-const REVERTER = '0x00000000000000000000000000000000000000e1';
 const READER = '0x00000000000000000000000000000000000000f1';
 const WATCHED = '0x00000000000000000000000000000000000000f2';
 
-// INNER: mstore(0, 42); return(0, 32)
-const INNER_CODE = '0x602a60005260206000f3';
-// OUTER: call(0xffff, INNER, 0, 0, 0, 0, 32); pop; return(0, 32)
-const OUTER_CODE = '0x60206000600060006000' + '73' + INNER.slice(2) + '61ffff' + 'f1' + '50' + '60206000f3';
-// COUNTER: sstore(0, sload(0) + 1)
-const COUNTER_CODE = '0x600054600101600055';
-// LOOP: jumpdest; jump(0) until out of gas
-const LOOP_CODE = '0x5b600056';
-// REVERTER: revert(0, 0)
-const REVERTER_CODE = '0x60006000fd';
 // READER: loop while gas() > 100000, then return (balance(WATCHED), sload(0)): the reads come last.
 const READER_CODE = '0x5b5a620186a0106000' + '57' + '73' + WATCHED.slice(2) + '31600052' + '600054602052' + '60406000f3';
 
@@ -49,16 +33,16 @@ async function inline(method: string, params: unknown[]): Promise<unknown> {
 }
 
 async function send(tx: Record<string, string>): Promise<string> {
-  return rpc('eth_sendTransaction', [{ from: A0, gas: '0x186a0', ...tx }]);
+  return rpc('eth_sendTransaction', [{ from: c.A0, gas: '0x186a0', ...tx }]);
 }
 
 const ready = (async () => {
   for (const [address, code] of [
-    [INNER, INNER_CODE],
-    [OUTER, OUTER_CODE],
-    [COUNTER, COUNTER_CODE],
-    [LOOP, LOOP_CODE],
-    [REVERTER, REVERTER_CODE],
+    [c.INNER, c.INNER_CODE],
+    [c.OUTER, c.OUTER_CODE],
+    [c.COUNTER, c.COUNTER_CODE],
+    [c.LOOP, c.LOOP_CODE],
+    [c.REVERTER, c.REVERTER_CODE],
     [READER, READER_CODE],
   ]) {
     await rpc('anvil_setCode', [address, code]);
@@ -84,7 +68,7 @@ async function untilTracing(): Promise<void> {
 test('over HTTP, requests sent while a 30M-gas trace runs are answered before it', async () => {
   await ready;
   // Mined with automine: the loop uses all of its 30,000,000 gas.
-  const hash = await send({ to: LOOP, gas: '0x1c9c380' });
+  const hash = await send({ to: c.LOOP, gas: '0x1c9c380' });
   const receipt = await rpc('eth_getTransactionReceipt', [hash]);
   assert.equal(receipt.gasUsed, '0x1c9c380');
   const { url } = await node.listen({ port: 0 });
@@ -98,7 +82,7 @@ test('over HTTP, requests sent while a 30M-gas trace runs are answered before it
     done.push('eth_blockNumber');
     return reply;
   });
-  const call = post(url, 'eth_call', [{ to: OUTER }, 'latest']).then((reply) => {
+  const call = post(url, 'eth_call', [{ to: c.OUTER }, 'latest']).then((reply) => {
     done.push('eth_call');
     return reply;
   });
@@ -109,15 +93,15 @@ test('over HTTP, requests sent while a 30M-gas trace runs are answered before it
   const [traced, blockNumber, called] = await Promise.all([trace, number, call, mined]);
   assert.equal(done[done.length - 1], 'trace', `completion order: ${done.join(', ')}`);
   assert.equal(blockNumber.result, receipt.blockNumber);
-  assert.equal(called.result, '0x' + word(42));
+  assert.equal(called.result, c.WORD_42);
   assert.equal(traced.result.error, 'out of gas');
   assert.equal(traced.result.gasUsed, '0x1c9c380');
-  assert.equal(traced.result.to, LOOP);
+  assert.equal(traced.result.to, c.LOOP);
 });
 
 test('a batch keeps its order when a trace in it is answered later', async () => {
   await ready;
-  const hash = await send({ to: OUTER });
+  const hash = await send({ to: c.OUTER });
   const { url } = await node.listen({ port: 0 });
   const response = await fetch(url, {
     method: 'POST',
@@ -162,12 +146,12 @@ test('the workers give what the node thread gives, for every tracer and tracing 
   // One block with several transactions: a nested call, storage, a revert, a transfer, a creation.
   await rpc('evm_setAutomine', [false]);
   const hashes = [
-    await send({ to: OUTER }),
-    await send({ to: COUNTER }),
-    await send({ to: REVERTER }),
-    await send({ to: A1, value: '0x2a' }),
+    await send({ to: c.OUTER }),
+    await send({ to: c.COUNTER }),
+    await send({ to: c.REVERTER }),
+    await send({ to: c.A1, value: '0x2a' }),
     await send({ data: '0x600a600c600039600a6000f3' + '602a60005260206000f3' }),
-    await send({ to: COUNTER }),
+    await send({ to: c.COUNTER }),
   ];
   await rpc('evm_mine');
   await rpc('evm_setAutomine', [true]);
@@ -178,12 +162,12 @@ test('the workers give what the node thread gives, for every tracer and tracing 
   for (const config of GETH_TRACERS) {
     for (const hash of hashes) calls.push(['debug_traceTransaction', [hash, config]]);
     calls.push(['debug_traceBlockByNumber', [receipt.blockNumber, config]]);
-    calls.push(['debug_traceCall', [{ from: A0, to: OUTER }, 'latest', config]]);
+    calls.push(['debug_traceCall', [{ from: c.A0, to: c.OUTER }, 'latest', config]]);
   }
   calls.push(['debug_traceBlockByHash', [receipt.blockHash, { tracer: 'callTracer' }]]);
   calls.push(['debug_traceBlock', [rawBlock, { tracer: 'prestateTracer' }]]);
-  calls.push(['debug_traceCall', [{ from: A0, to: COUNTER }, receipt.blockNumber, { txIndex: '0x2', tracer: 'prestateTracer' }]]);
-  calls.push(['debug_traceCall', [{ from: A0, to: WATCHED }, 'latest', { stateOverrides: { [WATCHED]: { code: COUNTER_CODE } } }]]);
+  calls.push(['debug_traceCall', [{ from: c.A0, to: c.COUNTER }, receipt.blockNumber, { txIndex: '0x2', tracer: 'prestateTracer' }]]);
+  calls.push(['debug_traceCall', [{ from: c.A0, to: WATCHED }, 'latest', { stateOverrides: { [WATCHED]: { code: c.COUNTER_CODE } } }]]);
   for (const hash of hashes) {
     calls.push(['trace_transaction', [hash]]);
     calls.push(['trace_replayTransaction', [hash, ['trace', 'stateDiff', 'vmTrace']]]);
@@ -194,13 +178,13 @@ test('the workers give what the node thread gives, for every tracer and tracing 
   }
   calls.push(['trace_block', [receipt.blockNumber]]);
   calls.push(['trace_replayBlockTransactions', [receipt.blockNumber, ['trace', 'stateDiff']]]);
-  calls.push(['trace_call', [{ from: A0, to: OUTER }, ['trace', 'vmTrace'], 'latest']]);
+  calls.push(['trace_call', [{ from: c.A0, to: c.OUTER }, ['trace', 'vmTrace'], 'latest']]);
   calls.push([
     'trace_callMany',
     [
       [
-        [{ from: A0, to: COUNTER }, ['stateDiff']],
-        [{ from: A0, to: COUNTER }, ['trace', 'stateDiff']],
+        [{ from: c.A0, to: c.COUNTER }, ['stateDiff']],
+        [{ from: c.A0, to: c.COUNTER }, ['trace', 'stateDiff']],
       ],
     ],
   ]);
@@ -217,16 +201,16 @@ test('the workers give what the node thread gives, for every tracer and tracing 
 
 test('a trace past its timeout fails as geth says, and the node goes on serving and tracing', async () => {
   await ready;
-  const hash = await send({ to: LOOP, gas: '0x1c9c380' });
+  const hash = await send({ to: c.LOOP, gas: '0x1c9c380' });
   await assert.rejects(rpc('debug_traceTransaction', [hash, { timeout: '50ms' }]), { code: -32000, message: 'execution timeout' });
   await assert.rejects(rpc('debug_traceBlockByNumber', ['latest', { tracer: 'callTracer', timeout: '50ms' }]), {
     message: 'execution timeout',
   });
   assert.match(await rpc('eth_blockNumber'), /^0x[0-9a-f]+$/);
-  const outer = await send({ to: OUTER });
+  const outer = await send({ to: c.OUTER });
   const trace = await rpc('debug_traceTransaction', [outer, { tracer: 'callTracer' }]);
-  assert.equal(trace.calls[0].to, INNER);
-  assert.equal(trace.calls[0].output, '0x' + word(42));
+  assert.equal(trace.calls[0].to, c.INNER);
+  assert.equal(trace.calls[0].output, c.WORD_42);
 });
 
 test('blocks mined and state changed while a trace runs do not change what it reads', async () => {
@@ -238,7 +222,7 @@ test('blocks mined and state changed while a trace runs do not change what it re
   const hash = await send({ to: READER, gas: '0xe4e1c0' });
   const receipt = await rpc('eth_getTransactionReceipt', [hash]);
   assert.equal(receipt.status, '0x1');
-  const callParams = [{ from: A0, to: READER, gas: '0xe4e1c0' }, 'latest', { tracer: 'callTracer', timeout: '120s' }];
+  const callParams = [{ from: c.A0, to: READER, gas: '0xe4e1c0' }, 'latest', { tracer: 'callTracer', timeout: '120s' }];
   const txParams = [hash, { tracer: 'callTracer', timeout: '120s' }];
   const expectedCall = await inline('debug_traceCall', callParams);
   const expectedTx = await inline('debug_traceTransaction', txParams);
@@ -265,7 +249,7 @@ test('a rewrite of the chain while a trace runs fails it clearly', async () => {
   await ready;
   const snapshot = await rpc('evm_snapshot');
   await rpc('anvil_setBalance', [WATCHED, '0x1']);
-  const call = rpc('debug_traceCall', [{ from: A0, to: READER, gas: '0xe4e1c0' }, 'latest', { tracer: 'callTracer', timeout: '120s' }]);
+  const call = rpc('debug_traceCall', [{ from: c.A0, to: READER, gas: '0xe4e1c0' }, 'latest', { tracer: 'callTracer', timeout: '120s' }]);
   await untilTracing();
   await rpc('evm_revert', [snapshot]);
   await assert.rejects(call, { code: -32000, message: /the chain was rewritten .* while the trace ran: trace again/ });
@@ -277,8 +261,8 @@ test('close ends the trace workers, a busy one too, so the process exits', () =>
     const { createNode } = await import(${JSON.stringify(moduleUrl)});
     // A block and call gas limit of 10^12: the loop would run for hours.
     const node = createNode({ disableTxGasLimitCap: true, gasLimit: 10n ** 12n, limits: { callGasCap: 10n ** 12n } });
-    await node.request({ method: 'anvil_setCode', params: ['${LOOP}', '${LOOP_CODE}'] });
-    const call = { from: '${A0}', to: '${LOOP}' };
+    await node.request({ method: 'anvil_setCode', params: ['${c.LOOP}', '${c.LOOP_CODE}'] });
+    const call = { from: '${c.A0}', to: '${c.LOOP}' };
     const trace = node.request({ method: 'debug_traceCall', params: [call, 'latest', { tracer: 'callTracer', timeout: '10h' }] });
     const failed = trace.then(() => 'answered', (e) => e.message);
     while (node.traceWorkerCount === 0) await new Promise((r) => setImmediate(r));

@@ -15,6 +15,7 @@
 import type { Worker } from 'node:worker_threads';
 import { nodeBuiltin } from '../primitives/node-require.js';
 import type { Address } from '../primitives/address.js';
+import type { AccountFields } from '../state/reader.js';
 import type { Json } from '../trace/index.js';
 import { TraceTimeoutError } from '../trace/deadline.js';
 import type { DevChain, PinnedState } from './dev-chain.js';
@@ -31,6 +32,8 @@ const GRACE_MS = 50;
 /** What a worker asks of the node's thread, and what it is told. */
 export type StateRequest =
   | { op: 'account'; address: Address }
+  /** Several accounts in one call (those a job is about to read): each as `account` answers. */
+  | { op: 'accounts'; addresses: Address[] }
   | { op: 'storage'; address: Address; slot: bigint }
   | { op: 'hasStorage'; address: Address }
   | { op: 'blockHash'; number: bigint };
@@ -150,11 +153,10 @@ export class TracePool implements TraceRunner {
     const { pinned } = task;
     if (!pinned.valid) throw new ChainRewrittenError();
     switch (request.op) {
-      case 'account': {
-        const account = pinned.reader.readAccount(request.address);
-        // Plain fields: an Account's getters would not cross the thread.
-        return account && { nonce: account.nonce, balance: account.balance, code: account.code, codeHash: account.codeHash };
-      }
+      case 'account':
+        return accountFields(pinned, request.address);
+      case 'accounts':
+        return request.addresses.map((address) => accountFields(pinned, address));
       case 'storage':
         return pinned.reader.readStorage(request.address, request.slot);
       case 'hasStorage':
@@ -204,6 +206,12 @@ export class TracePool implements TraceRunner {
     await slot.worker.terminate();
     if (!this.#closed) this.#schedule();
   }
+}
+
+/** An account of the pinned state as plain fields: an Account's getters would not cross the thread. */
+function accountFields(pinned: PinnedState, address: Address): AccountFields | undefined {
+  const account = pinned.reader.readAccount(address);
+  return account && { nonce: account.nonce, balance: account.balance, code: account.code, codeHash: account.codeHash };
 }
 
 /** The error a worker's failure stands for on this thread. */

@@ -13,7 +13,8 @@ import type { AccountFields, StateReader } from '../state/reader.js';
 import { WorldState } from '../state/world-state.js';
 import { toRpcError } from './rpc/dispatch.js';
 import { INTERNAL_ERROR } from './rpc/errors.js';
-import { runTraceJob } from './rpc/trace-job.js';
+import { runTraceJob, type TraceJob } from './rpc/trace-job.js';
+import { BEACON_ROOTS_ADDRESS, HISTORY_STORAGE_ADDRESS } from '../chain/system-contracts.js';
 import { SyncCaller, type SyncChannelEnd } from './sync-call.js';
 import type { JobFailure, JobMessage, StateRequest, WorkerMessage } from './trace-pool.js';
 
@@ -39,8 +40,19 @@ class NodeState implements StateReader {
   readonly #hashes = new Map<bigint, bigint>();
 
   readAccount(address: Address): AccountFields | undefined {
-    if (this.#accounts.has(address)) return this.#accounts.get(address);
-    let account = ask({ op: 'account', address }) as AccountFields | undefined;
+    if (!this.#accounts.has(address)) this.#keep(address, ask({ op: 'account', address }) as AccountFields | undefined);
+    return this.#accounts.get(address);
+  }
+
+  /** Reads in one call the accounts not read yet among `addresses` (each call costs a round trip). */
+  prefetch(addresses: Iterable<Address>): void {
+    const missing = [...new Set(addresses)].filter((address) => !this.#accounts.has(address));
+    if (missing.length === 0) return;
+    const accounts = ask({ op: 'accounts', addresses: missing }) as (AccountFields | undefined)[];
+    missing.forEach((address, i) => this.#keep(address, accounts[i]));
+  }
+
+  #keep(address: Address, account: AccountFields | undefined): void {
     if (account !== undefined && account.code.length > 0) {
       const key = bytesToHex(account.codeHash);
       const known = codes.get(key);
@@ -51,7 +63,6 @@ class NodeState implements StateReader {
       }
     }
     this.#accounts.set(address, account);
-    return account;
   }
 
   readStorage(address: Address, slot: bigint): bigint {
@@ -83,6 +94,28 @@ class NodeState implements StateReader {
   };
 }
 
+/** The accounts a job reads first: the block's system contracts and coinbase, the senders and recipients. */
+function* firstReads(job: TraceJob): Generator<Address> {
+  const replay = job.kind === 'calls' ? job.prefix?.replay : job.replay;
+  if (replay !== undefined) {
+    yield BEACON_ROOTS_ADDRESS;
+    yield HISTORY_STORAGE_ADDRESS;
+    yield replay.block.header.coinbase;
+    const count = job.kind === 'transaction' ? job.index + 1 : job.kind === 'block' ? replay.block.transactions.length : job.prefix!.count;
+    for (const { sender, tx } of replay.block.transactions.slice(0, count)) {
+      yield sender;
+      if (tx.to !== null) yield tx.to;
+    }
+  }
+  if (job.kind === 'calls') {
+    yield job.header.coinbase;
+    for (const { request } of job.calls) {
+      if (request.from !== undefined) yield request.from;
+      if (request.to !== undefined && request.to !== null) yield request.to;
+    }
+  }
+}
+
 function failure(error: unknown): JobFailure {
   const rpc = toRpcError(error);
   if (rpc.code !== INTERNAL_ERROR) return { rpc: rpc.toJSON() };
@@ -95,6 +128,7 @@ port.on('message', ({ id, job, chainId }: JobMessage) => {
   const post = (message: WorkerMessage) => port.postMessage(message);
   const state = new NodeState();
   try {
+    state.prefetch(firstReads(job));
     const result = runTraceJob(job, {
       rules,
       chainId,

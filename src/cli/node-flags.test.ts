@@ -58,6 +58,9 @@ test('--version, -V, -h; an unknown short option and fork settings without a for
   const hex = polyvm('--accounts', '0xzz');
   assert.equal(hex.status, 2);
   assert.match(hex.stderr, /--accounts must be a whole number/);
+  const workers = polyvm('--trace-workers', '65');
+  assert.equal(workers.status, 2);
+  assert.match(workers.stderr, /--trace-workers must be a whole number up to 64, got "65"/);
 });
 
 test('Anvil-named settings, hex numbers, --silent', async () => {
@@ -119,6 +122,7 @@ test('--fork NAME still selects the hardfork, with a deprecation message; --bloc
 });
 
 const A1 = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8';
+const A0 = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
 
 test('--state keeps the chain across restarts; --dump-state and --load-state', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'polyvm-state-'));
@@ -205,12 +209,16 @@ test('--prune-history keeps only recent states; --allow-origin and --no-cors set
   } finally {
     await node.stop();
   }
-  node = await spawnNode(['--prune-history', '1', '--no-cors', '--quiet']);
+  // Tracing on the node's thread (no workers) gives the same answers.
+  node = await spawnNode(['--prune-history', '1', '--no-cors', '--trace-workers', '0', '--quiet']);
   try {
     await rpc(node.url, 'evm_mine');
     await rpc(node.url, 'evm_mine');
     assert.match(await rpc(node.url, 'eth_getBalance', [A1, '0x1']), /^0x/);
     await assert.rejects(rpc(node.url, 'eth_getBalance', [A1, '0x0']), /not available/);
+    const hash = await rpc(node.url, 'eth_sendTransaction', [{ from: A0, to: A1, value: '0x2a' }]);
+    const trace = await rpc(node.url, 'debug_traceTransaction', [hash, { tracer: 'callTracer' }]);
+    assert.deepEqual([trace.from, trace.to, trace.value, trace.gasUsed], [A0, A1, '0x2a', '0x5208']);
     const answer = await fetch(node.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -46,6 +46,8 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   --disable-code-size-limit  no limit on code size
   --disable-block-gas-limit  blocks take any amount of gas (their limit is 2^63 - 1); not with
                         --gas-limit
+  --trace-workers N     worker threads that run traces, so the node keeps answering meanwhile
+                        (default 2; 0: trace on the node's own thread)
   --disable-tx-gas-limit-cap lift Osaka's per-transaction gas cap of 2^24 (EIP-7825; kept by
                         default, as on mainnet)
   --allow-origin ORIGIN the origin browsers may call from (default *)
@@ -104,6 +106,7 @@ const VALUED = [
   'timestamp',
   'prune-history',
   'code-size-limit',
+  'trace-workers',
   'allow-origin',
   'state',
   'state-interval',
@@ -249,6 +252,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     genesisTimestamp: big(args, 'timestamp'),
     historyBlocks: integer(args, 'prune-history', 1_000_000_000),
     codeSizeLimit: integer(args, 'code-size-limit', 1 << 30),
+    traceWorkers: integer(args, 'trace-workers', 64),
     disableCodeSizeLimit: args.options.has('disable-code-size-limit'),
     disableTxGasLimitCap: args.options.has('disable-tx-gas-limit-cap'),
     disableBlockGasLimit: args.options.has('disable-block-gas-limit'),

@@ -99,6 +99,26 @@ export interface ChainFork {
   close(): void;
 }
 
+/** The state a trace starts from: the end of `block`, or (`before`) the state its transactions started from. */
+export interface StateBase {
+  block: bigint;
+  before: boolean;
+}
+
+/**
+ * A state held for a trace that runs elsewhere (a worker) while the chain goes on: reads give the
+ * state as it was when pinned, whatever is mined or changed since, until `release`. Only a
+ * rewrite of the chain's past (evm_revert, anvil_rollback, anvil_reset, anvil_loadState) takes it
+ * away: then `valid` turns false and what was read since must not be used.
+ */
+export interface PinnedState {
+  readonly reader: StateReader;
+  /** BLOCKHASH for blocks before the pinned one. */
+  blockHash(number: bigint): bigint;
+  readonly valid: boolean;
+  release(): void;
+}
+
 /** States of the last 20,000 blocks: a few records per block, some megabytes at most. */
 export const DEFAULT_HISTORY_BLOCKS = 20_000;
 
@@ -122,6 +142,10 @@ export class DevChain {
   readonly #persistence: ChainPersistence | undefined;
   #history = new StateHistory(0);
   #fork: ChainFork | undefined;
+  /** Counts rewrites of the chain's past: a pinned state is valid while this stays as it was. */
+  #epoch = 0;
+  /** For each block whose state a pinned state needs the history to keep, how many pins. */
+  readonly #pins = new Map<number, number>();
   readonly #commits = new Listeners<ChainCommit>();
   readonly #pending = new Listeners<PooledTransaction>();
   /** anvil_setMinGasPrice (before London): the pool refuses a lower gas price. */
@@ -168,6 +192,7 @@ export class DevChain {
       snapshotPart(
         () => state.saveAccounts(),
         (saved) => {
+          this.#epoch++;
           state.restoreAccounts(saved);
           state.clearTransaction();
           this.tracker.rebuild(state);
@@ -230,10 +255,15 @@ export class DevChain {
     if (number === this.blockNumber) return this.state;
     // Before the fork: the remote's state then.
     if (this.#fork !== undefined && number < this.blocks.first && number >= 0n) return new WorldState(this.#fork.stateAt(number));
+    this.#requireHistory(number);
+    return new WorldState(this.#history.readerAt(Number(number), this.state));
+  }
+
+  /** Throws StateUnavailableError unless the history holds the state at the end of block `number`. */
+  #requireHistory(number: bigint): void {
     if (number > this.blockNumber || number < BigInt(this.#history.floor)) {
       throw new StateUnavailableError(number, this.blockNumber, this.#history.floor, this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS);
     }
-    return new WorldState(this.#history.readerAt(Number(number), this.state));
   }
 
   /** The earliest block whose state the node keeps (see `stateAt`). */
@@ -247,11 +277,61 @@ export class DevChain {
    */
   stateBefore(number: bigint): WorldState {
     const parent = number - 1n;
-    if (parent > this.blockNumber || parent < BigInt(this.#history.floor)) {
-      throw new StateUnavailableError(parent, this.blockNumber, this.#history.floor, this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS);
-    }
+    this.#requireHistory(parent);
     if (parent === this.blockNumber) return this.state;
     return new WorldState(this.#history.readerBefore(Number(number), this.state));
+  }
+
+  /**
+   * Pins a state (see `PinnedState`): the history's reader at that point, never the live state
+   * itself, so that later commits, recorded after it, are undone for its reads (for the latest
+   * block, every commit after the pin); and the history keeps what it needs until released.
+   */
+  pinState(base: StateBase): PinnedState {
+    const { reader, floor } = this.#pinnedReader(base);
+    if (floor !== undefined) this.#pins.set(floor, (this.#pins.get(floor) ?? 0) + 1);
+    const epoch = this.#epoch;
+    let released = false;
+    const chain = this;
+    return {
+      reader,
+      blockHash: this.blocks.blockHash,
+      get valid() {
+        return chain.#epoch === epoch;
+      },
+      release: () => {
+        if (released || floor === undefined) return;
+        released = true;
+        const count = this.#pins.get(floor)! - 1;
+        if (count === 0) this.#pins.delete(floor);
+        else this.#pins.set(floor, count);
+      },
+    };
+  }
+
+  /** A pinned state's reader, and the block whose end state the history must keep for it (none: the remote's). */
+  #pinnedReader(base: StateBase): { reader: StateReader; floor: number | undefined } {
+    // Before a fork's first block: the remote's state then, which nothing here changes.
+    if (this.#fork !== undefined && !base.before && base.block < this.blocks.first && base.block >= 0n)
+      return { reader: this.#fork.stateAt(base.block), floor: undefined };
+    const needs = base.before ? base.block - 1n : base.block;
+    this.#requireHistory(needs);
+    // Not the latest block's "before": dev methods run after the pin would share its tag.
+    if (base.before && needs === this.blockNumber)
+      throw new StateUnavailableError(
+        base.block,
+        this.blockNumber,
+        this.#history.floor,
+        this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS,
+      );
+    const number = Number(base.block);
+    // The latest block's state is the live one, dev methods since it included.
+    const reader = base.before
+      ? this.#history.readerBefore(number, this.state)
+      : needs === this.blockNumber
+        ? this.#history.readerNow(this.state)
+        : this.#history.readerAt(number, this.state);
+    return { reader, floor: Number(needs) };
   }
 
   get devAccounts(): DevAccount[] {
@@ -423,13 +503,22 @@ export class DevChain {
     const { block } = commit;
     if (block !== undefined) this.blocks.append(block);
     this.#history.record(commit.stateBlock, commit.changes, block === undefined);
-    if (block !== undefined) this.#history.prune(commit.stateBlock, this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS);
+    if (block !== undefined) this.#history.prune(commit.stateBlock, this.#keep(commit.stateBlock));
     this.#persistence?.write(commit);
     if (block !== undefined && this.pool.size > 0) this.pool.prune(this.nonceOf);
     this.#commits.emit(commit);
   }
 
+  /** How many blocks' states to keep at `latest`: the option's number, or more while a pinned state needs them. */
+  #keep(latest: number): number {
+    const keep = this.options.historyBlocks ?? DEFAULT_HISTORY_BLOCKS;
+    let lowest = latest;
+    for (const floor of this.#pins.keys()) if (floor < lowest) lowest = floor;
+    return Math.max(keep, latest - lowest);
+  }
+
   #replaceState(accounts: Map<Address, Account>): void {
+    this.#epoch++;
     this.state.replaceAccounts(accounts);
     this.state.clearTransaction();
     this.tracker.rebuild(this.state);
@@ -444,6 +533,7 @@ export class DevChain {
    * accounts given their balance (as Anvil does); history starts there.
    */
   #startFork(fork: ChainFork): void {
+    this.#epoch++;
     this.#fork = fork;
     this.state.rebase(fork.state);
     fork.state.prefetch?.(this.options.accounts.map((a) => a.address));
@@ -457,6 +547,7 @@ export class DevChain {
   }
 
   #createGenesis(): void {
+    this.#epoch++;
     const { options } = this;
     const genesis = buildGenesis(this.state, this.tracker, {
       rules: this.rules,

@@ -68,3 +68,11 @@ export class ChainIdFixedError extends ChainError {
 export class ForkedChainError extends ChainError {
   override name = 'ForkedChainError';
 }
+
+/** The chain's past was rewritten (a snapshot restored, a rollback, a reset, a load) while a trace read the state it pinned. */
+export class ChainRewrittenError extends ChainError {
+  override name = 'ChainRewrittenError';
+  constructor() {
+    super('chain rewritten during the trace');
+  }
+}

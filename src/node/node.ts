@@ -11,7 +11,7 @@ import { nodeBuiltin, nodeModule } from '../primitives/node-require.js';
 import { deriveDevAccounts, TEST_MNEMONIC, type DevAccount } from './accounts.js';
 import { DevChain } from './dev-chain.js';
 import { FilterManager } from './rpc/filters.js';
-import { Dispatcher } from './rpc/dispatch.js';
+import { Dispatcher, isPromise } from './rpc/dispatch.js';
 import { DEFAULT_LIMITS, type MethodTable, type NodeLimits, type NodeSettings, type SubscriptionSink } from './rpc/context.js';
 import { RpcError } from './rpc/errors.js';
 import { Emitter } from './emitter.js';
@@ -36,6 +36,7 @@ import { openFork, type ForkOptions } from './fork/open.js';
 import { remoteHardfork } from './fork/hardfork.js';
 import { forkAware } from './rpc/fork.js';
 import { startServer, type RunningServer, type ServerOptions } from './server.js';
+import { TracePool } from './trace-pool.js';
 import { ConsoleLogTracer } from '../trace/console-log.js';
 import { consoleLines, minedBlockLines, type ConsoleOrigin } from './node-log.js';
 import type { ArtifactIndex, ContractArtifact } from '../trace/artifacts.js';
@@ -106,6 +107,13 @@ export interface NodeOptions {
    * are read from it over JSON-RPC as needed. Node.js only. See docs/forking.md.
    */
   forking?: ForkingOptions;
+  /**
+   * How many worker threads may run traces (debug_trace*, trace_*, ots_ traces) at once, so the
+   * node keeps answering other requests meanwhile (default 2, created when first needed; more
+   * traces wait their turn). 0: trace on the node's own thread, answering nothing else until
+   * done, as where there are no worker threads (a browser).
+   */
+  traceWorkers?: number;
 }
 
 export interface ForkingOptions {
@@ -135,6 +143,7 @@ export const DEFAULT_BALANCE_ETHER = 10000n;
 export const DEFAULT_GAS_LIMIT = 30_000_000n;
 /** The block gas limit with --disable-block-gas-limit: the largest a header field here may hold. */
 export const UNLIMITED_BLOCK_GAS = (1n << 63n) - 1n;
+export const DEFAULT_TRACE_WORKERS = 2;
 const WEI_PER_ETHER = 10n ** 18n;
 
 export class NodeOptionsError extends Error {
@@ -231,13 +240,21 @@ export class PolyvmNode extends Emitter {
   readonly filters: FilterManager;
   readonly limits: NodeLimits;
   #sinkClosers = new Set<() => void>();
+  /** The trace workers; undefined: traces run on this thread. */
+  readonly #traces: TracePool | undefined;
   #servers = new Set<RunningServer>();
   #closed = false;
 
   readonly #log: ((line: string) => void) | undefined;
   readonly settings: NodeSettings = { logging: true };
 
-  constructor(chain: DevChain, limits: NodeLimits, operatorLog?: (line: string) => void, artifacts?: ArtifactIndex) {
+  constructor(
+    chain: DevChain,
+    limits: NodeLimits,
+    operatorLog?: (line: string) => void,
+    artifacts?: ArtifactIndex,
+    traceWorkers = DEFAULT_TRACE_WORKERS,
+  ) {
     super();
     const settings = this.settings;
     // anvil_setLoggingEnabled(false) silences the log without unhooking it.
@@ -247,9 +264,10 @@ export class PolyvmNode extends Emitter {
     this.accounts = chain.devAccounts;
     this.limits = limits;
     this.filters = new FilterManager(chain);
+    this.#traces = TracePool.create(chain, traceWorkers);
     this.dispatcher = new Dispatcher(
       ALL_METHODS,
-      { chain, settings, limits, filters: this.filters, clientVersion: clientVersion() },
+      { chain, settings, limits, filters: this.filters, clientVersion: clientVersion(), traces: this.#traces },
       (error, method) => {
         logError(`polyvm: internal error in ${method}: ${(error as Error)?.stack ?? error}`);
       },
@@ -281,9 +299,9 @@ export class PolyvmNode extends Emitter {
   /** A mined transaction's call tree, decoded with the artifacts (for the log). */
   #callTree(hash: string, artifacts: ArtifactIndex): string[] {
     try {
-      // The method's handler directly: the log lists requests, and this is not one.
+      // The method's handler directly, on this thread: the log lists requests, and this is not one.
       const params = [hash, { tracer: 'callTracer', tracerConfig: { withLog: true } }];
-      const root = ALL_METHODS.debug_traceTransaction!({ ...this.dispatcher.context, sink: undefined }, params);
+      const root = ALL_METHODS.debug_traceTransaction!({ ...this.dispatcher.context, traces: undefined, sink: undefined }, params);
       const names = new Map<Address, ContractArtifact>();
       for (const address of addressesIn(root as CallFrameJson)) {
         const found = artifacts.identifyRuntime(this.chain.state.getCode(address));
@@ -319,10 +337,10 @@ export class PolyvmNode extends Emitter {
       throw new ProviderRpcError(-32600, 'invalid request: expected {method, params}');
     }
     try {
-      return this.dispatcher.call(args.method, args.params, this.#sink);
+      const result = this.dispatcher.call(args.method, args.params, this.#sink);
+      return isPromise(result) ? result.catch(providerError) : result;
     } catch (error) {
-      const e = error instanceof RpcError ? error : new RpcError(-32603, String((error as Error)?.message ?? error));
-      throw new ProviderRpcError(e.code, e.message, e.data);
+      return providerError(error);
     }
   }
 
@@ -340,8 +358,20 @@ export class PolyvmNode extends Emitter {
     this.#servers.clear();
     for (const close of this.#sinkClosers) close();
     this.filters.close();
+    await this.#traces?.close();
     this.chain.close();
   }
+
+  /** How many trace worker threads are alive (0 before the first trace, and after close). */
+  get traceWorkerCount(): number {
+    return this.#traces?.workers ?? 0;
+  }
+}
+
+/** A failed request as EIP-1193 reports it. */
+function providerError(error: unknown): never {
+  const e = error instanceof RpcError ? error : new RpcError(-32603, String((error as Error)?.message ?? error));
+  throw new ProviderRpcError(e.code, e.message, e.data);
 }
 
 function openStore(dataDir: string): ChainStore {
@@ -426,7 +456,10 @@ function createNodeOn(options: NodeOptions, forking: ReturnType<typeof startFork
       openFork: forking?.open ?? ((config) => startForking({ ...options, forking: { ...options.forking, ...config } })!.fork),
     });
     const log = options.log === true ? logError : typeof options.log === 'function' ? options.log : undefined;
-    return new PolyvmNode(chain, limits, log, options.artifacts);
+    const traceWorkers = options.traceWorkers ?? DEFAULT_TRACE_WORKERS;
+    if (!Number.isSafeInteger(traceWorkers) || traceWorkers < 0 || traceWorkers > 64)
+      throw new NodeOptionsError('traceWorkers must be a whole number from 0 to 64');
+    return new PolyvmNode(chain, limits, log, options.artifacts, traceWorkers);
   } catch (error) {
     store?.close();
     throw error;

@@ -12,6 +12,7 @@ import { nodeBuiltin, nodeModule, nodeOnly } from '../primitives/node-require.js
 import type { PolyvmNode } from './node.js';
 import type { SubscriptionSink } from './rpc/context.js';
 import { INVALID_REQUEST, PARSE_ERROR } from './rpc/errors.js';
+import { isPromise, type MaybePromise } from './rpc/dispatch.js';
 
 export interface RunningServer {
   url: string;
@@ -43,6 +44,19 @@ export interface ServerOptions {
   host?: string;
   /** The origin browsers may call from (Access-Control-Allow-Origin): default "*"; null: no CORS headers. */
   allowOrigin?: string | null;
+}
+
+/** Hands `handle`'s reply to `send`, at once or when it comes; a failure becomes an internal error. */
+function reply(handle: () => MaybePromise<string | undefined>, send: (body: string | undefined) => void): void {
+  const internal = (error: unknown) => errorBody(-32603, `internal error: ${(error as Error)?.message ?? error}`);
+  let body: MaybePromise<string | undefined>;
+  try {
+    body = handle();
+  } catch (error) {
+    body = internal(error);
+  }
+  if (isPromise(body)) body.then(send, (error: unknown) => send(internal(error)));
+  else send(body);
 }
 
 export function startServer(node: PolyvmNode, options: ServerOptions): Promise<RunningServer> {
@@ -91,21 +105,18 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
       }
       chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (tooLarge) return;
-      let body: string | undefined;
-      try {
-        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        body = dispatcher.handleMessage(text, undefined);
-      } catch (error) {
-        body = errorBody(-32603, `internal error: ${(error as Error).message}`);
-      }
+    const send = (body: string | undefined): void => {
       if (body === undefined) {
         res.writeHead(204, JSON_HEADERS).end();
         return;
       }
       // With a content length the head and the body go out in one write (no chunked encoding).
       res.writeHead(200, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) }).end(body);
+    };
+    req.on('end', () => {
+      if (tooLarge) return;
+      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      reply(() => dispatcher.handleMessage(text, undefined), send);
     });
     req.on('error', () => res.destroy());
   };
@@ -135,16 +146,14 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
         socket.send(errorBody(INVALID_REQUEST, `invalid request: message of ${buffer.length} bytes exceeds the limit of ${maxBody}`));
         return;
       }
-      let reply: string | undefined;
-      try {
-        reply =
-          isBinary && buffer.length === 0
-            ? errorBody(PARSE_ERROR, 'parse error: empty message')
-            : dispatcher.handleMessage(buffer.toString('utf8'), sink);
-      } catch (error) {
-        reply = errorBody(-32603, `internal error: ${(error as Error).message}`);
-      }
-      if (reply !== undefined && socket.readyState === socket.OPEN) socket.send(reply);
+      const handle = () =>
+        isBinary && buffer.length === 0
+          ? errorBody(PARSE_ERROR, 'parse error: empty message')
+          : dispatcher.handleMessage(buffer.toString('utf8'), sink);
+      // Replies to messages answered later (a trace in a worker) may overtake earlier ones, as JSON-RPC allows.
+      reply(handle, (text) => {
+        if (text !== undefined && socket.readyState === socket.OPEN) socket.send(text);
+      });
     });
     socket.on('close', () => {
       sockets.delete(socket);

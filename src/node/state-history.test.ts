@@ -135,3 +135,47 @@ test('only the last historyBlocks blocks are kept', async () => {
     small.close();
   }
 });
+
+test('a pinned state stays as it was through dev methods, blocks, pruning; a rewrite voids it', async () => {
+  const pinned = createNode({ genesisTimestamp: 1_700_000_000, historyBlocks: 2 });
+  try {
+    const call = (method: string, params: unknown[] = []): Promise<any> => pinned.request({ method, params });
+    const chain = pinned.chain;
+    const address = FRESH;
+    await call('anvil_setBalance', [address, '0x10']);
+    await call('anvil_setStorageAt', [address, '0x1', word(5)]);
+    // The live state (dev methods since the latest block included), then the latest block's start.
+    const now = chain.pinState({ block: chain.blockNumber, before: false });
+    // After the pin, before the next block: recorded with the same tag as the changes before it.
+    await call('anvil_setBalance', [address, '0x18']);
+    await call('evm_mine');
+    const before = chain.pinState({ block: chain.blockNumber, before: true });
+    // Two dev changes between the same blocks (one tag in the history), then many blocks: more than historyBlocks.
+    await call('anvil_setBalance', [address, '0x20']);
+    await call('anvil_setBalance', [address, '0x30']);
+    await call('anvil_setStorageAt', [address, '0x1', word(6)]);
+    for (let i = 0; i < 6; i++) await call('evm_mine');
+    await call('anvil_setBalance', [address, '0x40']);
+    for (const [state, balance] of [
+      [now, 0x10n],
+      [before, 0x18n],
+    ] as const) {
+      assert.equal(state.reader.readAccount(address)?.balance, balance);
+      assert.equal(state.reader.readStorage(address, 1n), 5n);
+      assert.equal(state.valid, true);
+    }
+    // Released, the history may drop what they needed; the chain itself moved on.
+    now.release();
+    before.release();
+    assert.equal(await call('eth_getBalance', [address, 'latest']), '0x40');
+    const again = chain.pinState({ block: chain.blockNumber, before: false });
+    const snapshot = await call('evm_snapshot');
+    await call('evm_mine');
+    assert.equal(again.valid, true);
+    await call('evm_revert', [snapshot]);
+    assert.equal(again.valid, false);
+    again.release();
+  } finally {
+    await pinned.close();
+  }
+});

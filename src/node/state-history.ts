@@ -23,8 +23,13 @@ interface Undo {
    * came before that block's transactions (a commit between blocks).
    */
   tag: number;
+  /** The commit that made the change, counted from 1 (in order within an address's records). */
+  seq: number;
   previous: PreviousAccount;
 }
+
+/** Which records a reader undoes: those tagged after `tag`, or those of commits after `seq`. */
+type Point = { by: 'tag'; tag: number } | { by: 'seq'; seq: number };
 
 /** The tag of the state at the end of block `block`: every change tagged later is undone. */
 const endOf = (block: number): number => 2 * block;
@@ -59,6 +64,10 @@ export type HistoryMark = [Address, PreviousAccount][];
 
 export class StateHistory {
   readonly #byAddress = new Map<Address, Undo[]>();
+  /** Commits recorded so far. */
+  #seq = 0;
+  /** Records of commits up to this one are not merged into: a reader of the state then (`readerNow`) needs them apart. */
+  #unmergeable = 0;
 
   /** @param floor the earliest block whose state can be rebuilt */
   constructor(public floor: number) {}
@@ -86,6 +95,7 @@ export class StateHistory {
    */
   record(block: number, changes: readonly AccountChange[], beforeBlock: boolean): void {
     const tag = beforeBlock ? startOf(block) : endOf(block);
+    const seq = ++this.#seq;
     for (const change of changes) {
       if (change.previous === undefined) continue;
       let list = this.#byAddress.get(change.address);
@@ -94,8 +104,8 @@ export class StateHistory {
         this.#byAddress.set(change.address, list);
       }
       const last = list[list.length - 1];
-      if (last !== undefined && last.tag === tag) merge(last.previous, change.previous);
-      else list.push({ tag, previous: change.previous });
+      if (last !== undefined && last.tag === tag && last.seq > this.#unmergeable) merge(last.previous, change.previous);
+      else list.push({ tag, seq, previous: change.previous });
     }
   }
 
@@ -124,15 +134,16 @@ export class StateHistory {
       );
   }
 
-  /** The records of `address` tagged after `tag`, oldest first (empty when it did not change). */
-  undosAfter(address: Address, tag: number): readonly Undo[] {
+  /** The records of `address` after `point`, oldest first (empty when it did not change since). */
+  undosAfter(address: Address, point: Point): readonly Undo[] {
     const list = this.#byAddress.get(address);
     if (list === undefined) return [];
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (list[mid]!.tag <= tag) lo = mid + 1;
+      const undo = list[mid]!;
+      if (point.by === 'tag' ? undo.tag <= point.tag : undo.seq <= point.seq) lo = mid + 1;
       else hi = mid;
     }
     return lo === 0 ? list : list.slice(lo);
@@ -144,7 +155,16 @@ export class StateHistory {
 
   /** The state as it was at the end of block `block`, read through `current` where unchanged since. */
   readerAt(block: number, current: StateReader): StateReader {
-    return new HistoricState(this, endOf(block), current);
+    return new HistoricState(this, { by: 'tag', tag: endOf(block) }, current);
+  }
+
+  /**
+   * The state as it is now, dev methods since the latest block included, which stays so: every
+   * later commit is undone for it (a trace that runs while the chain goes on reads it).
+   */
+  readerNow(current: StateReader): StateReader {
+    this.#unmergeable = this.#seq;
+    return new HistoricState(this, { by: 'seq', seq: this.#seq }, current);
   }
 
   /**
@@ -152,31 +172,31 @@ export class StateHistory {
    * between the two blocks (anvil_setBalance, ...), read through `current` where unchanged since.
    */
   readerBefore(block: number, current: StateReader): StateReader {
-    return new HistoricState(this, startOf(block), current);
+    return new HistoricState(this, { by: 'tag', tag: startOf(block) }, current);
   }
 }
 
-/** An earlier block's state: each location from its first record after the block, or from today's. */
+/** An earlier state: each location from its first record after the point, or from today's. */
 class HistoricState implements StateReader {
   readonly #history: StateHistory;
-  /** Changes tagged after this are undone. */
-  readonly #tag: number;
+  /** Changes after this are undone. */
+  readonly #point: Point;
   readonly #current: StateReader;
 
-  constructor(history: StateHistory, tag: number, current: StateReader) {
+  constructor(history: StateHistory, point: Point, current: StateReader) {
     this.#history = history;
-    this.#tag = tag;
+    this.#point = point;
     this.#current = current;
   }
 
   readAccount(address: Address): AccountFields | undefined {
-    const undos = this.#history.undosAfter(address, this.#tag);
+    const undos = this.#history.undosAfter(address, this.#point);
     if (undos.length === 0) return this.#current.readAccount(address);
     return undos[0]!.previous.account;
   }
 
   readStorage(address: Address, slot: bigint): bigint {
-    for (const { previous } of this.#history.undosAfter(address, this.#tag)) {
+    for (const { previous } of this.#history.undosAfter(address, this.#point)) {
       if (previous.account === undefined) return 0n;
       if (previous.storage !== undefined) return previous.storage.get(slot) ?? 0n;
       const value = previous.slots.get(slot);
@@ -201,7 +221,7 @@ class HistoricState implements StateReader {
 
   /** The whole storage, rebuilt from today's by undoing the records newest first. */
   storageEntries(address: Address): Iterable<[bigint, bigint]> {
-    const undos = this.#history.undosAfter(address, this.#tag);
+    const undos = this.#history.undosAfter(address, this.#point);
     let storage = new Map(this.#current.storageEntries?.(address) ?? []);
     for (let i = undos.length - 1; i >= 0; i--) {
       const { previous } = undos[i]!;

@@ -6,6 +6,7 @@ import type { InvalidTransactionError } from '../../tx/types.js';
 import {
   ChainError,
   ChainIdFixedError,
+  ChainRewrittenError,
   EmptyChainError,
   PoolRejectedError,
   StateUnavailableError,
@@ -73,6 +74,8 @@ function chainErrorMessage(error: ChainError): string {
   if (error instanceof TimestampNotAfterParentError)
     return `timestamp ${error.timestamp} is not after the latest block's timestamp ${error.parent}`;
   if (error instanceof EmptyChainError) return 'a chain needs at least its genesis block';
+  if (error instanceof ChainRewrittenError)
+    return 'the chain was rewritten (evm_revert, anvil_rollback, anvil_reset or anvil_loadState) while the trace ran: trace again';
   if (error instanceof ChainIdFixedError)
     return `the chain id of a chain kept in a data directory stays ${error.chainId}: start a node without --data-dir to change it`;
   return error.message;

@@ -3,6 +3,7 @@ import type { WorldState } from '../../state/world-state.js';
 import type { Block } from '../../chain/block.js';
 import type { DevChain } from '../dev-chain.js';
 import type { FilterManager } from './filters.js';
+import type { TraceRunner } from './trace-job.js';
 import { RpcError, SERVER_ERROR } from './errors.js';
 import type { BlockRef } from './params.js';
 import { DEFAULT_TRACE_TIMEOUT_MS } from '../../trace/deadline.js';
@@ -51,10 +52,13 @@ export interface RpcContext {
   limits: NodeLimits;
   filters: FilterManager;
   clientVersion: string;
+  /** Where tracing methods run their jobs (the node's trace workers); undefined: on this thread, at once. */
+  traces?: TraceRunner;
   /** Undefined over HTTP, where subscriptions are not available. */
   sink: SubscriptionSink | undefined;
 }
 
+/** A method's result, or (the tracing methods, in a worker) a promise of it. */
 export type Method = (ctx: RpcContext, params: unknown) => unknown;
 export type MethodTable = Record<string, Method>;
 

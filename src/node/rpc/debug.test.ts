@@ -9,26 +9,22 @@ import { keccak256 } from '../../primitives/hash.js';
 import { rlpDecode, rlpEncode, rlpList, type RlpItem } from '../../primitives/rlp.js';
 import { trieRoot } from '../../state/trie.js';
 import { createNode, type PolyvmNode } from '../node.js';
+import {
+  A0,
+  A1,
+  COUNTER,
+  COUNTER_CODE,
+  INNER,
+  INNER_CODE,
+  LOOP,
+  LOOP_CODE,
+  OUTER,
+  OUTER_CODE,
+  WORD_42,
+} from '../testing/trace-contracts.js';
 
 const node: PolyvmNode = createNode({ genesisTimestamp: 1_700_000_000 });
 after(() => node.close());
-
-const A0 = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
-const A1 = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8';
-const INNER = '0x00000000000000000000000000000000000000b1';
-const OUTER = '0x00000000000000000000000000000000000000a1';
-const COUNTER = '0x00000000000000000000000000000000000000c1';
-const LOOP = '0x00000000000000000000000000000000000000d1';
-
-// INNER: mstore(0, 42); return(0, 32)
-const INNER_CODE = '0x602a60005260206000f3';
-// OUTER: call(0xffff, INNER, 0, 0, 0, 0, 32); pop; return(0, 32)
-const OUTER_CODE = '0x60206000600060006000' + '73' + INNER.slice(2) + '61ffff' + 'f1' + '50' + '60206000f3';
-// COUNTER: sstore(0, sload(0) + 1)
-const COUNTER_CODE = '0x600054600101600055';
-// LOOP: jumpdest; jump(0) forever
-const LOOP_CODE = '0x5b600056';
-const WORD_42 = '0x' + '2a'.padStart(64, '0');
 
 async function rpc(method: string, params: unknown[] = []): Promise<any> {
   return node.request({ method, params });

@@ -9,32 +9,30 @@
  * `tracer` the struct logger (geth's default) runs, which stops recording past `limit` bytes of
  * JSON (32 MiB when none is given, 256 MiB at most; for a block, all its transactions together).
  *
- * Tracing is synchronous CPU work on the node's one thread, so the node answers nothing else
- * while a trace runs: each request is bounded by its `timeout` (geth's duration strings, 5 s by
- * default), checked as it runs, after which it fails with geth's "execution timeout". For the
- * block methods it bounds each transaction's trace, as in geth.
+ * These methods check their parameters and describe the trace as a job (`trace-job.ts`); under
+ * Node.js the job runs in one of the node's trace workers (`trace-pool.ts`), reading the state as
+ * it was when the request arrived, while the node goes on serving other requests; elsewhere (a
+ * browser) it runs at once on the node's thread. Each traced run is bounded by the request's
+ * `timeout` (geth's duration strings, 5 s by default), after which it fails with geth's
+ * "execution timeout" (a worker past it is stopped); for the block methods it bounds each
+ * transaction's trace, as in geth.
  */
 import { bytesToHex } from '../../primitives/bytes.js';
 import { keccak256 } from '../../primitives/hash.js';
 import { rlpDecode, rlpEncode, rlpBytes, rlpList, type RlpItem } from '../../primitives/rlp.js';
 import { encodeBlock, type Block, type BlockTransaction } from '../../chain/block.js';
-import { BlockBuilder, optionsFromHeader } from '../../chain/builder.js';
 import { decodeHeader, encodeHeader, headerHash } from '../../chain/header.js';
 import { encodeReceipt } from '../../chain/receipt.js';
-import { createOverlayState } from '../../chain/overlay-state.js';
 import { decodeTransaction } from '../../tx/decode.js';
 import { validateTransaction } from '../../tx/validate.js';
-import { InvalidTransactionError } from '../../tx/types.js';
-import { createTracer, TracerConfigError, UnknownTracerError, type Json, type ResultTracer, type TraceContext } from '../../trace/index.js';
-import { createStructLogger, structLoggerConfig, type StructLogBudget } from '../../trace/struct-logger.js';
-import { DEFAULT_TRACE_TIMEOUT_MS, DurationError, TraceTimeoutError, parseDuration, withDeadline } from '../../trace/deadline.js';
+import type { Json } from '../../trace/index.js';
+import { DEFAULT_TRACE_TIMEOUT_MS, DurationError, parseDuration } from '../../trace/deadline.js';
 import type { DevChain } from '../dev-chain.js';
-import type { WorldState } from '../../state/world-state.js';
-import { requireBlock, requireState, type MethodTable, type RpcContext } from './context.js';
+import { requireBlock, type MethodTable, type RpcContext } from './context.js';
 import { invalidParams, serverError } from './errors.js';
-import { simulate } from './simulate.js';
 import { blockOverrides, stateOverrides } from './eth.js';
 import { transactionRequest } from './tx-request.js';
+import { makeTracer, replaySpec, thenMap, traceJob, type CallSpec, type ReplaySpec, type TraceJob, type TracerSpec } from './trace-job.js';
 import * as p from './params.js';
 
 /** A trace config: geth's TraceConfig (the struct logger's options sit beside `tracer`). */
@@ -66,118 +64,38 @@ function traceConfig(value: unknown, at: p.Where, extraKeys: readonly string[] =
   return { tracer: tracer === '' ? undefined : tracer, tracerConfig: o.tracerConfig ?? undefined, timeoutMs, fields: o };
 }
 
-/** The tracer a config names, or the struct logger; a bad name or config is the caller's error. */
-function makeTracer(config: TraceConfig, context: TraceContext, budget?: StructLogBudget): ResultTracer {
-  try {
-    if (config.tracer === undefined) return createStructLogger(structLoggerConfig(config.fields), budget);
-    return createTracer(config.tracer, config.tracerConfig, context);
-  } catch (error) {
-    if (error instanceof UnknownTracerError) throw invalidParams(`tracer not found: ${error.message}`);
-    if (error instanceof TracerConfigError) throw invalidParams(error.message);
-    throw error;
-  }
+/** The tracer spec of a config, checked here (a bad name or config is the caller's error before anything runs). */
+function tracerSpec(config: TraceConfig): TracerSpec {
+  const spec: TracerSpec = { kind: 'geth', tracer: config.tracer, tracerConfig: config.tracerConfig, fields: config.fields };
+  makeTracer(spec, {});
+  return spec;
 }
 
-/** A request's deadline: now plus its timeout. */
-function deadlineOf(config: TraceConfig): number {
-  return Date.now() + config.timeoutMs;
-}
-
-/** Runs `run` with the tracer under the deadline; geth's "execution timeout" when it passes. */
-function traced(tracer: ResultTracer, deadline: number, run: (tracer: ResultTracer) => void): Json {
-  try {
-    run(withDeadline(tracer, deadline));
-  } catch (error) {
-    if (error instanceof TraceTimeoutError) throw serverError(error.message);
-    throw error;
-  }
-  return tracer.result();
-}
-
-// ---- re-running a block ----
-
-/** A block being re-run on its parent's state, transaction by transaction. */
-export class Replay {
-  readonly #builder: BlockBuilder;
-  readonly #block: Block;
-  /** Whether the block is the chain's, so that each receipt must come out as it was mined. */
-  readonly #mined: boolean;
-
-  constructor(chain: DevChain, block: Block, mined: boolean) {
-    const { header } = block;
-    if (header.number === 0n) throw serverError('genesis is not traceable');
-    const parent = chain.blocks.byHash(bytesToHex(header.parentHash));
-    if (parent === undefined) throw serverError(`parent ${bytesToHex(header.parentHash)} not found`);
-    // A mined block starts from its parent's state with the dev methods run before it applied.
-    const state = createOverlayState(mined ? chain.stateBefore(header.number) : chain.stateAt(parent.header.number));
-    this.#builder = new BlockBuilder(state, optionsFromHeader(header, parent, chain.rules, chain.chainId, chain.blocks.blockHash));
-    this.#block = block;
-    this.#mined = mined;
-    this.state = state;
-  }
-
-  /** The state as the transactions run so far left it. */
-  readonly state: WorldState;
-
-  /** Runs the next transaction (the `index`th), traced or not. */
-  run(index: number, tracer?: ResultTracer): void {
-    const item = this.#block.transactions[index]!;
-    let receipt;
-    try {
-      receipt = this.#builder.add(item, tracer).receipt;
-    } catch (error) {
-      if (error instanceof InvalidTransactionError) throw serverError(`tracing failed: ${error.message}`);
-      throw error;
-    }
-    const mined = this.#block.receipts[index];
-    if (
-      this.#mined &&
-      mined !== undefined &&
-      (mined.cumulativeGasUsed !== receipt.cumulativeGasUsed || mined.success !== receipt.success)
-    ) {
-      // A replay that disagrees with the block would give a wrong trace: refuse it.
-      throw serverError(
-        `cannot reproduce transaction ${bytesToHex(item.hash)}: re-run on the state its block started from it used ` +
-          `${receipt.cumulativeGasUsed} cumulative gas, not ${mined.cumulativeGasUsed}`,
-      );
-    }
-  }
-}
-
-export function contextOf(block: Block, index: number): TraceContext {
-  return {
-    blockHash: bytesToHex(block.hash),
-    blockNumber: block.header.number,
-    txHash: bytesToHex(block.transactions[index]!.hash),
-    txIndex: index,
+/** debug_traceBlock*: each transaction's result with its hash. */
+function traceBlock(ctx: RpcContext, block: Block, mined: boolean, config: TraceConfig): Json[] | Promise<Json[]> {
+  const job: TraceJob = {
+    kind: 'block',
+    replay: replaySpec(ctx.chain, block, mined),
+    tracer: tracerSpec(config),
+    timeoutMs: config.timeoutMs,
   };
+  return thenMap(traceJob(ctx, job), (results) =>
+    (results as Json[]).map((result, i) => ({ txHash: bytesToHex(block.transactions[i]!.hash), result })),
+  );
 }
 
-function traceBlock(chain: DevChain, block: Block, mined: boolean, config: TraceConfig): Json[] {
-  const replay = new Replay(chain, block, mined);
-  // The struct logs of all the block's transactions share one `limit`.
-  const budget: StructLogBudget = { used: 0 };
-  return block.transactions.map((t, i) => {
-    const tracer = makeTracer(config, contextOf(block, i), budget);
-    // As in geth, the timeout bounds each transaction's trace.
-    return { txHash: bytesToHex(t.hash), result: traced(tracer, deadlineOf(config), (wrapped) => replay.run(i, wrapped)) };
-  });
-}
-
-function traceTransaction(ctx: RpcContext, params: unknown): Json {
+function traceTransaction(ctx: RpcContext, params: unknown): Json | Promise<Json> {
   const list = p.expectParams(params, 1, 2);
   const hash = bytesToHex(p.hash(list[0], p.where(0, 'transaction hash')));
   const config = traceConfig(list[1], p.where(1, 'trace config'));
+  const tracer = tracerSpec(config);
   const at = ctx.chain.blocks.transactionLocation(hash);
   if (at === undefined) throw serverError('transaction not found');
-  const tracer = makeTracer(config, contextOf(at.block, at.index));
-  const deadline = deadlineOf(config);
-  const replay = new Replay(ctx.chain, at.block, true);
-  for (let i = 0; i < at.index; i++) replay.run(i);
-  return traced(tracer, deadline, (wrapped) => replay.run(at.index, wrapped));
+  const replay = replaySpec(ctx.chain, at.block, true);
+  return traceJob(ctx, { kind: 'transaction', replay, index: at.index, tracer, timeoutMs: config.timeoutMs });
 }
 
-function traceCall(ctx: RpcContext, params: unknown): Json {
+function traceCall(ctx: RpcContext, params: unknown): Json | Promise<Json> {
   const list = p.expectParams(params, 1, 3);
   const request = transactionRequest(list[0], p.where(0, 'transaction'), ctx.limits.maxBodyBytes);
   const ref = p.blockRef(list[1], p.where(1, 'block'));
@@ -186,32 +104,29 @@ function traceCall(ctx: RpcContext, params: unknown): Json {
   const config = traceConfig(list[2], at, ['stateOverrides', 'blockOverrides', 'txIndex']);
   const o = config.fields;
   const txIndex = p.optional(o.txIndex, (v) => Number(p.uint64(v, `${at}.txIndex`)));
-  const tracer = makeTracer(config, {});
-  const deadline = deadlineOf(config);
-  const { block, state } = requireState(ctx.chain, ref);
-  let base = state;
-  const context = ctx.chain.blockContext(block, false);
+  const tracer = tracerSpec(config);
+  const block = requireBlock(ctx.chain, ref);
+  let prefix: { replay: ReplaySpec; count: number } | undefined;
   if (txIndex !== undefined) {
     // geth: the state before the block's transaction `txIndex`, in that block's context.
     if (txIndex > block.transactions.length) throw serverError(`transaction index ${txIndex} out of range`);
-    const replay = new Replay(ctx.chain, block, true);
-    for (let i = 0; i < txIndex; i++) replay.run(i);
-    base = replay.state;
-  }
-  return traced(tracer, deadline, (wrapped) => {
-    simulate(
-      ctx.chain,
-      {
-        request,
-        state: base,
-        context,
-        stateOverrides: stateOverrides(o.stateOverrides, `${at}.stateOverrides`),
-        blockOverrides: blockOverrides(o.blockOverrides, `${at}.blockOverrides`),
-        gasCap: ctx.limits.callGasCap,
-      },
-      wrapped,
-    );
-  });
+    prefix = { replay: replaySpec(ctx.chain, block, true), count: txIndex };
+  } else ctx.chain.stateAt(block.header.number); // a clear error now when the node does not have it
+  const call: CallSpec = {
+    request,
+    stateOverrides: stateOverrides(o.stateOverrides, `${at}.stateOverrides`),
+    blockOverrides: blockOverrides(o.blockOverrides, `${at}.blockOverrides`),
+    tracer,
+  };
+  const job: TraceJob = {
+    kind: 'calls',
+    header: block.header,
+    prefix,
+    calls: [call],
+    gasCap: ctx.limits.callGasCap,
+    timeoutMs: config.timeoutMs,
+  };
+  return thenMap(traceJob(ctx, job), (results) => (results as Json[])[0]!);
 }
 
 // ---- raw getters ----
@@ -244,10 +159,10 @@ function blockParam(ctx: RpcContext, params: unknown): Block {
 }
 
 function traceBlockMethod(find: (ctx: RpcContext, value: unknown) => Block) {
-  return (ctx: RpcContext, params: unknown): Json => {
+  return (ctx: RpcContext, params: unknown): Json[] | Promise<Json[]> => {
     const list = p.expectParams(params, 1, 2);
     const config = traceConfig(list[1], p.where(1, 'trace config'));
-    return traceBlock(ctx.chain, find(ctx, list[0]), true, config);
+    return traceBlock(ctx, find(ctx, list[0]), true, config);
   };
 }
 
@@ -268,7 +183,7 @@ export const debugMethods: MethodTable = {
     const bytes = p.data(list[0], p.where(0, 'block rlp'), ctx.limits.maxBodyBytes);
     const config = traceConfig(list[1], p.where(1, 'trace config'));
     const { block, mined } = decodeBlockRlp(ctx.chain, bytes);
-    return traceBlock(ctx.chain, block, mined, config);
+    return traceBlock(ctx, block, mined, config);
   },
 
   debug_getRawTransaction: (ctx, params) => {

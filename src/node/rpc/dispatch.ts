@@ -1,6 +1,10 @@
 /**
  * JSON-RPC 2.0 framing: requests, notifications and batches in, responses out. Every failure
  * becomes a standard error object; nothing a client sends can throw past this point.
+ *
+ * Methods answer synchronously, except those that hand work to another thread (the tracing
+ * methods, with trace workers), which return a promise: only then is anything awaited, and
+ * `handleMessage` returns a promise of the reply; a batch keeps its order either way.
  */
 import { HexError } from '../../primitives/bytes.js';
 import { RpcError, SERVER_ERROR, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, INVALID_PARAMS } from './errors.js';
@@ -16,6 +20,14 @@ export interface RpcResponse {
   id: RequestId;
   result?: unknown;
   error?: { code: number; message: string; data?: unknown };
+}
+
+/** What a method or a message answers: at once, or (a method that runs elsewhere) later. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Whether a value is a promise (a method's result that is still on its way). */
+export function isPromise(value: unknown): value is Promise<unknown> {
+  return value instanceof Promise;
 }
 
 function errorResponse(id: RequestId, error: RpcError): RpcResponse {
@@ -44,7 +56,7 @@ export class Dispatcher {
   /** Told of each request's method before it runs (the node's log); unset, nothing is done. */
   onRequest: ((method: string) => void) | undefined;
 
-  /** Runs one method; throws RpcError. */
+  /** Runs one method; throws RpcError, or returns a promise that rejects with one. */
   call(method: string, params: unknown, sink: SubscriptionSink | undefined): unknown {
     const handler = Object.prototype.hasOwnProperty.call(this.methods, method) ? this.methods[method] : undefined;
     if (!handler) throw new RpcError(METHOD_NOT_FOUND, `the method ${method.slice(0, 64)} does not exist/is not available`);
@@ -53,16 +65,22 @@ export class Dispatcher {
     }
     if (this.onRequest !== undefined) this.onRequest(method);
     try {
-      return handler({ ...this.context, sink }, params);
+      const result = handler({ ...this.context, sink }, params);
+      if (isPromise(result)) return result.catch((error: unknown) => this.#fail(error, method));
+      return result;
     } catch (error) {
-      const rpcError = toRpcError(error);
-      if (rpcError.code === INTERNAL_ERROR) this.onInternalError(error, method);
-      throw rpcError;
+      return this.#fail(error, method);
     }
   }
 
+  #fail(error: unknown, method: string): never {
+    const rpcError = toRpcError(error);
+    if (rpcError.code === INTERNAL_ERROR) this.onInternalError(error, method);
+    throw rpcError;
+  }
+
   /** One request object; undefined for a notification. */
-  handleRequest(request: unknown, sink: SubscriptionSink | undefined): RpcResponse | undefined {
+  handleRequest(request: unknown, sink: SubscriptionSink | undefined): MaybePromise<RpcResponse | undefined> {
     if (typeof request !== 'object' || request === null || Array.isArray(request)) {
       return errorResponse(null, new RpcError(INVALID_REQUEST, 'invalid request: expected a JSON-RPC request object'));
     }
@@ -79,18 +97,19 @@ export class Dispatcher {
     if (typeof r.method !== 'string' || r.method.length === 0) {
       return errorResponse(validId, new RpcError(INVALID_REQUEST, 'invalid request: method must be a non-empty string'));
     }
+    const answer = (result: unknown): RpcResponse | undefined =>
+      hasId ? { jsonrpc: '2.0', id: validId, result: result === undefined ? null : result } : undefined;
+    const failure = (error: unknown): RpcResponse | undefined => (hasId ? errorResponse(validId, toRpcError(error)) : undefined);
     try {
       const result = this.call(r.method, r.params, sink);
-      if (!hasId) return undefined;
-      return { jsonrpc: '2.0', id: validId, result: result === undefined ? null : result };
+      return isPromise(result) ? result.then(answer, failure) : answer(result);
     } catch (error) {
-      if (!hasId) return undefined;
-      return errorResponse(validId, toRpcError(error));
+      return failure(error);
     }
   }
 
   /** A message as received (one request or a batch); undefined when nothing is to be sent back. */
-  handleMessage(text: string, sink: SubscriptionSink | undefined): string | undefined {
+  handleMessage(text: string, sink: SubscriptionSink | undefined): MaybePromise<string | undefined> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -100,10 +119,10 @@ export class Dispatcher {
     return this.handleParsed(parsed, sink);
   }
 
-  handleParsed(parsed: unknown, sink: SubscriptionSink | undefined): string | undefined {
+  handleParsed(parsed: unknown, sink: SubscriptionSink | undefined): MaybePromise<string | undefined> {
     if (!Array.isArray(parsed)) {
       const response = this.handleRequest(parsed, sink);
-      return response === undefined ? undefined : stringify(response);
+      return isPromise(response) ? response.then(serialize) : serialize(response);
     }
     if (parsed.length === 0) return JSON.stringify(errorResponse(null, new RpcError(INVALID_REQUEST, 'invalid request: empty batch')));
     const max = this.context.limits.maxBatch;
@@ -115,13 +134,21 @@ export class Dispatcher {
         ),
       );
     }
-    const responses: string[] = [];
-    for (const request of parsed) {
-      const response = this.handleRequest(request, sink);
-      if (response !== undefined) responses.push(stringify(response));
-    }
-    return responses.length === 0 ? undefined : `[${responses.join(',')}]`;
+    // Each request runs as it comes; those answered later keep their place in the reply.
+    const responses = parsed.map((request) => this.handleRequest(request, sink));
+    if (responses.some(isPromise)) return Promise.all(responses).then(joinBatch);
+    return joinBatch(responses as (RpcResponse | undefined)[]);
   }
+}
+
+function serialize(response: RpcResponse | undefined): string | undefined {
+  return response === undefined ? undefined : stringify(response);
+}
+
+function joinBatch(responses: readonly (RpcResponse | undefined)[]): string | undefined {
+  const texts: string[] = [];
+  for (const response of responses) if (response !== undefined) texts.push(stringify(response));
+  return texts.length === 0 ? undefined : `[${texts.join(',')}]`;
 }
 
 /** JSON.stringify that cannot throw: a result that does not serialize is an internal error. */

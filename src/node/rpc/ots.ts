@@ -9,16 +9,20 @@
  * recipient: a block's transactions are re-run once with a frame tracer and what they touched is
  * kept. A block older than the node's state history cannot be re-run; for it the search matches
  * the sender, the recipient and the created contract only.
+ *
+ * ots_traceTransaction, ots_getInternalOperations and ots_getTransactionError run their trace in
+ * a trace worker when the node has them (see debug.ts); the searches re-run blocks on the node's
+ * thread.
  */
 import { bigintToHex as q, bytesToHex } from '../../primitives/bytes.js';
 import type { Address } from '../../primitives/address.js';
 import type { Block } from '../../chain/block.js';
 import { StateUnavailableError } from '../errors.js';
-import { createInternalOperationsTracer, createOtsCallTracer, createTouchedAddressesTracer } from '../../trace/otterscan.js';
 import { requireBlock, requireState, type MethodTable, type RpcContext } from './context.js';
 import { invalidParams, serverError } from './errors.js';
 import { formatBlock, formatHeader, formatReceipt, formatTransaction, firstLogIndexes, type Json } from './format.js';
-import { replayBlock, replayTransaction } from './trace.js';
+import { blockJob, replayTransaction, transactionJob } from './trace.js';
+import { runTraceJobHere, thenMap } from './trace-job.js';
 import * as p from './params.js';
 
 /** Otterscan's API level: the version of these methods it expects. */
@@ -76,7 +80,8 @@ function touchedBy(ctx: RpcContext, block: Block): Set<Address>[] {
   if (known !== undefined) return known;
   let sets: Set<Address>[];
   try {
-    sets = replayBlock(ctx, block, () => createTouchedAddressesTracer()).map((list) => new Set(list as Address[]));
+    const job = blockJob(ctx, block, { kind: 'otsTouchedAddresses' });
+    sets = (runTraceJobHere(ctx.chain, job) as Address[][]).map((list) => new Set(list));
   } catch (error) {
     if (!(error instanceof StateUnavailableError)) throw error;
     // Older than the history: what the transactions and receipts say.
@@ -172,9 +177,10 @@ function contractCreator(ctx: RpcContext, address: Address): Json {
     for (let i = 0; i < block.transactions.length; i++) {
       if (!touchedBy(ctx, block)[i]!.has(address)) continue;
       const hash = bytesToHex(block.transactions[i]!.hash);
-      const creates = (
-        replayTransaction(ctx, hash, () => createInternalOperationsTracer()) as { type: number; from: string; to: string }[]
-      ).find((op) => (op.type === 2 || op.type === 3) && op.to === address);
+      const operations = runTraceJobHere(ctx.chain, transactionJob(ctx, hash, { kind: 'otsInternalOperations' })!);
+      const creates = (operations as { type: number; from: string; to: string }[]).find(
+        (op) => (op.type === 2 || op.type === 3) && op.to === address,
+      );
       if (creates !== undefined) return { hash, creator: creates.from };
       if (block.receipts[i]!.contractAddress === address) return { hash, creator: block.transactions[i]!.sender };
     }
@@ -195,19 +201,17 @@ export const otsMethods: MethodTable = {
   },
   ots_getInternalOperations: (ctx, params) => {
     const { hash } = mined(ctx, p.expectParams(params, 1, 1)[0]);
-    return replayTransaction(ctx, hash, () => createInternalOperationsTracer());
+    return replayTransaction(ctx, hash, { kind: 'otsInternalOperations' });
   },
   ots_traceTransaction: (ctx, params) => {
     const { hash } = mined(ctx, p.expectParams(params, 1, 1)[0]);
-    return replayTransaction(ctx, hash, () => createOtsCallTracer());
+    return replayTransaction(ctx, hash, { kind: 'otsCallTrace' });
   },
   ots_getTransactionError: (ctx, params) => {
     const { block, index } = mined(ctx, p.expectParams(params, 1, 1)[0]);
     if (block.receipts[index]!.success) return '0x';
-    const [top] = replayTransaction(ctx, bytesToHex(block.transactions[index]!.hash), () => createOtsCallTracer()) as {
-      output: string | null;
-    }[];
-    return top?.output ?? '0x';
+    const trace = replayTransaction(ctx, bytesToHex(block.transactions[index]!.hash), { kind: 'otsCallTrace' })!;
+    return thenMap(trace, (calls) => (calls as { output: string | null }[])[0]?.output ?? '0x');
   },
   ots_getBlockDetails: (ctx, params) => blockDetails(blockNumberParam(ctx, p.expectParams(params, 1, 1)[0], 0)),
   ots_getBlockDetailsByHash: (ctx, params) => {

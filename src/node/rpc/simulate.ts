@@ -18,6 +18,7 @@ import { getPrecompiles } from '../../evm/precompiles/index.js';
 import { visitStepAccess, type AccessVisitor } from '../../trace/step-access.js';
 import { createOverlayState } from '../../chain/overlay-state.js';
 import type { DevChain } from '../dev-chain.js';
+import type { Rules } from '../../forks/index.js';
 import { transactionRejection } from './chain-errors.js';
 import { EXECUTION_REVERTED, RpcError, SERVER_ERROR } from './errors.js';
 import { inferType, type TransactionRequest } from './tx-request.js';
@@ -106,6 +107,12 @@ export function applyBlockOverrides(context: BlockContext, o: BlockOverrides | u
   };
 }
 
+/** What a run needs of the chain: its rules and chain id (a trace worker has no DevChain). */
+export interface ChainConfig {
+  readonly rules: Rules;
+  readonly chainId: bigint;
+}
+
 /** The prepared run: the overlay, the context and the transaction, before execution. */
 interface Prepared {
   state: WorldState;
@@ -116,7 +123,7 @@ interface Prepared {
   validation: boolean;
 }
 
-function prepare(chain: DevChain, input: SimulationInput): Prepared {
+function prepare(chain: ChainConfig, input: SimulationInput): Prepared {
   const { request } = input;
   const state = createOverlayState(input.state);
   applyStateOverrides(state, input.stateOverrides);
@@ -159,7 +166,7 @@ function prepare(chain: DevChain, input: SimulationInput): Prepared {
   return { state, context, tx, sender, cap, validation: input.validation === true };
 }
 
-function execute(chain: DevChain, prepared: Prepared, gasLimit: bigint, tracer?: HostTracer): TransactionResult {
+function execute(chain: ChainConfig, prepared: Prepared, gasLimit: bigint, tracer?: HostTracer): TransactionResult {
   try {
     return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, {
       tracer,
@@ -222,7 +229,11 @@ export function call(chain: DevChain, input: SimulationInput): Uint8Array {
  * debug_traceCall and trace_call: eth_call's run with a tracer attached, whatever its outcome;
  * `state` is the overlay it ran on, with its changes (trace_callMany runs the next call on it).
  */
-export function simulate(chain: DevChain, input: SimulationInput, tracer?: HostTracer): { result: TransactionResult; state: WorldState } {
+export function simulate(
+  chain: ChainConfig,
+  input: SimulationInput,
+  tracer?: HostTracer,
+): { result: TransactionResult; state: WorldState } {
   const prepared = prepare(chain, input);
   return { result: execute(chain, prepared, prepared.tx.gasLimit, tracer), state: prepared.state };
 }

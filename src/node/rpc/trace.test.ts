@@ -6,27 +6,24 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createNode, type PolyvmNode } from '../node.js';
+import {
+  A0,
+  COUNTER,
+  COUNTER_CODE,
+  INNER,
+  INNER_CODE,
+  OUTER,
+  OUTER_CODE,
+  REVERTER,
+  REVERTER_CODE,
+  WORD_42,
+} from '../testing/trace-contracts.js';
 
 // A long trace limit: the vmTrace size check below must not depend on how busy the machine is.
 const node: PolyvmNode = createNode({ genesisTimestamp: 1_700_000_000, limits: { traceTimeoutMs: 600_000 } });
 after(() => node.close());
 
-const A0 = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
-const INNER = '0x00000000000000000000000000000000000000b1';
-const OUTER = '0x00000000000000000000000000000000000000a1';
-const COUNTER = '0x00000000000000000000000000000000000000c1';
-const REVERTER = '0x00000000000000000000000000000000000000e1';
 const FRESH = '0x00000000000000000000000000000000000f0f0f';
-
-// INNER: mstore(0, 42); return(0, 32)
-const INNER_CODE = '0x602a60005260206000f3';
-// OUTER: call(0xffff, INNER, 0, 0, 0, 0, 32); pop; return(0, 32)
-const OUTER_CODE = '0x60206000600060006000' + '73' + INNER.slice(2) + '61ffff' + 'f1' + '50' + '60206000f3';
-// COUNTER: sstore(0, sload(0) + 1)
-const COUNTER_CODE = '0x600054600101600055';
-// REVERTER: mstore8(0, 0xee); revert(0, 1)
-const REVERTER_CODE = '0x60ee60005360016000fd';
-const WORD_42 = '0x' + '2a'.padStart(64, '0');
 
 async function rpc(method: string, params: unknown[] = []): Promise<any> {
   return node.request({ method, params });

@@ -9,32 +9,19 @@
  * Like the debug_ methods, a trace re-runs transactions on the state their block started from,
  * so it needs the block within the node's history, and each transaction's run is bounded by
  * the node's `traceTimeoutMs` limit (geth's 5 s by default). A vmTrace records at most MAX_VM_TRACE_OPS instructions.
+ * Every method but trace_filter runs its trace as a job in a trace worker when the node has them
+ * (see debug.ts); trace_filter re-runs its blocks on the node's thread.
  */
 import { bytesToHex } from '../../primitives/bytes.js';
 import type { Address } from '../../primitives/address.js';
 import type { Block } from '../../chain/block.js';
-import type { WorldState } from '../../state/world-state.js';
-import { createFlatCallTracer } from '../../trace/flat-call-tracer.js';
-import { createParityReplayTracer, parityTraceTypes, VmTraceTooLargeError, type ParityTraceType } from '../../trace/parity.js';
-import { TracerConfigError, type Json, type ResultTracer } from '../../trace/index.js';
-import { TraceTimeoutError, withDeadline } from '../../trace/deadline.js';
+import { parityTraceTypes, type ParityTraceType } from '../../trace/parity.js';
+import { TracerConfigError, type Json } from '../../trace/index.js';
 import { findBlock, requireBlock, requireState, type MethodTable, type RpcContext } from './context.js';
 import { invalidParams, serverError } from './errors.js';
-import { Replay, contextOf } from './debug.js';
-import { simulate } from './simulate.js';
+import { replaySpec, runTraceJobHere, thenMap, traceJob, type CallSpec, type TraceJob, type TracerSpec } from './trace-job.js';
 import { transactionRequest } from './tx-request.js';
 import * as p from './params.js';
-
-/** Runs `run` with the tracer, bounded by the node's trace timeout; its result. */
-function traced(ctx: RpcContext, tracer: ResultTracer, run: (tracer: ResultTracer) => void): Json {
-  try {
-    run(withDeadline(tracer, Date.now() + ctx.limits.traceTimeoutMs));
-  } catch (error) {
-    if (error instanceof TraceTimeoutError || error instanceof VmTraceTooLargeError) throw serverError(error.message);
-    throw error;
-  }
-  return tracer.result();
-}
 
 function traceTypes(value: unknown, at: p.Where): Set<ParityTraceType> {
   try {
@@ -45,32 +32,36 @@ function traceTypes(value: unknown, at: p.Where): Set<ParityTraceType> {
   }
 }
 
-/** Re-runs `block`, each transaction with the tracer `make` gives; its results. */
-export function replayBlock(ctx: RpcContext, block: Block, make: (index: number) => ResultTracer): Json[] {
-  const replay = new Replay(ctx.chain, block, true);
-  return block.transactions.map((_, i) => traced(ctx, make(i), (tracer) => replay.run(i, tracer)));
+/** The job that re-runs `block`, each transaction with the tracer `tracer` names, bounded by the node's trace timeout. */
+export function blockJob(ctx: RpcContext, block: Block, tracer: TracerSpec): TraceJob {
+  return { kind: 'block', replay: replaySpec(ctx.chain, block, true), tracer, timeoutMs: ctx.limits.traceTimeoutMs };
 }
 
-/** Re-runs a mined transaction's block up to it, and it with `tracer`; null for an unknown hash. */
-export function replayTransaction(ctx: RpcContext, hash: string, make: (block: Block, index: number) => ResultTracer): Json | null {
+/** The job that re-runs a mined transaction's block up to it, and it traced; undefined for an unknown hash. */
+export function transactionJob(ctx: RpcContext, hash: string, tracer: TracerSpec): TraceJob | undefined {
   const at = ctx.chain.blocks.transactionLocation(hash);
-  if (at === undefined) return null;
-  const replay = new Replay(ctx.chain, at.block, true);
-  for (let i = 0; i < at.index; i++) replay.run(i);
-  return traced(ctx, make(at.block, at.index), (tracer) => replay.run(at.index, tracer));
+  if (at === undefined) return undefined;
+  return {
+    kind: 'transaction',
+    replay: replaySpec(ctx.chain, at.block, true),
+    index: at.index,
+    tracer,
+    timeoutMs: ctx.limits.traceTimeoutMs,
+  };
 }
 
-const flatTracer = (block: Block, index: number): ResultTracer =>
-  createFlatCallTracer({ convertParityErrors: true }, contextOf(block, index));
+/** A mined transaction's trace (in a worker when the node has them); null for an unknown hash. */
+export function replayTransaction(ctx: RpcContext, hash: string, tracer: TracerSpec): Json | Promise<Json> | null {
+  const job = transactionJob(ctx, hash, tracer);
+  return job === undefined ? null : traceJob(ctx, job);
+}
+
+const FLAT: TracerSpec = { kind: 'flat' };
 
 /** The flat call traces of a block's transactions, each entry with its block and position. */
-function blockTraces(ctx: RpcContext, block: Block): Json[] {
+function blockTraces(ctx: RpcContext, block: Block): Json[] | Promise<Json[]> {
   if (block.header.number === 0n) return [];
-  return replayBlock(ctx, block, (i) => flatTracer(block, i)).flat() as Json[];
-}
-
-function transactionTraces(ctx: RpcContext, hash: string): Json[] | null {
-  return replayTransaction(ctx, hash, flatTracer) as Json[] | null;
+  return thenMap(traceJob(ctx, blockJob(ctx, block, FLAT)), (results) => (results as Json[]).flat() as Json[]);
 }
 
 function txHashParam(value: unknown, index: number): string {
@@ -148,7 +139,9 @@ function filterTraces(ctx: RpcContext, params: unknown): Json[] {
   for (let n = filter.from; n <= filter.to; n++) {
     const block = ctx.chain.blocks.byNumber(n);
     if (block === undefined) continue; // before a fork's first block
-    for (const entry of blockTraces(ctx, block) as Record<string, any>[]) {
+    // Here and now: a filter reads many blocks, each re-run at once (not in a worker).
+    const traces = block.header.number === 0n ? [] : (runTraceJobHere(ctx.chain, blockJob(ctx, block, FLAT)) as Json[]).flat();
+    for (const entry of traces as Record<string, any>[]) {
       if (!matches(filter, entry)) continue;
       if (skipped < filter.after) {
         skipped++;
@@ -167,30 +160,32 @@ function withHash(result: Json, hash: string): Json {
   return { ...(result as Record<string, Json>), transactionHash: hash };
 }
 
-function callReplay(ctx: RpcContext, call: unknown, types: Set<ParityTraceType>, state: WorldState, at: p.Where, block: Block) {
-  const request = transactionRequest(call, at, ctx.limits.maxBodyBytes);
-  const tracer = createParityReplayTracer(types);
-  let after: WorldState = state;
-  const result = traced(ctx, tracer, (t) => {
-    after = simulate(ctx.chain, { request, state, context: ctx.chain.blockContext(block, false), gasCap: ctx.limits.callGasCap }, t).state;
-  });
-  return { result, state: after };
+/** trace_call and trace_callMany: the calls, each on the state the one before left, at `ref`'s block. */
+function callsJob(ctx: RpcContext, calls: CallSpec[], refValue: unknown, at: p.Where): Promise<Json> | Json {
+  const { block } = requireState(ctx.chain, p.blockRef(refValue ?? 'latest', at));
+  return traceJob(ctx, { kind: 'calls', header: block.header, calls, gasCap: ctx.limits.callGasCap, timeoutMs: ctx.limits.traceTimeoutMs });
+}
+
+function parityCall(ctx: RpcContext, call: unknown, types: Set<ParityTraceType>, at: p.Where): CallSpec {
+  return { request: transactionRequest(call, at, ctx.limits.maxBodyBytes), tracer: { kind: 'parity', types: [...types] } };
 }
 
 export const traceMethods: MethodTable = {
-  trace_transaction: (ctx, params) => transactionTraces(ctx, txHashParam(p.expectParams(params, 1, 1)[0], 0)),
+  trace_transaction: (ctx, params) => replayTransaction(ctx, txHashParam(p.expectParams(params, 1, 1)[0], 0), FLAT),
   trace_get: (ctx, params) => {
     const list = p.expectParams(params, 2, 2);
     const indices = p
       .array(list[1], p.where(1, 'trace indices'), 1024)
       .map((v, i) => Number(p.uint64(v, `${p.where(1, 'trace indices')}[${i}]`)));
-    const traces = transactionTraces(ctx, txHashParam(list[0], 0));
+    const traces = replayTransaction(ctx, txHashParam(list[0], 0), FLAT);
     if (traces === null) return null;
-    const found = (traces as Record<string, Json>[]).find((t) => {
-      const address = t.traceAddress as number[];
-      return address.length === indices.length && address.every((v, i) => v === indices[i]);
+    return thenMap(traces, (list) => {
+      const found = (list as Record<string, Json>[]).find((t) => {
+        const address = t.traceAddress as number[];
+        return address.length === indices.length && address.every((v, i) => v === indices[i]);
+      });
+      return found ?? null;
     });
-    return found ?? null;
   },
   trace_block: (ctx, params) => {
     const block = findBlock(ctx.chain, p.blockRef(p.expectParams(params, 1, 1)[0], p.where(0, 'block')));
@@ -201,7 +196,7 @@ export const traceMethods: MethodTable = {
     const list = p.expectParams(params, 2, 2);
     const hash = txHashParam(list[0], 0);
     const types = traceTypes(list[1], p.where(1, 'trace types'));
-    const result = replayTransaction(ctx, hash, () => createParityReplayTracer(types));
+    const result = replayTransaction(ctx, hash, { kind: 'parity', types: [...types] });
     if (result === null) throw serverError('transaction not found');
     return result;
   },
@@ -210,29 +205,24 @@ export const traceMethods: MethodTable = {
     const block = requireBlock(ctx.chain, p.blockRef(list[0], p.where(0, 'block')));
     const types = traceTypes(list[1], p.where(1, 'trace types'));
     if (block.header.number === 0n) return [];
-    return replayBlock(ctx, block, () => createParityReplayTracer(types)).map((r, i) =>
-      withHash(r, bytesToHex(block.transactions[i]!.hash)),
+    return thenMap(traceJob(ctx, blockJob(ctx, block, { kind: 'parity', types: [...types] })), (results) =>
+      (results as Json[]).map((r, i) => withHash(r, bytesToHex(block.transactions[i]!.hash))),
     );
   },
   trace_call: (ctx, params) => {
     const list = p.expectParams(params, 2, 3);
     const types = traceTypes(list[1], p.where(1, 'trace types'));
-    const { block, state } = requireState(ctx.chain, p.blockRef(list[2] ?? 'latest', p.where(2, 'block')));
-    return callReplay(ctx, list[0], types, state, p.where(0, 'transaction'), block).result;
+    const call = parityCall(ctx, list[0], types, p.where(0, 'transaction'));
+    return thenMap(callsJob(ctx, [call], list[2], p.where(2, 'block')), (results) => (results as Json[])[0]!);
   },
   trace_callMany: (ctx, params) => {
     const list = p.expectParams(params, 1, 2);
-    const calls = p.array(list[0], p.where(0, 'calls'), 1000);
-    const start = requireState(ctx.chain, p.blockRef(list[1] ?? 'latest', p.where(1, 'block')));
-    const block = start.block;
-    let state = start.state;
-    return calls.map((item, i) => {
+    const calls = p.array(list[0], p.where(0, 'calls'), 1000).map((item, i) => {
       const at = `${p.where(0, 'calls')}[${i}]`;
       const pair = p.array(item, at, 2);
       if (pair.length !== 2) throw invalidParams(`${at}: expected [transaction, trace types]`);
-      const run = callReplay(ctx, pair[0], traceTypes(pair[1], `${at}[1]`), state, `${at}[0]`, block);
-      state = run.state;
-      return run.result;
+      return parityCall(ctx, pair[0], traceTypes(pair[1], `${at}[1]`), `${at}[0]`);
     });
+    return callsJob(ctx, calls, list[1], p.where(1, 'block'));
   },
 };

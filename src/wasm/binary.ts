@@ -710,6 +710,12 @@ export class OperatorColumns {
     this.count = this.first.at(-1)!;
   }
 
+  /** Drops the last function closed with `endFunction`, with its operators. */
+  dropLastFunction(): void {
+    this.first.pop();
+    this.discardFunction();
+  }
+
   /** Appends decoded operators as one function. */
   pushOperators(ops: readonly Operator[]): void {
     for (const op of ops) this.push(op.code, op.start, op.index, op.blockType !== undefined && op.blockType !== null);

@@ -308,8 +308,7 @@ function checkCodes(m: WasmModule): OperatorColumns {
   for (const [i, code] of m.codes.entries()) {
     if (code.localCount <= LIMITS.localsPerFunction && localsArePlain(code) && decodeBodyInto(m.bytes, code, out)) {
       if (callsAreKnown(out, functions, m.types.length)) continue;
-      out.first.pop();
-      out.discardFunction();
+      out.dropLastFunction();
     }
     out.pushOperators(checkCode(m, code, imported + i));
   }

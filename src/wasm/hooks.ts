@@ -187,6 +187,32 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
     w.setBigUint64(start + 16, BigInt.asUintN(64, value >> 64n));
     w.setBigUint64(start + 24, BigInt.asUintN(64, value));
   };
+  /**
+   * A word a program passes again and again (a modulus, a divisor): kept with its bytes, and
+   * turned into a bigint again only when they change.
+   */
+  const lastBytes = new Uint32Array(8);
+  let lastWord: bigint | undefined;
+  const readRepeatedWord = (pointer: number): bigint => {
+    const start = pointer >>> 0;
+    const length = bytes().length;
+    if (start + 32 > length) throw new HostTrap(`memory read out of bounds: ${start}..${start + 32} of ${length}`);
+    const w = words;
+    let same = lastWord !== undefined;
+    for (let i = 0; i < 8; i++) {
+      const piece = w.getUint32(start + 4 * i);
+      if (piece !== lastBytes[i]) {
+        same = false;
+        lastBytes[i] = piece;
+      }
+    }
+    return same ? lastWord! : (lastWord = readWord(pointer));
+  };
+  /** The product of the words at `a` and `b`, read once when they are the same word (a square). */
+  const product = (a: number, b: number): bigint => {
+    const x = readWord(a);
+    return a === b ? x * x : x * readWord(b);
+  };
   const readAddress = (pointer: number): Address => bytesToAddress(read(pointer, 20));
   const writeAddress = (pointer: number, address: Address): void => write(pointer, addressToBytes(address));
   const writeU32 = (pointer: number, value: number): void => {
@@ -502,12 +528,12 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
     },
     math_div(a: number, b: number): void {
       buyInk(MATH_DIV_INK);
-      const divisor = readWord(b);
+      const divisor = readRepeatedWord(b);
       writeWord(a, divisor === 0n ? 0n : readWord(a) / divisor);
     },
     math_mod(a: number, b: number): void {
       buyInk(MATH_DIV_INK);
-      const modulus = readWord(b);
+      const modulus = readRepeatedWord(b);
       writeWord(a, modulus === 0n ? 0n : readWord(a) % modulus);
     },
     math_pow(a: number, e: number): void {
@@ -518,13 +544,13 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
     },
     math_add_mod(a: number, b: number, m: number): void {
       buyInk(MATH_ADD_MOD_INK);
-      const modulus = readWord(m);
+      const modulus = readRepeatedWord(m);
       writeWord(a, modulus === 0n ? 0n : (readWord(a) + readWord(b)) % modulus);
     },
     math_mul_mod(a: number, b: number, m: number): void {
       buyInk(MATH_MUL_MOD_INK);
-      const modulus = readWord(m);
-      writeWord(a, modulus === 0n ? 0n : (readWord(a) * readWord(b)) % modulus);
+      const modulus = readRepeatedWord(m);
+      writeWord(a, modulus === 0n ? 0n : product(a, b) % modulus);
     },
     msg_reentrant(): number {
       buyInk(HOSTIO);

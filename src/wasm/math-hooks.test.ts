@@ -19,30 +19,21 @@ test('math hooks: squares, a modulus used many times, and a modulus changed in p
   // Output, one word each: x² mod m1 twice over (square in place), then x·(x² mod m1) mod m1,
   // then with m2 written over m1: x² mod m2, (x + x) mod m2, x mod m2, x / m2.
   const copy = (to: number, from: number) => `(memory.copy (i32.const ${to}) (i32.const ${from}) (i32.const 32))`;
+  /** r ← the word at `from`, then the hook on r with `args`, then r to output word `out`. */
+  const step = (from: number, hook: string, args: string, out: number) =>
+    `${copy(128, from)} (call $${hook} (i32.const 128) ${args}) ${copy(256 + 32 * out, 128)}`;
+  const m = '(i32.const 160)';
   const body = `
     (call $read_args (i32.const 0))
     ${copy(160, 32)}
-    ${copy(128, 0)}
-    (call $math_mul_mod (i32.const 128) (i32.const 128) (i32.const 160))
-    ${copy(256, 128)}
-    (call $math_mul_mod (i32.const 128) (i32.const 128) (i32.const 160))
-    ${copy(288, 128)}
-    ${copy(128, 256)}
-    (call $math_mul_mod (i32.const 128) (i32.const 0) (i32.const 160))
-    ${copy(320, 128)}
+    ${step(0, 'math_mul_mod', `(i32.const 128) ${m}`, 0)}
+    ${step(256, 'math_mul_mod', `(i32.const 128) ${m}`, 1)}
+    ${step(256, 'math_mul_mod', `(i32.const 0) ${m}`, 2)}
     ${copy(160, 64)}
-    ${copy(128, 0)}
-    (call $math_mul_mod (i32.const 128) (i32.const 128) (i32.const 160))
-    ${copy(352, 128)}
-    ${copy(128, 0)}
-    (call $math_add_mod (i32.const 128) (i32.const 128) (i32.const 160))
-    ${copy(384, 128)}
-    ${copy(128, 0)}
-    (call $math_mod (i32.const 128) (i32.const 160))
-    ${copy(416, 128)}
-    ${copy(128, 0)}
-    (call $math_div (i32.const 128) (i32.const 160))
-    ${copy(448, 128)}
+    ${step(0, 'math_mul_mod', `(i32.const 128) ${m}`, 3)}
+    ${step(0, 'math_add_mod', `(i32.const 128) ${m}`, 4)}
+    ${step(0, 'math_mod', m, 5)}
+    ${step(0, 'math_div', m, 6)}
     (call $write_result (i32.const 256) (i32.const 224))
     (i32.const 0)`;
   const evm = createEvm({ fork: 'Osaka', wasm: true });

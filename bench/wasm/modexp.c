@@ -4,10 +4,11 @@
  * x ← x^exponent mod modulus, starting from x = base. The same square-and-multiply as
  * ModExp.sol (exponent bits from the lowest, while any are left).
  *
- * The multiplication mod m is the program's own: Montgomery multiplication (CIOS) on eight
- * 32-bit limbs with 64-bit products, so the modulus must be odd (an even one reverts). Built with
- * -DHOST_MULMOD, each multiplication is the host's math_mul_mod instead (Stylus's hook, priced
- * at 24,100 ink plus the call), for comparison.
+ * The multiplication mod m is the program's own: Montgomery multiplication on nine 29-bit limbs
+ * in 64-bit words (products summed without carries, reduced lazily; squarings make each cross
+ * product once), so the modulus must be odd (an even one reverts). Built with -DHOST_MULMOD, each
+ * multiplication is the host's math_mul_mod instead (Stylus's hook, priced at 24,100 ink plus
+ * the call), for comparison.
  */
 #include "stylus.h"
 
@@ -65,87 +66,139 @@ static void modexp(u256 x, const u256 e, const u256 m) {
 
 #else
 
-/* -m⁻¹ mod 2^32 for odd m (Newton's iteration: each step doubles the correct low bits). */
-static uint32_t neg_inverse(uint32_t m0) {
-  uint32_t inv = m0; /* correct to 3 bits */
-  for (int i = 0; i < 4; i++) inv *= 2 - m0 * inv;
-  return 0u - inv;
-}
+/*
+ * The program's own multiplication mod m: Montgomery multiplication on nine 29-bit limbs held in
+ * 64-bit words (R = 2^261). A product of two limbs is below 2^58, so a column takes the sum of
+ * many products with no carry between them: a step is one i64.mul and one i64.add, and carries
+ * are settled once per multiplication. With R > 4m, an input below 2m gives an output below 2m,
+ * so no subtraction is needed until the end.
+ */
+#define N 9
+#define BITS 29
+#define MASK ((1u << BITS) - 1)
 
-/* t ← t - m if top·2^256 + t >= m (top is the bit above t's limbs). */
-static inline __attribute__((always_inline)) void reduce_once(uint32_t *t, uint32_t top, const u256 m) {
-  int ge = top != 0;
-  if (!ge) {
-    ge = 1;
-    for (int i = LIMBS - 1; i >= 0; i--)
-      if (t[i] != m[i]) {
-        ge = t[i] > m[i];
-        break;
-      }
-  }
-  if (!ge) return;
-  uint64_t borrow = 0;
-  for (int i = 0; i < LIMBS; i++) {
-    uint64_t d = (uint64_t)t[i] - m[i] - borrow;
-    t[i] = (uint32_t)d;
-    borrow = (d >> 32) & 1;
+typedef uint64_t num[N]; /* least significant limb first, each below 2^29 */
+
+/* a 256-bit word (eight 32-bit limbs) as nine 29-bit limbs */
+static void to_num(num r, const u256 a) {
+  for (int i = 0; i < N; i++) {
+    int bit = i * BITS, w = bit / 32, s = bit % 32;
+    uint64_t v = a[w] >> s;
+    if (w + 1 < LIMBS && s + BITS > 32) v |= (uint64_t)a[w + 1] << (32 - s);
+    r[i] = v & MASK;
   }
 }
 
-/* r ← a·b·2^-256 mod m, for a·b < m·2^256 (CIOS; r may alias a or b). */
-static void montmul(u256 r, const u256 a, const u256 b, const u256 m, uint32_t m_inv) {
-  uint32_t t[LIMBS + 2] = {0};
-  for (int i = 0; i < LIMBS; i++) {
-    uint64_t c = 0;
-    for (int j = 0; j < LIMBS; j++) {
-      c = (uint64_t)t[j] + (uint64_t)a[j] * b[i] + (c >> 32);
-      t[j] = (uint32_t)c;
-    }
-    c = (uint64_t)t[LIMBS] + (c >> 32);
-    t[LIMBS] = (uint32_t)c;
-    t[LIMBS + 1] = (uint32_t)(c >> 32);
-    uint32_t q = t[0] * m_inv;
-    c = (uint64_t)t[0] + (uint64_t)q * m[0];
-    for (int j = 1; j < LIMBS; j++) {
-      c = (uint64_t)t[j] + (uint64_t)q * m[j] + (c >> 32);
-      t[j - 1] = (uint32_t)c;
-    }
-    c = (uint64_t)t[LIMBS] + (c >> 32);
-    t[LIMBS - 1] = (uint32_t)c;
-    t[LIMBS] = t[LIMBS + 1] + (uint32_t)(c >> 32);
+/* a value below 2^256 in nine 29-bit limbs as eight 32-bit limbs */
+static void from_num(u256 r, const num a) {
+  for (int w = 0; w < LIMBS; w++) {
+    int bit = w * 32, i = bit / BITS, s = bit % BITS;
+    uint64_t v = a[i] >> s;
+    for (int k = i + 1; k < N && (k - i) * BITS - s < 32; k++) v |= a[k] << ((k - i) * BITS - s);
+    r[w] = (uint32_t)v;
   }
-  reduce_once(t, t[LIMBS], m); /* t < 2m */
-  for (int i = 0; i < LIMBS; i++) r[i] = t[i];
 }
 
-/* 2^512 mod m, by doubling 1 modulo m 512 times. */
-static void r_squared(u256 r, const u256 m) {
-  for (int i = 0; i < LIMBS; i++) r[i] = 0;
-  r[0] = 1;
-  for (int step = 0; step < 512; step++) {
-    uint32_t carry = 0;
-    for (int i = 0; i < LIMBS; i++) {
-      uint32_t next = r[i] >> 31;
-      r[i] = r[i] << 1 | carry;
-      carry = next;
+/* r ← r - m if r >= m (limbs normalised). */
+static void reduce_once(num r, const num m) {
+  for (int i = N - 1; i >= 0; i--) {
+    if (r[i] != m[i]) {
+      if (r[i] < m[i]) return;
+      break;
     }
-    reduce_once(r, carry, m);
   }
+  int64_t borrow = 0;
+  for (int i = 0; i < N; i++) {
+    int64_t d = (int64_t)r[i] - (int64_t)m[i] + borrow;
+    r[i] = (uint64_t)d & MASK;
+    borrow = d >> BITS;
+  }
+}
+
+/* r ← a·b·2^-261 mod m, below 2m when a and b are below 2m (r may alias a or b). */
+static void montmul(num r, const num a, const num b, const num m, uint64_t m_inv) {
+  uint64_t t[N] = {0};
+#pragma clang loop unroll(full)
+  for (int i = 0; i < N; i++) {
+    const uint64_t bi = b[i];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < N; j++) t[j] += a[j] * bi;
+    const uint64_t q = ((t[0] & MASK) * m_inv) & MASK;
+    uint64_t carry = (t[0] + q * m[0]) >> BITS;
+#pragma clang loop unroll(full)
+    for (int j = 1; j < N; j++) t[j - 1] = t[j] + q * m[j];
+    t[0] += carry;
+    t[N - 1] = 0;
+  }
+  uint64_t carry = 0;
+  for (int i = 0; i < N; i++) {
+    uint64_t v = t[i] + carry;
+    r[i] = v & MASK;
+    carry = v >> BITS;
+  }
+}
+
+/*
+ * r ← a²·2^-261 mod m, as montmul(r, a, a) but with each cross product a[i]·a[j] made once and
+ * doubled: the square's eighteen columns first (each below 2^63), then the reduction.
+ */
+static void montsqr(num r, const num a, const num m, uint64_t m_inv) {
+  uint64_t t[2 * N] = {0};
+#pragma clang loop unroll(full)
+  for (int i = 0; i < N; i++) {
+#pragma clang loop unroll(full)
+    for (int j = i + 1; j < N; j++) t[i + j] += a[i] * a[j];
+  }
+#pragma clang loop unroll(full)
+  for (int k = 0; k < 2 * N; k++) t[k] <<= 1;
+#pragma clang loop unroll(full)
+  for (int i = 0; i < N; i++) t[2 * i] += a[i] * a[i];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < N; i++) {
+    const uint64_t q = ((t[i] & MASK) * m_inv) & MASK;
+#pragma clang loop unroll(full)
+    for (int j = 0; j < N; j++) t[i + j] += q * m[j];
+    t[i + 1] += t[i] >> BITS;
+  }
+  uint64_t carry = 0;
+  for (int i = 0; i < N; i++) {
+    uint64_t v = t[N + i] + carry;
+    r[i] = v & MASK;
+    carry = v >> BITS;
+  }
+}
+
+/* -m⁻¹ mod 2^29 for odd m (Newton's iteration: each step doubles the correct low bits). */
+static uint64_t neg_inverse(uint64_t m0) {
+  uint64_t inv = m0; /* correct to 3 bits */
+  for (int i = 0; i < 5; i++) inv *= 2 - m0 * inv;
+  return (0 - inv) & MASK;
 }
 
 /* x ← x^e mod m (m odd). */
-static void modexp(u256 x, const u256 e, const u256 m) {
-  uint32_t m_inv = neg_inverse(m[0]);
-  u256 r2, result, base, one = {1};
-  r_squared(r2, m);
+static void modexp(u256 x, const u256 e, const u256 m32) {
+  num m, r2, result, base, one = {1};
+  to_num(m, m32);
+  uint64_t m_inv = neg_inverse(m[0]);
+  /* R² mod m = 2^522 mod m: 1 doubled 522 times, each below m */
+  for (int i = 0; i < N; i++) r2[i] = 0;
+  r2[0] = 1;
+  for (int step = 0; step < 2 * N * BITS; step++) {
+    for (int i = N - 1; i > 0; i--) r2[i] = (r2[i] << 1 | r2[i - 1] >> (BITS - 1)) & MASK;
+    r2[0] = (r2[0] << 1) & MASK;
+    reduce_once(r2, m);
+  }
+  to_num(base, x);
   montmul(result, one, r2, m, m_inv); /* 1 in Montgomery form */
-  montmul(base, x, r2, m, m_inv);
+  montmul(base, base, r2, m, m_inv);
   int bits = bit_length(e);
   for (int i = 0; i < bits; i++) {
     if (bit(e, i)) montmul(result, result, base, m, m_inv);
-    montmul(base, base, base, m, m_inv);
+    montsqr(base, base, m, m_inv);
   }
-  montmul(x, result, one, m, m_inv); /* out of Montgomery form */
+  montmul(result, result, one, m, m_inv); /* out of Montgomery form: at most m */
+  reduce_once(result, m);
+  from_num(x, result);
 }
 
 #endif

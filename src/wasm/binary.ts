@@ -616,6 +616,210 @@ export const OPCODES: ReadonlyMap<number, OpcodeInfo> = new Map(
   OPCODE_LIST.map(([code, name, immediate, pops, pushes]) => [code, { name, immediate, pops, pushes }]),
 );
 
+/**
+ * Dense tables over the opcodes, for the loops that visit every operator of a module: slot
+ * `code` for a one-byte opcode, 256 + sub for a 0xFC one (sub < 256). IMMEDIATE_KIND holds
+ * `IMMEDIATES.indexOf(kind)`, or UNKNOWN_OPCODE for an operator outside `OPCODES`.
+ */
+export const OPCODE_SLOTS = 512;
+export const UNKNOWN_OPCODE = 255;
+const IMMEDIATES: readonly Immediate[] = [
+  'none',
+  'block',
+  'index',
+  'labels',
+  'callIndirect',
+  'memarg',
+  'memory',
+  'memory2',
+  'i32',
+  'i64',
+  'f32',
+  'f64',
+];
+
+/** The dense slot of an opcode (see OPCODE_SLOTS). */
+export function opcodeSlot(code: number): number {
+  return code < 0x100 ? code : 0x100 | (code & 0xff);
+}
+
+/** Per slot: the immediate kind's index in IMMEDIATES, or UNKNOWN_OPCODE. */
+const IMMEDIATE_KIND = new Uint8Array(OPCODE_SLOTS).fill(UNKNOWN_OPCODE);
+/** Per slot: nitro's pushes and pops (OpcodeInfo). */
+export const OPCODE_PUSHES = new Uint8Array(OPCODE_SLOTS);
+export const OPCODE_POPS = new Uint8Array(OPCODE_SLOTS);
+for (const [code, info] of OPCODES) {
+  const slot = opcodeSlot(code);
+  IMMEDIATE_KIND[slot] = IMMEDIATES.indexOf(info.immediate);
+  OPCODE_PUSHES[slot] = info.pushes;
+  OPCODE_POPS[slot] = info.pops;
+}
+
+/**
+ * The operators of many function bodies in columns, with no object per operator: for operator
+ * i, its opcode (as `Operator.code`), the offset of its first byte, its index immediate (as
+ * `Operator.index`) and whether it is a block with a result. Function f's operators are
+ * `first[f]` up to `first[f + 1]`; an operator ends where the next begins, the last at its
+ * body's end.
+ */
+export class OperatorColumns {
+  count = 0;
+  code: Int32Array;
+  start: Int32Array;
+  index: Uint32Array;
+  hasResult: Uint8Array;
+  readonly first: number[] = [0];
+
+  constructor(capacity: number) {
+    capacity = Math.max(capacity, 16);
+    this.code = new Int32Array(capacity);
+    this.start = new Int32Array(capacity);
+    this.index = new Uint32Array(capacity);
+    this.hasResult = new Uint8Array(capacity);
+  }
+
+  private grow(): void {
+    const size = this.code.length * 2;
+    const widen = <T extends Int32Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.code = widen(this.code, (n) => new Int32Array(n));
+    this.start = widen(this.start, (n) => new Int32Array(n));
+    this.index = widen(this.index, (n) => new Uint32Array(n));
+    this.hasResult = widen(this.hasResult, (n) => new Uint8Array(n));
+  }
+
+  push(code: number, start: number, index: number, hasResult: boolean): void {
+    if (this.count === this.code.length) this.grow();
+    const i = this.count++;
+    this.code[i] = code;
+    this.start[i] = start;
+    this.index[i] = index;
+    this.hasResult[i] = hasResult ? 1 : 0;
+  }
+
+  /** Closes the current function's operators. */
+  endFunction(): void {
+    this.first.push(this.count);
+  }
+
+  /** Drops the operators pushed since the last `endFunction`. */
+  discardFunction(): void {
+    this.count = this.first.at(-1)!;
+  }
+
+  /** Drops the last function closed with `endFunction`, with its operators. */
+  dropLastFunction(): void {
+    this.first.pop();
+    this.discardFunction();
+  }
+
+  /** Appends decoded operators as one function. */
+  pushOperators(ops: readonly Operator[]): void {
+    for (const op of ops) this.push(op.code, op.start, op.index, op.blockType !== undefined && op.blockType !== null);
+    this.endFunction();
+  }
+}
+
+/**
+ * Decodes a function body into `out` in one pass over its bytes, for the common case: every
+ * operator in `OPCODES`, block types empty or one number type, integers in their shortest
+ * encodings of at most 4 bytes (9 for i64.const). Returns false at anything else, with nothing
+ * of this body kept; `decodeBody` then decodes it with every check and its exact error.
+ */
+export function decodeBodyInto(bytes: Uint8Array, code: Code, out: OperatorColumns): boolean {
+  let pos = code.bodyStart;
+  const end = code.bodyEnd;
+  let last = -1;
+  // An unsigned LEB128 of at most 4 bytes (28 bits), else -1.
+  const leb = (): number => {
+    let result = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (pos >= end) return -1;
+      const byte = bytes[pos++]!;
+      result |= (byte & 0x7f) << shift;
+      if (byte < 0x80) return result;
+    }
+    return -1;
+  };
+  // Skips a LEB128 of at most `max` bytes; false if longer or cut off.
+  const skip = (max: number): boolean => {
+    for (let n = 0; n < max; n++) {
+      if (pos >= end) return false;
+      if (bytes[pos++]! < 0x80) return true;
+    }
+    return false;
+  };
+  while (pos < end) {
+    const start = pos;
+    let op = bytes[pos++]!;
+    if (op === 0xfc) {
+      const sub = leb();
+      if (sub < 0 || sub > 0xff) return fallBack(out);
+      op = 0xfc00 | sub;
+    }
+    let index = 0;
+    let hasResult = false;
+    switch (IMMEDIATE_KIND[opcodeSlot(op)]) {
+      case 0: // none
+        break;
+      case 1: {
+        // block: empty (0x40) or one of i32, i64, f32, f64
+        if (pos >= end) return fallBack(out);
+        const type = bytes[pos++]!;
+        if (type !== 0x40) {
+          if (type < 0x7c || type > 0x7f) return fallBack(out);
+          hasResult = true;
+        }
+        break;
+      }
+      case 2: // index
+        if ((index = leb()) < 0) return fallBack(out);
+        break;
+      case 3: {
+        // labels
+        if ((index = leb()) < 0) return fallBack(out);
+        for (let i = 0; i <= index; i++) if (leb() < 0) return fallBack(out);
+        break;
+      }
+      case 4: // callIndirect: type, table
+      case 5: // memarg: alignment, offset
+      case 7: // memory2
+        if ((index = leb()) < 0 || leb() < 0) return fallBack(out);
+        if (op !== Op.callIndirect) index = 0;
+        break;
+      case 6: // memory
+        if (leb() < 0) return fallBack(out);
+        break;
+      case 8: // i32
+        if (!skip(4)) return fallBack(out);
+        break;
+      case 9: // i64
+        if (!skip(9)) return fallBack(out);
+        break;
+      case 10: // f32
+      case 11: // f64
+        pos += op === 0x43 ? 4 : 8;
+        if (pos > end) return fallBack(out);
+        break;
+      default:
+        return fallBack(out);
+    }
+    out.push(op, start, index, hasResult);
+    last = op;
+  }
+  if (last !== Op.end) return fallBack(out);
+  out.endFunction();
+  return true;
+}
+
+function fallBack(out: OperatorColumns): false {
+  out.discardFunction();
+  return false;
+}
+
 /** `0x6a (i32.add)`, or just the hex for an operator this reader does not know. */
 export function describeCode(code: number): string {
   const hex = code > 0xff ? `0x${(code >> 8).toString(16)} ${code & 0xff}` : `0x${code.toString(16).padStart(2, '0')}`;
@@ -701,8 +905,13 @@ export function decodeBody(m: WasmModule, code: Code): Operator[] {
 
 /** A growable byte buffer with the binary format's integer encodings. */
 export class Writer {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
   length = 0;
+
+  /** `capacity`: the bytes to make room for at first (it grows as needed). */
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Math.max(capacity, 16));
+  }
 
   private reserve(n: number): void {
     if (this.length + n <= this.buf.length) return;
@@ -718,13 +927,22 @@ export class Writer {
   }
 
   bytes(bytes: Uint8Array): this {
-    this.reserve(bytes.length);
-    this.buf.set(bytes, this.length);
-    this.length += bytes.length;
+    const n = bytes.length;
+    this.reserve(n);
+    if (n <= 16) {
+      // A few bytes: a loop is cheaper than TypedArray.set's call.
+      const buf = this.buf;
+      for (let i = 0; i < n; i++) buf[this.length + i] = bytes[i]!;
+    } else this.buf.set(bytes, this.length);
+    this.length += n;
     return this;
   }
 
   u32(value: number): this {
+    if (value >= 0 && value < 0x80 && this.length < this.buf.length) {
+      this.buf[this.length++] = value;
+      return this;
+    }
     do {
       const byte = value % 0x80;
       value = Math.floor(value / 0x80);
@@ -744,6 +962,17 @@ export class Writer {
     }
   }
 
+  /** Signed LEB128 of a safe integer. */
+  signedNumber(value: number): this {
+    for (;;) {
+      const byte = value - Math.floor(value / 0x80) * 0x80; // value mod 128, also for negatives
+      value = Math.floor(value / 0x80);
+      const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
+      this.u8(done ? byte : byte | 0x80);
+      if (done) return this;
+    }
+  }
+
   name(text: string): this {
     const bytes = new TextEncoder().encode(text);
     return this.u32(bytes.length).bytes(bytes);
@@ -755,43 +984,16 @@ export class Writer {
 
   /** Appends a section with its id and size. */
   section(id: number, payload: Writer): this {
-    return this.u8(id).u32(payload.length).bytes(payload.result());
+    return this.u8(id).u32(payload.length).bytes(payload.view());
   }
 
+  /** A copy of the bytes written. */
   result(): Uint8Array {
     return this.buf.slice(0, this.length);
   }
-}
 
-/** Writes an operator: an original one as its source bytes, an inserted one from its fields. */
-export function encodeOperator(w: Writer, op: Operator, source: Uint8Array): void {
-  if (op.start >= 0) {
-    w.bytes(source.subarray(op.start, op.end));
-    return;
+  /** The bytes written, without a copy: valid until the next write. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
   }
-  const info = OPCODES.get(op.code);
-  if (info === undefined || op.code > 0xff) throw new Error(`cannot encode inserted operator ${describeCode(op.code)}`);
-  w.u8(op.code);
-  switch (info.immediate) {
-    case 'none':
-      return;
-    case 'index':
-      w.u32(op.index);
-      return;
-    case 'block':
-      if (op.blockType !== undefined && op.blockType !== null) throw new Error('inserted blocks have no type');
-      w.u8(0x40);
-      return;
-    case 'i32':
-    case 'i64':
-      w.signed(op.value!);
-      return;
-    default:
-      throw new Error(`cannot encode inserted operator ${info.name}`);
-  }
-}
-
-/** An operator to insert: one without source bytes. */
-export function inserted(code: number, index = 0, value?: bigint): Operator {
-  return value === undefined ? { code, start: -1, end: -1, index } : { code, start: -1, end: -1, index, value };
 }

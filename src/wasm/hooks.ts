@@ -42,6 +42,17 @@ const DIV = 20_000n;
 const ADD_MOD = 21_000n;
 const MUL_MOD = 24_100n;
 const PRICE = BigInt(INK_PER_GAS);
+// The fixed parts of the hooks' prices, summed once: HOSTIO, PTR per pointer, EVM_API for state.
+const HOSTIO_PTR = HOSTIO + PTR;
+const HOSTIO_2PTR = HOSTIO + 2n * PTR;
+const HOSTIO_3PTR = HOSTIO + 3n * PTR;
+const HOSTIO_API = HOSTIO + EVM_API;
+const HOSTIO_2PTR_API = HOSTIO_2PTR + EVM_API;
+const HOSTIO_3PTR_API = HOSTIO_3PTR + EVM_API;
+const HOSTIO_4PTR_API = HOSTIO + 4n * PTR + EVM_API;
+const MATH_DIV_INK = HOSTIO_3PTR + DIV;
+const MATH_ADD_MOD_INK = HOSTIO + 4n * PTR + ADD_MOD;
+const MATH_MUL_MOD_INK = HOSTIO + 4n * PTR + MUL_MOD;
 /** EVM_API ink as gas: what a storage miss adds for going to state. */
 const EVM_API_GAS = EVM_API / PRICE;
 
@@ -63,6 +74,7 @@ const CODE_READ_GAS = 700n;
 
 const U64_MAX = 2n ** 64n - 1n;
 const U256_MOD = 2n ** 256n;
+const MAX_WORD = U256_MOD - 1n;
 const OPCODE_CALL = 0xf1;
 const OPCODE_DELEGATECALL = 0xf4;
 const OPCODE_STATICCALL = 0xfa;
@@ -124,7 +136,20 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
   const gasLeft = (): bigint => p.ink.value / PRICE;
 
   // ---- the program's memory ----
-  const bytes = (): Uint8Array => new Uint8Array(p.memory!.buffer);
+  // One view of the memory, made again only when it is another memory or grew (growing detaches
+  // the old buffer, whose views then have length 0): most hooks read or write a few words.
+  let viewed: WebAssembly.Memory | undefined;
+  let view: Uint8Array = EMPTY_BYTES;
+  let words = new DataView(view.buffer);
+  const bytes = (): Uint8Array => {
+    const memory = p.memory!;
+    if (memory !== viewed || view.length === 0) {
+      viewed = memory;
+      view = new Uint8Array(memory.buffer);
+      words = new DataView(memory.buffer);
+    }
+    return view;
+  };
   const read = (pointer: number, length: number): Uint8Array => {
     const start = pointer >>> 0;
     const end = start + (length >>> 0);
@@ -138,15 +163,63 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
     if (start + data.length > memory.length) throw new HostTrap(`memory write out of bounds: ${start}+${data.length} of ${memory.length}`);
     memory.set(data, start);
   };
-  const readWord = (pointer: number): bigint => bytesToBigint(read(pointer, 32));
-  const writeWord = (pointer: number, value: bigint): void => write(pointer, bigintToFixedBytes(value, 32));
+  /** A big-endian word, read in four 64-bit pieces with no copy. */
+  const readWord = (pointer: number): bigint => {
+    const start = pointer >>> 0;
+    const length = bytes().length;
+    if (start + 32 > length) throw new HostTrap(`memory read out of bounds: ${start}..${start + 32} of ${length}`);
+    const w = words;
+    return (
+      (w.getBigUint64(start) << 192n) |
+      (w.getBigUint64(start + 8) << 128n) |
+      (w.getBigUint64(start + 16) << 64n) |
+      w.getBigUint64(start + 24)
+    );
+  };
+  const writeWord = (pointer: number, value: bigint): void => {
+    if (value < 0n || value > MAX_WORD) return write(pointer, bigintToFixedBytes(value, 32));
+    const start = pointer >>> 0;
+    const length = bytes().length;
+    if (start + 32 > length) throw new HostTrap(`memory write out of bounds: ${start}+32 of ${length}`);
+    const w = words;
+    w.setBigUint64(start, value >> 192n);
+    w.setBigUint64(start + 8, BigInt.asUintN(64, value >> 128n));
+    w.setBigUint64(start + 16, BigInt.asUintN(64, value >> 64n));
+    w.setBigUint64(start + 24, BigInt.asUintN(64, value));
+  };
+  /**
+   * A word a program passes again and again (a modulus, a divisor): kept with its bytes, and
+   * turned into a bigint again only when they change.
+   */
+  const lastBytes = new Uint32Array(8);
+  let lastWord: bigint | undefined;
+  const readRepeatedWord = (pointer: number): bigint => {
+    const start = pointer >>> 0;
+    const length = bytes().length;
+    if (start + 32 > length) throw new HostTrap(`memory read out of bounds: ${start}..${start + 32} of ${length}`);
+    const w = words;
+    let same = lastWord !== undefined;
+    for (let i = 0; i < 8; i++) {
+      const piece = w.getUint32(start + 4 * i);
+      if (piece !== lastBytes[i]) {
+        same = false;
+        lastBytes[i] = piece;
+      }
+    }
+    return same ? lastWord! : (lastWord = readWord(pointer));
+  };
+  /** The product of the words at `a` and `b`, read once when they are the same word (a square). */
+  const product = (a: number, b: number): bigint => {
+    const x = readWord(a);
+    return a === b ? x * x : x * readWord(b);
+  };
   const readAddress = (pointer: number): Address => bytesToAddress(read(pointer, 20));
   const writeAddress = (pointer: number, address: Address): void => write(pointer, addressToBytes(address));
   const writeU32 = (pointer: number, value: number): void => {
     const start = pointer >>> 0;
-    const memory = bytes();
-    if (start + 4 > memory.length) throw new HostTrap(`memory write out of bounds: ${start}+4 of ${memory.length}`);
-    new DataView(memory.buffer).setUint32(start, value, true);
+    const length = bytes().length;
+    if (start + 4 > length) throw new HostTrap(`memory write out of bounds: ${start}+4 of ${length}`);
+    words.setUint32(start, value, true);
   };
 
   /**
@@ -288,14 +361,14 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       throw new ExitEarly(status);
     },
     storage_load_bytes32(key: number, dest: number): void {
-      buyInk(HOSTIO + 2n * PTR);
+      buyInk(HOSTIO_2PTR);
       requireGas(COLD_SLOAD_GAS + BigInt(CACHE_ACCESS_GAS) + EVM_API_GAS);
       const { value, gas } = storageLoad(readWord(key));
       buyGas(gas);
       writeWord(dest, value);
     },
     storage_cache_bytes32(key: number, value: number): void {
-      buyInk(HOSTIO + 2n * PTR);
+      buyInk(HOSTIO_2PTR);
       requireGas(SSTORE_SENTRY_GAS + BigInt(CACHE_ACCESS_GAS));
       const slot = readWord(key);
       const word = readWord(value);
@@ -303,7 +376,7 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       p.cache.write(slot, word);
     },
     storage_flush_cache(clear: number): void {
-      buyInk(HOSTIO + EVM_API);
+      buyInk(HOSTIO_API);
       requireGas(SSTORE_SENTRY_GAS);
       const outcome = flush(clear !== 0, gasLeft() + 1n);
       buyGas(outcome.gas);
@@ -311,12 +384,12 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       if (outcome.failure === 'gas') throw new OutOfInk('out of gas flushing storage');
     },
     transient_load_bytes32(key: number, dest: number): void {
-      buyInk(HOSTIO + 2n * PTR + EVM_API);
+      buyInk(HOSTIO_2PTR_API);
       buyGas(TRANSIENT_GAS);
       writeWord(dest, host.getTransientStorage(message.address, readWord(key)));
     },
     transient_store_bytes32(key: number, value: number): void {
-      buyInk(HOSTIO + 2n * PTR + EVM_API);
+      buyInk(HOSTIO_2PTR_API);
       buyGas(TRANSIENT_GAS);
       const slot = readWord(key);
       const word = readWord(value);
@@ -325,35 +398,35 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       host.setTransientStorage(message.address, slot, word);
     },
     call_contract(target: number, data: number, length: number, value: number, gas: bigint, retLen: number): number {
-      buyInk(HOSTIO + 3n * PTR + EVM_API);
+      buyInk(HOSTIO_3PTR_API);
       buyInk(2n * readPrice(u32(length)));
       const address = readAddress(target);
       const input = read(data, length);
       return call(OPCODE_CALL, address, input, readWord(value), BigInt.asUintN(64, gas), retLen);
     },
     delegate_call_contract(target: number, data: number, length: number, gas: bigint, retLen: number): number {
-      buyInk(HOSTIO + 3n * PTR + EVM_API);
+      buyInk(HOSTIO_3PTR_API);
       buyInk(2n * readPrice(u32(length)));
       return call(OPCODE_DELEGATECALL, readAddress(target), read(data, length), 0n, BigInt.asUintN(64, gas), retLen);
     },
     static_call_contract(target: number, data: number, length: number, gas: bigint, retLen: number): number {
-      buyInk(HOSTIO + 3n * PTR + EVM_API);
+      buyInk(HOSTIO_3PTR_API);
       buyInk(2n * readPrice(u32(length)));
       return call(OPCODE_STATICCALL, readAddress(target), read(data, length), 0n, BigInt.asUintN(64, gas), retLen);
     },
     create1(code: number, length: number, endowment: number, addressOut: number, retLen: number): void {
-      buyInk(HOSTIO + 3n * PTR + EVM_API);
+      buyInk(HOSTIO_3PTR_API);
       buyInk(2n * readPrice(u32(length)));
       create(read(code, length), readWord(endowment), undefined, addressOut, retLen);
     },
     create2(code: number, length: number, endowment: number, salt: number, addressOut: number, retLen: number): void {
-      buyInk(HOSTIO + 4n * PTR + EVM_API);
+      buyInk(HOSTIO_4PTR_API);
       buyInk(2n * readPrice(u32(length)));
       const initcode = read(code, length);
       create(initcode, readWord(endowment), readWord(salt), addressOut, retLen);
     },
     read_return_data(dest: number, offset: number, size: number): number {
-      buyInk(HOSTIO + EVM_API);
+      buyInk(HOSTIO_API);
       const data = p.returnData;
       const start = u32(offset);
       const available = Math.max(data.length - start, 0);
@@ -368,7 +441,7 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       return p.returnData.length;
     },
     emit_log(data: number, length: number, topics: number): void {
-      buyInk(HOSTIO + EVM_API);
+      buyInk(HOSTIO_API);
       const n = u32(topics);
       const size = u32(length);
       if (n > 4 || size < n * 32) throw new HostTrap(`bad log: ${n} topics in ${size} bytes`);
@@ -384,14 +457,14 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       if (env.tracer !== undefined && env.tracer.log !== undefined) env.tracer.log(log);
     },
     account_balance(address: number, dest: number): void {
-      buyInk(HOSTIO + 2n * PTR + EVM_API);
+      buyInk(HOSTIO_2PTR_API);
       requireGas(COLD_ACCOUNT_GAS);
       const account = readAddress(address);
       buyGas(accessGas(account));
       writeWord(dest, host.getBalance(account));
     },
     account_code(address: number, offset: number, size: number, dest: number): number {
-      buyInk(HOSTIO + EVM_API);
+      buyInk(HOSTIO_API);
       requireGas(COLD_ACCOUNT_GAS);
       const account = readAddress(address);
       const cost = accessGas(account) + CODE_READ_GAS;
@@ -404,25 +477,25 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       return slice.length;
     },
     account_code_size(address: number): number {
-      buyInk(HOSTIO + EVM_API);
+      buyInk(HOSTIO_API);
       requireGas(COLD_ACCOUNT_GAS);
       const account = readAddress(address);
       buyGas(accessGas(account) + CODE_READ_GAS);
       return host.getCode(account).length;
     },
     account_codehash(address: number, dest: number): void {
-      buyInk(HOSTIO + 2n * PTR + EVM_API);
+      buyInk(HOSTIO_2PTR_API);
       requireGas(COLD_ACCOUNT_GAS);
       const account = readAddress(address);
       buyGas(accessGas(account));
       write(dest, host.accountExists(account) ? host.getCodeHash(account) : new Uint8Array(32));
     },
     block_basefee(dest: number): void {
-      buyInk(HOSTIO + PTR);
+      buyInk(HOSTIO_PTR);
       writeWord(dest, env.block.baseFee);
     },
     block_coinbase(dest: number): void {
-      buyInk(HOSTIO + PTR);
+      buyInk(HOSTIO_PTR);
       writeAddress(dest, env.block.coinbase);
     },
     block_gas_limit(): bigint {
@@ -442,7 +515,7 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       return BigInt.asIntN(64, env.block.chainId);
     },
     contract_address(dest: number): void {
-      buyInk(HOSTIO + PTR);
+      buyInk(HOSTIO_PTR);
       writeAddress(dest, message.address);
     },
     evm_gas_left(): bigint {
@@ -454,41 +527,41 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       return BigInt.asIntN(64, p.ink.value);
     },
     math_div(a: number, b: number): void {
-      buyInk(HOSTIO + 3n * PTR + DIV);
-      const divisor = readWord(b);
+      buyInk(MATH_DIV_INK);
+      const divisor = readRepeatedWord(b);
       writeWord(a, divisor === 0n ? 0n : readWord(a) / divisor);
     },
     math_mod(a: number, b: number): void {
-      buyInk(HOSTIO + 3n * PTR + DIV);
-      const modulus = readWord(b);
+      buyInk(MATH_DIV_INK);
+      const modulus = readRepeatedWord(b);
       writeWord(a, modulus === 0n ? 0n : readWord(a) % modulus);
     },
     math_pow(a: number, e: number): void {
-      buyInk(HOSTIO + 3n * PTR);
+      buyInk(HOSTIO_3PTR);
       const exponentBytes = read(e, 32);
       buyInk(powPrice(exponentBytes));
       writeWord(a, modPow(readWord(a), bytesToBigint(exponentBytes)));
     },
     math_add_mod(a: number, b: number, m: number): void {
-      buyInk(HOSTIO + 4n * PTR + ADD_MOD);
-      const modulus = readWord(m);
+      buyInk(MATH_ADD_MOD_INK);
+      const modulus = readRepeatedWord(m);
       writeWord(a, modulus === 0n ? 0n : (readWord(a) + readWord(b)) % modulus);
     },
     math_mul_mod(a: number, b: number, m: number): void {
-      buyInk(HOSTIO + 4n * PTR + MUL_MOD);
-      const modulus = readWord(m);
-      writeWord(a, modulus === 0n ? 0n : (readWord(a) * readWord(b)) % modulus);
+      buyInk(MATH_MUL_MOD_INK);
+      const modulus = readRepeatedWord(m);
+      writeWord(a, modulus === 0n ? 0n : product(a, b) % modulus);
     },
     msg_reentrant(): number {
       buyInk(HOSTIO);
       return p.reentrant ? 1 : 0;
     },
     msg_sender(dest: number): void {
-      buyInk(HOSTIO + PTR);
+      buyInk(HOSTIO_PTR);
       writeAddress(dest, message.caller);
     },
     msg_value(dest: number): void {
-      buyInk(HOSTIO + PTR);
+      buyInk(HOSTIO_PTR);
       writeWord(dest, message.value);
     },
     native_keccak256(pointer: number, length: number, dest: number): void {
@@ -496,7 +569,7 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       write(dest, keccak256(read(pointer, length)));
     },
     tx_gas_price(dest: number): void {
-      buyInk(HOSTIO + PTR);
+      buyInk(HOSTIO_PTR);
       writeWord(dest, env.tx.gasPrice);
     },
     tx_ink_price(): number {
@@ -504,7 +577,7 @@ export function hostFunctions(p: ProgramHost): Record<string, Record<string, (..
       return INK_PER_GAS;
     },
     tx_origin(dest: number): void {
-      buyInk(HOSTIO + PTR);
+      buyInk(HOSTIO_PTR);
       writeAddress(dest, env.tx.origin);
     },
     pay_for_memory_grow(pages: number): void {

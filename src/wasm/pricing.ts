@@ -4,7 +4,7 @@
  * Floats and every operator without a price cost u64::MAX, so a basic block holding one can
  * never be paid for: such programs activate but trap with "out of ink" when the block is reached.
  */
-import { type FuncType, Op, type Operator } from './binary.js';
+import { type FuncType, Op, OPCODE_SLOTS, opcodeSlot } from './binary.js';
 
 /** The largest u64: "never affordable". */
 export const U64_MAX = (1n << 64n) - 1n;
@@ -55,29 +55,25 @@ function range(first: number, last: number): number[] {
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }
 
-/** The ink price of one operator; `types` gives `call_indirect`'s parameter count. */
-export function operatorPrice(op: Operator, types: readonly FuncType[]): bigint {
-  if (op.code === Op.brTable) return 2400n + 325n * BigInt(op.index);
-  if (op.code === Op.callIndirect) {
-    const params = types[op.index]?.params.length;
-    return params === undefined ? U64_MAX : 13610n + 650n * BigInt(params);
+/** Per opcode slot (binary.ts `opcodeSlot`): the fixed price, or -1 for none (u64::MAX). */
+const PRICE_BY_SLOT = new Float64Array(OPCODE_SLOTS).fill(-1);
+for (const [code, ink] of FIXED_PRICES) PRICE_BY_SLOT[opcodeSlot(code)] = ink;
+
+/**
+ * The ink price of one operator as a number, or -1 for u64::MAX; `index` is its index immediate
+ * (`br_table`'s label count, `call_indirect`'s type). Every price fits a double exactly.
+ */
+export function inkPrice(code: number, index: number, types: readonly FuncType[]): number {
+  if (code === Op.brTable) return 2400 + 325 * index;
+  if (code === Op.callIndirect) {
+    const params = types[index]?.params.length;
+    return params === undefined ? -1 : 13610 + 650 * params;
   }
-  const fixed = FIXED_PRICES.get(op.code);
-  return fixed === undefined ? U64_MAX : BigInt(fixed);
+  return PRICE_BY_SLOT[opcodeSlot(code)]!;
 }
 
-/** Operators after which a new basic block starts (nitro arbutil operator.rs `ends_basic_block`). */
-export function endsBasicBlock(code: number): boolean {
-  return (
-    code === Op.end ||
-    code === Op.else ||
-    code === Op.return ||
-    code === Op.loop ||
-    code === Op.br ||
-    code === Op.brIf ||
-    code === Op.brTable ||
-    code === Op.if ||
-    code === Op.call ||
-    code === Op.callIndirect
-  );
+/** Per opcode slot: 1 for the operators after which a new basic block starts (nitro arbutil operator.rs `ends_basic_block`). */
+export const ENDS_BASIC_BLOCK = new Uint8Array(OPCODE_SLOTS);
+for (const code of [Op.end, Op.else, Op.return, Op.loop, Op.br, Op.brIf, Op.brTable, Op.if, Op.call, Op.callIndirect]) {
+  ENDS_BASIC_BLOCK[opcodeSlot(code)] = 1;
 }

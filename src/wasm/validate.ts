@@ -9,6 +9,7 @@ import {
   type Code,
   type ConstExpr,
   decodeBody,
+  decodeBodyInto,
   describeCode,
   type FuncType,
   functionType,
@@ -16,6 +17,7 @@ import {
   Op,
   OPCODES,
   type Operator,
+  OperatorColumns,
   parseModule,
   SectionId,
   type ValueType,
@@ -59,7 +61,8 @@ export interface ValidateOptions {
 /** A module that passed the checks, with its function bodies decoded. */
 export interface CheckedModule {
   readonly module: WasmModule;
-  readonly bodies: readonly Operator[][];
+  /** The operators of every function body, function i's as `bodies.first[i]` up to `bodies.first[i + 1]`. */
+  readonly bodies: OperatorColumns;
   readonly memory: Memory;
   /** Function index of `vm_hooks.pay_for_memory_grow` when the memory can grow, else undefined. */
   readonly payForMemoryGrow: number | undefined;
@@ -98,7 +101,7 @@ export function validateModule(bytes: Uint8Array, options: ValidateOptions): Che
   if (m.moduleName !== undefined && new TextEncoder().encode(m.moduleName).length > LIMITS.nameLength) {
     refuse(`module name too long: more than ${LIMITS.nameLength} bytes`);
   }
-  const bodies = m.codes.map((code, i) => checkCode(m, code, importedFunctions(m) + i));
+  const bodies = checkCodes(m);
   return { module: m, bodies, memory, payForMemoryGrow: payForMemoryGrow(m, memory) };
 }
 
@@ -288,6 +291,43 @@ const REFUSED_OPERATORS: ReadonlyMap<number, [feature: string, name: string]> = 
 
 function refused(feature: string, ops: [number, string][]): [number, [string, string]][] {
   return ops.map(([code, name]) => [code, [feature, name]]);
+}
+
+/**
+ * Decodes and checks every function body. The common case takes one pass over the bytes into
+ * columns (`decodeBodyInto`) and a check of the call targets; a body that pass does not take
+ * goes through `checkCode`, which decodes it operator by operator and refuses it with the reason,
+ * or accepts it.
+ */
+function checkCodes(m: WasmModule): OperatorColumns {
+  const imported = importedFunctions(m);
+  const functions = imported + m.functions.length;
+  let size = 0;
+  for (const code of m.codes) size += code.bodyEnd - code.bodyStart;
+  const out = new OperatorColumns(size); // an operator takes at least a byte
+  for (const [i, code] of m.codes.entries()) {
+    if (code.localCount <= LIMITS.localsPerFunction && localsArePlain(code) && decodeBodyInto(m.bytes, code, out)) {
+      if (callsAreKnown(out, functions, m.types.length)) continue;
+      out.dropLastFunction();
+    }
+    out.pushOperators(checkCode(m, code, imported + i));
+  }
+  return out;
+}
+
+function localsArePlain(code: Code): boolean {
+  for (const local of code.locals) if (!NUMERIC.has(local.type)) return false;
+  return true;
+}
+
+/** Whether every call of the last function in `ops` names a function and every call_indirect a type. */
+function callsAreKnown(ops: OperatorColumns, functions: number, types: number): boolean {
+  for (let i = ops.first.at(-2)!; i < ops.count; i++) {
+    const code = ops.code[i];
+    if (code === Op.call && ops.index[i]! >= functions) return false;
+    if (code === Op.callIndirect && ops.index[i]! >= types) return false;
+  }
+  return true;
 }
 
 function checkCode(m: WasmModule, code: Code, func: number): Operator[] {

@@ -48,13 +48,22 @@ test('sort: nothing, one number, duplicates, sorted and reversed input, numbers 
   }
 });
 
-test('modexp: exponent 0 and 1, a base above the modulus, a small and a 256-bit odd modulus, with and without the host', () => {
+test('modexp: exponent 0 and 1, a base above the modulus, small to 256-bit odd moduli, with and without the host', () => {
   const cases: [bigint, bigint, bigint][] = [
     [7n, 0n, 13n],
     [7n, 1n, 13n],
     [2n ** 256n - 1n, 65537n, 1000003n],
     [bytesToBigint(seededBytes('b', 32)), bytesToBigint(seededBytes('e', 32)), 2n ** 256n - 189n],
     [12345n, 2n ** 255n, 1n],
+    // The largest modulus and exponent, with the base one below the modulus: the program's lazy
+    // reduction at its bounds.
+    [2n ** 256n - 2n, 2n ** 256n - 1n, 2n ** 256n - 1n],
+    // Odd moduli of every size from 2 to 256 bits.
+    ...Array.from({ length: 12 }, (_, i): [bigint, bigint, bigint] => {
+      const bits = BigInt(2 + Math.round((254 * i) / 11));
+      const random = (tag: string, n: bigint) => bytesToBigint(seededBytes(`${tag}/${i}`, 32)) & ((1n << n) - 1n);
+      return [random('base', 256n), random('exponent', 256n), random('modulus', bits) | 1n | (1n << (bits - 1n))];
+    }),
   ];
   for (const [base, exponent, modulus] of cases) {
     const expected = Buffer.from(word(modPow(modPow(base, exponent, modulus), exponent, modulus))).toString('hex');

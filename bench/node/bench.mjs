@@ -384,8 +384,7 @@ async function startRemote(contracts) {
     if (receipt.status !== '0x1') throw new Error('building the forked market failed');
     return receipt;
   };
-  const deployed = async (artifact, args) =>
-    (await send(undefined, encodeDeployData({ abi: artifact.abi, bytecode: `0x${artifact.bytecode}`, args }))).contractAddress;
+  const deployed = (artifact, args) => deploy(port, encodeDeployData({ abi: artifact.abi, bytecode: `0x${artifact.bytecode}`, args }));
   const tokenA = await deployed(erc20, [FORK_SUPPLY]);
   const tokenB = await deployed(erc20, [FORK_SUPPLY]);
   const f = await deployed(factory, [A0]);

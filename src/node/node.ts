@@ -378,45 +378,52 @@ function openStore(dataDir: string): ChainStore {
   return new LmdbStore(dataDir);
 }
 
-/** Opens the fork `forking` names (connecting to its remote), or undefined when there is none. */
-function startForking(options: NodeOptions): { fork: ChainFork; open: (config: ForkConfig) => ChainFork } | undefined {
+/**
+ * How this node opens a fork, now or at anvil_reset: `forking`'s settings for the remote (the
+ * defaults when the node did not start forked), and its cache in the data directory.
+ */
+function forkOpener(options: NodeOptions): (config: ForkConfig) => ChainFork {
+  const forking = options.forking;
+  const cacheDir = options.dataDir !== undefined && (forking?.storageCaching ?? true) ? `${options.dataDir}/fork-cache` : undefined;
+  const settings: Omit<ForkOptions, 'url'> = {
+    headers: forking?.headers,
+    retries: forking?.retries,
+    backoffMs: forking?.retryBackoffMs,
+    timeoutMs: forking?.timeoutMs,
+    cacheDir,
+    chainId: forking?.chainId === undefined ? undefined : positiveBigint(forking.chainId, 'fork chain id', 0n),
+  };
+  return (config) => {
+    // The fork's cache goes into the data directory only if it is polyvm's to write.
+    const fs = nodeBuiltin<typeof import('node:fs')>('node:fs');
+    if (cacheDir !== undefined && fs !== undefined) checkDataDirectory(fs, options.dataDir!);
+    return openFork({ ...settings, ...config });
+  };
+}
+
+/** The fork `forking` names, opened (connecting to its remote), or undefined when there is none. */
+function startForking(options: NodeOptions, open: (config: ForkConfig) => ChainFork): ChainFork | undefined {
   const forking = options.forking;
   if (forking === undefined) return undefined;
   if (typeof forking.url !== 'string' || forking.url === '') throw new NodeOptionsError('forking.url must be the remote JSON-RPC URL');
-  const caching = forking.storageCaching ?? true;
-  // The fork's cache goes into the data directory only if it is polyvm's to write.
-  if (options.dataDir !== undefined && caching) {
-    const fs = nodeBuiltin<typeof import('node:fs')>('node:fs');
-    if (fs !== undefined) checkDataDirectory(fs, options.dataDir);
-  }
-  const remote: ForkOptions = {
-    url: forking.url,
-    headers: forking.headers,
-    retries: forking.retries,
-    backoffMs: forking.retryBackoffMs,
-    timeoutMs: forking.timeoutMs,
-    cacheDir: options.dataDir !== undefined && caching ? `${options.dataDir}/fork-cache` : undefined,
-    chainId: forking.chainId === undefined ? undefined : positiveBigint(forking.chainId, 'fork chain id', 0n),
-  };
-  const open = (config: ForkConfig): ChainFork => openFork({ ...remote, ...config });
   if (forking.blockNumber !== undefined && typeof forking.blockNumber === 'number' && !Number.isSafeInteger(forking.blockNumber))
     throw new NodeOptionsError('forking.blockNumber must be a whole number');
   const blockNumber = forking.blockNumber === undefined ? undefined : BigInt(forking.blockNumber);
-  return { fork: open({ url: forking.url, blockNumber }), open };
+  return open({ url: forking.url, blockNumber });
 }
 
 export function createNode(options: NodeOptions = {}): PolyvmNode {
-  const forking = startForking(options);
+  const open = forkOpener(options);
+  const fork = startForking(options, open);
   try {
-    return createNodeOn(options, forking);
+    return createNodeOn(options, fork, open);
   } catch (error) {
-    forking?.fork.close();
+    fork?.close();
     throw error;
   }
 }
 
-function createNodeOn(options: NodeOptions, forking: ReturnType<typeof startForking>): PolyvmNode {
-  const remote = forking?.fork;
+function createNodeOn(options: NodeOptions, remote: ChainFork | undefined, openFork: (config: ForkConfig) => ChainFork): PolyvmNode {
   // A fork runs the remote block's hardfork unless one is named.
   const fork = parseFork(
     options.fork ?? (remote ? remoteHardfork(remote.chainId, remote.block.header, DEFAULT_NODE_FORK) : DEFAULT_NODE_FORK),
@@ -453,7 +460,7 @@ function createNodeOn(options: NodeOptions, forking: ReturnType<typeof startFork
       store,
       historyBlocks: options.historyBlocks,
       fork: remote,
-      openFork: forking?.open ?? ((config) => startForking({ ...options, forking: { ...options.forking, ...config } })!.fork),
+      openFork,
     });
     const log = options.log === true ? logError : typeof options.log === 'function' ? options.log : undefined;
     const traceWorkers = options.traceWorkers ?? DEFAULT_TRACE_WORKERS;

@@ -70,6 +70,7 @@ function cacheFile(dir: string, blockHash: string): CacheFile | undefined {
   const fs = nodeBuiltin<typeof import('node:fs')>('node:fs');
   if (fs === undefined) return undefined;
   const path = `${dir}/${blockHash}.jsonl`;
+  let made = false;
   return {
     load() {
       if (!fs.existsSync(path)) return [];
@@ -85,7 +86,8 @@ function cacheFile(dir: string, blockHash: string): CacheFile | undefined {
       return records;
     },
     append(record) {
-      fs.mkdirSync(dir, { recursive: true });
+      if (!made) fs.mkdirSync(dir, { recursive: true });
+      made = true;
       fs.appendFileSync(path, `${JSON.stringify(record)}\n`);
     },
   };

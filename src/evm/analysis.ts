@@ -1,7 +1,7 @@
 /**
  * Code analysis, done once per code: which offsets are valid JUMPDESTs (a JUMPDEST byte that is
  * not inside PUSH data), and the value of every PUSH, so executing a PUSH is one array read.
- * Cached by the code's identity.
+ * The engine's code cache (code-cache.ts) keeps it per code hash.
  */
 import { IMMEDIATE_SIZE, JUMPDEST } from './opcodes/index.js';
 
@@ -12,21 +12,10 @@ export interface CodeAnalysis {
   readonly pushValues: bigint[];
 }
 
-const cache = new WeakMap<Uint8Array, CodeAnalysis>();
-
-export function analyzeCode(code: Uint8Array): CodeAnalysis {
-  let analysis = cache.get(code);
-  if (analysis === undefined) {
-    analysis = scanCode(code);
-    cache.set(code, analysis);
-  }
-  return analysis;
-}
-
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** One pass over the code: each JUMPDEST outside immediate data, and each PUSH's value. */
-function scanCode(code: Uint8Array): CodeAnalysis {
+export function analyzeCode(code: Uint8Array): CodeAnalysis {
   const jumpDestinations = new Uint8Array(code.length);
   const pushValues: bigint[] = new Array<bigint>(code.length);
   // Locals, so the loop reads no module bindings.

@@ -21,23 +21,8 @@ export interface BlockAnalysis {
   readonly maxGrowth: Int32Array;
 }
 
-const cache = new WeakMap<Uint8Array, WeakMap<OpcodeTable, BlockAnalysis>>();
-
+/** The blocks of `code` under one fork's table (kept per code hash by the engine's code cache). */
 export function analyzeBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalysis {
-  let byTable = cache.get(code);
-  if (byTable === undefined) {
-    byTable = new WeakMap();
-    cache.set(code, byTable);
-  }
-  let blocks = byTable.get(table);
-  if (blocks === undefined) {
-    blocks = findBlocks(code, table);
-    byTable.set(table, blocks);
-  }
-  return blocks;
-}
-
-function findBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalysis {
   const n = code.length;
   const gas = new Float64Array(n);
   const length = new Int32Array(n);

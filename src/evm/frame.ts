@@ -17,10 +17,10 @@ import type {
 } from '../host/index.js';
 import { Status, succeeded } from '../host/status.js';
 import { GAS_CHUNK, joinGas, splitGas } from '../host/gas.js';
-import { analyzeCode } from './analysis.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { interpret } from './interpreter.js';
 import { getOpcodeTable } from './table.js';
+import { CodeCache, TIER_UP_BLOCKS, TIER_UP_CALLS, type CodeCacheOptions, type CodeEntry } from './code-cache.js';
 
 export const STACK_LIMIT = 1024;
 
@@ -90,20 +90,41 @@ export class Frame implements VmFrame, TracedFrame {
   constructor(
     readonly message: Message,
     readonly env: Environment,
+    /** The code's entry in the engine's cache: analysis, blocks, compiled form. */
+    readonly entry: CodeEntry,
   ) {
     this.gas = message.gas;
     this.reserve = message.reserve ?? 0n;
-    const analysis = analyzeCode(message.code);
-    this.jumpDestinations = analysis.jumpDestinations;
-    this.pushValues = analysis.pushValues;
+    this.jumpDestinations = entry.analysis.jumpDestinations;
+    this.pushValues = entry.analysis.pushValues;
+    entry.calls++;
   }
 
   get code(): Uint8Array {
     return this.message.code;
   }
 
+  /**
+   * Runs until the frame halts or suspends: in compiled code when the engine's tier-up rule says
+   * so (code-cache.ts), else in the interpreter. A tracer of steps always gets the interpreter.
+   */
   run(): Status {
-    return interpret(this);
+    const entry = this.entry;
+    const jit = entry.jit;
+    const tracer = this.env.tracer;
+    if (jit === 'never' || (tracer !== undefined && tracer.framesOnly !== true)) return interpret(this);
+    const table = getOpcodeTable(this.env.rules);
+    let compiled = entry.compiledIfReady(table);
+    if (compiled === undefined) {
+      if (jit === 'auto' && entry.calls < TIER_UP_CALLS) {
+        // Interpret; a frame still running after the budget is hot and continues compiled.
+        const status = interpret(this, TIER_UP_BLOCKS);
+        if (status !== Status.Running) return status;
+      }
+      compiled = entry.compiled(table);
+      if (compiled === undefined) return interpret(this);
+    }
+    return compiled.run(this);
   }
 
   /** The child this frame asked for has ended: its gas comes back, its outcome goes on the stack. */
@@ -194,9 +215,13 @@ export class Frame implements VmFrame, TracedFrame {
   }
 }
 
-/** The EVM as the frame loop sees it. */
-export const evmVm: VirtualMachine = {
-  createFrame(message: Message, env: Environment): Frame {
-    return new Frame(message, env);
-  },
-};
+/** An EVM with its own code cache (analysis and compiled code): one per engine. */
+export function createEvmVm(options: CodeCacheOptions = {}): VirtualMachine & { readonly codeCache: CodeCache } {
+  const codeCache = new CodeCache(options);
+  return {
+    codeCache,
+    createFrame(message: Message, env: Environment): Frame {
+      return new Frame(message, env, codeCache.entry(message.code));
+    },
+  };
+}

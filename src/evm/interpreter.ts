@@ -9,17 +9,21 @@ import type { Frame } from './frame.js';
 import { STACK_LIMIT, refillGas } from './frame.js';
 import { Status } from '../host/status.js';
 import { getOpcodeTable, type OpcodeTable } from './table.js';
-import { analyzeBlocks } from './blocks.js';
 import { IMMEDIATE_SIZE } from './opcodes/index.js';
 
-export function interpret(f: Frame): Status {
+/**
+ * Runs `f` from its pc. With a `blockBudget`, returns with the frame still `Running` at the start
+ * of a block once that many blocks have run (the tier-up to compiled code, code-cache.ts).
+ */
+export function interpret(f: Frame, blockBudget = Infinity): Status {
   const table = getOpcodeTable(f.env.rules);
   f.status = Status.Running;
   f.request = undefined;
   if (f.env.tracer !== undefined && f.env.tracer.framesOnly !== true) return interpretTraced(f, table);
   const { handlers } = table;
   const code = f.code;
-  const blocks = analyzeBlocks(code, table);
+  const blocks = f.entry.blocks(table);
+  let budget = blockBudget;
   const { gas: blockGas, length: blockLength, minStack, maxGrowth } = blocks;
   const codeLength = code.length;
   while (f.status === Status.Running) {
@@ -30,6 +34,7 @@ export function interpret(f: Frame): Status {
     }
     // A frame resumed after a call continues mid-block: its block was charged already.
     let count = blockLength[start]!;
+    if (--budget < 0 && count !== 0) break;
     if (count === 0) {
       count = remainingInBlock(code, start, blocks);
     } else {

@@ -23,6 +23,8 @@ export interface OpcodeTable {
    */
   readonly endsBlock: Uint8Array;
   readonly names: string[];
+  /** The declaration's `pure` function where it has one and the fork has the opcode. */
+  readonly pure: (((...inputs: bigint[]) => bigint) | undefined)[];
   /** The handler of opcodes the fork does not have. */
   readonly invalid: Handler;
 }
@@ -50,6 +52,7 @@ function buildTable(rules: Rules): OpcodeTable {
   const stackChange = new Int32Array(256);
   const endsBlock = new Uint8Array(256).fill(1);
   const names: string[] = [];
+  const pure: (((...inputs: bigint[]) => bigint) | undefined)[] = new Array(256).fill(undefined);
   for (let i = 0; i < 256; i++) names.push(`0x${i.toString(16).padStart(2, '0')}`);
   for (const op of OPCODES) {
     names[op.code] = op.name === 'PREVRANDAO' && !rules.paris ? 'DIFFICULTY' : op.name;
@@ -59,8 +62,9 @@ function buildTable(rules: Rules): OpcodeTable {
     minStack[op.code] = op.inputs;
     maxStack[op.code] = STACK_LIMIT - Math.max(0, op.outputs - op.inputs);
     stackChange[op.code] = op.outputs - op.inputs;
+    pure[op.code] = op.pure;
     endsBlock[op.code] = op.endsBlock === true || op.observesGas === true ? 1 : 0;
   }
   names[0xfe] = 'INVALID';
-  return { handlers, staticGas, minStack, maxStack, stackChange, endsBlock, names, invalid };
+  return { handlers, staticGas, minStack, maxStack, stackChange, endsBlock, names, pure, invalid };
 }

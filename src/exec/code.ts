@@ -8,7 +8,8 @@ import type { Address } from '../primitives/address.js';
 import type { Rules } from '../forks/index.js';
 import type { Activation, CodeKind, CodeResolver, Host, ResolvedCode, VirtualMachine } from '../host/index.js';
 import { delegationTarget } from './delegation.js';
-import { evmVm } from '../evm/frame.js';
+import { createEvmVm } from '../evm/frame.js';
+import type { CodeCache, CodeCacheOptions } from '../evm/code-cache.js';
 import { isProgram } from '../wasm/format.js';
 import { activateCode } from '../wasm/program.js';
 import { wasmVm } from '../wasm/frame.js';
@@ -46,8 +47,20 @@ function activate(code: Uint8Array, rules: Rules): Activation | undefined {
   return codeKind(code, rules) === 'wasm' ? activateCode(code) : undefined;
 }
 
-const MACHINES: Record<CodeKind, VirtualMachine> = { evm: evmVm, wasm: wasmVm };
+/** The VM for each kind of code, as an engine holds them (the frame loop asks it per message). */
+export type Machines = (kind: CodeKind) => VirtualMachine;
 
+/** An engine's VMs: an EVM with its own code cache (and compiler tier), and the WebAssembly VM. */
+export function createMachines(options: CodeCacheOptions = {}): Machines & { readonly codeCache: CodeCache } {
+  const evm = createEvmVm(options);
+  const machines = (kind: CodeKind): VirtualMachine => (kind === 'evm' ? evm : wasmVm);
+  return Object.assign(machines, { codeCache: evm.codeCache });
+}
+
+let defaultMachines: Machines | undefined;
+
+/** The VMs of callers that bring no engine of their own (made on first use). */
 export function virtualMachine(kind: CodeKind): VirtualMachine {
-  return MACHINES[kind];
+  defaultMachines ??= createMachines();
+  return defaultMachines(kind);
 }

@@ -7,7 +7,7 @@ import { Status } from '../host/status.js';
 import { getRules } from '../forks/index.js';
 import { WorldState } from '../state/world-state.js';
 import { Account } from '../state/account.js';
-import { evmVm } from '../evm/frame.js';
+import { createEvmVm } from '../evm/frame.js';
 import { FrameLoop } from './frame-loop.js';
 import { codeResolver } from './code.js';
 
@@ -148,9 +148,10 @@ function scriptedWorld() {
   put(RECURSIVE, evmCallerCode);
   const rules = getRules('Cancun');
   const frames: ScriptedFrame[] = [];
+  const evm = createEvmVm();
   const machines = (): VirtualMachine => ({
     createFrame: (message: Message, env: Environment, children: ChildRunner) => {
-      if (message.code[0] !== SCRIPTED[0] || message.code[1] !== SCRIPTED[1]) return evmVm.createFrame(message, env, children);
+      if (message.code[0] !== SCRIPTED[0] || message.code[1] !== SCRIPTED[1]) return evm.createFrame(message, env, children);
       const frame = new ScriptedFrame(message);
       frames.push(frame);
       return frame;

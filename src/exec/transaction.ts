@@ -16,7 +16,7 @@ import { Status, statusMessage, succeeded } from '../host/status.js';
 import { FrameLoop } from './frame-loop.js';
 import { applyAuthorizations } from './authorizations.js';
 import { isDelegation } from './delegation.js';
-import { codeResolver, resolveTopLevelCode } from './code.js';
+import { codeResolver, resolveTopLevelCode, type Machines } from './code.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 
 export interface TransactionOptions {
@@ -33,6 +33,8 @@ export interface TransactionOptions {
    * transaction of a real block: EIP-3607 forbids it.
    */
   allowSenderWithCode?: boolean;
+  /** The engine's VMs (its code cache and compiler tier); the shared default when absent. */
+  machines?: Machines;
 }
 
 export interface TransactionResult {
@@ -188,7 +190,7 @@ export function runValidatedTransaction(
     tracer: options.tracer,
     print: options.print,
   };
-  const loop = new FrameLoop(state, env);
+  const loop = new FrameLoop(state, env, options.machines);
   const { gas, reserve } = splitGas(tx.gasLimit - validated.intrinsicGas);
   const isCreate = tx.to === null;
   const target = isCreate ? createAddress(sender, nonce) : tx.to!;

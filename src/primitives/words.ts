@@ -126,6 +126,26 @@ export function sgt(a: bigint, b: bigint): bigint {
   return (a ^ SIGN_BIT) > (b ^ SIGN_BIT) ? 1n : 0n;
 }
 
+export function eq(a: bigint, b: bigint): bigint {
+  return a === b ? 1n : 0n;
+}
+
+export function iszero(a: bigint): bigint {
+  return a === 0n ? 1n : 0n;
+}
+
+export function and(a: bigint, b: bigint): bigint {
+  return a & b;
+}
+
+export function or(a: bigint, b: bigint): bigint {
+  return a | b;
+}
+
+export function xor(a: bigint, b: bigint): bigint {
+  return a ^ b;
+}
+
 export function not(a: bigint): bigint {
   return MAX_UINT256 ^ a;
 }

@@ -10,15 +10,26 @@ import { parseArgs, regexOption, stringOption, UsageError } from '../args.js';
 import { parseFork } from '../../forks/index.js';
 import { createJsonTracer } from '../../evm/eip3155-tracer.js';
 import { runFile, type FileOutcome, type TimedResult } from './run-file.js';
+import { createMachines } from '../../exec/code.js';
+import { JIT_MODES, type JitMode } from '../../evm/code-cache.js';
 
-export const STATETEST_USAGE = `usage: polyvm statetest [--json] [--fork NAME] [--run REGEX] [--trace] [--workers N] [--slow MS] PATH...
+export const STATETEST_USAGE = `usage: polyvm statetest [--json] [--fork NAME] [--run REGEX] [--trace] [--workers N] [--slow MS] [--jit MODE] PATH...
   PATH      a state test file, or a folder searched recursively for .json files
   --json    print the results as one JSON array on stdout
   --fork    run only the entries of this fork
   --run     run only tests whose name matches REGEX
   --trace   write EIP-3155 JSON lines to stderr (runs in one thread)
   --workers number of worker threads (default: the number of cores)
-  --slow    list on stderr the vectors that took longer than MS milliseconds, slowest first`;
+  --slow    list on stderr the vectors that took longer than MS milliseconds, slowest first
+  --jit     when EVM code is compiled to JavaScript: auto (once hot, the default), always
+            (every frame compiled on first call) or never (the interpreter only)`;
+
+/** Reads a `--jit` value. */
+export function jitOption(value: string | undefined): JitMode | undefined {
+  if (value === undefined) return undefined;
+  if (!(JIT_MODES as readonly string[]).includes(value)) throw new UsageError(`--jit must be one of ${JIT_MODES.join(', ')}, got ${value}`);
+  return value as JitMode;
+}
 
 export function findJsonFiles(paths: string[]): string[] {
   const files: string[] = [];
@@ -48,7 +59,7 @@ export interface StatetestSummary {
 /** Runs the files on `workers` threads, calling `onFile` as each finishes. */
 export async function runStateTests(
   files: string[],
-  filter: { fork?: string; run?: string },
+  filter: { fork?: string; run?: string; jit?: JitMode },
   workers: number,
   onFile: (outcome: FileOutcome) => void = () => {},
 ): Promise<StatetestSummary> {
@@ -61,7 +72,8 @@ export async function runStateTests(
   };
   if (workers <= 1 || files.length <= 1) {
     const regex = filter.run === undefined ? undefined : new RegExp(filter.run);
-    for (const file of files) collect(runFile(file, { fork: filter.fork, run: regex }));
+    const machines = createMachines({ jit: filter.jit });
+    for (const file of files) collect(runFile(file, { fork: filter.fork, run: regex }, { machines }));
     return { results, errors };
   }
   const queue = [...files];
@@ -71,7 +83,9 @@ export async function runStateTests(
       { length: threads },
       () =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { fork: filter.fork, run: filter.run } });
+          const worker = new Worker(new URL('./worker.js', import.meta.url), {
+            workerData: { fork: filter.fork, run: filter.run, jit: filter.jit },
+          });
           let current: string | undefined;
           const next = () => {
             current = queue.shift();
@@ -93,7 +107,7 @@ export async function runStateTests(
 }
 
 export async function statetestCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json', 'trace', 'help'], ['fork', 'run', 'workers', 'slow']);
+  const args = parseArgs(argv, ['json', 'trace', 'help'], ['fork', 'run', 'workers', 'slow', 'jit']);
   if (args.options.has('help')) {
     process.stdout.write(STATETEST_USAGE + '\n');
     return 0;
@@ -103,6 +117,7 @@ export async function statetestCommand(argv: string[]): Promise<number> {
   if (fork !== undefined) parseFork(fork);
   const run = regexOption(args, 'run');
   const json = args.options.has('json');
+  const jit = jitOption(stringOption(args, 'jit'));
   const files = findJsonFiles(args.positionals);
   const workersOption = stringOption(args, 'workers');
   let workers = workersOption === undefined ? availableParallelism() : Number(workersOption);
@@ -145,6 +160,7 @@ export async function statetestCommand(argv: string[]): Promise<number> {
     const regex = run === undefined ? undefined : new RegExp(run);
     const results: TimedResult[] = [];
     const errors: string[] = [];
+    const machines = createMachines({ jit });
     for (const file of files) {
       // After each vector, as geth's `evm statetest --trace`: the EIP-3155 summary, then the state root.
       const onEnd = ({
@@ -161,14 +177,14 @@ export async function statetestCommand(argv: string[]): Promise<number> {
         process.stderr.write(JSON.stringify({ output, gasUsed, error }) + '\n');
         process.stderr.write(JSON.stringify({ stateRoot }) + '\n');
       };
-      const outcome = runFile(file, { fork, run: regex }, { tracer, onEnd });
+      const outcome = runFile(file, { fork, run: regex }, { tracer, onEnd, machines });
       results.push(...outcome.results);
       errors.push(...outcome.errors);
       onFile(outcome);
     }
     summary = { results, errors };
   } else {
-    summary = await runStateTests(files, { fork, run }, workers, onFile);
+    summary = await runStateTests(files, { fork, run, jit }, workers, onFile);
   }
   if (progress) process.stderr.write('\r\x1b[K');
   if (json) process.stdout.write(JSON.stringify(summary.results, null, 1) + '\n');

@@ -9,6 +9,7 @@ import type { Tracer } from '../../evm/frame.js';
 import { WorldState } from '../../state/world-state.js';
 import { logsHash, stateRoot } from '../../state/roots.js';
 import { runTransaction } from '../../exec/transaction.js';
+import type { Machines } from '../../exec/code.js';
 import { InvalidTransactionError, type Transaction, type TxType } from '../../tx/types.js';
 import { invalidTransaction, type TransactionExceptionName } from '../../tx/errors.js';
 import { privateKeyToAddress } from '../../tx/keys.js';
@@ -89,6 +90,8 @@ export function buildTransaction(test: StateTest, entry: PostEntry): Transaction
 
 export interface RunVectorOptions {
   tracer?: Tracer;
+  /** The engine's VMs: one per thread, so its code cache serves every vector the thread runs. */
+  machines?: Machines;
   /** Called after the transaction with what an EIP-3155 trace ends with. */
   onEnd?: (summary: { output: string; gasUsed: string; error: string | null; stateRoot: string }) => void;
 }
@@ -104,7 +107,10 @@ export function runVector(test: StateTest, fork: string, entry: PostEntry, optio
   let gasUsed = 0n;
   try {
     const tx = buildTransaction(test, entry);
-    const result = runTransaction(state, tx, sender, blockContext(test, rules), rules, { tracer: options.tracer });
+    const result = runTransaction(state, tx, sender, blockContext(test, rules), rules, {
+      tracer: options.tracer,
+      machines: options.machines,
+    });
     logs = logsHash(result.logs);
     output = bytesToHex(result.output);
     gasUsed = result.gasUsed;

@@ -17,7 +17,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x01, name: 'ADD', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x01, name: 'ADD', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.add,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -25,7 +25,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x02, name: 'MUL', inputs: 2, outputs: 1, gas: 5, since: 'Frontier',
+    code: 0x02, name: 'MUL', inputs: 2, outputs: 1, gas: 5, since: 'Frontier', pure: w.mul,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -33,7 +33,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x03, name: 'SUB', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x03, name: 'SUB', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.sub,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -41,7 +41,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x04, name: 'DIV', inputs: 2, outputs: 1, gas: 5, since: 'Frontier',
+    code: 0x04, name: 'DIV', inputs: 2, outputs: 1, gas: 5, since: 'Frontier', pure: w.div,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -49,7 +49,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x05, name: 'SDIV', inputs: 2, outputs: 1, gas: 5, since: 'Frontier',
+    code: 0x05, name: 'SDIV', inputs: 2, outputs: 1, gas: 5, since: 'Frontier', pure: w.sdiv,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -57,7 +57,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x06, name: 'MOD', inputs: 2, outputs: 1, gas: 5, since: 'Frontier',
+    code: 0x06, name: 'MOD', inputs: 2, outputs: 1, gas: 5, since: 'Frontier', pure: w.mod,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -65,7 +65,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x07, name: 'SMOD', inputs: 2, outputs: 1, gas: 5, since: 'Frontier',
+    code: 0x07, name: 'SMOD', inputs: 2, outputs: 1, gas: 5, since: 'Frontier', pure: w.smod,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -73,7 +73,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x08, name: 'ADDMOD', inputs: 3, outputs: 1, gas: 8, since: 'Frontier',
+    code: 0x08, name: 'ADDMOD', inputs: 3, outputs: 1, gas: 8, since: 'Frontier', pure: w.addmod,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -82,7 +82,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x09, name: 'MULMOD', inputs: 3, outputs: 1, gas: 8, since: 'Frontier',
+    code: 0x09, name: 'MULMOD', inputs: 3, outputs: 1, gas: 8, since: 'Frontier', pure: w.mulmod,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -102,7 +102,7 @@ export const arithmeticOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x0b, name: 'SIGNEXTEND', inputs: 2, outputs: 1, gas: 5, since: 'Frontier',
+    code: 0x0b, name: 'SIGNEXTEND', inputs: 2, outputs: 1, gas: 5, since: 'Frontier', pure: w.signextend,
     handler: (f) => {
       const s = f.stack;
       const k = s[--f.sp]!;

@@ -9,7 +9,7 @@ import type { OpcodeDeclaration } from './types.js';
 // prettier-ignore
 export const bitwiseOpcodes: OpcodeDeclaration[] = [
   {
-    code: 0x10, name: 'LT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x10, name: 'LT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.lt,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -18,7 +18,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x11, name: 'GT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x11, name: 'GT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.gt,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -27,7 +27,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x12, name: 'SLT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x12, name: 'SLT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.slt,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -36,7 +36,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x13, name: 'SGT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x13, name: 'SGT', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.sgt,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -45,7 +45,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x14, name: 'EQ', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x14, name: 'EQ', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.eq,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -54,7 +54,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x15, name: 'ISZERO', inputs: 1, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x15, name: 'ISZERO', inputs: 1, outputs: 1, gas: 3, since: 'Frontier', pure: w.iszero,
     handler: (f) => {
       const s = f.stack;
       const a = s[f.sp - 1]!;
@@ -62,7 +62,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x16, name: 'AND', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x16, name: 'AND', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.and,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -71,7 +71,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x17, name: 'OR', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x17, name: 'OR', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.or,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -80,7 +80,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x18, name: 'XOR', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x18, name: 'XOR', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.xor,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -89,7 +89,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x19, name: 'NOT', inputs: 1, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x19, name: 'NOT', inputs: 1, outputs: 1, gas: 3, since: 'Frontier', pure: w.not,
     handler: (f) => {
       const s = f.stack;
       const a = s[f.sp - 1]!;
@@ -97,7 +97,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x1a, name: 'BYTE', inputs: 2, outputs: 1, gas: 3, since: 'Frontier',
+    code: 0x1a, name: 'BYTE', inputs: 2, outputs: 1, gas: 3, since: 'Frontier', pure: w.byte,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -106,7 +106,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x1b, name: 'SHL', inputs: 2, outputs: 1, gas: 3, since: 'Constantinople',
+    code: 0x1b, name: 'SHL', inputs: 2, outputs: 1, gas: 3, since: 'Constantinople', pure: w.shl,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -115,7 +115,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x1c, name: 'SHR', inputs: 2, outputs: 1, gas: 3, since: 'Constantinople',
+    code: 0x1c, name: 'SHR', inputs: 2, outputs: 1, gas: 3, since: 'Constantinople', pure: w.shr,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -124,7 +124,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x1d, name: 'SAR', inputs: 2, outputs: 1, gas: 3, since: 'Constantinople',
+    code: 0x1d, name: 'SAR', inputs: 2, outputs: 1, gas: 3, since: 'Constantinople', pure: w.sar,
     handler: (f) => {
       const s = f.stack;
       const a = s[--f.sp]!;
@@ -133,7 +133,7 @@ export const bitwiseOpcodes: OpcodeDeclaration[] = [
     },
   },
   {
-    code: 0x1e, name: 'CLZ', inputs: 1, outputs: 1, gas: 5, since: 'Osaka',
+    code: 0x1e, name: 'CLZ', inputs: 1, outputs: 1, gas: 5, since: 'Osaka', pure: w.clz,
     handler: (f) => {
       const s = f.stack;
       const a = s[f.sp - 1]!;

@@ -30,5 +30,12 @@ export interface OpcodeDeclaration {
    * must not have been charged yet when it looks.
    */
   observesGas?: boolean;
+  /**
+   * The operation as a function of its inputs (top of the stack first) when that is all it is: no
+   * dynamic gas, no memory, no state, no halt. The compiler tier (evm/compiler/) folds it over
+   * constants and calls it where it has no cheaper expression; table.test.ts checks that it and
+   * `handler` agree.
+   */
+  pure?: (...inputs: bigint[]) => bigint;
   handler: Handler;
 }

@@ -1,0 +1,145 @@
+/**
+ * What the EVM keeps per contract code: the jump-destination and PUSH analysis, the basic blocks
+ * per fork, and the compiled form once the code is hot. One cache per engine (each `createEvm`,
+ * dev chain or statetest worker makes its own), keyed by code hash and bounded (least recently
+ * used dropped first), so two engines never share an entry and changed code never meets a stale
+ * one; a front map by the code array's identity makes repeated calls skip the hashing.
+ *
+ * Tier-up (`jit: 'auto'`, measured in docs/compiler.md): code is compiled on its
+ * TIER_UP_CALLS-th frame, or when one interpreted frame has run TIER_UP_BLOCKS basic blocks
+ * (a long loop in a single call); the frame then continues in compiled code from the next block.
+ */
+import { analyzeCode, type CodeAnalysis } from './analysis.js';
+import { analyzeBlocks, type BlockAnalysis } from './blocks.js';
+import type { OpcodeTable } from './table.js';
+import { compile, type Compilation } from './compiler/compile.js';
+import type { CodegenLimits } from './compiler/codegen.js';
+import { keccak256 } from '../primitives/hash.js';
+import { bytesToHex } from '../primitives/bytes.js';
+
+/** When EVM code is compiled to JavaScript: never, on first call, or once hot. */
+export type JitMode = 'always' | 'never' | 'auto';
+export const JIT_MODES: readonly JitMode[] = ['auto', 'always', 'never'];
+
+export const TIER_UP_CALLS = 8;
+export const TIER_UP_BLOCKS = 20_000;
+
+export interface CodeCacheOptions {
+  /** Default 'auto'. */
+  jit?: JitMode;
+  /** Entries kept (default 4096). */
+  capacity?: number;
+  /** The compiler's size limits (tests lower them). */
+  limits?: CodegenLimits;
+}
+
+/** Counters of what the cache did, for benchmarks and tests. */
+export interface CodeCacheStats {
+  analyses: number;
+  compilations: number;
+  /** Codes the compiler declined (over the size budget, or code generation forbidden). */
+  declined: number;
+  /** Milliseconds spent generating and compiling source. */
+  compileMs: number;
+}
+
+/** One fork's view of a code: its blocks, and its compiled form when made. */
+interface Tier {
+  readonly blocks: BlockAnalysis;
+  /** undefined: not tried yet; null: declined. */
+  compilation: Compilation | null | undefined;
+}
+
+export class CodeEntry {
+  /** Frames created for this code. */
+  calls = 0;
+  private readonly tiers = new Map<OpcodeTable, Tier>();
+
+  constructor(
+    readonly code: Uint8Array,
+    readonly analysis: CodeAnalysis,
+    private readonly cache: CodeCache,
+  ) {}
+
+  get jit(): JitMode {
+    return this.cache.jit;
+  }
+
+  private tier(table: OpcodeTable): Tier {
+    let tier = this.tiers.get(table);
+    if (tier === undefined) {
+      tier = { blocks: analyzeBlocks(this.code, table), compilation: undefined };
+      this.tiers.set(table, tier);
+    }
+    return tier;
+  }
+
+  blocks(table: OpcodeTable): BlockAnalysis {
+    return this.tier(table).blocks;
+  }
+
+  /** The compiled form, compiling now if it was not tried; undefined when declined. */
+  compiled(table: OpcodeTable): Compilation | undefined {
+    const tier = this.tier(table);
+    if (tier.compilation === undefined) tier.compilation = this.cache.compileFor(this.code, table, tier.blocks, this.analysis) ?? null;
+    return tier.compilation ?? undefined;
+  }
+
+  /** The compiled form if it exists already (no compiling). */
+  compiledIfReady(table: OpcodeTable): Compilation | undefined {
+    return this.tiers.get(table)?.compilation ?? undefined;
+  }
+}
+
+export class CodeCache {
+  readonly jit: JitMode;
+  private readonly capacity: number;
+  private readonly limits: CodegenLimits | undefined;
+  private readonly byHash = new Map<string, CodeEntry>();
+  private byCode = new WeakMap<Uint8Array, CodeEntry>();
+  readonly stats: CodeCacheStats = { analyses: 0, compilations: 0, declined: 0, compileMs: 0 };
+
+  constructor(options: CodeCacheOptions = {}) {
+    this.jit = options.jit ?? 'auto';
+    this.capacity = options.capacity ?? 4096;
+    this.limits = options.limits;
+  }
+
+  /** The entry for `code`, analysing it on first sight. */
+  entry(code: Uint8Array): CodeEntry {
+    let entry = this.byCode.get(code);
+    if (entry !== undefined) return entry;
+    const hash = bytesToHex(keccak256(code));
+    entry = this.byHash.get(hash);
+    if (entry !== undefined) {
+      this.byHash.delete(hash); // re-inserted below as the most recent
+    } else {
+      entry = new CodeEntry(code, analyzeCode(code), this);
+      this.stats.analyses++;
+      if (this.byHash.size >= this.capacity) {
+        const oldest = this.byHash.keys().next().value!;
+        this.byHash.delete(oldest);
+        // Entries dropped by hash may still be reachable by identity: start that map afresh.
+        this.byCode = new WeakMap();
+      }
+    }
+    this.byHash.set(hash, entry);
+    this.byCode.set(code, entry);
+    return entry;
+  }
+
+  /** Entries held. */
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  /** @internal */
+  compileFor(code: Uint8Array, table: OpcodeTable, blocks: BlockAnalysis, analysis: CodeAnalysis): Compilation | undefined {
+    const started = performance.now();
+    const compilation = compile(code, table, blocks, analysis, this.limits);
+    this.stats.compileMs += performance.now() - started;
+    if (compilation === undefined) this.stats.declined++;
+    else this.stats.compilations++;
+    return compilation;
+  }
+}

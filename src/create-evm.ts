@@ -11,6 +11,8 @@ import { stateRoot } from './state/roots.js';
 import type { Transaction } from './tx/types.js';
 import { runCallOnState, type CallParameters, type CallResult } from './exec/call.js';
 import { runTransaction, type TransactionOptions, type TransactionResult } from './exec/transaction.js';
+import { createMachines } from './exec/code.js';
+import type { CodeCache, JitMode } from './evm/code-cache.js';
 
 export interface CreateEvmOptions {
   fork?: ForkName | string;
@@ -20,6 +22,16 @@ export interface CreateEvmOptions {
    * by default). Programs are brotli-compressed: initialise the decoder first (see docs/wasm.md).
    */
   wasm?: boolean;
+  /**
+   * When EVM code is compiled to JavaScript (docs/compiler.md): 'auto' (default) once it is hot,
+   * 'always' on first call, 'never' (the interpreter only). Each EVM keeps its own code cache.
+   */
+  jit?: JitMode;
+  /**
+   * A code cache to share with other EVMs (many short-lived EVMs over the same contracts); its
+   * own settings then apply and `jit` is ignored. Default: a cache of this EVM's own.
+   */
+  codeCache?: CodeCache;
 }
 
 export interface AccountInit {
@@ -37,6 +49,8 @@ export interface Evm {
   runCall(params: CallParameters): CallResult;
   runTx(tx: Transaction, sender: Address, options?: TransactionOptions): TransactionResult;
   stateRoot(): Uint8Array;
+  /** What this EVM's code cache holds and did (analyses, compilations, compile time). */
+  readonly codeCache: CodeCache;
 }
 
 export function defaultBlock(overrides: Partial<BlockContext> = {}): BlockContext {
@@ -58,7 +72,9 @@ export function defaultBlock(overrides: Partial<BlockContext> = {}): BlockContex
 export function createEvm(options: CreateEvmOptions = {}): Evm {
   const rules = getRules(options.fork ?? DEFAULT_FORK, { wasm: options.wasm });
   const state = new WorldState();
+  const machines = createMachines({ jit: options.jit, codeCache: options.codeCache });
   const evm: Evm = {
+    codeCache: machines.codeCache,
     rules,
     state,
     block: defaultBlock(options.block),
@@ -75,10 +91,15 @@ export function createEvm(options: CreateEvmOptions = {}): Evm {
       state.putAccount(address.toLowerCase(), account);
     },
     runCall(params) {
-      return runCallOnState(state, { ...params, caller: params.caller.toLowerCase(), to: params.to.toLowerCase() }, evm.block, rules);
+      return runCallOnState(
+        state,
+        { machines, ...params, caller: params.caller.toLowerCase(), to: params.to.toLowerCase() },
+        evm.block,
+        rules,
+      );
     },
     runTx(tx, sender, txOptions) {
-      return runTransaction(state, tx, sender.toLowerCase(), evm.block, rules, txOptions);
+      return runTransaction(state, tx, sender.toLowerCase(), evm.block, rules, { machines, ...txOptions });
     },
     stateRoot() {
       return stateRoot(state.accountEntries());

@@ -5,14 +5,13 @@
  * used dropped first), so two engines never share an entry and changed code never meets a stale
  * one; a front map by the code array's identity makes repeated calls skip the hashing.
  *
- * Tier-up (`jit: 'auto'`, measured in docs/compiler.md): code is compiled on its
- * TIER_UP_CALLS-th frame, or when one interpreted frame has run TIER_UP_BLOCKS basic blocks
- * (a long loop in a single call); the frame then continues in compiled code from the next block.
+ * Tier-up (`jit: 'auto'`): a code's regions are compiled one by one as they get hot
+ * (compiler/compile.ts); `'always'` compiles each region on first entry, `'never'` interprets.
  */
 import { analyzeCode, type CodeAnalysis } from './analysis.js';
 import { analyzeBlocks, type BlockAnalysis } from './blocks.js';
 import type { OpcodeTable } from './table.js';
-import { compile, type Compilation } from './compiler/compile.js';
+import { CompiledCode, compilerAvailable, type CompileStats } from './compiler/compile.js';
 import type { CodegenLimits } from './compiler/codegen.js';
 import { keccak256 } from '../primitives/hash.js';
 import { bytesToHex } from '../primitives/bytes.js';
@@ -20,9 +19,6 @@ import { bytesToHex } from '../primitives/bytes.js';
 /** When EVM code is compiled to JavaScript: never, on first call, or once hot. */
 export type JitMode = 'always' | 'never' | 'auto';
 export const JIT_MODES: readonly JitMode[] = ['auto', 'always', 'never'];
-
-export const TIER_UP_CALLS = 8;
-export const TIER_UP_BLOCKS = 20_000;
 
 export interface CodeCacheOptions {
   /** Default 'auto'. */
@@ -33,26 +29,22 @@ export interface CodeCacheOptions {
   limits?: CodegenLimits;
 }
 
+/** How an engine gets its code cache: a new one with these options, or one it is handed to share. */
+export type CodeCacheChoice = CodeCacheOptions & { codeCache?: CodeCache };
+
 /** Counters of what the cache did, for benchmarks and tests. */
-export interface CodeCacheStats {
+export interface CodeCacheStats extends CompileStats {
+  /** Codes analysed (jump destinations and PUSH values). */
   analyses: number;
-  compilations: number;
-  /** Codes the compiler declined (over the size budget, or code generation forbidden). */
-  declined: number;
-  /** Milliseconds spent generating and compiling source. */
-  compileMs: number;
 }
 
-/** One fork's view of a code: its blocks, and its compiled form when made. */
+/** One fork's view of a code: its blocks, and its compiled tier once a frame runs it with the compiler on. */
 interface Tier {
   readonly blocks: BlockAnalysis;
-  /** undefined: not tried yet; null: declined. */
-  compilation: Compilation | null | undefined;
+  compiled: CompiledCode | undefined;
 }
 
 export class CodeEntry {
-  /** Frames created for this code. */
-  calls = 0;
   private readonly tiers = new Map<OpcodeTable, Tier>();
 
   constructor(
@@ -68,7 +60,7 @@ export class CodeEntry {
   private tier(table: OpcodeTable): Tier {
     let tier = this.tiers.get(table);
     if (tier === undefined) {
-      tier = { blocks: analyzeBlocks(this.code, table), compilation: undefined };
+      tier = { blocks: analyzeBlocks(this.code, table), compiled: undefined };
       this.tiers.set(table, tier);
     }
     return tier;
@@ -78,16 +70,12 @@ export class CodeEntry {
     return this.tier(table).blocks;
   }
 
-  /** The compiled form, compiling now if it was not tried; undefined when declined. */
-  compiled(table: OpcodeTable): Compilation | undefined {
+  /** The compiled tier (its regions compile as they get hot); undefined where code generation is forbidden. */
+  compiled(table: OpcodeTable): CompiledCode | undefined {
     const tier = this.tier(table);
-    if (tier.compilation === undefined) tier.compilation = this.cache.compileFor(this.code, table, tier.blocks, this.analysis) ?? null;
-    return tier.compilation ?? undefined;
-  }
-
-  /** The compiled form if it exists already (no compiling). */
-  compiledIfReady(table: OpcodeTable): Compilation | undefined {
-    return this.tiers.get(table)?.compilation ?? undefined;
+    if (tier.compiled === undefined && compilerAvailable())
+      tier.compiled = this.cache.compiledTier(this.code, table, tier.blocks, this.analysis);
+    return tier.compiled;
   }
 }
 
@@ -97,7 +85,7 @@ export class CodeCache {
   private readonly limits: CodegenLimits | undefined;
   private readonly byHash = new Map<string, CodeEntry>();
   private byCode = new WeakMap<Uint8Array, CodeEntry>();
-  readonly stats: CodeCacheStats = { analyses: 0, compilations: 0, declined: 0, compileMs: 0 };
+  readonly stats: CodeCacheStats = { analyses: 0, compilations: 0, declined: 0, compileMs: 0, sourceSize: 0 };
 
   constructor(options: CodeCacheOptions = {}) {
     this.jit = options.jit ?? 'auto';
@@ -133,13 +121,8 @@ export class CodeCache {
     return this.byHash.size;
   }
 
-  /** @internal */
-  compileFor(code: Uint8Array, table: OpcodeTable, blocks: BlockAnalysis, analysis: CodeAnalysis): Compilation | undefined {
-    const started = performance.now();
-    const compilation = compile(code, table, blocks, analysis, this.limits);
-    this.stats.compileMs += performance.now() - started;
-    if (compilation === undefined) this.stats.declined++;
-    else this.stats.compilations++;
-    return compilation;
+  /** @internal A code's compiled tier, counting into this cache's stats. */
+  compiledTier(code: Uint8Array, table: OpcodeTable, blocks: BlockAnalysis, analysis: CodeAnalysis): CompiledCode {
+    return new CompiledCode(code, table, blocks, analysis, this.stats, this.limits);
   }
 }

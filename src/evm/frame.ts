@@ -20,7 +20,7 @@ import { GAS_CHUNK, joinGas, splitGas } from '../host/gas.js';
 import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { interpret } from './interpreter.js';
 import { getOpcodeTable } from './table.js';
-import { CodeCache, TIER_UP_BLOCKS, TIER_UP_CALLS, type CodeCacheOptions, type CodeEntry } from './code-cache.js';
+import { CodeCache, type CodeCacheChoice, type CodeEntry } from './code-cache.js';
 
 export const STACK_LIMIT = 1024;
 
@@ -97,7 +97,6 @@ export class Frame implements VmFrame, TracedFrame {
     this.reserve = message.reserve ?? 0n;
     this.jumpDestinations = entry.analysis.jumpDestinations;
     this.pushValues = entry.analysis.pushValues;
-    entry.calls++;
   }
 
   get code(): Uint8Array {
@@ -113,18 +112,9 @@ export class Frame implements VmFrame, TracedFrame {
     const jit = entry.jit;
     const tracer = this.env.tracer;
     if (jit === 'never' || (tracer !== undefined && tracer.framesOnly !== true)) return interpret(this);
-    const table = getOpcodeTable(this.env.rules);
-    let compiled = entry.compiledIfReady(table);
-    if (compiled === undefined) {
-      if (jit === 'auto' && entry.calls < TIER_UP_CALLS) {
-        // Interpret; a frame still running after the budget is hot and continues compiled.
-        const status = interpret(this, TIER_UP_BLOCKS);
-        if (status !== Status.Running) return status;
-      }
-      compiled = entry.compiled(table);
-      if (compiled === undefined) return interpret(this);
-    }
-    return compiled.run(this);
+    const compiled = entry.compiled(getOpcodeTable(this.env.rules));
+    if (compiled === undefined) return interpret(this);
+    return compiled.run(this, jit === 'always');
   }
 
   /** The child this frame asked for has ended: its gas comes back, its outcome goes on the stack. */
@@ -216,8 +206,8 @@ export class Frame implements VmFrame, TracedFrame {
 }
 
 /** An EVM with its own code cache (analysis and compiled code): one per engine. */
-export function createEvmVm(options: CodeCacheOptions = {}): VirtualMachine & { readonly codeCache: CodeCache } {
-  const codeCache = new CodeCache(options);
+export function createEvmVm(options: CodeCacheChoice = {}): VirtualMachine & { readonly codeCache: CodeCache } {
+  const codeCache = options.codeCache ?? new CodeCache(options);
   return {
     codeCache,
     createFrame(message: Message, env: Environment): Frame {

@@ -9,7 +9,7 @@ import type { Rules } from '../forks/index.js';
 import type { Activation, CodeKind, CodeResolver, Host, ResolvedCode, VirtualMachine } from '../host/index.js';
 import { delegationTarget } from './delegation.js';
 import { createEvmVm } from '../evm/frame.js';
-import type { CodeCache, CodeCacheOptions } from '../evm/code-cache.js';
+import type { CodeCache, CodeCacheChoice } from '../evm/code-cache.js';
 import { isProgram } from '../wasm/format.js';
 import { activateCode } from '../wasm/program.js';
 import { wasmVm } from '../wasm/frame.js';
@@ -51,7 +51,7 @@ function activate(code: Uint8Array, rules: Rules): Activation | undefined {
 export type Machines = (kind: CodeKind) => VirtualMachine;
 
 /** An engine's VMs: an EVM with its own code cache (and compiler tier), and the WebAssembly VM. */
-export function createMachines(options: CodeCacheOptions = {}): Machines & { readonly codeCache: CodeCache } {
+export function createMachines(options: CodeCacheChoice = {}): Machines & { readonly codeCache: CodeCache } {
   const evm = createEvmVm(options);
   const machines = (kind: CodeKind): VirtualMachine => (kind === 'evm' ? evm : wasmVm);
   return Object.assign(machines, { codeCache: evm.codeCache });

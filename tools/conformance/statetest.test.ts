@@ -3,6 +3,8 @@
  * by suite-check.ts against what the fixture files declare and the committed KNOWN_FAILURES.json
  * (a vector that did not run fails, a new failure fails, a listed failure that passes or no
  * longer runs fails). Prints the counts per suite and fork, and the vectors slower than 10 s.
+ * Every suite runs twice: on the interpreter alone (`--jit never`) and with every frame in
+ * compiled code (`--jit always`), so both tiers are held to the fixtures.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,9 +47,10 @@ function declaredVectors(dir: string): Declared[] {
   return declared;
 }
 
-function runSuite(suite: string, path: string): void {
+function runSuite(suite: string, path: string, jit: 'never' | 'always'): void {
   const dir = fixtureDir(path);
-  const run = spawnSync(process.execPath, [join(root, 'bin/polyvm.js'), 'statetest', '--json', '--slow', String(SLOW_MS), dir], {
+  const args = ['statetest', '--json', '--jit', jit, '--slow', String(SLOW_MS), dir];
+  const run = spawnSync(process.execPath, [join(root, 'bin/polyvm.js'), ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
@@ -55,7 +58,7 @@ function runSuite(suite: string, path: string): void {
   assert.match(lastLine, /^\d+ passed, \d+ failed$/, `statetest did not finish: ${run.stderr.slice(-2000)}`);
   const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('error:'));
   assert.deepEqual(errorLines, [], 'fixture or engine errors');
-  for (const line of run.stderr.split('\n').filter((l) => l.startsWith('slow '))) console.log(`${suite}: ${line}`);
+  for (const line of run.stderr.split('\n').filter((l) => l.startsWith('slow '))) console.log(`${suite} (--jit ${jit}): ${line}`);
   const results = JSON.parse(run.stdout) as Result[];
   const outcomes: Outcome[] = results.map((r) => ({
     id: vectorId(relative(dir, r.file), r.name, r.fork, r.index),
@@ -66,18 +69,18 @@ function runSuite(suite: string, path: string): void {
   checkSuite(suite, declaredVectors(dir), outcomes, knownFailures[suite] ?? {});
 }
 
-test('GeneralStateTests match the fixtures (except KNOWN_FAILURES.json)', { timeout: 20 * 60_000 }, () => {
-  runSuite('GeneralStateTests', 'ethereum-tests/GeneralStateTests');
-});
+const SUITES: [suite: string, path: string, title: string, minutes: number][] = [
+  ['GeneralStateTests', 'ethereum-tests/GeneralStateTests', 'GeneralStateTests', 20],
+  ['v5.4.0', 'execution-spec-tests/v5.4.0/state_tests', 'execution-spec-tests v5.4.0 state tests (Frontier … Osaka)', 20],
+  ['pectra-devnet-5', 'execution-spec-tests/pectra-devnet-5/state_tests', 'execution-spec-tests pectra-devnet-5 (final EIP-2537)', 10],
+  ['fusaka-devnet-5', 'execution-spec-tests/fusaka-devnet-5/state_tests', 'execution-spec-tests fusaka-devnet-5 (Prague and Osaka)', 10],
+];
 
-test('execution-spec-tests v5.4.0 state tests (Frontier … Osaka) match the fixtures', { timeout: 20 * 60_000 }, () => {
-  runSuite('v5.4.0', 'execution-spec-tests/v5.4.0/state_tests');
-});
-
-test('execution-spec-tests pectra-devnet-5 (final EIP-2537) match the fixtures', { timeout: 10 * 60_000 }, () => {
-  runSuite('pectra-devnet-5', 'execution-spec-tests/pectra-devnet-5/state_tests');
-});
-
-test('execution-spec-tests fusaka-devnet-5 (Prague and Osaka) match the fixtures', { timeout: 10 * 60_000 }, () => {
-  runSuite('fusaka-devnet-5', 'execution-spec-tests/fusaka-devnet-5/state_tests');
-});
+for (const jit of ['never', 'always'] as const) {
+  const tier = jit === 'never' ? 'interpreter' : 'compiled code';
+  for (const [suite, path, title, minutes] of SUITES) {
+    test(`${title} match the fixtures on the ${tier} (except KNOWN_FAILURES.json)`, { timeout: minutes * 60_000 }, () => {
+      runSuite(suite, path, jit);
+    });
+  }
+}

@@ -11,6 +11,7 @@ import { compareOutcomes, differenceKind, firstTraceDivergence, type Difference,
 import { knownBug, type KnownBug } from './known-bugs.js';
 import { shrinkCase } from './shrink.js';
 import { WorkerPeer } from './peer-worker.js';
+import type { Machines } from '../../dist/exec/code.js';
 
 /**
  * agree; diverge (unexplained); excluded (a known @ethereumjs/evm bug); known-polyvm-bug (found
@@ -80,8 +81,14 @@ export class Differential {
    * after this long is cut off (verdict peer-timeout) before polyvm runs it, so no case can stall
    * a run (polyvm, about ten times faster, then runs only cases the peer finished)
    * @param workers peer workers, used in turn (concurrent `run` calls go to different workers)
+   * @param machines polyvm's VMs (default: the engine's shared default, compiler tier `auto`);
+   * `createMachines({ jit: 'always' })` puts every frame in compiled code
    */
-  constructor(caseTimeoutMs?: number, workers = 1) {
+  constructor(
+    caseTimeoutMs?: number,
+    workers = 1,
+    private readonly machines?: Machines,
+  ) {
     this.workers = caseTimeoutMs === undefined ? [] : Array.from({ length: workers }, () => new WorkerPeer(caseTimeoutMs));
   }
 
@@ -103,7 +110,7 @@ export class Differential {
     let polyvm: CallOutcome;
     const t0 = performance.now();
     try {
-      polyvm = runPolyvmCall(c.pre, c.call, c);
+      polyvm = runPolyvmCall(c.pre, c.call, c, undefined, this.machines);
     } catch (error) {
       return { verdict: 'polyvm-crash', differences: [], error: message(error), polyvmMs: performance.now() - t0, peerMs: 0 };
     }
@@ -136,7 +143,7 @@ export class Differential {
     if ('error' in run) return { verdict: 'peer-crash', differences: [], error: run.error, polyvmMs: 0, peerMs: t1 - t0 };
     let polyvm: CallOutcome;
     try {
-      polyvm = runPolyvmCall(c.pre, c.call, c);
+      polyvm = runPolyvmCall(c.pre, c.call, c, undefined, this.machines);
     } catch (error) {
       return {
         verdict: 'polyvm-crash',

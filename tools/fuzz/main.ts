@@ -14,18 +14,23 @@ import { fuzzDecoding, type DecodeFinding } from './decoding.js';
 import { Differential, type Finding } from './differential.js';
 import { DEFAULT_FORKS, GENERATORS } from './generators/index.js';
 import { formatFinding } from './report.js';
-import { fuzzEvm, type EvmFuzzStats } from './runner.js';
+import { fuzzEvm, type CaseSelection, type EvmFuzzStats } from './runner.js';
+import type { JitMode } from '../../dist/evm/code-cache.js';
+import { fuzzTiers, type TierFinding, type TierFuzzStats } from './tiers.js';
 import { checkWasmCase, formatWasmFinding, fuzzWasm, type WasmFinding, type WasmFuzzStats } from './wasm.js';
 
 const USAGE = `usage: npm run fuzz -- [options]
   --seed N          the run's seed (default: chosen from the clock and printed)
   --cases N         cases per mode (default 1000 unless --seconds is given)
   --seconds N       stop after N seconds (per mode when both run)
-  --mode M          evm, decode, wasm, both (evm and decode; the default) or all three
+  --mode M          evm, decode, wasm, tiers, both (evm and decode; the default) or all four
+                    tiers: each EVM case on polyvm's interpreter and in compiled code
+                    (every frame compiled), which must agree exactly
                     wasm: random Stylus programs (valid, broken, damaged containers)
                     deployed on a fresh chain and called; findings are crashes, hangs,
                     slow cases, gas over the limit, state changed by a failed call,
                     activation against expectation and nondeterminism
+  --jit MODE        evm mode: polyvm's compiler tier, auto (default), always or never
   --fork F[,F]      forks for EVM cases (default ${DEFAULT_FORKS.join(',')})
   --generator G[,G] only these generators: ${GENERATORS.map((g) => g.name).join(', ')}
   --start N         first case index (with --cases 1: rerun one case of a seed)
@@ -45,7 +50,8 @@ interface Options {
   seed: number;
   cases: number | undefined;
   seconds: number | undefined;
-  mode: 'evm' | 'decode' | 'wasm' | 'both' | 'all';
+  mode: 'evm' | 'decode' | 'wasm' | 'tiers' | 'both' | 'all';
+  jit: JitMode;
   forks: ForkName[] | undefined;
   generators: string[] | undefined;
   start: number;
@@ -68,6 +74,7 @@ function parseOptions(argv: string[]): Options {
     cases: undefined,
     seconds: undefined,
     mode: 'both',
+    jit: 'auto',
     forks: undefined,
     generators: undefined,
     start: 0,
@@ -105,9 +112,15 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--mode': {
         const m = value();
-        if (m !== 'evm' && m !== 'decode' && m !== 'wasm' && m !== 'both' && m !== 'all')
-          throw new UsageError('--mode is evm, decode, wasm, both or all');
+        if (m !== 'evm' && m !== 'decode' && m !== 'wasm' && m !== 'tiers' && m !== 'both' && m !== 'all')
+          throw new UsageError('--mode is evm, decode, wasm, tiers, both or all');
         options.mode = m;
+        break;
+      }
+      case '--jit': {
+        const j = value();
+        if (j !== 'auto' && j !== 'always' && j !== 'never') throw new UsageError('--jit is auto, always or never');
+        options.jit = j;
         break;
       }
       case '--fork':
@@ -200,37 +213,51 @@ async function main(): Promise<number> {
     `fuzz: seed ${options.seed}${options.cases !== undefined ? `, ${options.cases} cases` : ''}${options.seconds !== undefined ? `, ${options.seconds} s` : ''} per mode, mode ${options.mode}`,
   );
   let problems = 0;
-  const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown; wasm?: WasmFuzzStats } = { seed: options.seed };
-  const runs = (mode: 'evm' | 'decode' | 'wasm') =>
-    options.mode === mode || options.mode === 'all' || (options.mode === 'both' && mode !== 'wasm');
+  const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown; wasm?: WasmFuzzStats; tiers?: TierFuzzStats } = {
+    seed: options.seed,
+  };
+  const runs = (mode: 'evm' | 'decode' | 'wasm' | 'tiers') =>
+    options.mode === mode || options.mode === 'all' || (options.mode === 'both' && (mode === 'evm' || mode === 'decode'));
+
+  const selection: CaseSelection = {
+    seed: options.seed,
+    cases: options.cases,
+    seconds: options.seconds,
+    start: options.start,
+    forks: options.forks,
+    generators: options.generators,
+    shrink: options.shrink,
+  };
+  /** Prints a finding and saves it under the findings folder. */
+  const report = (name: string, finding: unknown, text: string) => {
+    const path = saveFinding(options.findings, name, finding, text);
+    if (interactive) process.stderr.write('\r\x1b[K');
+    say(`${text}\nsaved ${path}\n`);
+  };
+  /** A progress line: rewritten on a terminal, else once a minute with --progress. */
+  const progress = <S extends { elapsedMs: number; start: number; cases: number }>(line: (s: S) => string) => {
+    let lastLogged = 0;
+    return (s: S) => {
+      const text = line(s);
+      if (interactive) process.stderr.write(`\r\x1b[K${text}`);
+      else if (options.progress && s.elapsedMs - lastLogged >= 60_000) {
+        lastLogged = s.elapsedMs;
+        process.stderr.write(`${new Date().toISOString()} ${text} (next case ${s.start + s.cases})\n`);
+      }
+    };
+  };
 
   if (runs('evm')) {
-    let lastLogged = 0;
     const stats = await fuzzEvm({
-      seed: options.seed,
-      cases: options.cases,
-      seconds: options.seconds,
-      start: options.start,
-      forks: options.forks,
-      generators: options.generators,
-      shrink: options.shrink,
+      ...selection,
       caseTimeoutSeconds: options.caseTimeout > 0 ? options.caseTimeout : undefined,
       peerWorkers: options.jobs,
-      onFinding: (finding) => {
-        const text = formatFinding(finding);
-        const path = saveFinding(options.findings, `${finding.verdict}-${finding.seed}-${finding.index}`, finding, text);
-        if (interactive) process.stderr.write('\r\x1b[K');
-        say(`${text}\nsaved ${path}\n`);
-      },
-      onProgress: (s) => {
-        const rate = s.cases / (s.elapsedMs / 1000);
-        const line = `evm: ${s.cases} cases (${rate.toFixed(0)}/s), ${s.diverged} diverged, ${s.polyvmCrashes + s.peerCrashes} crashed, ${s.peerTimeouts} timed out, ${Object.values(s.excluded).reduce((x, y) => x + y, 0)} excluded`;
-        if (interactive) process.stderr.write(`\r\x1b[K${line}`);
-        else if (options.progress && s.elapsedMs - lastLogged >= 60_000) {
-          lastLogged = s.elapsedMs;
-          process.stderr.write(`${new Date().toISOString()} ${line} (next case ${s.start + s.cases})\n`);
-        }
-      },
+      jit: options.jit,
+      onFinding: (finding) => report(`${finding.verdict}-${finding.seed}-${finding.index}`, finding, formatFinding(finding)),
+      onProgress: progress(
+        (s: EvmFuzzStats) =>
+          `evm: ${s.cases} cases (${(s.cases / (s.elapsedMs / 1000)).toFixed(0)}/s), ${s.diverged} diverged, ${s.polyvmCrashes + s.peerCrashes} crashed, ${s.peerTimeouts} timed out, ${Object.values(s.excluded).reduce((x, y) => x + y, 0)} excluded`,
+      ),
     });
     if (interactive) process.stderr.write('\r\x1b[K');
     summary.evm = stats;
@@ -267,7 +294,6 @@ async function main(): Promise<number> {
     );
   }
   if (runs('wasm')) {
-    let lastLogged = 0;
     const stats = await fuzzWasm({
       seed: options.seed,
       cases: options.cases,
@@ -275,21 +301,11 @@ async function main(): Promise<number> {
       start: options.start,
       jobs: options.caseTimeout > 0 ? options.jobs : 0,
       caseTimeoutSeconds: options.caseTimeout,
-      onFinding: (f) => {
-        const text = formatWasmFinding(f);
-        const path = saveFinding(options.findings, `wasm-${f.kind}-${f.seed}-${f.index}`, f, text);
-        if (interactive) process.stderr.write('\r\x1b[K');
-        say(`${text}\nsaved ${path}\n`);
-      },
-      onProgress: (s) => {
-        const rate = s.cases / (s.elapsedMs / 1000);
-        const line = `wasm: ${s.cases} cases (${rate.toFixed(0)}/s), ${s.deploys.activated} activated, ${s.deploys.refused} refused, ${s.findings} findings`;
-        if (interactive) process.stderr.write(`\r\x1b[K${line}`);
-        else if (options.progress && s.elapsedMs - lastLogged >= 60_000) {
-          lastLogged = s.elapsedMs;
-          process.stderr.write(`${new Date().toISOString()} ${line} (next case ${s.start + s.cases})\n`);
-        }
-      },
+      onFinding: (f) => report(`wasm-${f.kind}-${f.seed}-${f.index}`, f, formatWasmFinding(f)),
+      onProgress: progress(
+        (s: WasmFuzzStats) =>
+          `wasm: ${s.cases} cases (${(s.cases / (s.elapsedMs / 1000)).toFixed(0)}/s), ${s.deploys.activated} activated, ${s.deploys.refused} refused, ${s.findings} findings`,
+      ),
     });
     if (interactive) process.stderr.write('\r\x1b[K');
     summary.wasm = stats;
@@ -303,6 +319,24 @@ async function main(): Promise<number> {
     say(`  top refusals:`);
     for (const [reason, count] of stats.topRefusals) say(`    ${count}× ${reason}`);
     say(`  slowest cases ${JSON.stringify(stats.slowest)}; memory ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+    for (const [kind, { count, first }] of Object.entries(stats.kinds)) say(`  ${count}× ${kind} (first: case ${first})`);
+  }
+  if (runs('tiers')) {
+    const stats = await fuzzTiers({
+      ...selection,
+      onFinding: (finding) => report(`tiers-${finding.verdict}-${finding.seed}-${finding.index}`, finding, formatTierFinding(finding)),
+      onProgress: progress(
+        (s: TierFuzzStats) =>
+          `tiers: ${s.cases} cases (${(s.cases / (s.elapsedMs / 1000)).toFixed(0)}/s), ${s.diverged} diverged, ${s.crashes} crashed, ${s.compiledRegions} regions compiled`,
+      ),
+    });
+    if (interactive) process.stderr.write('\r\x1b[K');
+    summary.tiers = stats;
+    problems += stats.diverged + stats.crashes;
+    say(
+      `tiers: ${stats.cases} cases in ${(stats.elapsedMs / 1000).toFixed(1)} s (interpreter ${(stats.interpreterMs / 1000).toFixed(1)} s, compiled ${(stats.compiledMs / 1000).toFixed(1)} s, ${stats.compiledRegions} regions compiled): ` +
+        `${stats.agree} agree, ${stats.diverged} diverged, ${stats.crashes} crashed; generators ${JSON.stringify(stats.byGenerator)}`,
+    );
     for (const [kind, { count, first }] of Object.entries(stats.kinds)) say(`  ${count}× ${kind} (first: case ${first})`);
   }
   if (options.record) {
@@ -319,12 +353,18 @@ async function main(): Promise<number> {
  * timeouts, excluded cases by peer bug, findings). The README's totals are the sum of these.
  */
 function recordRun(dir: string, options: Options, summary: Record<string, unknown>): string {
-  const { evm, decode, wasm } = summary as { evm?: EvmFuzzStats; decode?: { cases: number; findings?: unknown[] }; wasm?: WasmFuzzStats };
+  const { evm, decode, wasm, tiers } = summary as {
+    evm?: EvmFuzzStats;
+    decode?: { cases: number; findings?: unknown[] };
+    wasm?: WasmFuzzStats;
+    tiers?: TierFuzzStats;
+  };
   const record = {
     date: new Date().toISOString(),
     seed: options.seed,
     start: options.start,
     mode: options.mode,
+    jit: options.jit,
     forks: options.forks ?? DEFAULT_FORKS,
     generators: options.generators ?? GENERATORS.map((g) => g.name),
     generatorVersion: generatorVersion(),
@@ -341,6 +381,13 @@ function recordRun(dir: string, options: Options, summary: Record<string, unknow
     },
     decode: decode && { cases: decode.cases, findings: Array.isArray(decode.findings) ? decode.findings.length : decode.findings },
     wasm: wasm && { cases: wasm.cases, findings: wasm.findings },
+    tiers: tiers && {
+      cases: tiers.cases,
+      agree: tiers.agree,
+      diverged: tiers.diverged,
+      crashes: tiers.crashes,
+      compiledRegions: tiers.compiledRegions,
+    },
   };
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${record.date.slice(0, 10)}-seed${options.seed}-${options.mode}.json`);
@@ -372,3 +419,13 @@ main().then(
     }
   },
 );
+
+/** A tier finding as text: where, what differs, and the case to replay. */
+function formatTierFinding(f: TierFinding): string {
+  const lines = [`TIERS ${f.verdict} (seed ${f.seed}, case ${f.index}, ${f.fork}, ${f.generator})`];
+  if (f.error) lines.push(`  error: ${f.error}`);
+  for (const d of (f.minimized?.differences ?? f.differences).slice(0, 8))
+    lines.push(`  ${d.field}: interpreter ${d.polyvm}, compiled ${d.peer}`);
+  if (f.minimized) lines.push(`  shrunk code of the callee: ${f.minimized.case.pre[f.minimized.case.call.to]?.code ?? '?'}`);
+  return lines.join('\n');
+}

@@ -8,8 +8,11 @@ import { differenceKind } from './compare.js';
 import { Differential, type CaseResult, type Finding } from './differential.js';
 import type { FuzzCase } from './case.js';
 import { generateCase } from './generators/index.js';
+import { createMachines } from '../../dist/exec/code.js';
+import type { JitMode } from '../../dist/evm/code-cache.js';
 
-export interface EvmFuzzOptions {
+/** Which generated cases a fuzz loop runs: what the EVM modes (against the peer, between tiers) share. */
+export interface CaseSelection {
   seed: number;
   /** Stop after this many cases (default: unbounded when `seconds` is given, else 1000). */
   cases?: number;
@@ -20,6 +23,11 @@ export interface EvmFuzzOptions {
   generators?: readonly string[];
   /** Shrink divergences to minimal reproducers (default true). */
   shrink?: boolean;
+  /** Investigate at most this many findings of the same kind; the rest are only counted. */
+  perKindLimit?: number;
+}
+
+export interface EvmFuzzOptions extends CaseSelection {
   /**
    * Run the peer in a worker and cut off a case it has not finished after this many seconds
    * (counted as a peer timeout and reported as a finding). Without it a case runs to its end.
@@ -30,18 +38,26 @@ export interface EvmFuzzOptions {
    * still handled in case order, so a run's findings and counts do not depend on this.
    */
   peerWorkers?: number;
-  /** Investigate at most this many findings of the same kind; the rest are only counted. */
-  perKindLimit?: number;
+  /** polyvm's compiler tier for the run (default 'auto'; 'always' compares compiled code with the peer). */
+  jit?: JitMode;
   onFinding?: (finding: Finding) => void | Promise<void>;
   onProgress?: (stats: EvmFuzzStats) => void;
 }
 
-export interface EvmFuzzStats {
+/** What every EVM fuzz loop counts. */
+export interface CaseCounts {
   seed: number;
   start: number;
   cases: number;
   agree: number;
   diverged: number;
+  /** Findings by kind ("diverge gasUsed", "polyvm-crash TypeError"), with the first case index. */
+  kinds: Record<string, { count: number; first: number }>;
+  byGenerator: Record<string, number>;
+  elapsedMs: number;
+}
+
+export interface EvmFuzzStats extends CaseCounts {
   /** Divergences excused by a known @ethereumjs/evm bug, by its id. */
   excluded: Record<string, number>;
   /** Divergences from polyvm bugs found before and not fixed yet, by id. */
@@ -50,13 +66,9 @@ export interface EvmFuzzStats {
   peerCrashes: number;
   /** Cases the peer did not finish within the case timeout (polyvm did not run them). */
   peerTimeouts: number;
-  /** Findings by kind ("diverge gasUsed", "polyvm-crash TypeError"), with the first case index. */
-  kinds: Record<string, { count: number; first: number }>;
-  byGenerator: Record<string, number>;
   outcomes: Record<string, number>;
   polyvmMs: number;
   peerMs: number;
-  elapsedMs: number;
   slowest: { index: number; generator: string; polyvmMs: number }[];
 }
 
@@ -70,7 +82,11 @@ export async function fuzzEvm(options: EvmFuzzOptions): Promise<EvmFuzzStats> {
   const deadline = options.seconds !== undefined ? performance.now() + options.seconds * 1000 : Infinity;
   const perKindLimit = options.perKindLimit ?? 3;
   const workers = options.caseTimeoutSeconds === undefined ? 1 : Math.max(1, options.peerWorkers ?? 1);
-  const differential = new Differential(options.caseTimeoutSeconds === undefined ? undefined : options.caseTimeoutSeconds * 1000, workers);
+  const differential = new Differential(
+    options.caseTimeoutSeconds === undefined ? undefined : options.caseTimeoutSeconds * 1000,
+    workers,
+    createMachines({ jit: options.jit ?? 'auto' }),
+  );
   const began = performance.now();
   const stats: EvmFuzzStats = {
     seed: options.seed,

@@ -23,25 +23,36 @@ import { IMMEDIATE_SIZE, JUMPDEST } from '../opcodes/index.js';
 import { STACK_LIMIT } from '../frame.js';
 import { Status } from '../../host/status.js';
 
-/** What the generator produces: a factory's source and what the factory's parameters hold. */
-export interface GeneratedCode {
-  /** The body of `new Function('rt', body)`; it returns the entry function `(f) => Status`. */
-  readonly source: string;
-  /** Each pc's block number (-1 where no block starts): `rt.index`. */
+/**
+ * How a code is cut for compiling: its basic blocks in order, and regions of consecutive blocks
+ * (about `regionBytes` of bytecode each), the unit that is compiled, once hot, into one function.
+ */
+export interface RegionPlan {
+  /** Each block's first pc. */
+  readonly starts: Int32Array;
+  /** Each pc's block (-1 where no block starts). */
   readonly index: Int32Array;
-  readonly blocks: number;
+  /** Each block's region. */
+  readonly regionOf: Int32Array;
+  /** Each region's first block; one more entry, the number of blocks. */
+  readonly regionStart: Int32Array;
   readonly regions: number;
 }
 
-/** Generation stops (and the code stays interpreted) past these. */
+/** Limits of the generator: past them a region is declined and stays interpreted. */
 export interface CodegenLimits {
-  /** Largest source, in characters, per byte of bytecode. */
+  /** Largest source, in characters, per byte of the region's bytecode. */
   readonly sourcePerByte: number;
-  /** Source characters per region function. */
+  /** Bytecode per region (a region ends at the first block boundary past it). */
+  readonly regionBytes: number;
+  /**
+   * Largest source of one region: V8 does not optimise a function past a size, and unoptimised
+   * generated code is slower than the interpreter (a single block of thousands of instructions).
+   */
   readonly regionSource: number;
 }
 
-export const DEFAULT_LIMITS: CodegenLimits = { sourcePerByte: 160, regionSource: 24_000 };
+export const DEFAULT_LIMITS: CodegenLimits = { sourcePerByte: 200, regionBytes: 384, regionSource: 60_000 };
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 const TWO_POW_256 = 1n << 256n;
@@ -73,89 +84,92 @@ const CONDITIONS: Record<number, (a: string, b: string) => string> = {
   0x14: (a, b) => `${a} === ${b}`,
 };
 
-/** Generates the compiled form of `code`, or undefined when it is over the limits. */
-export function generate(
-  code: Uint8Array,
-  table: OpcodeTable,
-  blocks: BlockAnalysis,
-  analysis: CodeAnalysis,
-  limits: CodegenLimits = DEFAULT_LIMITS,
-): GeneratedCode | undefined {
+/** Cuts `code` into blocks and regions. */
+export function planRegions(code: Uint8Array, blocks: BlockAnalysis, limits: CodegenLimits = DEFAULT_LIMITS): RegionPlan {
   const n = code.length;
-  const budget = limits.sourcePerByte * Math.max(n, 64);
-  // Block starts in order, and each one's index.
-  const starts: number[] = [];
   const index = new Int32Array(n).fill(-1);
+  const starts: number[] = [];
+  const regionStart: number[] = [];
+  let regionPc = -Infinity;
   for (let pc = 0; pc < n; pc++) {
     if (blocks.length[pc]! > 0) {
+      if (pc - regionPc >= limits.regionBytes) {
+        regionStart.push(starts.length);
+        regionPc = pc;
+      }
       index[pc] = starts.length;
       starts.push(pc);
     }
   }
-  const bodies: string[] = [];
-  let total = 0;
-  for (let b = 0; b < starts.length; b++) {
-    const body = generateBlock(code, table, blocks, analysis, starts, index, b);
-    total += body.length;
-    if (total > budget) return undefined;
-    bodies.push(body);
-  }
-  // Regions: runs of consecutive blocks up to the region size.
-  const regionStart: number[] = [];
-  let size = Infinity;
-  for (let b = 0; b < bodies.length; b++) {
-    if (size + bodies[b]!.length > limits.regionSource) {
-      regionStart.push(b);
-      size = 0;
-    }
-    size += bodies[b]!.length;
-  }
-  regionStart.push(bodies.length);
-  const out: string[] = ['"use strict";', 'const { H, P, index, jd, refill, fail, useMemory, readWord, writeWord, interpret } = rt;'];
-  const regionOf = new Int32Array(bodies.length);
-  for (let r = 0; r + 1 < regionStart.length; r++) {
-    const lo = regionStart[r]!;
-    const hi = regionStart[r + 1]!;
-    regionOf.fill(r, lo, hi);
-    out.push(`function r${r}(f, b) {`, 'const s = f.stack;', 'let sp = f.sp;', 'for (;;) {', 'switch (b) {');
-    for (let b = lo; b < hi; b++) {
-      out.push(`case ${b}: {`, bodies[b]!.replaceAll('$LO', String(lo)).replaceAll('$HI', String(hi)), '}');
-    }
-    // Falling off the region's last block: the next region, or the end of code (STOP).
-    if (hi < bodies.length) out.push(`f.sp = sp; return ${hi};`);
-    else out.push(`return fail(f, sp, ${n}, ${Status.Stop});`);
-    out.push('default: return b;', '}', '}', '}');
-  }
-  const regions = regionStart.length - 1;
-  out.push(`const regions = [${Array.from({ length: regions }, (_, r) => `r${r}`).join(', ')}];`);
-  out.push(`const regionOf = new Int32Array([${Array.from(regionOf).join(',')}]);`);
-  out.push(
-    'return function compiled(f) {',
-    `f.status = ${Status.Running};`,
-    'f.request = undefined;',
-    `if (f.pc >= ${n}) { f.status = ${Status.Stop}; return ${Status.Stop}; }`,
-    'let b = index[f.pc];',
-    // Only a frame resumed mid-block starts elsewhere; the interpreter finishes it.
-    'if (b < 0) return interpret(f);',
-    regions === 1 ? 'r0(f, b);' : 'while (b >= 0) b = regions[regionOf[b]](f, b);',
-    'return f.status;',
-    '};',
-  );
-  return { source: out.join('\n'), index, blocks: bodies.length, regions };
+  regionStart.push(starts.length);
+  const regionOf = new Int32Array(starts.length);
+  for (let r = 0; r + 1 < regionStart.length; r++) regionOf.fill(r, regionStart[r]!, regionStart[r + 1]!);
+  return {
+    starts: Int32Array.from(starts),
+    index,
+    regionOf,
+    regionStart: Int32Array.from(regionStart),
+    regions: regionStart.length - 1,
+  };
 }
 
-/** One block's statements. `$LO`/`$HI` stand for its region's bounds until regions are known. */
+/**
+ * The source of region `r`: the body of `new Function('rt', source)`, which returns the region's
+ * function `(f, b) => next`. It runs the frame from the start of block `b` (in the region) until
+ * the frame halts or suspends (-1; `f.status` says which) or control leaves the region (the block
+ * to continue at, with `f.sp` up to date). Undefined when over the size budget.
+ */
+export function generateRegion(
+  code: Uint8Array,
+  table: OpcodeTable,
+  blocks: BlockAnalysis,
+  analysis: CodeAnalysis,
+  plan: RegionPlan,
+  r: number,
+  limits: CodegenLimits = DEFAULT_LIMITS,
+): string | undefined {
+  const n = code.length;
+  const lo = plan.regionStart[r]!;
+  const hi = plan.regionStart[r + 1]!;
+  const bytes = (hi < plan.starts.length ? plan.starts[hi]! : n) - plan.starts[lo]!;
+  const budget = Math.min(limits.sourcePerByte * Math.max(bytes, 16), limits.regionSource);
+  const out: string[] = [
+    '"use strict";',
+    'const { H, P, index, jd, refill, fail, useMemory, readWord, writeWord } = rt;',
+    'return function region(f, b) {',
+    'const s = f.stack;',
+    'let sp = f.sp;',
+    'for (;;) {',
+    'switch (b) {',
+  ];
+  let size = 0;
+  for (let b = lo; b < hi; b++) {
+    const body = generateBlock(code, table, blocks, analysis, plan, b, lo, hi);
+    size += body.length;
+    if (size > budget) return undefined;
+    out.push(`case ${b}: {`, body, '}');
+  }
+  // Falling off the region's last block: the next region, or the end of code (STOP).
+  if (hi < plan.starts.length) out.push(`f.sp = sp; return ${hi};`);
+  else out.push(`return fail(f, sp, ${n}, ${Status.Stop});`);
+  out.push('default: return b;', '}', '}', '};');
+  return out.join('\n');
+}
+
+/** One block's statements, in a region of blocks [lo, hi). */
 function generateBlock(
   code: Uint8Array,
   table: OpcodeTable,
   blocks: BlockAnalysis,
   analysis: CodeAnalysis,
-  starts: number[],
-  index: Int32Array,
+  plan: RegionPlan,
   b: number,
+  lo: number,
+  hi: number,
 ): string {
   const n = code.length;
-  const start = starts[b]!;
+  const { index } = plan;
+  const start = plan.starts[b]!;
   const lines: string[] = [];
   let locals = 0;
   const fresh = (): string => `t${b}_${locals++}`;
@@ -217,7 +231,8 @@ function generateBlock(
     h = 0;
   };
   /** Continues at block `target` (same region: the loop; another: the region dispatcher). */
-  const goto = (target: number): string => `{ b = ${target}; if (b >= $LO && b < $HI) continue; f.sp = sp; return b; }`;
+  const goto = (target: number): string =>
+    target >= lo && target < hi ? `{ b = ${target}; continue; }` : `{ f.sp = sp; return ${target}; }`;
   /** After a handler or an inline failure check: leave when the frame is no longer running. */
   const runHandler = (op: number, pc: number): void => {
     flush();
@@ -236,7 +251,7 @@ function generateBlock(
       lines.push(
         `${open}{`,
         `if (${d} > 0xffffffffn || jd[Number(${d})] !== 1) ${halt(pc + 1, Status.InvalidJump)}`,
-        `b = index[Number(${d})]; if (b >= $LO && b < $HI) continue; f.sp = sp; return b;`,
+        `b = index[Number(${d})]; if (b >= ${lo} && b < ${hi}) continue; f.sp = sp; return b;`,
         '}',
       );
     }

@@ -1,0 +1,268 @@
+/**
+ * The compiler tier against the interpreter: the same programs on both give the same result
+ * (and the expected one, worked out by hand), the tier-up rule compiles hot code only, hostile
+ * code cannot make compilation large, only numeric literals from a program reach the generated
+ * source, and the interpreter runs where code generation is forbidden or a tracer is attached.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createEvm, type Evm } from '../../create-evm.js';
+import { CodeCache, type JitMode } from '../code-cache.js';
+import { hexToBytes, bytesToHex } from '../../primitives/bytes.js';
+import { createJsonTracer } from '../eip3155-tracer.js';
+import { analyzeCode } from '../analysis.js';
+import { analyzeBlocks } from '../blocks.js';
+import { getOpcodeTable } from '../table.js';
+import { getRules } from '../../forks/index.js';
+import { DEFAULT_LIMITS, generateRegion, planRegions } from './codegen.js';
+
+const CALLER = '0x00000000000000000000000000000000000000c0';
+const TARGET = '0x00000000000000000000000000000000000000aa';
+const OTHER = '0x00000000000000000000000000000000000000bb';
+
+function evmWith(jit: JitMode, code: string, other?: string): Evm {
+  const evm = createEvm({ fork: 'Osaka', jit });
+  evm.setAccount(CALLER, { balance: 10n ** 18n });
+  evm.setAccount(TARGET, { code: hexToBytes(code) });
+  if (other !== undefined) evm.setAccount(OTHER, { code: hexToBytes(other) });
+  return evm;
+}
+
+/** Runs `code` on both tiers (every frame compiled on one) and checks they agree; returns the result. */
+function both(code: string, options: { data?: string; gas?: bigint; other?: string } = {}) {
+  const results = (['never', 'always'] as const).map((jit) => {
+    const evm = evmWith(jit, code, options.other);
+    const r = evm.runCall({
+      caller: CALLER,
+      to: TARGET,
+      data: options.data === undefined ? undefined : hexToBytes(options.data),
+      gas: options.gas ?? 1_000_000n,
+    });
+    return { ...r, output: bytesToHex(r.output), root: bytesToHex(evm.stateRoot()), compiled: evm.codeCache.stats.compilations };
+  });
+  const [interpreted, compiled] = results as [(typeof results)[0], (typeof results)[0]];
+  assert.equal(interpreted.compiled, 0, 'the interpreter compiled something');
+  assert.ok(compiled.compiled > 0, 'nothing was compiled');
+  assert.deepEqual({ ...compiled, compiled: 0 }, { ...interpreted, compiled: 0 }, 'the compiled tier and the interpreter disagree');
+  return interpreted;
+}
+
+const word = (n: bigint) => '0x' + n.toString(16).padStart(64, '0');
+
+const OPS: Record<string, number> = {
+  STOP: 0x00,
+  ADD: 0x01,
+  SUB: 0x03,
+  LT: 0x10,
+  GT: 0x11,
+  EQ: 0x14,
+  ISZERO: 0x15,
+  CALLDATALOAD: 0x35,
+  POP: 0x50,
+  MLOAD: 0x51,
+  MSTORE: 0x52,
+  SLOAD: 0x54,
+  SSTORE: 0x55,
+  JUMP: 0x56,
+  JUMPI: 0x57,
+  GAS: 0x5a,
+  JUMPDEST: 0x5b,
+  DUP1: 0x80,
+  SWAP1: 0x90,
+  SWAP2: 0x91,
+  CALL: 0xf1,
+  RETURN: 0xf3,
+};
+
+/**
+ * A small assembler for the tests: opcode names, `0x..` or decimal numbers (pushed with the
+ * smallest PUSH), `name:` (a JUMPDEST with that label) and `@name` (PUSH1 of the label).
+ */
+function asm(source: string): string {
+  const tokens = source.trim().split(/\s+/);
+  const assemble = (labels: Map<string, number>): number[] => {
+    const out: number[] = [];
+    for (const token of tokens) {
+      if (token.endsWith(':')) {
+        labels.set(token.slice(0, -1), out.length);
+        out.push(0x5b);
+      } else if (token.startsWith('@')) {
+        out.push(0x60, labels.get(token.slice(1)) ?? 0);
+      } else if (OPS[token] !== undefined) {
+        out.push(OPS[token]!);
+      } else {
+        let v = BigInt(token);
+        const bytes: number[] = [];
+        do {
+          bytes.unshift(Number(v & 0xffn));
+          v >>= 8n;
+        } while (v > 0n);
+        out.push(0x5f + bytes.length, ...bytes);
+      }
+    }
+    return out;
+  };
+  const labels = new Map<string, number>();
+  assemble(labels); // first pass: where the labels are
+  return bytesToHex(Uint8Array.from(assemble(labels)));
+}
+
+const sumLoop = (n: number) =>
+  asm(`0 ${n} loop: DUP1 ISZERO @end JUMPI DUP1 SWAP2 ADD SWAP1 1 SWAP1 SUB @loop JUMP
+  end: POP 0 MSTORE 32 0 RETURN`);
+const SUM_LOOP = sumLoop(100);
+
+test('a counting loop: sum of 1..100 is 5050 on both tiers, with the same gas', () => {
+  const r = both(SUM_LOOP);
+  assert.equal(r.success, true);
+  assert.equal(r.output, word(5050n));
+});
+
+test('comparisons feeding JUMPI (LT, GT, EQ, ISZERO) take the same branches', () => {
+  // Each taken branch adds its marker: 3 < 5 (1), 5 > 3 (2), 7 == 7 (4), iszero(0) (8); 3 > 5 is not taken (16).
+  const code = asm(`0
+    5 3 LT @a JUMPI STOP a: 1 ADD
+    3 5 GT @b JUMPI STOP b: 2 ADD
+    7 7 EQ @c JUMPI STOP c: 4 ADD
+    0 ISZERO @d JUMPI STOP d: 8 ADD
+    5 3 GT @e JUMPI 0 MSTORE 32 0 RETURN
+    e: 16 ADD 0 MSTORE 32 0 RETURN`);
+  const r = both(code);
+  assert.equal(r.success, true, r.error);
+  assert.equal(r.output, word(15n));
+});
+
+test('a dynamic jump to a JUMPDEST from calldata works; to anything else it is an invalid jump', () => {
+  const code = asm('0 CALLDATALOAD JUMP STOP STOP STOP there: 42 0 MSTORE 32 0 RETURN');
+  const there = hexToBytes(code).indexOf(0x5b);
+  const ok = both(code, { data: word(BigInt(there)) });
+  assert.equal(ok.success, true);
+  assert.equal(ok.output, word(42n));
+  const bad = both(code, { data: word(BigInt(there - 1)), gas: 50_000n });
+  assert.equal(bad.success, false);
+  assert.equal(bad.gasUsed, 50_000n);
+  // A destination beyond 32 bits, and a static jump into PUSH data.
+  assert.equal(both(code, { data: word(1n << 200n) }).success, false);
+  assert.equal(both('0x600356605b00').success, false);
+});
+
+test('exceptional halts at block starts and inside blocks match: underflow, overflow, out of gas, memory', () => {
+  assert.equal(both('0x01').success, false); // ADD on an empty stack
+  assert.equal(both('0x5b' + '6000'.repeat(1025)).success, false); // 1025 pushes
+  const oog = both('0x' + '6000'.repeat(40), { gas: 100n });
+  assert.equal(oog.success, false);
+  assert.equal(oog.gasUsed, 100n);
+  // MSTORE far away: the expansion cannot be paid.
+  assert.equal(both(asm('1 0xffffffff MSTORE'), { gas: 100_000n }).success, false);
+  // MLOAD inside and past what the gas pays for.
+  assert.equal(both(asm('0x100 MLOAD STOP'), { gas: 3_000n }).success, true);
+  assert.equal(both(asm('0x10000 MLOAD STOP'), { gas: 3_000n }).success, false);
+});
+
+test('a loop that calls another contract suspends and resumes inside compiled code', () => {
+  const other = asm('0 SLOAD 1 ADD 0 SSTORE STOP'); // storage[0] += 1
+  const code = asm(`5 loop: DUP1 ISZERO @end JUMPI
+    0 0 0 0 0 0xbb GAS CALL POP
+    1 SWAP1 SUB @loop JUMP end: STOP`);
+  const r = both(code, { other });
+  assert.equal(r.success, true, r.error);
+  const evm = evmWith('always', code, other);
+  evm.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n });
+  assert.equal(evm.state.getStorage(OTHER, 0n), 5n);
+});
+
+test("'auto' compiles a hot loop's region, not code that runs once", () => {
+  const hot = evmWith('auto', sumLoop(1000));
+  const r = hot.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n });
+  assert.equal(bytesToHex(r.output), word(500500n));
+  assert.ok(hot.codeCache.stats.compilations >= 1, 'the loop was not compiled');
+  const once = evmWith('auto', asm('1 2 ADD STOP'));
+  once.runCall({ caller: CALLER, to: TARGET, gas: 100_000n });
+  assert.equal(once.codeCache.stats.compilations, 0);
+});
+
+test('with a step tracer the interpreter runs, never compiled code', () => {
+  const evm = evmWith('always', asm('1 2 ADD STOP'));
+  const lines: string[] = [];
+  evm.runCall({ caller: CALLER, to: TARGET, gas: 100_000n, tracer: createJsonTracer((l) => lines.push(l)) });
+  assert.equal(lines.length, 4);
+  assert.equal(evm.codeCache.stats.compilations, 0);
+});
+
+/** Compiles every region of `code` as 'always' would, and returns the total source size. */
+function compileAll(code: Uint8Array): { source: string; declined: number } {
+  const table = getOpcodeTable(getRules('Osaka'));
+  const blocks = analyzeBlocks(code, table);
+  const plan = planRegions(code, blocks);
+  let source = '';
+  let declined = 0;
+  for (let r = 0; r < plan.regions; r++) {
+    const text = generateRegion(code, table, blocks, analyzeCode(code), plan, r);
+    if (text === undefined) declined++;
+    else source += text;
+  }
+  return { source, declined };
+}
+
+test('hostile code cannot make the generated source large: it is bounded per byte of bytecode', () => {
+  const cases: [string, Uint8Array][] = [
+    ['24 KiB of JUMPDESTs', new Uint8Array(24 * 1024).fill(0x5b)],
+    ['10^4 tiny blocks (PUSH1 1, PUSH1 3, JUMPI)', hexToBytes('0x' + '600160035757'.repeat(10_000).slice(0, 24 * 1024 * 2))],
+    ['a deep PUSH/POP chain', hexToBytes('0x' + '6001'.repeat(1000) + '50'.repeat(1000) + '6001'.repeat(5000))],
+    ['PUSH32 of large values', hexToBytes('0x' + ('7f' + 'ff'.repeat(32)).repeat(700))],
+  ];
+  for (const [name, code] of cases) {
+    const { source } = compileAll(code);
+    assert.ok(
+      source.length <= DEFAULT_LIMITS.sourcePerByte * code.length + 1000,
+      `${name}: ${source.length} chars for ${code.length} bytes`,
+    );
+  }
+  // One straight-line block too large for V8 to optimise is left to the interpreter.
+  assert.ok(compileAll(hexToBytes('0x' + '6001600101'.repeat(5000))).declined > 0);
+});
+
+test('only numeric literals from the program reach the generated source', () => {
+  // Bytes that spell quotes, backslashes, backticks and "${" in PUSH data and as opcodes.
+  const text = new TextEncoder().encode('"\'`\\${alert(1)}</script>');
+  const bytes: number[] = [];
+  for (let i = 0; i < 200; i++) bytes.push(0x7f, ...Array.from({ length: 32 }, (_, k) => text[(i + k) % text.length]!));
+  for (const b of text) bytes.push(b);
+  const { source } = compileAll(Uint8Array.from(bytes));
+  const withoutPrelude = source.replaceAll('"use strict";', '');
+  assert.doesNotMatch(withoutPrelude, /["'`\\$]/);
+  for (const literal of withoutPrelude.match(/\b0x[0-9a-z]+n?\b|\b\d+n\b/g) ?? []) assert.match(literal, /^(0x[0-9a-f]+n?|\d+n)$/);
+});
+
+test('where code generation is forbidden, the interpreter runs everything', () => {
+  const script = `
+    import { createEvm } from ${JSON.stringify(new URL('../../create-evm.js', import.meta.url).href)};
+    const evm = createEvm({ fork: 'Osaka', jit: 'always' });
+    evm.setAccount('0x00000000000000000000000000000000000000aa', { code: Uint8Array.from([0x60, 0x2a, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3]) });
+    const r = evm.runCall({ caller: '0x00000000000000000000000000000000000000c0', to: '0x00000000000000000000000000000000000000aa', gas: 100000n });
+    console.log(JSON.stringify({ ok: r.success, last: r.output[31], stats: evm.codeCache.stats }));`;
+  const run = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const out = JSON.parse(run.stdout) as { ok: boolean; last: number; stats: { compilations: number; declined: number } };
+  assert.deepEqual({ ok: out.ok, last: out.last, compiled: out.stats.compilations }, { ok: true, last: 42, compiled: 0 });
+  assert.ok(out.stats.declined > 0);
+});
+
+test('the code cache: keyed by code hash, bounded, one per engine', () => {
+  const cache = new CodeCache({ capacity: 2 });
+  const a = hexToBytes('0x600100');
+  const sameAsA = hexToBytes('0x600100');
+  assert.equal(cache.entry(a), cache.entry(sameAsA), 'equal code in another array is the same entry');
+  assert.equal(cache.stats.analyses, 1);
+  cache.entry(hexToBytes('0x600200'));
+  cache.entry(hexToBytes('0x600300'));
+  assert.equal(cache.size, 2, 'the least recently used entry was not dropped');
+  cache.entry(a);
+  assert.equal(cache.stats.analyses, 4, 'a dropped entry is analysed again');
+  const one = createEvm({ jit: 'always' });
+  const two = createEvm({ jit: 'always' });
+  assert.notEqual(one.codeCache, two.codeCache);
+});

@@ -3,16 +3,22 @@
 // benchmark set, and the precompile cases (precompile-cases.mjs: BLAKE2F, MODEXP, the BN254 and
 // BLS12-381 pairings, P256VERIFY), on polyvm and on @ethereumjs/evm in this process, the two alternating after a
 // warm-up. Per case: the gas each used (they must agree), milliseconds per execution, and the ratio
-// (ethereumjs time / polyvm time); then the geometric mean of the ratios. A full run writes
+// (ethereumjs time / polyvm time); then the geometric mean of the ratios. polyvm is timed three
+// ways: warm (one engine whose code cache holds the analysis and compiled code from earlier runs,
+// as a node serving repeated calls sees it), warm with the interpreter only (`jit: 'never'`), and
+// cold (a fresh engine per run: hashing, analysis and any compiling inside the timed run, as
+// @ethereumjs/evm, which caches nothing between runs, always is). A full run writes
 // bench/results/latest.json and bench/results/chart.svg (a --quick or --filter run writes
 // partial.*.tmp beside them). Exits non-zero when the engines disagree.
 //
 // What is timed is the message call of the benchmark's transaction on a state built beforehand:
-// polyvm's `createEvm(...).runCall` on a fresh copy of the pre-state, and @ethereumjs/evm's
+// polyvm's `createEvm(...).runCall` on a fresh copy of the pre-state (warm: every copy shares one
+// code cache), and @ethereumjs/evm's
 // `evm.runCall` on the pre-state under a state-manager checkpoint that is reverted afterwards.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { machine, packageVersion } from './machine.mjs';
 import { createEvm } from '../dist/index.js';
+import { CodeCache } from '../dist/evm/code-cache.js';
 import { EthereumjsPeer } from '../dist-tools/peer/ethereumjs.js';
 import { loadBenchCases } from './cases.mjs';
 import { loadPrecompileCases } from './precompile-cases.mjs';
@@ -117,8 +123,10 @@ async function main() {
       }
 
       let polyvmResult;
-      const polyvmOnce = () => {
-        const evm = createEvm({ fork: c.fork, block: c.block });
+      let coldCompileMs = 0;
+      /** One timed call on a fresh copy of the pre-state; `codeCache` undefined: a cold engine. */
+      const polyvmCall = (codeCache) => {
+        const evm = createEvm({ fork: c.fork, block: c.block, codeCache });
         for (const [address, account] of c.pre) evm.setAccount(address, account);
         const t0 = performance.now();
         polyvmResult = evm.runCall({
@@ -129,8 +137,13 @@ async function main() {
           gas: c.call.gas,
           gasPrice: c.call.gasPrice,
         });
-        return performance.now() - t0;
+        const ms = performance.now() - t0;
+        if (codeCache === undefined) coldCompileMs = evm.codeCache.stats.compileMs;
+        return ms;
       };
+      const warmCache = new CodeCache({ jit: 'auto' });
+      const interpreterCache = new CodeCache({ jit: 'never' });
+      const polyvmOnce = () => polyvmCall(warmCache);
       let peerResult;
       const peerOnce = async () => {
         const t0 = performance.now();
@@ -147,6 +160,8 @@ async function main() {
       };
       const engines = [
         ['polyvm', polyvmOnce],
+        ['interpreter', () => polyvmCall(interpreterCache)],
+        ['cold', () => polyvmCall(undefined)],
         ['ethereumjs', peerOnce],
       ];
       if (anvil) engines.push(['anvil', anvilOnce]);
@@ -191,8 +206,19 @@ async function main() {
         for (const [name, once] of order) samples.get(name).push(await measure(once, settings.roundMs, settings.minRunsPerRound));
       }
       row.polyvmMs = median(samples.get('polyvm'));
+      row.interpreterMs = median(samples.get('interpreter'));
+      row.coldMs = median(samples.get('cold'));
       row.ethereumjsMs = median(samples.get('ethereumjs'));
       row.ratio = row.ethereumjsMs / row.polyvmMs;
+      row.interpreterRatio = row.ethereumjsMs / row.interpreterMs;
+      row.coldRatio = row.ethereumjsMs / row.coldMs;
+      // What compiling cost: over the whole case on the warm engine, and inside the last cold run.
+      row.compile = {
+        regions: warmCache.stats.compilations,
+        declined: warmCache.stats.declined,
+        warmTotalMs: Math.round(warmCache.stats.compileMs * 100) / 100,
+        coldRunMs: Math.round(coldCompileMs * 100) / 100,
+      };
       if (anvil) {
         row.anvilMs = median(samples.get('anvil'));
         row.anvilOverheadMs = anvilOverhead.get(c.fork);
@@ -205,8 +231,12 @@ async function main() {
   }
   progress('');
 
-  const ratios = results.filter((r) => typeof r.ratio === 'number').map((r) => r.ratio);
-  const geomean = ratios.length ? Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length) : null;
+  const measured = results.filter((r) => typeof r.ratio === 'number');
+  const mean = (key) => (measured.length ? Math.exp(measured.reduce((s, r) => s + Math.log(r[key]), 0) / measured.length) : null);
+  const geomean = mean('ratio');
+  const geomeans = { warm: geomean, interpreter: mean('interpreterRatio'), cold: mean('coldRatio') };
+  const lowest = (key) => (measured.length ? Math.min(...measured.map((r) => r[key])) : null);
+  const lowests = { warm: lowest('ratio'), interpreter: lowest('interpreterRatio'), cold: lowest('coldRatio') };
   const report = {
     date: new Date().toISOString(),
     machine: machine(),
@@ -220,11 +250,13 @@ async function main() {
     },
     method:
       'message call of each benchmark transaction (gas = limit - intrinsic) on a pre-built state; ' +
-      'polyvm createEvm().runCall on a fresh copy, @ethereumjs/evm runCall under a reverted checkpoint' +
+      'polyvm createEvm().runCall on a fresh copy of the pre-state (warm: one shared code cache, jit auto; interpreter: one shared cache, jit never; cold: a fresh engine each run), @ethereumjs/evm runCall under a reverted checkpoint' +
       (anvilBinary ? '; anvil eth_call over local HTTP' : '') +
       `; ${settings.warmupRuns}+ warm-up runs, then median of ${settings.rounds} alternating rounds of >= ${settings.roundMs} ms each`,
     settings: { quick: options.quick, filter: options.filter ? options.filter.source : null, ...settings },
     geomean,
+    geomeans,
+    lowest: lowests,
     cases: results,
     failures,
   };
@@ -239,7 +271,11 @@ async function main() {
   if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
     const lines = [formatHeader(!!anvilBinary), ...results.map((r) => formatRow(r, !!anvilBinary))];
-    lines.push(`geometric mean of ratios: ${geomean === null ? 'n/a' : geomean.toFixed(2) + '×'} over ${ratios.length} cases`);
+    const x = (v) => (v === null ? 'n/a' : v.toFixed(2) + '×');
+    lines.push(
+      `geometric mean of ratios over ${measured.length} cases: warm ${x(geomeans.warm)} (lowest ${x(lowests.warm)}), ` +
+        `interpreter ${x(geomeans.interpreter)} (lowest ${x(lowests.interpreter)}), cold ${x(geomeans.cold)} (lowest ${x(lowests.cold)})`,
+    );
     if (anvilBinary)
       lines.push(`anvil: eth_call round-trip overhead (empty call) ${[...anvilOverhead.values()].map((v) => v.toFixed(3)).join(', ')} ms`);
     else if (options.anvil) lines.push('anvil: not installed (npm i -D @foundry-rs/anvil-linux-amd64, or set ANVIL_BIN), column skipped');
@@ -270,14 +306,19 @@ async function measureAnvilOverhead(anvil) {
 }
 
 function formatHeader(withAnvil) {
-  const head = `${'case'.padEnd(38)} ${'gas used'.padStart(12)} ${'polyvm ms'.padStart(11)} ${'ethjs ms'.padStart(11)} ${'ratio'.padStart(8)}`;
+  const head =
+    `${'case'.padEnd(38)} ${'gas used'.padStart(12)} ${'warm ms'.padStart(10)} ${'interp ms'.padStart(10)} ${'cold ms'.padStart(10)} ` +
+    `${'ethjs ms'.padStart(10)} ${'warm'.padStart(8)} ${'interp'.padStart(8)} ${'cold'.padStart(8)} ${'compile'.padStart(8)}`;
   return withAnvil ? `${head} ${'anvil ms'.padStart(10)}` : head;
 }
 
 function formatRow(r, withAnvil) {
   if (r.failure) return `${r.name.padEnd(38)} FAILED: ${r.failure}`;
   const ms = (v) => (v >= 100 ? v.toFixed(1) : v >= 1 ? v.toFixed(3) : v.toFixed(4));
-  const line = `${r.name.padEnd(38)} ${r.gasUsed.polyvm.padStart(12)} ${ms(r.polyvmMs).padStart(11)} ${ms(r.ethereumjsMs).padStart(11)} ${(r.ratio.toFixed(2) + '×').padStart(8)}`;
+  const x = (v) => (v.toFixed(2) + '×').padStart(8);
+  const line =
+    `${r.name.padEnd(38)} ${r.gasUsed.polyvm.padStart(12)} ${ms(r.polyvmMs).padStart(10)} ${ms(r.interpreterMs).padStart(10)} ${ms(r.coldMs).padStart(10)} ` +
+    `${ms(r.ethereumjsMs).padStart(10)} ${x(r.ratio)} ${x(r.interpreterRatio)} ${x(r.coldRatio)} ${(r.compile.warmTotalMs.toFixed(1) + 'ms').padStart(8)}`;
   return withAnvil ? `${line} ${ms(r.anvilMs).padStart(10)}` : line;
 }
 

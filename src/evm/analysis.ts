@@ -13,6 +13,8 @@ export interface CodeAnalysis {
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The bigints 0..255, made once. */
+const SMALL = Array.from({ length: 256 }, (_, i) => BigInt(i));
 
 /** One pass over the code: each JUMPDEST outside immediate data, and each PUSH's value. */
 export function analyzeCode(code: Uint8Array): CodeAnalysis {
@@ -29,9 +31,16 @@ export function analyzeCode(code: Uint8Array): CodeAnalysis {
     }
     const n = immediate[op]!;
     if (n === 0) continue;
-    let hex = '0x0';
-    for (let i = 1; i <= n; i++) hex += HEX[pc + i < code.length ? code[pc + i]! : 0];
-    pushValues[pc] = BigInt(hex);
+    if (n <= 6) {
+      // Up to 48 bits: exact in a double, and much cheaper than parsing text.
+      let v = 0;
+      for (let i = 1; i <= n; i++) v = v * 256 + (pc + i < code.length ? code[pc + i]! : 0);
+      pushValues[pc] = v < SMALL.length ? SMALL[v]! : BigInt(v);
+    } else {
+      let hex = '0x0';
+      for (let i = 1; i <= n; i++) hex += HEX[pc + i < code.length ? code[pc + i]! : 0];
+      pushValues[pc] = BigInt(hex);
+    }
     pc += n;
   }
   return { jumpDestinations, pushValues };

@@ -29,6 +29,10 @@ export function analyzeBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalys
   const minStack = new Int32Array(n);
   const maxGrowth = new Int32Array(n);
   const endsBlock = table.endsBlock;
+  const staticGas = table.staticGas;
+  const minStackOf = table.minStack;
+  const maxStackOf = table.maxStack;
+  const stackChange = table.stackChange;
   const immediate = IMMEDIATE_SIZE;
   const jumpdest = JUMPDEST;
   let pc = 0;
@@ -41,12 +45,12 @@ export function analyzeBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalys
     let growth = 0;
     do {
       const op = code[pc]!;
-      const inputs = table.minStack[op]!;
-      const pushes = STACK_LIMIT - table.maxStack[op]!; // max(0, outputs - inputs)
-      blockGas += table.staticGas[op]!;
+      const inputs = minStackOf[op]!;
+      const pushes = STACK_LIMIT - maxStackOf[op]!; // max(0, outputs - inputs)
+      blockGas += staticGas[op]!;
       if (inputs - height > need) need = inputs - height;
       if (height + pushes > growth) growth = height + pushes;
-      height += table.stackChange[op]!;
+      height += stackChange[op]!;
       count++;
       pc += 1 + immediate[op]!;
       if (endsBlock[op] === 1) break;

@@ -1,9 +1,11 @@
 /**
  * What the EVM keeps per contract code: the jump-destination and PUSH analysis, the basic blocks
  * per fork, and the compiled form once the code is hot. One cache per engine (each `createEvm`,
- * dev chain or statetest worker makes its own), keyed by code hash and bounded (least recently
- * used dropped first), so two engines never share an entry and changed code never meets a stale
- * one; a front map by the code array's identity makes repeated calls skip the hashing.
+ * dev chain or statetest worker makes its own), keyed by a hash of the code and bounded (least
+ * recently used dropped first), so two engines never share an entry and changed code never meets
+ * a stale one; a front map by the code array's identity makes repeated calls skip the hashing.
+ * The hash is a fast 32-bit one, and a hit is checked byte for byte: keccak256 would cost about
+ * 1 ms for 17 KB of code here, more than analysing it, and a cold call pays it.
  *
  * Tier-up (`jit: 'auto'`): a code's regions are compiled one by one as they get hot
  * (compiler/compile.ts); `'always'` compiles each region on first entry, `'never'` interprets.
@@ -11,10 +13,9 @@
 import { analyzeCode, type CodeAnalysis } from './analysis.js';
 import { analyzeBlocks, type BlockAnalysis } from './blocks.js';
 import type { OpcodeTable } from './table.js';
-import { CompiledCode, compilerAvailable, type CompileStats } from './compiler/compile.js';
+import { CompiledCode, compilerAvailable, type CompileStats, type TierUpRule } from './compiler/compile.js';
 import type { CodegenLimits } from './compiler/codegen.js';
-import { keccak256 } from '../primitives/hash.js';
-import { bytesToHex } from '../primitives/bytes.js';
+import { equalBytes } from '../primitives/bytes.js';
 
 /** When EVM code is compiled to JavaScript: never, on first call, or once hot. */
 export type JitMode = 'always' | 'never' | 'auto';
@@ -27,6 +28,8 @@ export interface CodeCacheOptions {
   capacity?: number;
   /** The compiler's size limits (tests lower them). */
   limits?: CodegenLimits;
+  /** When `'auto'` compiles a region (compiler/compile.ts). */
+  tierUp?: TierUpRule;
 }
 
 /** How an engine gets its code cache: a new one with these options, or one it is handed to share. */
@@ -83,6 +86,7 @@ export class CodeCache {
   readonly jit: JitMode;
   private readonly capacity: number;
   private readonly limits: CodegenLimits | undefined;
+  private readonly tierUp: TierUpRule | undefined;
   private readonly byHash = new Map<string, CodeEntry>();
   private byCode = new WeakMap<Uint8Array, CodeEntry>();
   readonly stats: CodeCacheStats = { analyses: 0, compilations: 0, declined: 0, compileMs: 0, sourceSize: 0 };
@@ -91,17 +95,18 @@ export class CodeCache {
     this.jit = options.jit ?? 'auto';
     this.capacity = options.capacity ?? 4096;
     this.limits = options.limits;
+    this.tierUp = options.tierUp;
   }
 
   /** The entry for `code`, analysing it on first sight. */
   entry(code: Uint8Array): CodeEntry {
     let entry = this.byCode.get(code);
     if (entry !== undefined) return entry;
-    const hash = bytesToHex(keccak256(code));
+    const hash = codeKey(code);
     entry = this.byHash.get(hash);
-    if (entry !== undefined) {
-      this.byHash.delete(hash); // re-inserted below as the most recent
-    } else {
+    if (entry !== undefined) this.byHash.delete(hash); // re-inserted below as the most recent
+    // A different code with the same key (a collision) replaces the entry.
+    if (entry === undefined || (entry.code !== code && !equalBytes(entry.code, code))) {
       entry = new CodeEntry(code, analyzeCode(code), this);
       this.stats.analyses++;
       if (this.byHash.size >= this.capacity) {
@@ -123,6 +128,13 @@ export class CodeCache {
 
   /** @internal A code's compiled tier, counting into this cache's stats. */
   compiledTier(code: Uint8Array, table: OpcodeTable, blocks: BlockAnalysis, analysis: CodeAnalysis): CompiledCode {
-    return new CompiledCode(code, table, blocks, analysis, this.stats, this.limits);
+    return new CompiledCode(code, table, blocks, analysis, this.stats, this.limits, this.tierUp);
   }
+}
+
+/** The cache key of a code: its length and a 32-bit FNV-1a hash of its bytes. */
+function codeKey(code: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < code.length; i++) h = Math.imul(h ^ code[i]!, 0x01000193);
+  return `${code.length}:${(h >>> 0).toString(36)}`;
 }

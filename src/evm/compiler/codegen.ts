@@ -52,7 +52,7 @@ export interface CodegenLimits {
   readonly regionSource: number;
 }
 
-export const DEFAULT_LIMITS: CodegenLimits = { sourcePerByte: 200, regionBytes: 384, regionSource: 60_000 };
+export const DEFAULT_LIMITS: CodegenLimits = { sourcePerByte: 200, regionBytes: 128, regionSource: 60_000 };
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 const TWO_POW_256 = 1n << 256n;
@@ -238,6 +238,19 @@ function generateBlock(
     flush();
     lines.push(`f.sp = sp; f.pc = ${pc + 1}; H[${op}](f);`, `if (f.status !== ${Status.Running}) return -1;`, 'sp = f.sp;');
   };
+  /** A word access at `offset`: free when inside memory already paid for, else the interpreter's charge. */
+  const memoryCheck = (offset: Item, pc: number): string => {
+    const charge = `!useMemory(f, ${value(offset)}, 32n)`;
+    const fail = halt(pc + 1, Status.OutOfGas);
+    if (offset.value !== undefined) {
+      if (offset.value > 0xffffffffn) return `if (${charge}) ${fail}`;
+      return `if (${Number(offset.value) + 32} > f.memorySize && ${charge}) ${fail}`;
+    }
+    const o = value(offset);
+    return `if ((${o} > 0xffffffffn || Number(${o}) + 32 > f.memorySize) && ${charge}) ${fail}`;
+  };
+  /** An offset already checked by `memoryCheck`, as a number. */
+  const small = (offset: Item): string => (offset.value !== undefined ? String(Number(offset.value)) : `Number(${value(offset)})`);
   const jumpTo = (pc: number, dest: Item, conditionText: string | undefined): void => {
     // The condition is read before the stack is written: it names only locals and literals.
     flush();
@@ -294,14 +307,14 @@ function generateBlock(
       if (cond.value !== undefined) jumpTo(pc, dest, cond.value !== 0n ? 'true' : 'false');
       else jumpTo(pc, dest, condition(cond));
     } else if (op === 0x51) {
-      const offset = value(pop());
-      lines.push(`if (!useMemory(f, ${offset}, 32n)) ${halt(pc + 1, Status.OutOfGas)}`);
-      pushExpr(`readWord(f, Number(${offset}))`);
+      const offset = pop();
+      lines.push(memoryCheck(offset, pc));
+      pushExpr(`readWord(f, ${small(offset)})`);
     } else if (op === 0x52) {
-      const offset = value(pop());
+      const offset = pop();
       const stored = value(pop());
-      lines.push(`if (!useMemory(f, ${offset}, 32n)) ${halt(pc + 1, Status.OutOfGas)}`);
-      lines.push(`writeWord(f, Number(${offset}), ${stored});`);
+      lines.push(memoryCheck(offset, pc));
+      lines.push(`writeWord(f, ${small(offset)}, ${stored});`);
     } else if (op === 0x15) {
       const a = pop();
       if (a.value !== undefined) push(constant(a.value === 0n ? 1n : 0n));

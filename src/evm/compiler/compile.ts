@@ -4,10 +4,11 @@
  * interpreter alike. Both leave the frame in the same state at every block boundary (pc, sp,
  * stack, gas, memory), so control passes between them there.
  *
- * Heat is sampled: the interpreter runs SAMPLE_BLOCKS blocks at a time and the region it stops in
- * gets a point; at HOT_SAMPLES points the region is compiled (with `always`, at first entry). So
- * only code that runs often costs compile time, and a region V8 is asked to optimise is one that
- * runs often enough to be worth it.
+ * Heat is sampled: the interpreter runs `sampleBlocks` blocks at a time and the region it stops in
+ * is credited with the gas those blocks used (a sample lands in a region about as often as the
+ * frame spends time there); at `hotGas` the region is compiled (with `always`, at first entry).
+ * So only code that runs a lot costs compile time, and a region V8 is asked to optimise is one
+ * that runs often enough for that to pay.
  *
  * Code generation may be forbidden (a browser page whose content security policy has no
  * 'unsafe-eval'): the first refusal is remembered and the interpreter runs everything from then on.
@@ -22,10 +23,19 @@ import { interpret } from '../interpreter.js';
 import { Status } from '../../host/status.js';
 import { DEFAULT_LIMITS, generateRegion, planRegions, type CodegenLimits, type RegionPlan } from './codegen.js';
 
-/** Blocks the interpreter runs between two looks at where it is. */
-export const SAMPLE_BLOCKS = 32;
-/** Samples after which a region is compiled. */
-export const HOT_SAMPLES = 8;
+/** When a region is hot: the interpreter looks where it is every `sampleBlocks` blocks; a region credited with `hotGas` is compiled. */
+export interface TierUpRule {
+  readonly sampleBlocks: number;
+  readonly hotGas: number;
+}
+
+/**
+ * A region is compiled once about 5 million gas was spent around it (tens of milliseconds of
+ * interpreting): generated code is slower than the interpreter until V8 has optimised it, which
+ * takes thousands of runs of it, so compiling code that runs less than that loses time
+ * (docs/compiler.md has the measurements).
+ */
+export const DEFAULT_TIER_UP: TierUpRule = { sampleBlocks: 64, hotGas: 5_000_000 };
 
 /** A compiled region: runs from block `b`; returns the block to continue at, or -1 (halted or suspended). */
 export type RegionFunction = (f: Frame, b: number) => number;
@@ -61,7 +71,7 @@ export class CompiledCode {
   readonly plan: RegionPlan;
   /** Per region: undefined until hot, null when declined. */
   private readonly functions: (RegionFunction | null | undefined)[];
-  private readonly heat: Uint8Array;
+  private readonly heat: Float64Array;
   private readonly runtime: object;
 
   constructor(
@@ -71,10 +81,11 @@ export class CompiledCode {
     private readonly analysis: CodeAnalysis,
     private readonly stats: CompileStats,
     private readonly limits: CodegenLimits = DEFAULT_LIMITS,
+    private readonly tierUp: TierUpRule = DEFAULT_TIER_UP,
   ) {
     this.plan = planRegions(code, blocks, limits);
     this.functions = new Array<RegionFunction | null | undefined>(this.plan.regions).fill(undefined);
-    this.heat = new Uint8Array(this.plan.regions);
+    this.heat = new Float64Array(this.plan.regions);
     this.runtime = {
       H: table.handlers,
       P: table.pure,
@@ -128,28 +139,33 @@ export class CompiledCode {
     const functions = this.functions;
     const heat = this.heat;
     const n = this.code.length;
-    const sample = always ? 1 : SAMPLE_BLOCKS;
+    const sample = always ? 1 : this.tierUp.sampleBlocks;
+    const hot = this.tierUp.hotGas;
+    // The block to run next (-1: f.pc is not a block start).
+    let b = f.pc < n ? index[f.pc]! : -2;
     for (;;) {
-      const pc = f.pc;
-      if (pc >= n) {
+      if (b === -2) {
         f.status = Status.Stop;
         return Status.Stop;
       }
-      const b = index[pc]!;
       if (b >= 0) {
         const r = regionOf[b]!;
         let fn = functions[r];
-        if (fn === undefined && (always || ++heat[r]! >= HOT_SAMPLES)) fn = this.compileRegion(r);
+        if (fn === undefined && (always || heat[r]! >= hot)) fn = this.compileRegion(r);
         if (fn) {
-          const next = fn(f, b);
-          if (next < 0) return f.status;
-          f.pc = starts[next]!;
+          // From one compiled region straight to the next without touching f.pc.
+          b = fn(f, b);
+          if (b < 0) return f.status;
           continue;
         }
+        f.pc = starts[b]!;
       }
       // Cold or declined code, or a frame resumed mid-block: the interpreter, a few blocks at a time.
+      const gas = f.gas;
       const status = interpret(f, sample);
       if (status !== Status.Running) return status;
+      b = f.pc < n ? index[f.pc]! : -2;
+      if (b >= 0) heat[regionOf[b]!]! += gas - f.gas;
     }
   }
 }

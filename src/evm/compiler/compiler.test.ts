@@ -21,8 +21,8 @@ const CALLER = '0x00000000000000000000000000000000000000c0';
 const TARGET = '0x00000000000000000000000000000000000000aa';
 const OTHER = '0x00000000000000000000000000000000000000bb';
 
-function evmWith(jit: JitMode, code: string, other?: string): Evm {
-  const evm = createEvm({ fork: 'Osaka', jit });
+function evmWith(jit: JitMode | CodeCache, code: string, other?: string): Evm {
+  const evm = createEvm(typeof jit === 'string' ? { fork: 'Osaka', jit } : { fork: 'Osaka', codeCache: jit });
   evm.setAccount(CALLER, { balance: 10n ** 18n });
   evm.setAccount(TARGET, { code: hexToBytes(code) });
   if (other !== undefined) evm.setAccount(OTHER, { code: hexToBytes(other) });
@@ -172,11 +172,19 @@ test('a loop that calls another contract suspends and resumes inside compiled co
   assert.equal(evm.state.getStorage(OTHER, 0n), 5n);
 });
 
-test("'auto' compiles a hot loop's region, not code that runs once", () => {
-  const hot = evmWith('auto', sumLoop(1000));
-  const r = hot.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n });
-  assert.equal(bytesToHex(r.output), word(500500n));
-  assert.ok(hot.codeCache.stats.compilations >= 1, 'the loop was not compiled');
+test("'auto' compiles the region of a loop once it has run often enough, and nothing else", () => {
+  // The default rule wants 5,000,000 gas spent in a region: a 120,000-iteration loop (55 gas each).
+  const hot = evmWith('auto', sumLoop(120_000));
+  const r = hot.runCall({ caller: CALLER, to: TARGET, gas: 30_000_000n });
+  assert.equal(bytesToHex(r.output), word((120_000n * 120_001n) / 2n));
+  assert.equal(hot.codeCache.stats.compilations, 1, 'the loop was not compiled');
+  const short = evmWith('auto', sumLoop(1000));
+  short.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n });
+  assert.equal(short.codeCache.stats.compilations, 0, 'a loop of 2,000 blocks was compiled');
+  // A lower threshold of the engine's own compiles the short loop too.
+  const eager = evmWith(new CodeCache({ jit: 'auto', tierUp: { sampleBlocks: 16, hotGas: 20_000 } }), sumLoop(1000));
+  eager.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n });
+  assert.equal(eager.codeCache.stats.compilations, 1);
   const once = evmWith('auto', asm('1 2 ADD STOP'));
   once.runCall({ caller: CALLER, to: TARGET, gas: 100_000n });
   assert.equal(once.codeCache.stats.compilations, 0);

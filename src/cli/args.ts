@@ -1,4 +1,5 @@
 /** A small argument parser: `--name value`, `--flag`, and positional arguments. */
+import { JIT_MODES, type JitMode } from '../evm/code-cache.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -89,4 +90,11 @@ export function regexOption(args: ParsedArgs, name: string): string | undefined 
     throw new UsageError(`--${name}: ${(e as Error).message}`);
   }
   return text;
+}
+
+/** Reads a `--jit` value. */
+export function jitOption(value: string | undefined): JitMode | undefined {
+  if (value === undefined) return undefined;
+  if (!(JIT_MODES as readonly string[]).includes(value)) throw new UsageError(`--jit must be one of ${JIT_MODES.join(', ')}, got ${value}`);
+  return value as JitMode;
 }

@@ -26,6 +26,43 @@ test('run: executes code and prints output, gas and error as JSON', () => {
   assert.equal(out.error, null);
 });
 
+test('run --jit chooses the tier; --bench times cold and warm runs', () => {
+  // A loop of 50,000 iterations: enough gas for 'auto' to compile its region on the warm engine.
+  const loop =
+    '0x' +
+    '6000' +
+    '61c350' +
+    '5b' +
+    '80' +
+    '15' +
+    '6016' +
+    '57' +
+    '80' +
+    '91' +
+    '01' +
+    '90' +
+    '6001' +
+    '90' +
+    '03' +
+    '6005' +
+    '56' +
+    '5b' +
+    '50' +
+    '600052' +
+    '60206000f3';
+  const sum = '0x' + ((50_000n * 50_001n) / 2n).toString(16).padStart(64, '0');
+  for (const jit of ['never', 'always', 'auto']) {
+    const r = polyvm('run', '--code', loop, '--jit', jit);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).output, sum, `--jit ${jit}`);
+  }
+  const bench = JSON.parse(polyvm('run', '--code', loop, '--bench').stdout);
+  assert.equal(bench.output, sum);
+  assert.ok(bench.cold.runs > 0 && bench.cold.medianNs > 0 && bench.warm.runs > 0 && bench.warm.medianNs > 0);
+  assert.equal(bench.medianNs, bench.warm.medianNs);
+  assert.equal(bench.warm.compiledRegions, 1, 'the warm engine did not compile the loop');
+});
+
 test('run: an exceptional halt is reported in "error"', () => {
   const out = JSON.parse(polyvm('run', '--code', '0xfe').stdout);
   assert.equal(out.error, 'invalid opcode');
@@ -52,6 +89,7 @@ test('run: malformed hex and unknown options are clear usage errors (exit 2), no
     ['run', '--nope'],
     // A stray argument (here the rest of a code split by a space) is refused, not ignored.
     ['run', '--code', '6001', '60'],
+    ['run', '--code', '00', '--jit', 'sometimes'],
     ['trace', '0x' + '11'.repeat(32), 'extra'],
     ['nonsense'],
   ]) {

@@ -6,12 +6,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { parseArgs, regexOption, stringOption, UsageError } from '../args.js';
+import { jitOption, parseArgs, regexOption, stringOption, UsageError } from '../args.js';
 import { parseFork } from '../../forks/index.js';
 import { createJsonTracer } from '../../evm/eip3155-tracer.js';
 import { runFile, type FileOutcome, type TimedResult } from './run-file.js';
 import { createMachines } from '../../exec/code.js';
-import { JIT_MODES, type JitMode } from '../../evm/code-cache.js';
+import type { JitMode } from '../../evm/code-cache.js';
 
 export const STATETEST_USAGE = `usage: polyvm statetest [--json] [--fork NAME] [--run REGEX] [--trace] [--workers N] [--slow MS] [--jit MODE] PATH...
   PATH      a state test file, or a folder searched recursively for .json files
@@ -23,13 +23,6 @@ export const STATETEST_USAGE = `usage: polyvm statetest [--json] [--fork NAME] [
   --slow    list on stderr the vectors that took longer than MS milliseconds, slowest first
   --jit     when EVM code is compiled to JavaScript: auto (once hot, the default), always
             (every frame compiled on first call) or never (the interpreter only)`;
-
-/** Reads a `--jit` value. */
-export function jitOption(value: string | undefined): JitMode | undefined {
-  if (value === undefined) return undefined;
-  if (!(JIT_MODES as readonly string[]).includes(value)) throw new UsageError(`--jit must be one of ${JIT_MODES.join(', ')}, got ${value}`);
-  return value as JitMode;
-}
 
 export function findJsonFiles(paths: string[]): string[] {
   const files: string[] = [];

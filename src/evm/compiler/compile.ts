@@ -4,11 +4,12 @@
  * interpreter alike. Both leave the frame in the same state at every block boundary (pc, sp,
  * stack, gas, memory), so control passes between them there.
  *
- * Heat is sampled: the interpreter runs `sampleBlocks` blocks at a time and the region it stops in
- * is credited with the gas those blocks used (a sample lands in a region about as often as the
- * frame spends time there); at `hotGas` the region is compiled (with `always`, at first entry).
- * So only code that runs a lot costs compile time, and a region V8 is asked to optimise is one
- * that runs often enough for that to pay.
+ * Tier-up (`'auto'`): the interpreter runs `sampleBlocks` blocks at a time and the code is
+ * credited with the gas they used; once it has `hotGas`, from its `minCalls`-th frame on, the code
+ * is hot and each region is compiled when a frame enters it (with `'always'`, from the start).
+ * So only code that runs a lot costs compile time and V8's optimising time: a single call,
+ * however long, stays interpreted, because V8 takes longer to optimise generated code than such a
+ * call lasts on this kind of machine (docs/compiler.md). Regions never entered are never compiled.
  *
  * Code generation may be forbidden (a browser page whose content security policy has no
  * 'unsafe-eval'): the first refusal is remembered and the interpreter runs everything from then on.
@@ -23,19 +24,19 @@ import { interpret } from '../interpreter.js';
 import { Status } from '../../host/status.js';
 import { DEFAULT_LIMITS, generateRegion, planRegions, type CodegenLimits, type RegionPlan } from './codegen.js';
 
-/** When a region is hot: the interpreter looks where it is every `sampleBlocks` blocks; a region credited with `hotGas` is compiled. */
+/** When code is hot: `hotGas` spent interpreting it (counted every `sampleBlocks` blocks), and `minCalls` frames started. */
 export interface TierUpRule {
   readonly sampleBlocks: number;
   readonly hotGas: number;
+  readonly minCalls: number;
 }
 
 /**
- * A region is compiled once about 5 million gas was spent around it (tens of milliseconds of
- * interpreting): generated code is slower than the interpreter until V8 has optimised it, which
- * takes thousands of runs of it, so compiling code that runs less than that loses time
- * (docs/compiler.md has the measurements).
+ * Code is hot after a million gas of interpreting (a few milliseconds), from its second call on:
+ * generated code is slower than the interpreter until V8 has optimised it, which takes thousands
+ * of runs of it, so compiling code that runs less than that loses time (docs/compiler.md).
  */
-export const DEFAULT_TIER_UP: TierUpRule = { sampleBlocks: 64, hotGas: 5_000_000 };
+export const DEFAULT_TIER_UP: TierUpRule = { sampleBlocks: 64, hotGas: 1_000_000, minCalls: 2 };
 
 /** A compiled region: runs from block `b`; returns the block to continue at, or -1 (halted or suspended). */
 export type RegionFunction = (f: Frame, b: number) => number;
@@ -71,8 +72,11 @@ export class CompiledCode {
   readonly plan: RegionPlan;
   /** Per region: undefined until hot, null when declined. */
   private readonly functions: (RegionFunction | null | undefined)[];
-  private readonly heat: Float64Array;
   private readonly runtime: object;
+  /** Frames of this code started (a frame resumed after a call is not counted again). */
+  private calls = 0;
+  /** Gas spent interpreting this code: past `hotGas` it is hot. */
+  private heat = 0;
 
   constructor(
     private readonly code: Uint8Array,
@@ -85,7 +89,6 @@ export class CompiledCode {
   ) {
     this.plan = planRegions(code, blocks, limits);
     this.functions = new Array<RegionFunction | null | undefined>(this.plan.regions).fill(undefined);
-    this.heat = new Float64Array(this.plan.regions);
     this.runtime = {
       H: table.handlers,
       P: table.pure,
@@ -137,10 +140,11 @@ export class CompiledCode {
     f.request = undefined;
     const { index, regionOf, starts } = this.plan;
     const functions = this.functions;
-    const heat = this.heat;
     const n = this.code.length;
-    const sample = always ? 1 : this.tierUp.sampleBlocks;
+    const every = this.tierUp.sampleBlocks;
     const hot = this.tierUp.hotGas;
+    if (f.pc === 0) this.calls++;
+    let hotCode = always || (this.calls >= this.tierUp.minCalls && this.heat >= hot);
     // The block to run next (-1: f.pc is not a block start).
     let b = f.pc < n ? index[f.pc]! : -2;
     for (;;) {
@@ -151,7 +155,7 @@ export class CompiledCode {
       if (b >= 0) {
         const r = regionOf[b]!;
         let fn = functions[r];
-        if (fn === undefined && (always || heat[r]! >= hot)) fn = this.compileRegion(r);
+        if (fn === undefined && hotCode) fn = this.compileRegion(r);
         if (fn) {
           // From one compiled region straight to the next without touching f.pc.
           b = fn(f, b);
@@ -162,10 +166,11 @@ export class CompiledCode {
       }
       // Cold or declined code, or a frame resumed mid-block: the interpreter, a few blocks at a time.
       const gas = f.gas;
-      const status = interpret(f, sample);
+      const status = interpret(f, always ? 1 : every);
       if (status !== Status.Running) return status;
       b = f.pc < n ? index[f.pc]! : -2;
-      if (b >= 0) heat[regionOf[b]!]! += gas - f.gas;
+      this.heat += gas - f.gas;
+      if (!hotCode && this.heat >= hot && this.calls >= this.tierUp.minCalls) hotCode = true;
     }
   }
 }

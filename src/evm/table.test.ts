@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { FORK_ORDER, forkIndex, getRules, type ForkName, type Rules } from '../forks/index.js';
 import { IMMEDIATE_SIZE, JUMPDEST, OPCODES } from './opcodes/index.js';
 import { getOpcodeTable } from './table.js';
+import { Frame } from './frame.js';
+import { CodeCache } from './code-cache.js';
+import type { Environment, Message } from '../host/index.js';
 
 /** Frontier's instruction set (Yellow Paper, Appendix H), counting 0xfe, the designated INVALID. */
 const FRONTIER_OPCODE_COUNT =
@@ -272,4 +275,43 @@ test("fork gas constants have the specifications' values", () => {
     sstoreClearsScheduleRefund: 4800,
     gasInitcodeWord: 2,
   });
+});
+
+test("each declaration's `pure` and `read` functions agree with its handler", () => {
+  const rules = getRules('Osaka');
+  const code = Uint8Array.from([0x60, 0x01, 0x00]);
+  const message: Message = {
+    caller: '0x00000000000000000000000000000000000000c0',
+    address: '0x00000000000000000000000000000000000000aa',
+    codeAddress: '0x00000000000000000000000000000000000000aa',
+    value: 123456789n,
+    data: Uint8Array.from({ length: 70 }, (_, i) => (i * 37 + 11) & 0xff),
+    code,
+    codeKind: 'evm',
+    gas: 1_000_000,
+    depth: 0,
+    isStatic: false,
+    isCreate: false,
+    transfersValue: true,
+  };
+  const env = { rules, tracer: undefined } as unknown as Environment;
+  const edges = [0n, 1n, 2n, 31n, 32n, 69n, 255n, 256n, (1n << 255n) - 1n, 1n << 255n, (1n << 256n) - 1n];
+  let seed = 12345n;
+  const random = () => (seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 256n) - 1n));
+  let checked = 0;
+  for (const op of OPCODES) {
+    if (op.pure === undefined && op.read === undefined) continue;
+    for (let trial = 0; trial < 60; trial++) {
+      const inputs = Array.from({ length: op.inputs }, (_, k) => (trial < edges.length ? edges[(trial + k) % edges.length]! : random()));
+      const frame = new Frame(message, env, new CodeCache().entry(code));
+      for (let k = inputs.length - 1; k >= 0; k--) frame.stack[frame.sp++] = inputs[k]!;
+      frame.pc = 1;
+      op.handler(frame);
+      assert.equal(frame.sp, 1, `${op.name}: stack height`);
+      const expected = op.pure !== undefined ? op.pure(...inputs) : op.read!(frame, ...inputs);
+      assert.equal(frame.stack[0], expected, `${op.name}(${inputs.join(', ')})`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 30 * 60, `only ${checked} checks`);
 });

@@ -25,6 +25,8 @@ export interface OpcodeTable {
   readonly names: string[];
   /** The declaration's `pure` function where it has one and the fork has the opcode. */
   readonly pure: (((...inputs: bigint[]) => bigint) | undefined)[];
+  /** The declaration's `read` function where it has one and the fork has the opcode. */
+  readonly read: (((f: Frame, ...inputs: bigint[]) => bigint) | undefined)[];
   /** The handler of opcodes the fork does not have. */
   readonly invalid: Handler;
 }
@@ -53,6 +55,7 @@ function buildTable(rules: Rules): OpcodeTable {
   const endsBlock = new Uint8Array(256).fill(1);
   const names: string[] = [];
   const pure: (((...inputs: bigint[]) => bigint) | undefined)[] = new Array(256).fill(undefined);
+  const read: (((f: Frame, ...inputs: bigint[]) => bigint) | undefined)[] = new Array(256).fill(undefined);
   for (let i = 0; i < 256; i++) names.push(`0x${i.toString(16).padStart(2, '0')}`);
   for (const op of OPCODES) {
     names[op.code] = op.name === 'PREVRANDAO' && !rules.paris ? 'DIFFICULTY' : op.name;
@@ -63,8 +66,9 @@ function buildTable(rules: Rules): OpcodeTable {
     maxStack[op.code] = STACK_LIMIT - Math.max(0, op.outputs - op.inputs);
     stackChange[op.code] = op.outputs - op.inputs;
     pure[op.code] = op.pure;
+    read[op.code] = op.read;
     endsBlock[op.code] = op.endsBlock === true || op.observesGas === true ? 1 : 0;
   }
   names[0xfe] = 'INVALID';
-  return { handlers, staticGas, minStack, maxStack, stackChange, endsBlock, names, pure, invalid };
+  return { handlers, staticGas, minStack, maxStack, stackChange, endsBlock, names, pure, read, invalid };
 }

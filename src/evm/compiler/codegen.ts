@@ -135,7 +135,7 @@ export function generateRegion(
   const budget = Math.min(limits.sourcePerByte * Math.max(bytes, 16), limits.regionSource);
   const out: string[] = [
     '"use strict";',
-    'const { H, P, index, jd, refill, fail, useMemory, readWord, writeWord } = rt;',
+    'const { H, P, R, index, jd, refill, fail, useMemory, readWord, writeWord } = rt;',
     'return function region(f, b) {',
     'const s = f.stack;',
     'let sp = f.sp;',
@@ -320,6 +320,9 @@ function generateBlock(
       if (a.value !== undefined) push(constant(a.value === 0n ? 1n : 0n));
       else if (a.cond !== undefined) pushCond(`!${a.cond}`);
       else pushCond(`${value(a)} === 0n`);
+    } else if (table.read[op] !== undefined && table.minStack[op]! <= 1) {
+      const inputs = table.minStack[op] === 1 ? [value(pop())] : [];
+      pushExpr(`R[${op}](f${inputs.map((i) => `, ${i}`).join('')})`);
     } else if (pure !== undefined && table.minStack[op]! <= 3) {
       const inputs: Item[] = [];
       for (let k = 0; k < table.minStack[op]!; k++) inputs.push(pop());

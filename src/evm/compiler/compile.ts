@@ -92,6 +92,7 @@ export class CompiledCode {
     this.runtime = {
       H: table.handlers,
       P: table.pure,
+      R: table.read,
       index: this.plan.index,
       jd: analysis.jumpDestinations,
       refill: refillGas,

@@ -11,6 +11,25 @@ function push(f: Frame, value: bigint): void {
   f.stack[f.sp++] = value;
 }
 
+/** CALLDATALOAD: the 32 bytes of call data at `offset`, zero past its end. */
+function calldataWord(f: Frame, offset: bigint): bigint {
+  const data = f.message.data;
+  if (offset >= BigInt(data.length)) return 0n;
+  const o = Number(offset);
+  let hex = '0x';
+  for (let i = 0; i < 32; i++) {
+    const b = o + i < data.length ? data[o + i]! : 0;
+    hex += (b < 16 ? '0' : '') + b.toString(16);
+  }
+  return BigInt(hex);
+}
+
+const address = (f: Frame) => addressToWord(f.message.address);
+const caller = (f: Frame) => addressToWord(f.message.caller);
+const callValue = (f: Frame) => f.message.value;
+const calldataSize = (f: Frame) => BigInt(f.message.data.length);
+const codeSize = (f: Frame) => BigInt(f.code.length);
+
 // One row per opcode reads as a table; the formatter leaves it so.
 // prettier-ignore
 export const environmentOpcodes: OpcodeDeclaration[] = [
@@ -30,7 +49,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
       f.stack[f.sp - 1] = bytesToBigint(keccak256(data));
     },
   },
-  { code: 0x30, name: 'ADDRESS', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, addressToWord(f.message.address)) },
+  { code: 0x30, name: 'ADDRESS', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', read: address, handler: (f) => push(f, address(f)) },
   {
     code: 0x31,
     name: 'BALANCE',
@@ -45,8 +64,8 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
     },
   },
   { code: 0x32, name: 'ORIGIN', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, addressToWord(f.env.tx.origin)) },
-  { code: 0x33, name: 'CALLER', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, addressToWord(f.message.caller)) },
-  { code: 0x34, name: 'CALLVALUE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, f.message.value) },
+  { code: 0x33, name: 'CALLER', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', read: caller, handler: (f) => push(f, caller(f)) },
+  { code: 0x34, name: 'CALLVALUE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', read: callValue, handler: (f) => push(f, callValue(f)) },
   {
     code: 0x35,
     name: 'CALLDATALOAD',
@@ -54,23 +73,12 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
     outputs: 1,
     gas: 3,
     since: 'Frontier',
+    read: calldataWord,
     handler: (f) => {
-      const offset = f.stack[f.sp - 1]!;
-      const data = f.message.data;
-      if (offset >= BigInt(data.length)) {
-        f.stack[f.sp - 1] = 0n;
-        return;
-      }
-      const o = Number(offset);
-      let hex = '0x';
-      for (let i = 0; i < 32; i++) {
-        const b = o + i < data.length ? data[o + i]! : 0;
-        hex += (b < 16 ? '0' : '') + b.toString(16);
-      }
-      f.stack[f.sp - 1] = BigInt(hex);
+      f.stack[f.sp - 1] = calldataWord(f, f.stack[f.sp - 1]!);
     },
   },
-  { code: 0x36, name: 'CALLDATASIZE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, BigInt(f.message.data.length)) },
+  { code: 0x36, name: 'CALLDATASIZE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', read: calldataSize, handler: (f) => push(f, calldataSize(f)) },
   {
     code: 0x37,
     name: 'CALLDATACOPY',
@@ -80,7 +88,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
     since: 'Frontier',
     handler: (f) => copyHandler(f, f.message.data),
   },
-  { code: 0x38, name: 'CODESIZE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', handler: (f) => push(f, BigInt(f.code.length)) },
+  { code: 0x38, name: 'CODESIZE', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', read: codeSize, handler: (f) => push(f, codeSize(f)) },
   {
     code: 0x39,
     name: 'CODECOPY',

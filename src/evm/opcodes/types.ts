@@ -37,5 +37,11 @@ export interface OpcodeDeclaration {
    * `handler` agree.
    */
   pure?: (...inputs: bigint[]) => bigint;
+  /**
+   * The operation as a read of the frame (and its inputs, top first) when that is all it is: no
+   * dynamic gas, no memory, no change, no halt (CALLVALUE, CALLDATALOAD). The compiler calls it
+   * without writing its stack out first; table.test.ts checks that it and `handler` agree.
+   */
+  read?: (f: Frame, ...inputs: bigint[]) => bigint;
   handler: Handler;
 }

@@ -16,12 +16,24 @@ function calldataWord(f: Frame, offset: bigint): bigint {
   const data = f.message.data;
   if (offset >= BigInt(data.length)) return 0n;
   const o = Number(offset);
-  let hex = '0x';
-  for (let i = 0; i < 32; i++) {
-    const b = o + i < data.length ? data[o + i]! : 0;
-    hex += (b < 16 ? '0' : '') + b.toString(16);
+  let view: DataView;
+  let at: number;
+  if (o + 32 <= data.length) {
+    view = new DataView(data.buffer, data.byteOffset + o, 32);
+    at = 0;
+  } else {
+    // The word runs past the end of the data: read it from a zero-padded copy.
+    const padded = new Uint8Array(32);
+    padded.set(data.subarray(o));
+    view = new DataView(padded.buffer);
+    at = 0;
   }
-  return BigInt(hex);
+  return (
+    (view.getBigUint64(at) << 192n) |
+    (view.getBigUint64(at + 8) << 128n) |
+    (view.getBigUint64(at + 16) << 64n) |
+    view.getBigUint64(at + 24)
+  );
 }
 
 const address = (f: Frame) => addressToWord(f.message.address);

@@ -29,10 +29,7 @@ function calldataWord(f: Frame, offset: bigint): bigint {
     at = 0;
   }
   return (
-    (view.getBigUint64(at) << 192n) |
-    (view.getBigUint64(at + 8) << 128n) |
-    (view.getBigUint64(at + 16) << 64n) |
-    view.getBigUint64(at + 24)
+    (view.getBigUint64(at) << 192n) | (view.getBigUint64(at + 8) << 128n) | (view.getBigUint64(at + 16) << 64n) | view.getBigUint64(at + 24)
   );
 }
 

@@ -364,7 +364,7 @@ function recordRun(dir: string, options: Options, summary: Record<string, unknow
     seed: options.seed,
     start: options.start,
     mode: options.mode,
-    jit: options.jit,
+    jit: evm ? options.jit : undefined,
     forks: options.forks ?? DEFAULT_FORKS,
     generators: options.generators ?? GENERATORS.map((g) => g.name),
     generatorVersion: generatorVersion(),

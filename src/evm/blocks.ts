@@ -10,34 +10,48 @@ import { STACK_LIMIT } from './frame.js';
 import { IMMEDIATE_SIZE, JUMPDEST } from './opcodes/index.js';
 import type { OpcodeTable } from './table.js';
 
-export interface BlockAnalysis {
-  /** At each block's first offset: the block's summed static gas (0 elsewhere). */
+/**
+ * The blocks of one code under one fork's table, analysed as execution reaches them: every pc
+ * the interpreter starts a block at is a block start of the whole-code analysis (pc 0, a JUMPDEST,
+ * or the instruction after a block's end), and a block's extent depends only on where it starts,
+ * so analysing it on first visit gives what a pass over the whole code would. `complete()` does
+ * that pass (the compiler needs every block). Kept per code hash by the engine's code cache.
+ */
+export class BlockAnalysis {
+  /** At each analysed block's first offset: the block's summed static gas (0 elsewhere). */
   readonly gas: Float64Array;
-  /** At each block's first offset: how many instructions it holds (0 elsewhere). */
+  /** At each analysed block's first offset: how many instructions it holds (0 elsewhere, or not yet analysed). */
   readonly length: Int32Array;
   /** Stack height needed at entry. */
   readonly minStack: Int32Array;
   /** Largest stack height the block may leave above its entry height, at any point. */
   readonly maxGrowth: Int32Array;
-}
+  private completed = false;
 
-/** The blocks of `code` under one fork's table (kept per code hash by the engine's code cache). */
-export function analyzeBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalysis {
-  const n = code.length;
-  const gas = new Float64Array(n);
-  const length = new Int32Array(n);
-  const minStack = new Int32Array(n);
-  const maxGrowth = new Int32Array(n);
-  const endsBlock = table.endsBlock;
-  const staticGas = table.staticGas;
-  const minStackOf = table.minStack;
-  const maxStackOf = table.maxStack;
-  const stackChange = table.stackChange;
-  const immediate = IMMEDIATE_SIZE;
-  const jumpdest = JUMPDEST;
-  let pc = 0;
-  while (pc < n) {
-    const start = pc;
+  constructor(
+    private readonly code: Uint8Array,
+    private readonly table: OpcodeTable,
+  ) {
+    const n = code.length;
+    this.gas = new Float64Array(n);
+    this.length = new Int32Array(n);
+    this.minStack = new Int32Array(n);
+    this.maxGrowth = new Int32Array(n);
+  }
+
+  /** Analyses the block that starts at `start` (a block start, inside the code); returns its length. */
+  analyseAt(start: number): number {
+    const code = this.code;
+    const table = this.table;
+    const n = code.length;
+    const endsBlock = table.endsBlock;
+    const staticGas = table.staticGas;
+    const minStackOf = table.minStack;
+    const maxStackOf = table.maxStack;
+    const stackChange = table.stackChange;
+    const immediate = IMMEDIATE_SIZE;
+    const jumpdest = JUMPDEST;
+    let pc = start;
     let blockGas = 0;
     let count = 0;
     let height = 0; // relative to entry
@@ -55,10 +69,29 @@ export function analyzeBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalys
       pc += 1 + immediate[op]!;
       if (endsBlock[op] === 1) break;
     } while (pc < n && code[pc] !== jumpdest);
-    gas[start] = blockGas;
-    length[start] = count;
-    minStack[start] = need;
-    maxGrowth[start] = growth;
+    this.gas[start] = blockGas;
+    this.length[start] = count;
+    this.minStack[start] = need;
+    this.maxGrowth[start] = growth;
+    return count;
   }
-  return { gas, length, minStack, maxGrowth };
+
+  /** Analyses every block not analysed yet. */
+  complete(): this {
+    if (this.completed) return this;
+    const n = this.code.length;
+    let pc = 0;
+    while (pc < n) {
+      const count = this.length[pc] || this.analyseAt(pc);
+      // Step over the block's instructions to the next block's start.
+      for (let i = 0; i < count; i++) pc += 1 + IMMEDIATE_SIZE[this.code[pc]!]!;
+    }
+    this.completed = true;
+    return this;
+  }
+}
+
+/** The blocks of `code` under one fork's table, none analysed yet. */
+export function analyzeBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalysis {
+  return new BlockAnalysis(code, table);
 }

@@ -9,7 +9,6 @@ import type { Frame } from './frame.js';
 import { STACK_LIMIT, refillGas } from './frame.js';
 import { Status } from '../host/status.js';
 import { getOpcodeTable, type OpcodeTable } from './table.js';
-import { IMMEDIATE_SIZE } from './opcodes/index.js';
 
 /**
  * Runs `f` from its pc. With a `blockBudget`, returns with the frame still `Running` at the start
@@ -32,27 +31,25 @@ export function interpret(f: Frame, blockBudget = Infinity): Status {
       f.status = Status.Stop;
       break;
     }
-    // A frame resumed after a call continues mid-block: its block was charged already.
+    // Every pc reached here starts a block (pc 0, a JUMPDEST, or the instruction after a block's
+    // end, a call's included), analysed the first time it runs.
+    if (--budget < 0) break;
     let count = blockLength[start]!;
-    if (--budget < 0 && count !== 0) break;
-    if (count === 0) {
-      count = remainingInBlock(code, start, blocks);
-    } else {
-      const gas = blockGas[start]!;
-      if (f.sp < minStack[start]!) {
-        f.status = Status.StackUnderflow;
-        break;
-      }
-      if (f.sp + maxGrowth[start]! > STACK_LIMIT) {
-        f.status = Status.StackOverflow;
-        break;
-      }
-      if (gas > f.gas && !refillGas(f, gas)) {
-        f.status = Status.OutOfGas;
-        break;
-      }
-      f.gas -= gas;
+    if (count === 0) count = blocks.analyseAt(start);
+    const gas = blockGas[start]!;
+    if (f.sp < minStack[start]!) {
+      f.status = Status.StackUnderflow;
+      break;
     }
+    if (f.sp + maxGrowth[start]! > STACK_LIMIT) {
+      f.status = Status.StackOverflow;
+      break;
+    }
+    if (gas > f.gas && !refillGas(f, gas)) {
+      f.status = Status.OutOfGas;
+      break;
+    }
+    f.gas -= gas;
     for (let i = 0; i < count; i++) {
       const pc = f.pc;
       f.pc = pc + 1;
@@ -61,25 +58,6 @@ export function interpret(f: Frame, blockBudget = Infinity): Status {
     }
   }
   return f.status;
-}
-
-/**
- * The instructions left in the block that contains `pc`. Only a frame resumed after CALL or
- * CREATE starts mid-block, and those end their blocks, so this is 0 in practice; it stays for
- * safety.
- */
-function remainingInBlock(code: Uint8Array, pc: number, blocks: { length: Int32Array }): number {
-  let start = pc;
-  while (start > 0 && blocks.length[start] === 0) start--;
-  let count = 0;
-  let p = start;
-  let n = blocks.length[start]!;
-  while (n > 0 && p < pc) {
-    p += 1 + IMMEDIATE_SIZE[code[p]!]!;
-    n--;
-  }
-  count = n;
-  return count;
 }
 
 /** The reference loop: checks and charges per instruction, and reports each step to the tracer. */

@@ -18,7 +18,7 @@
  */
 import type { OpcodeTable } from '../table.js';
 import type { BlockAnalysis } from '../blocks.js';
-import type { CodeAnalysis } from '../analysis.js';
+import { pushValue, type CodeAnalysis } from '../analysis.js';
 import { IMMEDIATE_SIZE, JUMPDEST } from '../opcodes/index.js';
 import { STACK_LIMIT } from '../frame.js';
 import { Status } from '../../host/status.js';
@@ -86,6 +86,7 @@ const CONDITIONS: Record<number, (a: string, b: string) => string> = {
 
 /** Cuts `code` into blocks and regions. */
 export function planRegions(code: Uint8Array, blocks: BlockAnalysis, limits: CodegenLimits = DEFAULT_LIMITS): RegionPlan {
+  blocks.complete();
   const n = code.length;
   const index = new Int32Array(n).fill(-1);
   const starts: number[] = [];
@@ -281,7 +282,7 @@ function generateBlock(
       runHandler(op, pc);
       ended = true;
     } else if (op >= 0x5f && op <= 0x7f) {
-      push(constant(op === 0x5f ? 0n : analysis.pushValues[pc]!));
+      push(constant(op === 0x5f ? 0n : (analysis.pushValues[pc] ?? pushValue(analysis.pushValues, code, pc, op - 0x5f))));
     } else if (op >= 0x80 && op <= 0x8f) {
       const source = at(h - (op - 0x7f));
       push({ ...source, origin: undefined });

@@ -69,10 +69,8 @@ function fail(f: Frame, sp: number, pc: number, status: Status): number {
 }
 
 export class CompiledCode {
-  readonly plan: RegionPlan;
-  /** Per region: undefined until hot, null when declined. */
-  private readonly functions: (RegionFunction | null | undefined)[];
-  private readonly runtime: object;
+  /** Regions and their functions: made when the code first gets hot. */
+  private hot: { plan: RegionPlan; functions: (RegionFunction | null | undefined)[]; runtime: object } | undefined;
   /** Frames of this code started (a frame resumed after a call is not counted again). */
   private calls = 0;
   /** Gas spent interpreting this code: past `hotGas` it is hot. */
@@ -86,32 +84,39 @@ export class CompiledCode {
     private readonly stats: CompileStats,
     private readonly limits: CodegenLimits = DEFAULT_LIMITS,
     private readonly tierUp: TierUpRule = DEFAULT_TIER_UP,
-  ) {
-    this.plan = planRegions(code, blocks, limits);
-    this.functions = new Array<RegionFunction | null | undefined>(this.plan.regions).fill(undefined);
-    this.runtime = {
-      H: table.handlers,
-      P: table.pure,
-      R: table.read,
-      index: this.plan.index,
-      jd: analysis.jumpDestinations,
-      refill: refillGas,
-      fail,
-      useMemory,
-      readWord,
-      writeWord,
-    };
+  ) {}
+
+  private regions(): { plan: RegionPlan; functions: (RegionFunction | null | undefined)[]; runtime: object } {
+    if (this.hot === undefined) {
+      const plan = planRegions(this.code, this.blocks, this.limits);
+      const table = this.table;
+      const runtime = {
+        H: table.handlers,
+        P: table.pure,
+        R: table.read,
+        index: plan.index,
+        jd: this.analysis.jumpDestinations,
+        refill: refillGas,
+        fail,
+        useMemory,
+        readWord,
+        writeWord,
+      };
+      this.hot = { plan, functions: new Array<RegionFunction | null | undefined>(plan.regions).fill(undefined), runtime };
+    }
+    return this.hot;
   }
 
   /** Compiles region `r` now; null when declined. */
   compileRegion(r: number): RegionFunction | null {
+    const { plan, functions, runtime } = this.regions();
     let fn: RegionFunction | null = null;
     if (codegenAllowed) {
       const started = performance.now();
-      const source = generateRegion(this.code, this.table, this.blocks, this.analysis, this.plan, r, this.limits);
+      const source = generateRegion(this.code, this.table, this.blocks, this.analysis, plan, r, this.limits);
       if (source !== undefined) {
         try {
-          fn = (new Function('rt', source) as (rt: object) => RegionFunction)(this.runtime);
+          fn = (new Function('rt', source) as (rt: object) => RegionFunction)(runtime);
           this.stats.sourceSize += source.length;
         } catch (error) {
           // EvalError: code generation from strings is disallowed here. Anything else is a bug.
@@ -123,30 +128,33 @@ export class CompiledCode {
     }
     if (fn === null) this.stats.declined++;
     else this.stats.compilations++;
-    this.functions[r] = fn;
+    functions[r] = fn;
     return fn;
   }
 
-  /** Regions compiled so far (not declined). */
-  get compiledRegions(): number {
-    return this.functions.filter((fn) => typeof fn === 'function').length;
-  }
-
   /**
-   * Runs `f` until it halts or suspends, in compiled regions where they exist (with `always`,
-   * compiling each region on first entry) and in the interpreter elsewhere.
+   * Runs `f` until it halts or suspends: in the interpreter while the code is not hot (counting
+   * the gas it spends), then in compiled regions, compiling each on first entry (from the start
+   * with `always`), and in the interpreter where a region was declined.
    */
   run(f: Frame, always: boolean): Status {
     f.status = Status.Running;
     f.request = undefined;
-    const { index, regionOf, starts } = this.plan;
-    const functions = this.functions;
-    const n = this.code.length;
-    const every = this.tierUp.sampleBlocks;
-    const hot = this.tierUp.hotGas;
+    const rule = this.tierUp;
     if (f.pc === 0) this.calls++;
-    let hotCode = always || (this.calls >= this.tierUp.minCalls && this.heat >= hot);
-    // The block to run next (-1: f.pc is not a block start).
+    if (!always && (this.calls < rule.minCalls || this.heat < rule.hotGas)) {
+      for (;;) {
+        const gas = f.gas;
+        const status = interpret(f, rule.sampleBlocks);
+        this.heat += gas - f.gas;
+        if (status !== Status.Running) return status;
+        if (this.calls >= rule.minCalls && this.heat >= rule.hotGas) break;
+      }
+    }
+    const { plan, functions } = this.regions();
+    const { index, regionOf, starts } = plan;
+    const n = this.code.length;
+    // The block to run next (-1: f.pc is not a block start; -2: past the end of code).
     let b = f.pc < n ? index[f.pc]! : -2;
     for (;;) {
       if (b === -2) {
@@ -154,9 +162,8 @@ export class CompiledCode {
         return Status.Stop;
       }
       if (b >= 0) {
-        const r = regionOf[b]!;
-        let fn = functions[r];
-        if (fn === undefined && hotCode) fn = this.compileRegion(r);
+        let fn = functions[regionOf[b]!];
+        if (fn === undefined) fn = this.compileRegion(regionOf[b]!);
         if (fn) {
           // From one compiled region straight to the next without touching f.pc.
           b = fn(f, b);
@@ -165,13 +172,10 @@ export class CompiledCode {
         }
         f.pc = starts[b]!;
       }
-      // Cold or declined code, or a frame resumed mid-block: the interpreter, a few blocks at a time.
-      const gas = f.gas;
-      const status = interpret(f, always ? 1 : every);
+      // A declined region, or a frame resumed mid-block: the interpreter, one block at a time.
+      const status = interpret(f, 1);
       if (status !== Status.Running) return status;
       b = f.pc < n ? index[f.pc]! : -2;
-      this.heat += gas - f.gas;
-      if (!hotCode && this.heat >= hot && this.calls >= this.tierUp.minCalls) hotCode = true;
     }
   }
 }

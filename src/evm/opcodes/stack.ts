@@ -1,5 +1,6 @@
 /** POP, PUSH0-PUSH32, DUP1-DUP16, SWAP1-SWAP16. */
 import type { OpcodeDeclaration } from './types.js';
+import { pushValue } from '../analysis.js';
 
 function pushN(n: number): OpcodeDeclaration {
   return {
@@ -11,8 +12,9 @@ function pushN(n: number): OpcodeDeclaration {
     since: 'Frontier',
     immediate: n,
     handler: (f) => {
-      // The value was read once, by code analysis.
-      f.stack[f.sp++] = f.pushValues[f.pc - 1]!;
+      // Decoded the first time this PUSH runs, then read from the analysis.
+      const pc = f.pc - 1;
+      f.stack[f.sp++] = f.pushValues[pc] ?? pushValue(f.pushValues, f.code, pc, n);
       f.pc += n;
     },
   };

@@ -50,9 +50,11 @@ export interface CodegenLimits {
    * generated code is slower than the interpreter (a single block of thousands of instructions).
    */
   readonly regionSource: number;
+  /** Instructions per block, on average over a region of 16 blocks or more, below which it is declined. */
+  readonly minBlockLength: number;
 }
 
-export const DEFAULT_LIMITS: CodegenLimits = { sourcePerByte: 200, regionBytes: 128, regionSource: 60_000 };
+export const DEFAULT_LIMITS: CodegenLimits = { sourcePerByte: 200, regionBytes: 128, regionSource: 60_000, minBlockLength: 1.5 };
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 const TWO_POW_256 = 1n << 256n;
@@ -133,6 +135,11 @@ export function generateRegion(
   const lo = plan.regionStart[r]!;
   const hi = plan.regionStart[r + 1]!;
   const bytes = (hi < plan.starts.length ? plan.starts[hi]! : n) - plan.starts[lo]!;
+  // Blocks of one instruction (runs of JUMPDESTs) leave compiled code only the checks every block
+  // pays anyway, and V8 was seen not to optimise such regions at all: they stay interpreted.
+  let instructions = 0;
+  for (let b = lo; b < hi; b++) instructions += blocks.length[plan.starts[b]!]!;
+  if (hi - lo >= 16 && instructions < limits.minBlockLength * (hi - lo)) return undefined;
   const budget = Math.min(limits.sourcePerByte * Math.max(bytes, 16), limits.regionSource);
   const out: string[] = [
     '"use strict";',

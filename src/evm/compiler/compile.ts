@@ -172,8 +172,9 @@ export class CompiledCode {
         }
         f.pc = starts[b]!;
       }
-      // A declined region, or a frame resumed mid-block: the interpreter, one block at a time.
-      const status = interpret(f, 1);
+      // A declined region: the interpreter, a few blocks at a time (one with `always`, so that
+      // every compiled region is entered).
+      const status = interpret(f, always ? 1 : rule.sampleBlocks);
       if (status !== Status.Running) return status;
       b = f.pc < n ? index[f.pc]! : -2;
     }

@@ -80,7 +80,7 @@ async function main() {
   };
   const settings = options.quick
     ? { warmupRuns: 1, warmupMs: 50, rounds: 2, roundMs: 60, minRunsPerRound: 1 }
-    : { warmupRuns: 2, warmupMs: 300, rounds: 5, roundMs: 250, minRunsPerRound: 1 };
+    : { warmupRuns: 3, warmupMs: 1000, rounds: 5, roundMs: 250, minRunsPerRound: 1 };
 
   const cases = [...loadBenchCases(), ...loadPrecompileCases()].filter((c) => !options.filter || options.filter.test(c.name));
   if (cases.length === 0) {

@@ -15,6 +15,7 @@ import type { WorldState } from '../state/world-state.js';
 import { EMPTY_TRIE_ROOT } from '../state/trie.js';
 import type { Tracer } from '../host/index.js';
 import { runValidatedTransaction, type TransactionResult } from '../exec/transaction.js';
+import type { Machines } from '../exec/code.js';
 import { isValidated, validateTransaction } from '../tx/validate.js';
 import { keccak256 } from '../primitives/hash.js';
 import { rlpEncodeList } from '../primitives/rlp.js';
@@ -42,6 +43,8 @@ export interface BlockBuilderOptions {
   rules: Rules;
   /** Where programs' debug output goes (WebAssembly `console` host functions). */
   print?: (line: string) => void;
+  /** The engine's VMs (its code cache and compiler tier); the shared default when absent. */
+  machines?: Machines;
   chainId: bigint;
   /** The parent's header and hash; undefined for a genesis block. */
   parent: BlockHeader | undefined;
@@ -182,6 +185,7 @@ export class BlockBuilder {
       blockBlobGasUsed: this.blobGasUsed,
       tracer,
       print: this.#options.print,
+      machines: this.#options.machines,
       allowSenderWithCode: item.impersonated === true,
     });
     this.gasUsed += result.blockGasUsed;

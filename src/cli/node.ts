@@ -1,6 +1,6 @@
 /** `polyvm node`: a local dev chain served over JSON-RPC (HTTP and WebSocket on one port). */
 import { bytesToHex } from '../primitives/bytes.js';
-import { UsageError, parseArgs, stringOption, takeRepeated } from './args.js';
+import { UsageError, jitOption, parseArgs, stringOption, takeRepeated } from './args.js';
 import { ForkedChainError } from '../node/errors.js';
 import { createNode, NodeOptionsError, DEFAULT_CHAIN_ID, type NodeOptions } from '../node/node.js';
 import { MnemonicError, TEST_MNEMONIC } from '../node/accounts.js';
@@ -48,6 +48,8 @@ Numbers may be given in decimal or as 0x-prefixed hex.
                         --gas-limit
   --trace-workers N     worker threads that run traces, so the node keeps answering meanwhile
                         (default 2; 0: trace on the node's own thread)
+  --jit MODE            when EVM code is compiled to JavaScript: auto (once hot, the default),
+                        always or never
   --disable-tx-gas-limit-cap lift Osaka's per-transaction gas cap of 2^24 (EIP-7825; kept by
                         default, as on mainnet)
   --allow-origin ORIGIN the origin browsers may call from (default *)
@@ -107,6 +109,7 @@ const VALUED = [
   'prune-history',
   'code-size-limit',
   'trace-workers',
+  'jit',
   'allow-origin',
   'state',
   'state-interval',
@@ -253,6 +256,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     historyBlocks: integer(args, 'prune-history', 1_000_000_000),
     codeSizeLimit: integer(args, 'code-size-limit', 1 << 30),
     traceWorkers: integer(args, 'trace-workers', 64),
+    jit: jitOption(stringOption(args, 'jit')),
     disableCodeSizeLimit: args.options.has('disable-code-size-limit'),
     disableTxGasLimitCap: args.options.has('disable-tx-gas-limit-cap'),
     disableBlockGasLimit: args.options.has('disable-block-gas-limit'),

@@ -51,7 +51,10 @@ function activate(code: Uint8Array, rules: Rules): Activation | undefined {
 export type Machines = (kind: CodeKind) => VirtualMachine;
 
 /** An engine's VMs: an EVM with its own code cache (and compiler tier), and the WebAssembly VM. */
-export function createMachines(options: CodeCacheChoice = {}): Machines & { readonly codeCache: CodeCache } {
+/** An engine's VMs with the EVM's code cache in view (for its stats). */
+export type EngineMachines = Machines & { readonly codeCache: CodeCache };
+
+export function createMachines(options: CodeCacheChoice = {}): EngineMachines {
   const evm = createEvmVm(options);
   const machines = (kind: CodeKind): VirtualMachine => (kind === 'evm' ? evm : wasmVm);
   return Object.assign(machines, { codeCache: evm.codeCache });

@@ -7,6 +7,8 @@
  * history, the store, the pool and the subscribers, in that order. Everything is synchronous: a
  * request that mines returns after the block is built and, with a store, written.
  */
+import { createMachines, type EngineMachines } from '../exec/code.js';
+import type { JitMode } from '../evm/code-cache.js';
 import { readAllAccounts } from '../state/read-all.js';
 import type { Address } from '../primitives/address.js';
 import type { Rules } from '../forks/index.js';
@@ -48,6 +50,8 @@ export interface DevChainOptions {
   automine: boolean;
   /** Interval mining, in seconds (0 or undefined: off). */
   blockTime?: number;
+  /** When EVM code is compiled to JavaScript (docs/compiler.md); default 'auto'. */
+  jit?: JitMode;
   genesisTimestamp?: bigint;
   store?: ChainStore;
   /** The clock, in milliseconds (tests replace it). */
@@ -130,6 +134,8 @@ export class DevChain {
   /** Blobs of the blob transactions sent in network form, by versioned hash (anvil_getBlobByHash). */
   readonly blobs = new Map<string, Uint8Array>();
   readonly options: DevChainOptions;
+  /** The chain's VMs, with one code cache for the blocks it mines and the calls it answers. */
+  readonly machines: EngineMachines;
   readonly state = new WorldState();
   readonly pool = new TxPool();
   readonly blocks = new BlockIndex();
@@ -155,6 +161,7 @@ export class DevChain {
 
   constructor(options: DevChainOptions) {
     this.options = options;
+    this.machines = createMachines({ jit: options.jit });
     const { rules, chainId } = options;
     this.rules = rules;
     this.#chainId = chainId;
@@ -165,6 +172,7 @@ export class DevChain {
     this.miner = new Miner(
       {
         rules,
+        machines: this.machines,
         get chainId() {
           return chain.chainId;
         },

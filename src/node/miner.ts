@@ -3,6 +3,7 @@
  * (automine: a block per transaction as it arrives; at an interval; by hand), and the settings
  * of the next block (coinbase, gas limit, a base fee set by hand). Also the genesis block.
  */
+import type { Machines } from '../exec/code.js';
 import { logError, printProgramOutput } from './log.js';
 import type { Address } from '../primitives/address.js';
 import { keccak256 } from '../primitives/hash.js';
@@ -27,6 +28,8 @@ import type { ChainObserver, MinedTransactionReport } from './node-log.js';
 /** The parts of the chain a miner reads and builds on. */
 export interface MinerParts {
   rules: Rules;
+  /** The chain's VMs: one code cache for every block it mines and every call it answers. */
+  machines: Machines;
   chainId: bigint;
   state: WorldState;
   pool: TxPool;
@@ -108,6 +111,7 @@ export class Miner {
     return {
       rules,
       print: rules.wasm ? printProgramOutput : undefined,
+      machines: this.#parts.machines,
       chainId,
       parent: parent.header,
       parentHash: parent.hash,

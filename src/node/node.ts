@@ -3,6 +3,7 @@
  * EIP-1193 provider (`request({method, params})`, `on('message')` for subscriptions) and
  * servable over HTTP and WebSocket with `listen`.
  */
+import type { JitMode } from '../evm/code-cache.js';
 import { logError } from './log.js';
 import { parseFork, getRules, forkIndex, type ForkName, type Rules } from '../forks/index.js';
 import { parseAddress, type Address } from '../primitives/address.js';
@@ -114,6 +115,8 @@ export interface NodeOptions {
    * done, as where there are no worker threads (a browser).
    */
   traceWorkers?: number;
+  /** When EVM code is compiled to JavaScript: 'auto' (default, once hot), 'always' or 'never' (docs/compiler.md). */
+  jit?: JitMode;
 }
 
 export interface ForkingOptions {
@@ -461,6 +464,7 @@ function createNodeOn(options: NodeOptions, remote: ChainFork | undefined, openF
       historyBlocks: options.historyBlocks,
       fork: remote,
       openFork,
+      jit: options.jit,
     });
     const log = options.log === true ? logError : typeof options.log === 'function' ? options.log : undefined;
     const traceWorkers = options.traceWorkers ?? DEFAULT_TRACE_WORKERS;

@@ -3,6 +3,7 @@
  * of the state, with geth's conventions (no fee given: no fee charged and a zero base fee; the
  * nonce is the sender's; state and block overrides).
  */
+import type { Machines } from '../../exec/code.js';
 import { printProgramOutput } from '../log.js';
 import type { Address } from '../../primitives/address.js';
 import { bytesToHex, bytesToBigint, EMPTY_BYTES } from '../../primitives/bytes.js';
@@ -111,6 +112,8 @@ export function applyBlockOverrides(context: BlockContext, o: BlockOverrides | u
 export interface ChainConfig {
   readonly rules: Rules;
   readonly chainId: bigint;
+  /** The chain's VMs (its code cache); the shared default when absent. */
+  readonly machines?: Machines;
 }
 
 /** The prepared run: the overlay, the context and the transaction, before execution. */
@@ -172,6 +175,7 @@ function execute(chain: ChainConfig, prepared: Prepared, gasLimit: bigint, trace
       tracer,
       allowSenderWithCode: !prepared.validation,
       print: chain.rules.wasm ? printProgramOutput : undefined,
+      machines: chain.machines,
     });
   } catch (error) {
     if (error instanceof InvalidTransactionError) {
@@ -244,6 +248,7 @@ function probe(chain: DevChain, input: SimulationInput, gasLimit: bigint): Trans
   try {
     return runTransaction(prepared.state, { ...prepared.tx, gasLimit }, prepared.sender, prepared.context, chain.rules, {
       allowSenderWithCode: true,
+      machines: chain.machines,
     });
   } catch (error) {
     if (error instanceof InvalidTransactionError) return error;

@@ -1,0 +1,142 @@
+// node scripts/bundle.mjs: bundles the compiled command line (dist/cli/main.js and everything it
+// imports, packages included) into one script, dist/polyvm.cjs, and records V8's code cache for
+// it in dist/polyvm.cjs.cache, so that `polyvm` starts without resolving, reading and compiling
+// ~200 ES modules (bin/polyvm.js loads the bundle; docs/architecture.md, "Start-up").
+//
+// Run after `tsc -p tsconfig.json` (npm run build does both). The compiled modules stay where
+// they are: worker threads, the precompiles loaded on first use and library users load them.
+//
+// Each bundled module of dist/ keeps its own import.meta.url, .filename and .dirname (a file
+// next to the bundle), so whatever it resolves from there (worker scripts, package.json, lmdb,
+// ws, the KZG setup) is found where it was. Packages that load native code or are optional stay outside.
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const bundleFile = join(dist, 'polyvm.cjs');
+const cacheFile = `${bundleFile}.cache`;
+
+/** Packages loaded at run time from node_modules rather than bundled. */
+const EXTERNAL = [
+  'lmdb', // native code, and only with --data-dir
+  'ws', // loaded on the first WebSocket upgrade
+  'assemblyscript', // `polyvm wasm build` only, a large compiler
+  'assemblyscript/*',
+  'solc',
+  'esbuild',
+];
+
+/** `import.meta.url` of a module of dist/, as seen from the bundle in dist/. */
+const importMetaUrl = {
+  name: 'import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta')) return undefined;
+      const file = JSON.stringify(relative(dist, args.path).split(sep).join('/'));
+      const contents = source
+        .replaceAll('import.meta.url', `__polyvmModule.url(${file})`)
+        .replaceAll('import.meta.filename', `__polyvmModule.filename(${file})`)
+        .replaceAll('import.meta.dirname', `__polyvmModule.dirname(${file})`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+const result = await build({
+  entryPoints: [join(dist, 'cli', 'main.js')],
+  outfile: bundleFile,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // import() of a package left outside becomes require() (Node 20.19 requires ES modules).
+  supported: { 'dynamic-import': false },
+  external: EXTERNAL,
+  plugins: [importMetaUrl],
+  banner: {
+    // The directive first: the code was compiled from ES modules, which are strict.
+    js: [
+      "'use strict';",
+      'const __polyvmModule = {',
+      "  filename: (file) => require('node:path').join(__dirname, file),",
+      "  dirname: (file) => require('node:path').dirname(__polyvmModule.filename(file)),",
+      "  url: (file) => require('node:url').pathToFileURL(__polyvmModule.filename(file)).href,",
+      '};',
+    ].join('\n'),
+  },
+  legalComments: 'none',
+  logLevel: 'warning',
+  write: false,
+});
+const text = result.outputFiles[0].text;
+// The first line names the build, so that a code cache made for another bundle is never used.
+const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
+writeAtomically(bundleFile, `// polyvm bundle ${id}\n${text}`);
+rmSync(cacheFile, { force: true });
+
+// The code cache: the bundle run once as users run it (a node started, a contract deployed and
+// called, the node stopped); on exit bin/polyvm.js writes the cache of every function compiled.
+// Without it the bundle still runs, compiled as it loads.
+try {
+  await warmRun();
+} catch (error) {
+  rmSync(cacheFile, { force: true });
+  process.stderr.write(`scripts/bundle.mjs: no code cache made (${error.message}); polyvm starts without it\n`);
+}
+
+function writeAtomically(file, contents) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, file);
+}
+
+async function warmRun() {
+  const child = spawn(process.execPath, [join(root, 'bin', 'polyvm.js'), 'node', '--port', '0', '--quiet'], {
+    env: { ...process.env, POLYVM_WRITE_CODE_CACHE: cacheFile },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  let output = '';
+  const url = await new Promise((found, failed) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /Listening on (http:\/\/\S+)/.exec(output);
+      if (match) found(match[1]);
+    });
+    exited.then((code) => failed(new Error(`the bundled node exited (${code}) before listening:\n${output}`)));
+  });
+  const rpc = async (method, params) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    const json = await response.json();
+    if (json.error) throw new Error(`${method}: ${json.error.message}`);
+    return json.result;
+  };
+  try {
+    const [from] = await rpc('eth_accounts', []);
+    await rpc('eth_chainId', []);
+    // A contract whose code returns the storage slot named by its first argument.
+    const hash = await rpc('eth_sendTransaction', [{ from, data: '0x69600435545f5260205ff35f52600a6016f3' }]);
+    const receipt = await rpc('eth_getTransactionReceipt', [hash]);
+    const call = { to: receipt.contractAddress, data: '0x70a08231' + from.slice(2).padStart(64, '0') };
+    for (let i = 0; i < 20; i++) await rpc('eth_call', [call, 'latest']);
+    await rpc('eth_sendTransaction', [{ from, to: receipt.contractAddress, value: '0x1' }]);
+    await rpc('eth_getBlockByNumber', ['latest', false]);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const code = await exited;
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`the bundled node exited with ${code}`);
+  readFileSync(cacheFile); // it must be there now
+}

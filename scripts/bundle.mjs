@@ -81,7 +81,7 @@ writeAtomically(bundleFile, `// polyvm bundle ${id}\n${text}`);
 rmSync(cacheFile, { force: true });
 
 // The code cache: the bundle run once as users run it (a node started, a contract deployed and
-// called, the node stopped); on exit bin/polyvm.js writes the cache of every function compiled.
+// called, the node stopped); on exit bin/bundle.js writes the cache of every function compiled.
 // Without it the bundle still runs, compiled as it loads.
 try {
   await warmRun();

@@ -34,12 +34,14 @@ function loadBundle(dist, env = process.env) {
       // no cache: compiled as it loads
     }
   }
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // The bundle's import() of a package outside it (scripts/bundle.mjs) is this module's.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __polyvmImport) {${source}\n})`, {
     filename: file,
     cachedData,
   });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dist);
+  const importModule = (specifier) => import(specifier);
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dist, importModule);
   if (writeCache) {
     process.once('exit', () => {
       writeFileSync(`${writeCache}.tmp`, Buffer.concat([id, script.createCachedData()]));

@@ -31,18 +31,26 @@ const EXTERNAL = [
   'esbuild',
 ];
 
+/**
+ * import() of a specifier held in a variable: left to run, it would load a package outside the
+ * bundle, and a script run by node:vm with a code cache cannot import; bin/bundle.js hands the
+ * bundle an `__polyvmImport` of its own (its import() resolves from bin/, the same packages).
+ */
+const DYNAMIC_IMPORT = /(?<![.\w$])import\((?=[A-Za-z_$][\w$]*\))(?![\w$]*\)\s*\{)/g;
+
 /** `import.meta.url` of a module of dist/, as seen from the bundle in dist/. */
 const importMetaUrl = {
   name: 'import-meta-url',
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      if (!source.includes('import.meta')) return undefined;
+      if (!source.includes('import.meta') && !DYNAMIC_IMPORT.test(source)) return undefined;
       const file = JSON.stringify(relative(dist, args.path).split(sep).join('/'));
       const contents = source
         .replaceAll('import.meta.url', `__polyvmModule.url(${file})`)
         .replaceAll('import.meta.filename', `__polyvmModule.filename(${file})`)
-        .replaceAll('import.meta.dirname', `__polyvmModule.dirname(${file})`);
+        .replaceAll('import.meta.dirname', `__polyvmModule.dirname(${file})`)
+        .replace(DYNAMIC_IMPORT, '__polyvmImport(');
       return { contents, loader: 'js' };
     });
   },
@@ -55,8 +63,6 @@ const result = await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // import() of a package left outside becomes require() (Node 20.19 requires ES modules).
-  supported: { 'dynamic-import': false },
   external: EXTERNAL,
   plugins: [importMetaUrl],
   banner: {

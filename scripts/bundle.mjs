@@ -86,8 +86,8 @@ const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
 writeAtomically(bundleFile, `// polyvm bundle ${id}\n${text}`);
 rmSync(cacheFile, { force: true });
 
-// The code cache: the bundle run once as users run it (a node started, a contract deployed and
-// called, the node stopped); on exit bin/bundle.js writes the cache of every function compiled.
+// The code cache: the bundle run once as users run it (warmRun); on exit bin/bundle.js writes
+// the cache of every function compiled.
 // Without it the bundle still runs, compiled as it loads.
 try {
   await warmRun();
@@ -102,9 +102,10 @@ function writeAtomically(file, contents) {
   renameSync(temporary, file);
 }
 
-async function warmRun() {
+/** A bundled node on a free port: its URL, a JSON-RPC call, and its end (the exit status). */
+async function startNode(env) {
   const child = spawn(process.execPath, [join(root, 'bin', 'polyvm.js'), 'node', '--port', '0', '--quiet'], {
-    env: { ...process.env, POLYVM_WRITE_CODE_CACHE: cacheFile },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal)));
@@ -128,21 +129,50 @@ async function warmRun() {
     if (json.error) throw new Error(`${method}: ${json.error.message}`);
     return json.result;
   };
-  try {
-    const [from] = await rpc('eth_accounts', []);
-    await rpc('eth_chainId', []);
-    // A contract whose code returns the storage slot named by its first argument.
-    const hash = await rpc('eth_sendTransaction', [{ from, data: '0x69600435545f5260205ff35f52600a6016f3' }]);
-    const receipt = await rpc('eth_getTransactionReceipt', [hash]);
-    const call = { to: receipt.contractAddress, data: '0x70a08231' + from.slice(2).padStart(64, '0') };
-    for (let i = 0; i < 20; i++) await rpc('eth_call', [call, 'latest']);
-    await rpc('eth_sendTransaction', [{ from, to: receipt.contractAddress, value: '0x1' }]);
-    await rpc('eth_getBlockByNumber', ['latest', false]);
-  } finally {
+  const stop = async () => {
     child.kill('SIGTERM');
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  return { url, rpc, stop };
+}
+
+/**
+ * The run whose compiled functions the cache keeps: a node started, a contract deployed, called
+ * and paid, blocks read; then the same node re-forked (anvil_reset) onto a second node holding
+ * that contract, which it calls and pays through the fork.
+ */
+async function warmRun() {
+  const nodes = [];
+  try {
+    const remote = await startNode({});
+    nodes.push(remote);
+    const node = await startNode({ POLYVM_WRITE_CODE_CACHE: cacheFile });
+    nodes.push(node);
+    // A contract whose code returns the storage slot named by its first argument.
+    const deploy = async ({ rpc }) => {
+      const [from] = await rpc('eth_accounts', []);
+      const hash = await rpc('eth_sendTransaction', [{ from, data: '0x69600435545f5260205ff35f52600a6016f3' }]);
+      const { contractAddress } = await rpc('eth_getTransactionReceipt', [hash]);
+      return { from, call: { to: contractAddress, data: '0x70a08231' + from.slice(2).padStart(64, '0') } };
+    };
+    const use = async ({ rpc }, { from, call }) => {
+      for (let i = 0; i < 20; i++) await rpc('eth_call', [call, 'latest']);
+      await rpc('eth_estimateGas', [call]);
+      const hash = await rpc('eth_sendTransaction', [{ from, to: call.to, value: '0x1' }]);
+      await rpc('eth_getTransactionReceipt', [hash]);
+      await rpc('eth_getBlockByNumber', ['latest', false]);
+      await rpc('eth_getBalance', [from, 'latest']);
+    };
+    await node.rpc('eth_chainId', []);
+    await use(node, await deploy(node));
+    const onRemote = await deploy(remote);
+    await node.rpc('anvil_reset', [{ forking: { jsonRpcUrl: remote.url } }]);
+    await use(node, onRemote);
+  } finally {
+    const codes = await Promise.all(nodes.map((n) => n.stop()));
+    if (codes.some((code) => code !== 0)) throw new Error(`a bundled node exited with ${codes.join(', ')}`);
   }
-  const code = await exited;
-  clearTimeout(timer);
-  if (code !== 0) throw new Error(`the bundled node exited with ${code}`);
   readFileSync(cacheFile); // it must be there now
 }

@@ -21,6 +21,8 @@ export interface RunningServer {
   host: string;
   port: number;
   close(): Promise<void>;
+  /** Loads the WebSocket server now rather than on the first upgrade (PolyvmNode.warmUp). */
+  loadWebSockets(): void;
 }
 
 /** The headers of JSON answers and of CORS preflights, for an allowed origin (or none: no CORS). */
@@ -124,23 +126,27 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
 
   const server = createServer({ keepAliveTimeout: 60_000 }, handleHttp);
   const sockets = new Set<WebSocket>();
-  // ws is loaded on the first WebSocket upgrade (a node that only answers HTTP never loads it).
+  // ws is loaded on the first WebSocket upgrade, or when the node has warmed up (PolyvmNode.warmUp).
   let wss: WebSocketServer | undefined;
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const webSockets = (): WebSocketServer => {
     if (wss === undefined) {
-      let ws;
-      try {
-        ws = nodeOnly(nodeModule<typeof import('ws')>(import.meta.url, 'ws'), 'WebSocket');
-      } catch (error) {
-        socket.end(`HTTP/1.1 500 Internal Server Error\r\nconnection: close\r\n\r\n${(error as Error).message}`);
-        return;
-      }
+      const ws = nodeOnly(nodeModule<typeof import('ws')>(import.meta.url, 'ws'), 'WebSocket');
       // ws closes a connection whose message exceeds maxPayload; below that, oversized messages
       // get a JSON-RPC error like HTTP bodies do.
       wss = new ws.WebSocketServer({ noServer: true, maxPayload: maxBody * 2 + 1024 });
       wss.on('error', () => {});
     }
-    wss.handleUpgrade(req, socket, head, onConnection);
+    return wss;
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    let upgrading;
+    try {
+      upgrading = webSockets();
+    } catch (error) {
+      socket.end(`HTTP/1.1 500 Internal Server Error\r\nconnection: close\r\n\r\n${(error as Error).message}`);
+      return;
+    }
+    upgrading.handleUpgrade(req, socket, head, onConnection);
   });
 
   const onConnection = (socket: WebSocket): void => {
@@ -190,6 +196,7 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
         url: `http://${shownHost}:${address.port}`,
         host: address.address,
         port: address.port,
+        loadWebSockets: () => void webSockets(),
         close: () =>
           new Promise<void>((done) => {
             for (const socket of sockets) socket.terminate();

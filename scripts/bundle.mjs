@@ -24,7 +24,8 @@ const cacheFile = `${bundleFile}.cache`;
 /** Packages loaded at run time from node_modules rather than bundled. */
 const EXTERNAL = [
   'lmdb', // native code, and only with --data-dir
-  'ws', // loaded on the first WebSocket upgrade
+  'bufferutil', // ws's optional native helpers
+  'utf-8-validate',
   'assemblyscript', // `polyvm wasm build` only, a large compiler
   'assemblyscript/*',
   'solc',
@@ -38,6 +39,13 @@ const EXTERNAL = [
  */
 const DYNAMIC_IMPORT = /(?<![.\w$])import\((?=[A-Za-z_$][\w$]*\))(?![\w$]*\)\s*\{)/g;
 
+/**
+ * `nodeModule(import.meta.url, 'ws')` (node-require.ts: how the engine reaches a package only
+ * Node.js has) becomes require('ws'), so that esbuild bundles the package, to be evaluated on
+ * first use with its code in the cache; an external package stays a require at run time.
+ */
+const NODE_MODULE = /nodeModule\(import\.meta\.url, '((?:@[\w.-]+\/)?[\w.-]+)'\)/g;
+
 /** `import.meta.url` of a module of dist/, as seen from the bundle in dist/. */
 const importMetaUrl = {
   name: 'import-meta-url',
@@ -47,6 +55,7 @@ const importMetaUrl = {
       if (!source.includes('import.meta') && !DYNAMIC_IMPORT.test(source)) return undefined;
       const file = JSON.stringify(relative(dist, args.path).split(sep).join('/'));
       const contents = source
+        .replace(NODE_MODULE, (_, name) => `require(${JSON.stringify(name)})`)
         .replaceAll('import.meta.url', `__polyvmModule.url(${file})`)
         .replaceAll('import.meta.filename', `__polyvmModule.filename(${file})`)
         .replaceAll('import.meta.dirname', `__polyvmModule.dirname(${file})`)

@@ -292,11 +292,17 @@ export class PolyvmNode extends Emitter {
 
   /**
    * Builds, ahead of the first transaction, the secp256k1 tables every signature and signer
-   * check uses (some 40 ms that the first transaction would otherwise wait for). Changes nothing.
+   * check uses (some 40 ms that the first transaction would otherwise wait for), then, once the
+   * requests that came meanwhile are answered, loads the WebSocket server of each listening
+   * server (else the first WebSocket connection waits for it). Changes nothing.
    */
   warmUp(): void {
     if (this.#closed) return;
     signHashPublicKey(new Uint8Array(32).fill(1), new Uint8Array(32).fill(1));
+    // A timer: the requests that came during the tables are answered first.
+    setTimeout(() => {
+      if (!this.#closed) for (const server of this.#servers) server.loadWebSockets();
+    }, 0);
   }
 
   /** A mined transaction's call tree, decoded with the artifacts (for the log). */

@@ -100,7 +100,10 @@ test('viem: deploy, call, write, events through getLogs and a WebSocket subscrip
   const ws = createPublicClient({ chain: foundry, transport: webSocket(node.wsUrl, { reconnect: false }) });
   // Closed whatever happens: an open socket would keep this file's process alive after a failure;
   // and never reconnecting, so a socket the stopped node closed is not opened again and again.
-  t.after(async () => (await (ws.transport as unknown as { getRpcClient(): Promise<{ close(): void }> }).getRpcClient()).close());
+  // Opened here, before the watch and the subscription below ask for it: viem caches a socket
+  // only once it is open, so two first uses racing would open two (one never closed).
+  const rpcClient = await (ws.transport as unknown as { getRpcClient(): Promise<{ close(): void }> }).getRpcClient();
+  t.after(() => rpcClient.close());
   const seen: bigint[] = [];
   const arrived = new Promise<void>((resolve) => {
     const unwatch = ws.watchContractEvent({

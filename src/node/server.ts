@@ -3,11 +3,13 @@
  * limit, malformed JSON and bad requests get standard JSON-RPC errors; the server never lets a
  * request throw.
  *
- * node:http and ws are loaded when a server starts, so the in-memory node bundles for a browser.
+ * node:http is loaded when a server starts, so the in-memory node bundles for a browser, and ws
+ * on the first WebSocket upgrade.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { nodeBuiltin, nodeModule, nodeOnly } from '../primitives/node-require.js';
 import type { PolyvmNode } from './node.js';
 import type { SubscriptionSink } from './rpc/context.js';
@@ -19,6 +21,8 @@ export interface RunningServer {
   host: string;
   port: number;
   close(): Promise<void>;
+  /** Loads the WebSocket server now rather than on the first upgrade (PolyvmNode.warmUp). */
+  loadWebSockets(): void;
 }
 
 /** The headers of JSON answers and of CORS preflights, for an allowed origin (or none: no CORS). */
@@ -62,7 +66,6 @@ function reply(handle: () => MaybePromise<string | undefined>, send: (body: stri
 export function startServer(node: PolyvmNode, options: ServerOptions): Promise<RunningServer> {
   const feature = 'listen (the HTTP and WebSocket server)';
   const { createServer } = nodeOnly(nodeBuiltin<typeof import('node:http')>('node:http'), feature);
-  const { WebSocketServer } = nodeOnly(nodeModule<typeof import('ws')>(import.meta.url, 'ws'), feature);
   const host = options.host ?? '127.0.0.1';
   const maxBody = node.limits.maxBodyBytes;
   const dispatcher = node.dispatcher;
@@ -122,12 +125,31 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
   };
 
   const server = createServer({ keepAliveTimeout: 60_000 }, handleHttp);
-  // ws closes a connection whose message exceeds maxPayload; below that, oversized messages
-  // get a JSON-RPC error like HTTP bodies do.
-  const wss = new WebSocketServer({ server, maxPayload: maxBody * 2 + 1024 });
   const sockets = new Set<WebSocket>();
+  // ws is loaded on the first WebSocket upgrade, or when the node has warmed up (PolyvmNode.warmUp).
+  let wss: WebSocketServer | undefined;
+  const webSockets = (): WebSocketServer => {
+    if (wss === undefined) {
+      const ws = nodeOnly(nodeModule<typeof import('ws')>(import.meta.url, 'ws'), 'WebSocket');
+      // ws closes a connection whose message exceeds maxPayload; below that, oversized messages
+      // get a JSON-RPC error like HTTP bodies do.
+      wss = new ws.WebSocketServer({ noServer: true, maxPayload: maxBody * 2 + 1024 });
+      wss.on('error', () => {});
+    }
+    return wss;
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    let upgrading;
+    try {
+      upgrading = webSockets();
+    } catch (error) {
+      socket.end(`HTTP/1.1 500 Internal Server Error\r\nconnection: close\r\n\r\n${(error as Error).message}`);
+      return;
+    }
+    upgrading.handleUpgrade(req, socket, head, onConnection);
+  });
 
-  wss.on('connection', (socket) => {
+  const onConnection = (socket: WebSocket): void => {
     sockets.add(socket);
     const closers: (() => void)[] = [];
     const sink: SubscriptionSink = {
@@ -160,23 +182,25 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
       for (const close of closers) close();
     });
     socket.on('error', () => socket.terminate());
-  });
-  wss.on('error', () => {});
+  };
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8545, host, () => {
       server.off('error', reject);
+      // Errors of a listening server are its connections' (each handled where it arises).
+      server.on('error', () => {});
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       resolve({
         url: `http://${shownHost}:${address.port}`,
         host: address.address,
         port: address.port,
+        loadWebSockets: () => void webSockets(),
         close: () =>
           new Promise<void>((done) => {
             for (const socket of sockets) socket.terminate();
-            wss.close();
+            wss?.close();
             server.closeAllConnections?.();
             server.close(() => done());
           }),

@@ -120,20 +120,28 @@ function startFork(first: RemoteRpc, options: ForkOptions): ChainFork {
       return current.requests;
     },
   };
-  const [latestHex, chainIdHex] = remote.batch([
-    ['eth_blockNumber', []],
+  // Without a block number the fork is at the remote's latest block, read in the same round trip
+  // as the chain id; a block number is checked against the latest first.
+  const atLatest = options.blockNumber === undefined;
+  const opening = remote.batch([
+    ...(atLatest ? [['eth_getBlockByNumber', ['latest', false]] as const] : [['eth_blockNumber', []] as const]),
     ...(options.chainId === undefined ? [['eth_chainId', []] as const] : []),
   ]);
-  const chainId = options.chainId ?? parseQuantity(chainIdHex as string);
-  const latest = parseQuantity(latestHex as string);
-  // A negative number counts back from the remote's latest block (Anvil's --fork-block-number -N).
-  const number = options.blockNumber === undefined ? latest : options.blockNumber < 0n ? latest + options.blockNumber : options.blockNumber;
-  if (number > latest || number < 0n) {
-    throw new ForkedChainError(`cannot fork ${redactUrl(options.url)} at block ${number}: its blocks are 0 to ${latest}`);
+  const chainId = options.chainId ?? parseQuantity(opening[1] as string);
+  let blockJson = opening[0];
+  let what = 'the latest block';
+  if (!atLatest) {
+    const latest = parseQuantity(opening[0] as string);
+    // A negative number counts back from the remote's latest block (Anvil's --fork-block-number -N).
+    const number = options.blockNumber! < 0n ? latest + options.blockNumber! : options.blockNumber!;
+    if (number > latest || number < 0n) {
+      throw new ForkedChainError(`cannot fork ${redactUrl(options.url)} at block ${number}: its blocks are 0 to ${latest}`);
+    }
+    what = `block 0x${number.toString(16)}`;
+    blockJson = remote.call('eth_getBlockByNumber', [`0x${number.toString(16)}`, false]);
   }
-  const tag = `0x${number.toString(16)}`;
-  const blockJson = remote.call('eth_getBlockByNumber', [tag, false]);
-  const { header, hash, size } = headerFromRpc(blockJson, `block ${tag}`);
+  const { header, hash, size } = headerFromRpc(blockJson, what);
+  const tag = `0x${header.number.toString(16)}`;
   const block: Block = { header, hash, transactions: [], receipts: [], size };
   const cache = new ForkCache(options.cacheDir === undefined ? undefined : cacheFile(options.cacheDir, bytesToHex(hash)));
   const states = new Map<bigint, ForkState>();

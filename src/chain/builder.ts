@@ -37,6 +37,7 @@ import { applyPreBlockSystemCalls, collectRequests, requestsHash } from './syste
 import type { StateRootTracker } from './state-root.js';
 import type { BlockCommit } from './commit.js';
 import { blockContextFromHeader } from './block-context.js';
+import type { BatchOutcome, BlockExecutor } from './executor.js';
 
 export interface BlockBuilderOptions {
   rules: Rules;
@@ -174,16 +175,61 @@ export class BlockBuilder {
    * validated yet (its sender known) meets the stateless rules here first.
    */
   add(item: BlockTransaction | ValidatedBlockTransaction, tracer?: Tracer): { receipt: Receipt; result: TransactionResult } {
-    const { rules, chainId } = this.#options;
-    const validated = isValidated(item) ? item : validateTransaction(item.tx, rules, { chainId, sender: item.sender });
-    const { tx, sender } = item;
-    const result = runValidatedTransaction(this.#state, validated, this.context, rules, {
+    const validated = this.#validated(item);
+    const result = runValidatedTransaction(this.#state, validated, this.context, this.#options.rules, {
       blockGasUsed: this.gasUsed,
       blockBlobGasUsed: this.blobGasUsed,
       tracer,
       print: this.#options.print,
       allowSenderWithCode: item.impersonated === true,
     });
+    return { receipt: this.#append(item, result), result };
+  }
+
+  /**
+   * Runs `items` in order and appends each with its receipt, as `add` one by one would: through
+   * `executor` (Block-STM, `parallel.ts`) when it takes the batch, whose changes this state then
+   * receives at once. A transaction the protocol rejects throws as `add` does; the transactions
+   * before it stay in the block. Returns each transaction's receipt and result.
+   */
+  addAll(
+    items: readonly (BlockTransaction | ValidatedBlockTransaction)[],
+    executor?: BlockExecutor,
+  ): { receipt: Receipt; result: TransactionResult }[] {
+    const out: { receipt: Receipt; result: TransactionResult }[] = [];
+    let parallel: BatchOutcome | undefined;
+    if (executor !== undefined && this.#options.intermediateRoots === undefined) {
+      let validated: ValidatedBlockTransaction[] | undefined;
+      try {
+        validated = items.map((item) => this.#validated(item));
+      } catch {
+        // One by one below, which throws for that transaction after running those before it.
+      }
+      if (validated !== undefined) {
+        const { rules, print } = this.#options;
+        parallel = executor.execute(this.#state, validated, { block: this.context, rules, print, gasUsed: this.gasUsed });
+      }
+    }
+    if (parallel !== undefined) {
+      parallel.apply(this.#state);
+      for (let i = 0; i < items.length; i++)
+        out.push({ receipt: this.#append(items[i]!, parallel.results[i]!), result: parallel.results[i]! });
+      return out;
+    }
+    for (const item of items) out.push(this.add(item));
+    return out;
+  }
+
+  #validated(item: BlockTransaction | ValidatedBlockTransaction): ValidatedBlockTransaction {
+    const { rules, chainId } = this.#options;
+    if (isValidated(item)) return item;
+    return { ...item, ...validateTransaction(item.tx, rules, { chainId, sender: item.sender }) };
+  }
+
+  /** Appends an executed transaction with its receipt (and, before Byzantium, its state root). */
+  #append(item: BlockTransaction, result: TransactionResult): Receipt {
+    const { rules } = this.#options;
+    const { tx, sender } = item;
     this.gasUsed += result.blockGasUsed;
     this.blobGasUsed += result.blobGasUsed;
     const receipt = createReceipt({
@@ -207,7 +253,7 @@ export class BlockBuilder {
     this.transactions.push(item);
     this.receipts.push(receipt);
     this.#bodySize += transactionBodyItem(item.encoded, tx.type).length;
-    return { receipt, result };
+    return receipt;
   }
 
   /**

@@ -33,6 +33,12 @@ export interface TransactionOptions {
    * transaction of a real block: EIP-3607 forbids it.
    */
   allowSenderWithCode?: boolean;
+  /**
+   * Leave the fee to the coinbase out of the state and return it as `coinbaseFee` (parallel
+   * block execution credits it later, so that the coinbase is not a conflict between every
+   * pair of transactions). Only where EIP-161 holds: the caller applies its rules to the coinbase.
+   */
+  deferCoinbaseFee?: boolean;
 }
 
 export interface TransactionResult {
@@ -52,6 +58,8 @@ export interface TransactionResult {
   output: Uint8Array;
   logs: Log[];
   createdAddress: Address | undefined;
+  /** The fee the coinbase receives (credited already, unless `deferCoinbaseFee`). */
+  coinbaseFee: bigint;
 }
 
 function invalid(name: TransactionExceptionName, message: string): never {
@@ -240,7 +248,9 @@ export function runValidatedTransaction(
   const priorityFee = rules.london ? gasPrice - block.baseFee : gasPrice;
   const fee = gasUsed * priorityFee;
   // Before EIP-161 the coinbase is credited (so created) even when the fee is zero.
-  if (fee !== 0n || !rules.eip158) state.addBalance(block.coinbase, fee);
+  if (options.deferCoinbaseFee === true) {
+    if (!rules.eip158) throw new Error('deferCoinbaseFee needs the EIP-161 rules');
+  } else if (fee !== 0n || !rules.eip158) state.addBalance(block.coinbase, fee);
   else if (rules.eip158 && state.accountExists(block.coinbase) && state.isEmpty(block.coinbase)) state.touch(block.coinbase);
 
   const logs = success ? state.logs : [];
@@ -263,5 +273,6 @@ export function runValidatedTransaction(
     output: result.output,
     logs,
     createdAddress: success && isCreate ? target : undefined,
+    coinbaseFee: fee,
   };
 }

@@ -37,7 +37,7 @@ import { applyPreBlockSystemCalls, collectRequests, requestsHash } from './syste
 import type { StateRootTracker } from './state-root.js';
 import type { BlockCommit } from './commit.js';
 import { blockContextFromHeader } from './block-context.js';
-import type { BatchOutcome, BlockExecutor } from './executor.js';
+import type { BlockExecutor } from './executor.js';
 
 export interface BlockBuilderOptions {
   rules: Rules;
@@ -188,36 +188,38 @@ export class BlockBuilder {
 
   /**
    * Runs `items` in order and appends each with its receipt, as `add` one by one would: through
-   * `executor` (Block-STM, `parallel.ts`) when it takes the batch, whose changes this state then
-   * receives at once. A transaction the protocol rejects throws as `add` does; the transactions
-   * before it stay in the block. Returns each transaction's receipt and result.
+   * `executor` (Block-STM, `parallel.ts`) when it takes the batch. A transaction the protocol
+   * rejects throws as `add` does; the transactions before it stay in the block. Returns each
+   * transaction's receipt and result.
    */
   addAll(
     items: readonly (BlockTransaction | ValidatedBlockTransaction)[],
     executor?: BlockExecutor,
   ): { receipt: Receipt; result: TransactionResult }[] {
-    const out: { receipt: Receipt; result: TransactionResult }[] = [];
-    let parallel: BatchOutcome | undefined;
-    if (executor !== undefined && this.#options.intermediateRoots === undefined) {
-      let validated: ValidatedBlockTransaction[] | undefined;
-      try {
-        validated = items.map((item) => this.#validated(item));
-      } catch {
-        // One by one below, which throws for that transaction after running those before it.
-      }
-      if (validated !== undefined) {
-        const { rules, print } = this.#options;
-        parallel = executor.execute(this.#state, validated, { block: this.context, rules, print, gasUsed: this.gasUsed });
-      }
+    return (executor && this.addParallel(items, executor)) ?? items.map((item) => this.add(item));
+  }
+
+  /**
+   * Runs `items` through `executor` and appends them, with their changes applied to the state at
+   * once; or, when the executor declines the batch (a transaction the protocol rejects, one
+   * before Byzantium's receipts, a batch too small), runs and changes nothing and returns undefined.
+   */
+  addParallel(
+    items: readonly (BlockTransaction | ValidatedBlockTransaction)[],
+    executor: BlockExecutor,
+  ): { receipt: Receipt; result: TransactionResult }[] | undefined {
+    if (this.#options.intermediateRoots !== undefined) return undefined;
+    let validated: ValidatedBlockTransaction[];
+    try {
+      validated = items.map((item) => this.#validated(item));
+    } catch {
+      return undefined;
     }
-    if (parallel !== undefined) {
-      parallel.apply(this.#state);
-      for (let i = 0; i < items.length; i++)
-        out.push({ receipt: this.#append(items[i]!, parallel.results[i]!), result: parallel.results[i]! });
-      return out;
-    }
-    for (const item of items) out.push(this.add(item));
-    return out;
+    const { rules, print } = this.#options;
+    const parallel = executor.execute(this.#state, validated, { block: this.context, rules, print, gasUsed: this.gasUsed });
+    if (parallel === undefined) return undefined;
+    parallel.apply(this.#state);
+    return items.map((item, i) => ({ receipt: this.#append(item, parallel.results[i]!), result: parallel.results[i]! }));
   }
 
   #validated(item: BlockTransaction | ValidatedBlockTransaction): ValidatedBlockTransaction {

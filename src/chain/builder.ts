@@ -196,13 +196,17 @@ export class BlockBuilder {
     items: readonly (BlockTransaction | ValidatedBlockTransaction)[],
     executor?: BlockExecutor,
   ): { receipt: Receipt; result: TransactionResult }[] {
-    return (executor && this.addParallel(items, executor)) ?? items.map((item) => this.add(item));
+    const done = (executor && this.addParallel(items, executor)) ?? [];
+    // What the executor did not take (all of it, or the rest after a prefix) runs one by one.
+    for (const item of items.slice(done.length)) done.push(this.add(item));
+    return done;
   }
 
   /**
    * Runs `items` through `executor` and appends them, with their changes applied to the state at
-   * once; or, when the executor declines the batch (a transaction the protocol rejects, one
-   * before Byzantium's receipts, a batch too small), runs and changes nothing and returns undefined.
+   * once: all of them, or a prefix when the executor stopped early (conflicts). When the executor
+   * declines the batch (a transaction the protocol rejects, one before Byzantium's receipts, a
+   * batch too small), runs and changes nothing and returns undefined.
    */
   addParallel(
     items: readonly (BlockTransaction | ValidatedBlockTransaction)[],
@@ -219,7 +223,7 @@ export class BlockBuilder {
     const parallel = executor.execute(this.#state, validated, { block: this.context, rules, print, gasUsed: this.gasUsed });
     if (parallel === undefined) return undefined;
     parallel.apply(this.#state);
-    return items.map((item, i) => ({ receipt: this.#append(item, parallel.results[i]!), result: parallel.results[i]! }));
+    return parallel.results.map((result, i) => ({ receipt: this.#append(items[i]!, result), result }));
   }
 
   #validated(item: BlockTransaction | ValidatedBlockTransaction): ValidatedBlockTransaction {

@@ -20,9 +20,12 @@ export interface BatchSetting {
 }
 
 export interface BatchOutcome {
-  /** Each transaction's result, in block order. */
+  /**
+   * Each transaction's result, in block order: for all of the batch, or for a prefix of it (the
+   * executor stopped, conflicts making it slower than one by one), the rest left to the caller.
+   */
   results: TransactionResult[];
-  /** Writes the batch's changes to `state` (the state the batch ran on), as one-by-one execution leaves it. */
+  /** Writes the changes of the transactions in `results` to `state` (the state the batch ran on), as one-by-one execution leaves it. */
   apply(state: WorldState): void;
 }
 

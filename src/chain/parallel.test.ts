@@ -18,7 +18,7 @@ function assertSame(
   const block = generateBlock({ seed, transactions: options.transactions, conflict: options.conflict, kinds: options.kinds });
   const sequential = runGenerated(block, rules);
   let report: { stats?: StmStats; declined?: string } | undefined;
-  const executor = new ParallelExecutor({ localLanes: options.lanes, seed, report: (r) => (report = r) });
+  const executor = new ParallelExecutor({ localLanes: options.lanes, seed, bail: false, report: (r) => (report = r) });
   const parallel = runGenerated(block, rules, executor);
   assert.equal(report?.declined, undefined, `seed ${seed}: declined`);
   assert.deepEqual(blockDifferences(sequential, parallel), [], `seed ${seed} ${fork} conflict ${options.conflict} lanes ${options.lanes}`);
@@ -105,7 +105,25 @@ test('the same block gives the same block hash whatever the lanes and their orde
   const rules = getRules('Osaka');
   const hashes = new Set<string>();
   for (let seed = 1; seed <= 12; seed++)
-    hashes.add(bytesToHex(runGenerated(block, rules, new ParallelExecutor({ localLanes: 1 + seed, seed })).block.hash));
+    hashes.add(
+      bytesToHex(runGenerated(block, rules, new ParallelExecutor({ localLanes: 1 + seed, seed, bail: seed % 2 === 0 })).block.hash),
+    );
   hashes.add(bytesToHex(runGenerated(block, rules).block.hash));
   assert.equal(hashes.size, 1);
+});
+
+test('on a block where conflicts outweigh parallelism, the executor stops early: a prefix in parallel, the rest one by one, same result', () => {
+  const rules = getRules('Osaka');
+  const block = generateBlock({ seed: 21, transactions: 300, conflict: 1, kinds: ['counter'] });
+  let stats: StmStats | undefined;
+  const parallel = runGenerated(block, rules, new ParallelExecutor({ localLanes: 8, seed: 3, report: (r) => (stats = r.stats) }));
+  assert.deepEqual(blockDifferences(runGenerated(block, rules), parallel), []);
+  assert.ok(stats!.committed !== undefined && stats!.committed < 300, JSON.stringify(stats));
+  // It gave up soon: not many more executions than the threshold plus the lanes.
+  assert.ok(stats!.executions < 48 + 8 + 1, JSON.stringify(stats));
+  // Independent transfers never stop early.
+  const transfers = generateBlock({ seed: 21, transactions: 300, conflict: 0, kinds: ['transfer'] });
+  runGenerated(transfers, rules, new ParallelExecutor({ localLanes: 8, seed: 3, report: (r) => (stats = r.stats) }));
+  assert.equal(stats!.committed, undefined);
+  assert.equal(stats!.executions, 300);
 });

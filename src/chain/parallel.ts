@@ -39,6 +39,11 @@ export interface ParallelOptions {
   seed?: number;
   /** Batches smaller than this run one by one (default `DEFAULT_MIN_PARALLEL`). */
   minTransactions?: number;
+  /**
+   * Stop parallel execution when conflicts make it costlier than sequential (`BAIL_AFTER`),
+   * keeping the prefix run so far; the rest of the batch then runs one by one. Default true.
+   */
+  bail?: boolean;
   /** Told of each batch run in parallel (stats) or declined (reason). */
   report?: (report: { transactions: number; stats?: StmStats; declined?: string }) => void;
 }
@@ -103,14 +108,16 @@ export class ParallelExecutor implements BlockExecutor {
     const job: LaneJob = { memory, base: state, transactions, setting: { block, rules, gasUsed: setting.gasUsed } };
     const lanes = this.#options.lanes?.(job) ?? new LocalLanes(job, this.#options.localLanes ?? 2, this.#options.seed ?? 1);
     const base: StateReader = state;
-    const outcome = runScheduler(transactions.length, memory, lanes, () => toAccountValue(base.readAccount(block.coinbase)));
+    const outcome = runScheduler(transactions.length, memory, lanes, () => toAccountValue(base.readAccount(block.coinbase)), {
+      bail: this.#options.bail,
+    });
     if (!outcome.ok) {
       this.#options.report?.({ transactions: transactions.length, stats: outcome.stats, declined: outcome.reason });
       return undefined;
     }
     // The block's gas, checked in order as one-by-one execution checks it.
     let gasUsed = setting.gasUsed;
-    for (let i = 0; i < transactions.length; i++) {
+    for (let i = 0; i < outcome.outcomes.length; i++) {
       if (transactions[i]!.tx.gasLimit > block.gasLimit - gasUsed) {
         this.#options.report?.({ transactions: transactions.length, declined: `transaction ${i} exceeds the block's gas` });
         return undefined;

@@ -15,13 +15,15 @@ import { Differential, type Finding } from './differential.js';
 import { DEFAULT_FORKS, GENERATORS } from './generators/index.js';
 import { formatFinding } from './report.js';
 import { fuzzEvm, type EvmFuzzStats } from './runner.js';
+import { fuzzBlocks, type BlockFuzzStats } from './block.js';
 import { checkWasmCase, formatWasmFinding, fuzzWasm, type WasmFinding, type WasmFuzzStats } from './wasm.js';
 
 const USAGE = `usage: npm run fuzz -- [options]
   --seed N          the run's seed (default: chosen from the clock and printed)
   --cases N         cases per mode (default 1000 unless --seconds is given)
   --seconds N       stop after N seconds (per mode when both run)
-  --mode M          evm, decode, wasm, both (evm and decode; the default) or all three
+  --mode M          evm, decode, wasm, both (evm and decode; the default) or all three; or block
+                    (parallel block execution against sequential: see tools/fuzz/block.ts)
                     wasm: random Stylus programs (valid, broken, damaged containers)
                     deployed on a fresh chain and called; findings are crashes, hangs,
                     slow cases, gas over the limit, state changed by a failed call,
@@ -45,7 +47,7 @@ interface Options {
   seed: number;
   cases: number | undefined;
   seconds: number | undefined;
-  mode: 'evm' | 'decode' | 'wasm' | 'both' | 'all';
+  mode: 'evm' | 'decode' | 'wasm' | 'both' | 'all' | 'block';
   forks: ForkName[] | undefined;
   generators: string[] | undefined;
   start: number;
@@ -105,8 +107,8 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--mode': {
         const m = value();
-        if (m !== 'evm' && m !== 'decode' && m !== 'wasm' && m !== 'both' && m !== 'all')
-          throw new UsageError('--mode is evm, decode, wasm, both or all');
+        if (m !== 'evm' && m !== 'decode' && m !== 'wasm' && m !== 'both' && m !== 'all' && m !== 'block')
+          throw new UsageError('--mode is evm, decode, wasm, both, all or block');
         options.mode = m;
         break;
       }
@@ -200,7 +202,9 @@ async function main(): Promise<number> {
     `fuzz: seed ${options.seed}${options.cases !== undefined ? `, ${options.cases} cases` : ''}${options.seconds !== undefined ? `, ${options.seconds} s` : ''} per mode, mode ${options.mode}`,
   );
   let problems = 0;
-  const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown; wasm?: WasmFuzzStats } = { seed: options.seed };
+  const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown; wasm?: WasmFuzzStats; block?: BlockFuzzStats } = {
+    seed: options.seed,
+  };
   const runs = (mode: 'evm' | 'decode' | 'wasm') =>
     options.mode === mode || options.mode === 'all' || (options.mode === 'both' && mode !== 'wasm');
 
@@ -305,6 +309,36 @@ async function main(): Promise<number> {
     say(`  slowest cases ${JSON.stringify(stats.slowest)}; memory ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
     for (const [kind, { count, first }] of Object.entries(stats.kinds)) say(`  ${count}× ${kind} (first: case ${first})`);
   }
+  if (options.mode === 'block') {
+    let lastLogged = 0;
+    const stats = await fuzzBlocks({
+      seed: options.seed,
+      cases: options.cases,
+      seconds: options.seconds,
+      start: options.start,
+      onFinding: (f) => {
+        const text = `BLOCK (seed ${f.seed}, case ${f.index}, ${f.fork}, ${f.transactions} transactions, conflict ${f.conflict.toFixed(3)}, kinds ${f.kinds.join(',')}, lanes ${f.lanes}):\n  ${f.problems.slice(0, 20).join('\n  ')}`;
+        const path = saveFinding(options.findings, `block-${f.seed}-${f.index}`, f, text);
+        if (interactive) process.stderr.write('\r\x1b[K');
+        say(`${text}\nsaved ${path}\n`);
+      },
+      onProgress: (s) => {
+        const line = `block: ${s.cases} blocks (${(s.cases / (s.elapsedMs / 1000)).toFixed(1)}/s), ${s.transactions} transactions, ${s.aborts} aborts, ${s.findings} findings`;
+        if (interactive) process.stderr.write(`\r\x1b[K${line}`);
+        else if (options.progress && s.elapsedMs - lastLogged >= 60_000) {
+          lastLogged = s.elapsedMs;
+          process.stderr.write(`${new Date().toISOString()} ${line} (next case ${s.start + s.cases})\n`);
+        }
+      },
+    });
+    if (interactive) process.stderr.write('\r\x1b[K');
+    summary.block = stats;
+    problems += stats.findings;
+    say(
+      `block: ${stats.cases} blocks (${stats.transactions} transactions, ${stats.onWorkers} on worker threads) in ${(stats.elapsedMs / 1000).toFixed(1)} s: ` +
+        `${stats.findings} differences; ${stats.executions} executions, ${stats.aborts} aborts, ${stats.blocked} blocked on an estimate`,
+    );
+  }
   if (options.record) {
     const path = recordRun(new URL('../../fuzz/runs/', import.meta.url).pathname, options, summary);
     say(`recorded ${path}`);
@@ -319,7 +353,12 @@ async function main(): Promise<number> {
  * timeouts, excluded cases by peer bug, findings). The README's totals are the sum of these.
  */
 function recordRun(dir: string, options: Options, summary: Record<string, unknown>): string {
-  const { evm, decode, wasm } = summary as { evm?: EvmFuzzStats; decode?: { cases: number; findings?: unknown[] }; wasm?: WasmFuzzStats };
+  const { evm, decode, wasm, block } = summary as {
+    evm?: EvmFuzzStats;
+    decode?: { cases: number; findings?: unknown[] };
+    wasm?: WasmFuzzStats;
+    block?: BlockFuzzStats;
+  };
   const record = {
     date: new Date().toISOString(),
     seed: options.seed,
@@ -341,6 +380,7 @@ function recordRun(dir: string, options: Options, summary: Record<string, unknow
     },
     decode: decode && { cases: decode.cases, findings: Array.isArray(decode.findings) ? decode.findings.length : decode.findings },
     wasm: wasm && { cases: wasm.cases, findings: wasm.findings },
+    block: block && { cases: block.cases, transactions: block.transactions, findings: block.findings, aborts: block.aborts },
   };
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${record.date.slice(0, 10)}-seed${options.seed}-${options.mode}.json`);

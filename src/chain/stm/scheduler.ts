@@ -29,7 +29,15 @@ export interface Lanes {
 
 export type Finished = Extract<TaskOutcome, { kind: 'done' }>;
 
-export type StmResult = { ok: true; outcomes: Finished[]; stats: StmStats } | { ok: false; reason: string; stats: StmStats };
+/**
+ * Conflicts so frequent that parallel execution would cost more than it gives: after
+ * `BAIL_AFTER` executions, more aborted or blocked tasks than half the executions.
+ */
+export const BAIL_AFTER = 48;
+
+export type StmResult =
+  /** `outcomes` covers the block, or with `bailed` a prefix of it (the rest is for sequential execution). */
+  { ok: true; outcomes: Finished[]; stats: StmStats; bailed?: boolean } | { ok: false; reason: string; stats: StmStats };
 
 export interface StmStats {
   /** Tasks run (incarnations started). */
@@ -38,6 +46,8 @@ export interface StmStats {
   aborts: number;
   /** Tasks that met an ESTIMATE. */
   blocked: number;
+  /** Set when conflicts stopped parallel execution: the transactions committed in parallel. */
+  committed?: number;
 }
 
 const READY = 0;
@@ -89,7 +99,13 @@ class IndexHeap {
 }
 
 /** Runs a block of `size` transactions to a state equal to sequential execution's, or says why it could not. */
-export function runScheduler(size: number, memory: MultiVersionMemory, lanes: Lanes, baseCoinbase: () => AccountValue): StmResult {
+export function runScheduler(
+  size: number,
+  memory: MultiVersionMemory,
+  lanes: Lanes,
+  baseCoinbase: () => AccountValue,
+  options: { bail?: boolean } = {},
+): StmResult {
   const status = new Uint8Array(size);
   const incarnation = new Uint32Array(size);
   const outcomes: (Extract<TaskOutcome, { kind: 'done' | 'invalid' }> | undefined)[] = new Array(size);
@@ -147,6 +163,14 @@ export function runScheduler(size: number, memory: MultiVersionMemory, lanes: La
         finished.push(outcome);
       }
       return { ok: true, outcomes: finished, stats };
+    }
+    if (options.bail !== false && stats.executions >= BAIL_AFTER && (stats.aborts + stats.blocked) * 2 > stats.executions) {
+      // Keep the prefix that holds (executed, its reads valid in block order); the rest is
+      // sequential execution's. Tasks still running are forgotten.
+      let k = 0;
+      while (k < size && status[k] === EXECUTED && outcomes[k]!.kind === 'done' && validate(k)) k++;
+      stats.committed = k;
+      return { ok: true, outcomes: outcomes.slice(0, k) as Finished[], stats, bailed: true };
     }
     const { tx, version, outcome } = lanes.next();
     running--;

@@ -1,24 +1,27 @@
 /**
  * Block-STM on worker threads (Node.js only): `BlockWorkers` gives the parallel executor
  * (`chain/parallel.ts`) lanes that run tasks in a few worker threads (`block-worker.ts`), each
- * with its own VM, the batch's pre-block state and a replica of the multi-version memory.
+ * with its own VM, the batch's pre-block state and its own copy of the multi-version memory.
  *
- * The multi-version data travel by message passing: the coordinator (the caller's thread, which
- * stays synchronous: it sleeps on `Atomics.wait` and takes the workers' messages with
- * `receiveMessageOnPort`) posts each recorded write set and ESTIMATE mark to every worker, and a
- * task's read and write sets come back the same way. Message order on a port keeps a worker's
- * replica at least as recent as the coordinator's memory was when it started the task; a lagging
- * replica only costs a failed validation. (Shared memory was the alternative: see the README's
- * parallel execution section for why message passing was kept.)
- *
- * The pre-block state goes to each worker with each batch (a structured clone of every account).
+ * The coordinator (the caller's thread) stays synchronous: it sleeps on `Atomics.wait` and takes
+ * the workers' messages with `receiveMessageOnPort`; it holds the authoritative memory, validates
+ * every outcome and runs tasks itself while it would otherwise wait. The multi-version data go by
+ * message passing (structured clones), in one of two ways (`lanes(job, mode)`):
+ * - `chunks` (default): worker w runs the first incarnation of the w-th contiguous part of the
+ *   block, in order, on the pre-block state and its own part's writes; re-executions run on the
+ *   coordinator's thread. Only tasks and outcomes cross threads.
+ * - `replicas`: each recorded write set and ESTIMATE mark is posted to every worker, whose memory
+ *   then lags the coordinator's by the messages in flight; tasks go to the least busy worker.
+ * Either way a stale read only costs a failed validation and a re-execution: the result is the
+ * scheduler's, the same as sequential execution's. SharedArrayBuffer was the alternative for the
+ * memory; see docs/parallel.md for why it was not built.
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { nodeBuiltin } from '../primitives/node-require.js';
 import type { Rules } from '../forks/index.js';
 import type { BlockContext } from '../host/index.js';
 import type { Transaction } from '../tx/types.js';
-import type { WriteSet } from '../chain/stm/memory.js';
+import { VERSION_SPAN, type WriteSet } from '../chain/stm/memory.js';
 import type { Lanes } from '../chain/stm/scheduler.js';
 import { executeTask, type TaskOutcome } from '../chain/stm/task.js';
 import type { LaneJob } from '../chain/parallel.js';
@@ -106,8 +109,14 @@ export class BlockWorkers {
     }
   }
 
-  /** Lanes for one batch; the pre-block state goes to each worker with it. */
-  lanes(job: LaneJob): Lanes {
+  /**
+   * Lanes for one batch; the pre-block state goes to each worker with it. `chunks` (the default)
+   * gives each worker a contiguous part of the block to run first, on the pre-block state and its
+   * own writes only (no write sets travel to the workers), and re-runs what fails validation on
+   * the coordinator's thread against the current memory; `replicas` keeps every worker's memory
+   * current (each recorded write set posted to each worker) and spreads every task over them.
+   */
+  lanes(job: LaneJob, mode: 'chunks' | 'replicas' = 'chunks'): Lanes {
     this.#spawn();
     const id = ++this.#batch;
     const { base, transactions, setting } = job;
@@ -136,7 +145,9 @@ export class BlockWorkers {
       slot.outbox = [message];
       flush(slot);
     }
-    return new WorkerLanes(this.#threads, this.#slots, this.#signal, id, job);
+    return mode === 'chunks'
+      ? new ChunkLanes(this.#threads, this.#slots, this.#signal, id, job)
+      : new WorkerLanes(this.#threads, this.#slots, this.#signal, id, job);
   }
 
   /** Ends the workers. */
@@ -217,5 +228,92 @@ class WorkerLanes implements Lanes {
   estimated(tx: number): void {
     const message: ToWorker = { t: 'est', id: this.#id, tx };
     for (const slot of this.#slots) slot.outbox.push(message);
+  }
+}
+
+/** Takes the next message of batch `id` from any worker, without waiting. */
+function receive(threads: WorkerThreads, slots: Slot[], id: number): FromWorker | undefined {
+  for (const slot of slots) {
+    for (;;) {
+      const received = threads.receiveMessageOnPort(slot.port) as { message: FromWorker } | undefined;
+      if (received === undefined) break;
+      if (received.message.id !== id) continue;
+      slot.pending--;
+      return received.message;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Chunked lanes: the first incarnation of each transaction runs on a worker, worker w taking
+ * the w-th contiguous part of the block and running it in order on the pre-block state and the
+ * writes of its own part; every later incarnation (a failed validation, an ESTIMATE met) runs on
+ * the coordinator's thread against the current memory, lowest first, while the workers' answers
+ * are awaited. Only the tasks and their outcomes cross threads.
+ */
+class ChunkLanes implements Lanes {
+  readonly count: number;
+  readonly #threads: WorkerThreads;
+  readonly #slots: Slot[];
+  readonly #signal: Int32Array;
+  readonly #id: number;
+  readonly #job: LaneJob;
+  readonly #size: number;
+  /** Re-executions waiting for the coordinator's thread, by transaction. */
+  readonly #local = new Map<number, number>();
+  /** Whether each transaction's first incarnation came back, and the lowest that did not. */
+  readonly #answered: Uint8Array;
+  #frontier = 0;
+
+  constructor(threads: WorkerThreads, slots: Slot[], signal: Int32Array, id: number, job: LaneJob) {
+    this.#threads = threads;
+    this.#slots = slots;
+    this.#signal = signal;
+    this.#id = id;
+    this.#job = job;
+    this.#size = job.transactions.length;
+    this.#answered = new Uint8Array(this.#size);
+    // Every first incarnation starts at once; re-executions queue here.
+    this.count = this.#size + 1;
+  }
+
+  start(tx: number, version: number): void {
+    if (version % VERSION_SPAN === 0 && this.#answered[tx] === 0) {
+      const slot = this.#slots[Math.floor((tx * this.#slots.length) / this.#size)]!;
+      slot.pending++;
+      slot.outbox.push({ t: 'run', id: this.#id, tx, version });
+    } else {
+      this.#local.set(tx, version);
+    }
+  }
+
+  next(): { tx: number; version: number; outcome: TaskOutcome } {
+    for (;;) {
+      const seen = Atomics.load(this.#signal, 0);
+      const message = receive(this.#threads, this.#slots, this.#id);
+      if (message !== undefined) {
+        if (message.version % VERSION_SPAN === 0) {
+          this.#answered[message.tx] = 1;
+          while (this.#frontier < this.#size && this.#answered[this.#frontier] === 1) this.#frontier++;
+        }
+        return message;
+      }
+      for (const slot of this.#slots) flush(slot);
+      // The lowest re-execution, once the transactions below it have all come back (before,
+      // it would most likely read what is about to change); or any, when no worker has work.
+      let lowest: number | undefined;
+      for (const tx of this.#local.keys()) if (lowest === undefined || tx < lowest) lowest = tx;
+      const busy = this.#slots.some((slot) => slot.pending > 0);
+      if (lowest !== undefined && (lowest <= this.#frontier || !busy)) {
+        const version = this.#local.get(lowest)!;
+        this.#local.delete(lowest);
+        const { memory, base, transactions, setting } = this.#job;
+        return { tx: lowest, version, outcome: executeTask(memory, base, transactions[lowest]!, lowest, setting) };
+      }
+      if (Atomics.wait(this.#signal, 0, seen, 30_000) === 'timed-out') {
+        throw new Error('block workers: no answer for 30 s');
+      }
+    }
   }
 }

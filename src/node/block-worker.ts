@@ -16,7 +16,7 @@ import { validateTransaction, type ValidatedTransaction } from '../tx/validate.j
 import type { Transaction } from '../tx/types.js';
 import { MultiVersionMemory } from '../chain/stm/memory.js';
 import { executeTask } from '../chain/stm/task.js';
-import type { ToWorker, SnapshotAccount } from './block-workers.js';
+import type { ToWorker, Snapshot } from './block-workers.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
@@ -39,17 +39,32 @@ interface Batch {
 
 let batch: Batch | undefined;
 
-function loadState(accounts: SnapshotAccount[]): WorldState {
+function loadState(snapshot: Snapshot): WorldState {
   const state = new WorldState();
-  for (const [address, nonce, balance, code, codeHash, storage] of accounts) {
+  const accounts: Account[] = [];
+  for (let i = 0; i < snapshot.addresses.length; i++) {
     const account = new Account();
-    account.nonce = nonce;
-    account.balance = balance;
-    account.setCode(code, codeHash);
-    account.storage = storage;
-    state.putAccount(address as Address, account);
+    account.nonce = snapshot.nonces[i]!;
+    account.balance = snapshot.balances[i]!;
+    const c = snapshot.code[i]!;
+    if (c >= 0) account.setCode(snapshot.codes[c]!, snapshot.codeHashes[c]!);
+    accounts.push(account);
+    state.putAccount(snapshot.addresses[i] as Address, account);
   }
+  for (let k = 0; k < snapshot.slots.length; k++) accounts[snapshot.slotOwners[k]!]!.storage.set(snapshot.slots[k]!, snapshot.values[k]!);
   return state;
+}
+
+/** Outcomes not posted yet: they go in groups (each post costs), and before the worker sleeps. */
+let answers: unknown[] = [];
+const ANSWERS_AT_ONCE = 8;
+
+function post(): void {
+  if (answers.length === 0) return;
+  port.postMessage(answers);
+  answers = [];
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
 }
 
 /** Handles one message; false after `end`. */
@@ -65,7 +80,7 @@ function handle(message: ToWorker): boolean {
       batch = {
         id: message.id,
         memory: new MultiVersionMemory(transactions.length, block.coinbase, KECCAK256_EMPTY),
-        base: loadState(message.accounts),
+        base: loadState(message.snapshot),
         transactions,
         block,
         rules: message.rules,
@@ -90,9 +105,8 @@ function handle(message: ToWorker): boolean {
       }
       // Its own writes count at once for the next task queued here (the coordinator records the same).
       if (outcome.kind === 'done') memory.record(message.tx, message.version, outcome.writes);
-      port.postMessage({ id: message.id, tx: message.tx, version: message.version, outcome });
-      Atomics.add(signal, 0, 1);
-      Atomics.notify(signal, 0);
+      answers.push({ id: message.id, tx: message.tx, version: message.version, outcome });
+      if (answers.length >= ANSWERS_AT_ONCE) post();
       return true;
     }
     case 'end':
@@ -119,6 +133,9 @@ for (let running = true; running;) {
   }
   const task = tasks.shift();
   if (task !== undefined) handle(task);
-  else if (running) Atomics.wait(wake, 0, seen);
+  else {
+    post();
+    if (running) Atomics.wait(wake, 0, seen);
+  }
 }
 port.close();

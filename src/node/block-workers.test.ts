@@ -20,7 +20,7 @@ test('Block-STM on worker threads gives the sequential result, block after block
       let declined: string | undefined;
       // Odd seeds run twice: the same workers, a new batch.
       const executor = new ParallelExecutor({
-        lanes: (job) => pool.lanes(job),
+        lanes: (job) => pool.lanes(job, seed % 4 === 0 ? 'replicas' : 'chunks'),
         bail: seed % 3 === 0,
         report: (r) => ((stats = r.stats), (declined = r.declined)),
       });

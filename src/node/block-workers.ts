@@ -19,6 +19,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { nodeBuiltin } from '../primitives/node-require.js';
 import type { Rules } from '../forks/index.js';
+import type { WorldState } from '../state/world-state.js';
 import type { BlockContext } from '../host/index.js';
 import type { Transaction } from '../tx/types.js';
 import { VERSION_SPAN, type WriteSet } from '../chain/stm/memory.js';
@@ -28,15 +29,71 @@ import type { LaneJob } from '../chain/parallel.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
-/** An account as a worker receives it: address, nonce, balance, code, code hash, storage. */
-export type SnapshotAccount = [string, bigint, bigint, Uint8Array, Uint8Array, Map<bigint, bigint>];
+/**
+ * The pre-block state as a worker receives it, in flat columns (a structured clone of a few large
+ * arrays costs far less than one of an object per account): account i has `addresses[i]`,
+ * `nonces[i]`, `balances[i]` and the code `codes[code[i]]` (-1: none); storage is listed as
+ * (account index, slot, value) triples.
+ */
+export interface Snapshot {
+  addresses: string[];
+  nonces: bigint[];
+  balances: bigint[];
+  code: Int32Array;
+  codes: Uint8Array[];
+  codeHashes: Uint8Array[];
+  slotOwners: Int32Array;
+  slots: bigint[];
+  values: bigint[];
+}
+
+/** The columns of `state`'s accounts (code shared by several accounts is sent once). */
+export function snapshotOf(state: WorldState): Snapshot {
+  const entries = [...state.accountEntries()];
+  const snapshot: Snapshot = {
+    addresses: new Array<string>(entries.length),
+    nonces: new Array<bigint>(entries.length),
+    balances: new Array<bigint>(entries.length),
+    code: new Int32Array(entries.length),
+    codes: [],
+    codeHashes: [],
+    slotOwners: new Int32Array(0),
+    slots: [],
+    values: [],
+  };
+  const codeIndex = new Map<Uint8Array, number>();
+  const owners: number[] = [];
+  entries.forEach(([address, account], i) => {
+    snapshot.addresses[i] = address;
+    snapshot.nonces[i] = account.nonce;
+    snapshot.balances[i] = account.balance;
+    if (account.code.length === 0) snapshot.code[i] = -1;
+    else {
+      let c = codeIndex.get(account.code);
+      if (c === undefined) {
+        c = snapshot.codes.length;
+        codeIndex.set(account.code, c);
+        snapshot.codes.push(account.code);
+        snapshot.codeHashes.push(account.codeHash);
+      }
+      snapshot.code[i] = c;
+    }
+    for (const [slot, value] of account.storage) {
+      owners.push(i);
+      snapshot.slots.push(slot);
+      snapshot.values.push(value);
+    }
+  });
+  snapshot.slotOwners = Int32Array.from(owners);
+  return snapshot;
+}
 
 /** What the coordinator posts to a worker. */
 export type ToWorker =
   | {
       t: 'batch';
       id: number;
-      accounts: SnapshotAccount[];
+      snapshot: Snapshot;
       rules: Rules;
       block: Omit<BlockContext, 'blockHash'> & { hashes: Map<bigint, bigint> };
       transactions: [Transaction, string, boolean | undefined][];
@@ -63,6 +120,8 @@ interface Slot {
   outbox: ToWorker[];
   /** Tasks started here and not answered yet. */
   pending: number;
+  /** Outcomes received and not taken yet. */
+  inbox: FromWorker[];
 }
 
 /** Tasks a worker is given ahead, so it never waits for the coordinator between two. */
@@ -105,7 +164,7 @@ export class BlockWorkers {
       });
       worker.unref();
       port1.unref();
-      this.#slots.push({ worker, port: port1, wake, outbox: [], pending: 0 });
+      this.#slots.push({ worker, port: port1, wake, outbox: [], pending: 0, inbox: [] });
     }
   }
 
@@ -120,21 +179,14 @@ export class BlockWorkers {
     this.#spawn();
     const id = ++this.#batch;
     const { base, transactions, setting } = job;
-    const accounts: SnapshotAccount[] = [...base.accountEntries()].map(([address, a]) => [
-      address,
-      a.nonce,
-      a.balance,
-      a.code,
-      a.codeHash,
-      new Map(a.storage),
-    ]);
+    const snapshot = snapshotOf(base);
     const { blockHash, ...fields } = setting.block;
     const hashes = new Map<bigint, bigint>();
     for (let n = fields.number - 1n; n >= 0n && n >= fields.number - 256n; n--) hashes.set(n, blockHash(n));
     const message: ToWorker = {
       t: 'batch',
       id,
-      accounts,
+      snapshot,
       rules: setting.rules,
       block: { ...fields, hashes },
       transactions: transactions.map((t) => [t.tx, t.sender, t.impersonated]),
@@ -142,6 +194,7 @@ export class BlockWorkers {
     };
     for (const slot of this.#slots) {
       slot.pending = 0;
+      slot.inbox = [];
       slot.outbox = [message];
       flush(slot);
     }
@@ -170,7 +223,6 @@ class WorkerLanes implements Lanes {
   readonly #job: LaneJob;
   /** A task the coordinator runs itself while it would otherwise wait for the workers. */
   #local: { tx: number; version: number } | undefined;
-  #turn = 0;
 
   constructor(threads: WorkerThreads, slots: Slot[], signal: Int32Array, id: number, job: LaneJob) {
     this.#threads = threads;
@@ -197,16 +249,8 @@ class WorkerLanes implements Lanes {
   next(): { tx: number; version: number; outcome: TaskOutcome } {
     for (;;) {
       const seen = Atomics.load(this.#signal, 0);
-      for (let k = 0; k < this.#slots.length; k++) {
-        const slot = this.#slots[(this.#turn + k) % this.#slots.length]!;
-        const received = this.#threads.receiveMessageOnPort(slot.port) as { message: FromWorker } | undefined;
-        if (received === undefined) continue;
-        const message = received.message;
-        if (message.id !== this.#id) continue;
-        slot.pending--;
-        this.#turn = (this.#turn + k + 1) % this.#slots.length;
-        return { tx: message.tx, version: message.version, outcome: message.outcome };
-      }
+      const message = receive(this.#threads, this.#slots, this.#id);
+      if (message !== undefined) return message;
       for (const slot of this.#slots) flush(slot);
       const local = this.#local;
       if (local !== undefined) {
@@ -231,15 +275,17 @@ class WorkerLanes implements Lanes {
   }
 }
 
-/** Takes the next message of batch `id` from any worker, without waiting. */
+/** Takes the next outcome of batch `id` from any worker, without waiting (workers post them in groups). */
 function receive(threads: WorkerThreads, slots: Slot[], id: number): FromWorker | undefined {
   for (const slot of slots) {
     for (;;) {
-      const received = threads.receiveMessageOnPort(slot.port) as { message: FromWorker } | undefined;
+      if (slot.inbox.length > 0) {
+        slot.pending--;
+        return slot.inbox.shift();
+      }
+      const received = threads.receiveMessageOnPort(slot.port) as { message: FromWorker[] } | undefined;
       if (received === undefined) break;
-      if (received.message.id !== id) continue;
-      slot.pending--;
-      return received.message;
+      for (const answer of received.message) if (answer.id === id) slot.inbox.push(answer);
     }
   }
   return undefined;

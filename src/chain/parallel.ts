@@ -22,6 +22,9 @@ import { executeTask, type TaskOutcome, type TaskSetting } from './stm/task.js';
 /** Below this many transactions a batch runs one by one: lanes cost more than they give. */
 export const DEFAULT_MIN_PARALLEL = 16;
 
+/** How many transactions the probe runs before worker threads are used. */
+const PROBE = 64;
+
 /** What the lanes of one batch get to run its tasks. */
 export interface LaneJob {
   memory: MultiVersionMemory;
@@ -104,13 +107,30 @@ export class ParallelExecutor implements BlockExecutor {
       return undefined;
     }
     const { block, rules } = setting;
+    const base: StateReader = state;
+    const baseCoinbase = () => toAccountValue(base.readAccount(block.coinbase));
+    // A probe first: the block's first transactions on this thread's lanes. Where they conflict
+    // too much, the batch is declined before worker threads are given anything.
+    if (this.#options.bail !== false && this.#options.lanes !== undefined && transactions.length > PROBE * 4) {
+      const probe = transactions.slice(0, PROBE);
+      const memory = new MultiVersionMemory(probe.length, block.coinbase, KECCAK256_EMPTY);
+      const job: LaneJob = { memory, base: state, transactions: probe, setting: { block, rules, gasUsed: setting.gasUsed } };
+      const result = runScheduler(probe.length, memory, new LocalLanes(job, 4, 1), baseCoinbase, { bail: false });
+      const { executions, aborts, blocked } = result.stats;
+      if (!result.ok || (aborts + blocked) * 4 > executions) {
+        this.#options.report?.({ transactions: transactions.length, stats: result.stats, declined: 'conflicts in the first transactions' });
+        return undefined;
+      }
+    }
     const memory = new MultiVersionMemory(transactions.length, block.coinbase, KECCAK256_EMPTY);
     const job: LaneJob = { memory, base: state, transactions, setting: { block, rules, gasUsed: setting.gasUsed } };
-    const lanes = this.#options.lanes?.(job) ?? new LocalLanes(job, this.#options.localLanes ?? 2, this.#options.seed ?? 1);
-    const base: StateReader = state;
-    const outcome = runScheduler(transactions.length, memory, lanes, () => toAccountValue(base.readAccount(block.coinbase)), {
-      bail: this.#options.bail,
-    });
+    const lanes: Lanes = this.#options.lanes?.(job) ?? new LocalLanes(job, this.#options.localLanes ?? 2, this.#options.seed ?? 1);
+    let outcome;
+    try {
+      outcome = runScheduler(transactions.length, memory, lanes, baseCoinbase, { bail: this.#options.bail });
+    } finally {
+      lanes.finish?.();
+    }
     if (!outcome.ok) {
       this.#options.report?.({ transactions: transactions.length, stats: outcome.stats, declined: outcome.reason });
       return undefined;

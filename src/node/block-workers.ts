@@ -246,6 +246,13 @@ class WorkerLanes implements Lanes {
     best.outbox.push({ t: 'run', id: this.#id, tx, version });
   }
 
+  finish(): void {
+    for (const slot of this.#slots) {
+      slot.outbox.push({ t: 'end', id: this.#id });
+      flush(slot);
+    }
+  }
+
   next(): { tx: number; version: number; outcome: TaskOutcome } {
     for (;;) {
       const seen = Atomics.load(this.#signal, 0);
@@ -331,6 +338,13 @@ class ChunkLanes implements Lanes {
       slot.outbox.push({ t: 'run', id: this.#id, tx, version });
     } else {
       this.#local.set(tx, version);
+    }
+  }
+
+  finish(): void {
+    for (const slot of this.#slots) {
+      slot.outbox.push({ t: 'end', id: this.#id });
+      flush(slot);
     }
   }
 

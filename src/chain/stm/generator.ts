@@ -8,7 +8,8 @@
  * address, transfers revert on a short balance, a log per transfer), a constant-product pair
  * (two reserves, `amountIn` in, `out = r1 * in / (r0 + in)`, a log), a counter, a contract that
  * stores the coinbase's balance, one that self-destructs to its caller, one that always reverts,
- * and creations of a counter (which later transactions of the block call).
+ * one that hashes a word many times (heavy transactions), and creations of a counter (which later
+ * transactions of the block call).
  */
 import type { Address } from '../../primitives/address.js';
 import { bigintToAddress, createAddress } from '../../primitives/address.js';
@@ -22,7 +23,17 @@ import type { BlockTransaction } from '../block.js';
 import { seededRandom } from '../parallel.js';
 
 export type TxKind =
-  'transfer' | 'erc20' | 'swap' | 'create' | 'call-created' | 'selfdestruct' | 'revert' | 'coinbase-reader' | 'pay-coinbase' | 'counter';
+  | 'transfer'
+  | 'erc20'
+  | 'swap'
+  | 'create'
+  | 'call-created'
+  | 'selfdestruct'
+  | 'revert'
+  | 'coinbase-reader'
+  | 'pay-coinbase'
+  | 'counter'
+  | 'compute';
 
 export const ALL_KINDS: readonly TxKind[] = [
   'transfer',
@@ -35,6 +46,7 @@ export const ALL_KINDS: readonly TxKind[] = [
   'coinbase-reader',
   'pay-coinbase',
   'counter',
+  'compute',
 ];
 
 export interface GeneratorOptions {
@@ -70,6 +82,8 @@ export const COINBASE_READER_CODE = code('41 31 33 55 00');
 /** selfdestruct(caller). */
 export const SELFDESTRUCT_CODE = code('33 ff');
 export const REVERT_CODE = code('6000 80 fd');
+/** calldata (n): hashes a word n times (about 90 gas a round), stores the result in slot[caller]. */
+export const COMPUTE_CODE = code('600035 5b 8015601857 6020600020600052 60019003 600356 5b 600051 33 55 00');
 /** Stores 7 in slot 0, deploys COUNTER_CODE. */
 export const CREATE_COUNTER_INIT = code('6007 6000 55 69 600054600101600055 00 600052 600a 6016 f3');
 
@@ -77,6 +91,7 @@ const TOKEN: Address = bigintToAddress(0x70000n);
 const COUNTER: Address = bigintToAddress(0x70001n);
 export const COINBASE_READER: Address = bigintToAddress(0x70002n);
 const REVERTER: Address = bigintToAddress(0x70003n);
+const COMPUTE: Address = bigintToAddress(0x70004n);
 const PAIR_BASE = 0x80000n;
 const DESTRUCTOR_BASE = 0x90000n;
 const DESTRUCTORS = 8;
@@ -118,6 +133,7 @@ export function generateBlock(options: GeneratorOptions): GeneratedBlock {
   pre.set(COUNTER, contract(COUNTER_CODE));
   pre.set(COINBASE_READER, contract(COINBASE_READER_CODE));
   pre.set(REVERTER, contract(REVERT_CODE));
+  pre.set(COMPUTE, contract(COMPUTE_CODE));
   for (let p = 0; p < pairs; p++)
     pre.set(
       bigintToAddress(PAIR_BASE + BigInt(p)),
@@ -193,6 +209,12 @@ export function generateBlock(options: GeneratorOptions): GeneratedBlock {
         break;
       case 'counter':
         to = COUNTER;
+        break;
+      case 'compute':
+        // Heavy and independent: each sender its own slot.
+        to = COMPUTE;
+        data = word(BigInt(1500 + int(1000)));
+        gasLimit = 400_000n;
         break;
     }
     nonces.set(sender, nonce + 1n);

@@ -25,6 +25,8 @@ export interface Lanes {
   recorded?(tx: number, version: number, writes: WriteSet): void;
   /** The coordinator marked the writes of `tx` as ESTIMATEs. */
   estimated?(tx: number): void;
+  /** The batch is over (done, or stopped early): tasks still queued need not run. */
+  finish?(): void;
 }
 
 export type Finished = Extract<TaskOutcome, { kind: 'done' }>;

@@ -214,22 +214,81 @@ export class BlockWorkers {
   }
 }
 
-class WorkerLanes implements Lanes {
-  readonly count: number;
+/** What both kinds of lanes share: the workers of a batch, their answers, the coordinator's own task. */
+abstract class BatchLanes implements Lanes {
+  abstract readonly count: number;
   readonly #threads: WorkerThreads;
-  readonly #slots: Slot[];
+  protected readonly slots: Slot[];
   readonly #signal: Int32Array;
-  readonly #id: number;
+  protected readonly id: number;
   readonly #job: LaneJob;
+
+  constructor(threads: WorkerThreads, slots: Slot[], signal: Int32Array, id: number, job: LaneJob) {
+    this.#threads = threads;
+    this.slots = slots;
+    this.#signal = signal;
+    this.id = id;
+    this.#job = job;
+  }
+
+  abstract start(tx: number, version: number): void;
+
+  /** A task the coordinator would run now itself, rather than wait for the workers; undefined: wait. */
+  protected abstract localTask(): { tx: number; version: number } | undefined;
+
+  /** Told of each answer from a worker. */
+  protected answered(_message: FromWorker): void {}
+
+  finish(): void {
+    for (const slot of this.slots) {
+      slot.outbox.push({ t: 'end', id: this.id });
+      flush(slot);
+    }
+  }
+
+  next(): { tx: number; version: number; outcome: TaskOutcome } {
+    for (;;) {
+      const seen = Atomics.load(this.#signal, 0);
+      const message = this.#receive();
+      if (message !== undefined) {
+        this.answered(message);
+        return message;
+      }
+      for (const slot of this.slots) flush(slot);
+      const local = this.localTask();
+      if (local !== undefined) {
+        const { memory, base, transactions, setting } = this.#job;
+        return { ...local, outcome: executeTask(memory, base, transactions[local.tx]!, local.tx, setting) };
+      }
+      if (Atomics.wait(this.#signal, 0, seen, 30_000) === 'timed-out') throw new Error('block workers: no answer for 30 s');
+    }
+  }
+
+  /** The next answer of this batch from any worker, without waiting (workers post them in groups). */
+  #receive(): FromWorker | undefined {
+    for (const slot of this.slots) {
+      for (;;) {
+        if (slot.inbox.length > 0) {
+          slot.pending--;
+          return slot.inbox.shift();
+        }
+        const received = this.#threads.receiveMessageOnPort(slot.port) as { message: FromWorker[] } | undefined;
+        if (received === undefined) break;
+        for (const answer of received.message) if (answer.id === this.id) slot.inbox.push(answer);
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Replicated lanes: tasks spread over the workers, whose memories receive every recorded write set. */
+class WorkerLanes extends BatchLanes {
+  readonly count: number;
   /** A task the coordinator runs itself while it would otherwise wait for the workers. */
   #local: { tx: number; version: number } | undefined;
 
   constructor(threads: WorkerThreads, slots: Slot[], signal: Int32Array, id: number, job: LaneJob) {
-    this.#threads = threads;
-    this.#slots = slots;
-    this.#signal = signal;
-    this.#id = id;
-    this.#job = job;
+    super(threads, slots, signal, id, job);
     this.count = slots.length * DEPTH + 1;
   }
 
@@ -240,62 +299,27 @@ class WorkerLanes implements Lanes {
       return;
     }
     // The worker with the fewest tasks queued.
-    let best = this.#slots[0]!;
-    for (const slot of this.#slots) if (slot.pending < best.pending) best = slot;
+    let best = this.slots[0]!;
+    for (const slot of this.slots) if (slot.pending < best.pending) best = slot;
     best.pending++;
-    best.outbox.push({ t: 'run', id: this.#id, tx, version });
+    best.outbox.push({ t: 'run', id: this.id, tx, version });
   }
 
-  finish(): void {
-    for (const slot of this.#slots) {
-      slot.outbox.push({ t: 'end', id: this.#id });
-      flush(slot);
-    }
-  }
-
-  next(): { tx: number; version: number; outcome: TaskOutcome } {
-    for (;;) {
-      const seen = Atomics.load(this.#signal, 0);
-      const message = receive(this.#threads, this.#slots, this.#id);
-      if (message !== undefined) return message;
-      for (const slot of this.#slots) flush(slot);
-      const local = this.#local;
-      if (local !== undefined) {
-        this.#local = undefined;
-        const { memory, base, transactions, setting } = this.#job;
-        return { ...local, outcome: executeTask(memory, base, transactions[local.tx]!, local.tx, setting) };
-      }
-      if (Atomics.wait(this.#signal, 0, seen, 30_000) === 'timed-out') {
-        throw new Error('block workers: no answer for 30 s');
-      }
-    }
+  protected localTask(): { tx: number; version: number } | undefined {
+    const local = this.#local;
+    this.#local = undefined;
+    return local;
   }
 
   recorded(tx: number, version: number, writes: WriteSet): void {
-    const message: ToWorker = { t: 'rec', id: this.#id, tx, version, writes };
-    for (const slot of this.#slots) slot.outbox.push(message);
+    const message: ToWorker = { t: 'rec', id: this.id, tx, version, writes };
+    for (const slot of this.slots) slot.outbox.push(message);
   }
 
   estimated(tx: number): void {
-    const message: ToWorker = { t: 'est', id: this.#id, tx };
-    for (const slot of this.#slots) slot.outbox.push(message);
+    const message: ToWorker = { t: 'est', id: this.id, tx };
+    for (const slot of this.slots) slot.outbox.push(message);
   }
-}
-
-/** Takes the next outcome of batch `id` from any worker, without waiting (workers post them in groups). */
-function receive(threads: WorkerThreads, slots: Slot[], id: number): FromWorker | undefined {
-  for (const slot of slots) {
-    for (;;) {
-      if (slot.inbox.length > 0) {
-        slot.pending--;
-        return slot.inbox.shift();
-      }
-      const received = threads.receiveMessageOnPort(slot.port) as { message: FromWorker[] } | undefined;
-      if (received === undefined) break;
-      for (const answer of received.message) if (answer.id === id) slot.inbox.push(answer);
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -305,13 +329,8 @@ function receive(threads: WorkerThreads, slots: Slot[], id: number): FromWorker 
  * the coordinator's thread against the current memory, lowest first, while the workers' answers
  * are awaited. Only the tasks and their outcomes cross threads.
  */
-class ChunkLanes implements Lanes {
+class ChunkLanes extends BatchLanes {
   readonly count: number;
-  readonly #threads: WorkerThreads;
-  readonly #slots: Slot[];
-  readonly #signal: Int32Array;
-  readonly #id: number;
-  readonly #job: LaneJob;
   readonly #size: number;
   /** Re-executions waiting for the coordinator's thread, by transaction. */
   readonly #local = new Map<number, number>();
@@ -320,11 +339,7 @@ class ChunkLanes implements Lanes {
   #frontier = 0;
 
   constructor(threads: WorkerThreads, slots: Slot[], signal: Int32Array, id: number, job: LaneJob) {
-    this.#threads = threads;
-    this.#slots = slots;
-    this.#signal = signal;
-    this.#id = id;
-    this.#job = job;
+    super(threads, slots, signal, id, job);
     this.#size = job.transactions.length;
     this.#answered = new Uint8Array(this.#size);
     // Every first incarnation starts at once; re-executions queue here.
@@ -333,47 +348,31 @@ class ChunkLanes implements Lanes {
 
   start(tx: number, version: number): void {
     if (version % VERSION_SPAN === 0 && this.#answered[tx] === 0) {
-      const slot = this.#slots[Math.floor((tx * this.#slots.length) / this.#size)]!;
+      const slot = this.slots[Math.floor((tx * this.slots.length) / this.#size)]!;
       slot.pending++;
-      slot.outbox.push({ t: 'run', id: this.#id, tx, version });
+      slot.outbox.push({ t: 'run', id: this.id, tx, version });
     } else {
       this.#local.set(tx, version);
     }
   }
 
-  finish(): void {
-    for (const slot of this.#slots) {
-      slot.outbox.push({ t: 'end', id: this.#id });
-      flush(slot);
-    }
+  protected override answered(message: FromWorker): void {
+    if (message.version % VERSION_SPAN !== 0) return;
+    this.#answered[message.tx] = 1;
+    while (this.#frontier < this.#size && this.#answered[this.#frontier] === 1) this.#frontier++;
   }
 
-  next(): { tx: number; version: number; outcome: TaskOutcome } {
-    for (;;) {
-      const seen = Atomics.load(this.#signal, 0);
-      const message = receive(this.#threads, this.#slots, this.#id);
-      if (message !== undefined) {
-        if (message.version % VERSION_SPAN === 0) {
-          this.#answered[message.tx] = 1;
-          while (this.#frontier < this.#size && this.#answered[this.#frontier] === 1) this.#frontier++;
-        }
-        return message;
-      }
-      for (const slot of this.#slots) flush(slot);
-      // The lowest re-execution, once the transactions below it have all come back (before,
-      // it would most likely read what is about to change); or any, when no worker has work.
-      let lowest: number | undefined;
-      for (const tx of this.#local.keys()) if (lowest === undefined || tx < lowest) lowest = tx;
-      const busy = this.#slots.some((slot) => slot.pending > 0);
-      if (lowest !== undefined && (lowest <= this.#frontier || !busy)) {
-        const version = this.#local.get(lowest)!;
-        this.#local.delete(lowest);
-        const { memory, base, transactions, setting } = this.#job;
-        return { tx: lowest, version, outcome: executeTask(memory, base, transactions[lowest]!, lowest, setting) };
-      }
-      if (Atomics.wait(this.#signal, 0, seen, 30_000) === 'timed-out') {
-        throw new Error('block workers: no answer for 30 s');
-      }
-    }
+  /**
+   * The lowest re-execution, once the transactions below it have all come back (before, it
+   * would most likely read what is about to change); or any, when no worker has work.
+   */
+  protected localTask(): { tx: number; version: number } | undefined {
+    let lowest: number | undefined;
+    for (const tx of this.#local.keys()) if (lowest === undefined || tx < lowest) lowest = tx;
+    if (lowest === undefined) return undefined;
+    if (lowest > this.#frontier && this.slots.some((slot) => slot.pending > 0)) return undefined;
+    const version = this.#local.get(lowest)!;
+    this.#local.delete(lowest);
+    return { tx: lowest, version };
   }
 }

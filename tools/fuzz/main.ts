@@ -205,16 +205,15 @@ async function main(): Promise<number> {
   const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown; wasm?: WasmFuzzStats; block?: BlockFuzzStats } = {
     seed: options.seed,
   };
+  // What every mode's run takes: the seed and how many cases, from which.
+  const span = { seed: options.seed, cases: options.cases, seconds: options.seconds, start: options.start };
   const runs = (mode: 'evm' | 'decode' | 'wasm') =>
     options.mode === mode || options.mode === 'all' || (options.mode === 'both' && mode !== 'wasm');
 
   if (runs('evm')) {
     let lastLogged = 0;
     const stats = await fuzzEvm({
-      seed: options.seed,
-      cases: options.cases,
-      seconds: options.seconds,
-      start: options.start,
+      ...span,
       forks: options.forks,
       generators: options.generators,
       shrink: options.shrink,
@@ -251,10 +250,7 @@ async function main(): Promise<number> {
   if (runs('decode')) {
     const findings: DecodeFinding[] = [];
     const stats = await fuzzDecoding({
-      seed: options.seed,
-      cases: options.cases,
-      seconds: options.seconds,
-      start: options.start,
+      ...span,
       onFinding: (f) => {
         findings.push(f);
         if (findings.length <= 20) {
@@ -273,10 +269,7 @@ async function main(): Promise<number> {
   if (runs('wasm')) {
     let lastLogged = 0;
     const stats = await fuzzWasm({
-      seed: options.seed,
-      cases: options.cases,
-      seconds: options.seconds,
-      start: options.start,
+      ...span,
       jobs: options.caseTimeout > 0 ? options.jobs : 0,
       caseTimeoutSeconds: options.caseTimeout,
       onFinding: (f) => {
@@ -312,10 +305,7 @@ async function main(): Promise<number> {
   if (options.mode === 'block') {
     let lastLogged = 0;
     const stats = await fuzzBlocks({
-      seed: options.seed,
-      cases: options.cases,
-      seconds: options.seconds,
-      start: options.start,
+      ...span,
       onFinding: (f) => {
         const text = `BLOCK (seed ${f.seed}, case ${f.index}, ${f.fork}, ${f.transactions} transactions, conflict ${f.conflict.toFixed(3)}, kinds ${f.kinds.join(',')}, lanes ${f.lanes}):\n  ${f.problems.slice(0, 20).join('\n  ')}`;
         const path = saveFinding(options.findings, `block-${f.seed}-${f.index}`, f, text);

@@ -38,6 +38,7 @@ import { applyPreBlockSystemCalls, collectRequests, requestsHash } from './syste
 import type { StateRootTracker } from './state-root.js';
 import type { BlockCommit } from './commit.js';
 import { blockContextFromHeader } from './block-context.js';
+import type { BlockExecutor } from './executor.js';
 
 export interface BlockBuilderOptions {
   rules: Rules;
@@ -177,10 +178,8 @@ export class BlockBuilder {
    * validated yet (its sender known) meets the stateless rules here first.
    */
   add(item: BlockTransaction | ValidatedBlockTransaction, tracer?: Tracer): { receipt: Receipt; result: TransactionResult } {
-    const { rules, chainId } = this.#options;
-    const validated = isValidated(item) ? item : validateTransaction(item.tx, rules, { chainId, sender: item.sender });
-    const { tx, sender } = item;
-    const result = runValidatedTransaction(this.#state, validated, this.context, rules, {
+    const validated = this.#validated(item);
+    const result = runValidatedTransaction(this.#state, validated, this.context, this.#options.rules, {
       blockGasUsed: this.gasUsed,
       blockBlobGasUsed: this.blobGasUsed,
       tracer,
@@ -188,6 +187,59 @@ export class BlockBuilder {
       machines: this.#options.machines,
       allowSenderWithCode: item.impersonated === true,
     });
+    return { receipt: this.#append(item, result), result };
+  }
+
+  /**
+   * Runs `items` in order and appends each with its receipt, as `add` one by one would: through
+   * `executor` (Block-STM, `parallel.ts`) when it takes the batch. A transaction the protocol
+   * rejects throws as `add` does; the transactions before it stay in the block. Returns each
+   * transaction's receipt and result.
+   */
+  addAll(
+    items: readonly (BlockTransaction | ValidatedBlockTransaction)[],
+    executor?: BlockExecutor,
+  ): { receipt: Receipt; result: TransactionResult }[] {
+    const done = (executor && this.addParallel(items, executor)) ?? [];
+    // What the executor did not take (all of it, or the rest after a prefix) runs one by one.
+    for (const item of items.slice(done.length)) done.push(this.add(item));
+    return done;
+  }
+
+  /**
+   * Runs `items` through `executor` and appends them, with their changes applied to the state at
+   * once: all of them, or a prefix when the executor stopped early (conflicts). When the executor
+   * declines the batch (a transaction the protocol rejects, one before Byzantium's receipts, a
+   * batch too small), runs and changes nothing and returns undefined.
+   */
+  addParallel(
+    items: readonly (BlockTransaction | ValidatedBlockTransaction)[],
+    executor: BlockExecutor,
+  ): { receipt: Receipt; result: TransactionResult }[] | undefined {
+    if (this.#options.intermediateRoots !== undefined) return undefined;
+    let validated: ValidatedBlockTransaction[];
+    try {
+      validated = items.map((item) => this.#validated(item));
+    } catch {
+      return undefined;
+    }
+    const { rules, print } = this.#options;
+    const parallel = executor.execute(this.#state, validated, { block: this.context, rules, print, gasUsed: this.gasUsed });
+    if (parallel === undefined) return undefined;
+    parallel.apply(this.#state);
+    return parallel.results.map((result, i) => ({ receipt: this.#append(items[i]!, result), result }));
+  }
+
+  #validated(item: BlockTransaction | ValidatedBlockTransaction): ValidatedBlockTransaction {
+    const { rules, chainId } = this.#options;
+    if (isValidated(item)) return item;
+    return { ...item, ...validateTransaction(item.tx, rules, { chainId, sender: item.sender }) };
+  }
+
+  /** Appends an executed transaction with its receipt (and, before Byzantium, its state root). */
+  #append(item: BlockTransaction, result: TransactionResult): Receipt {
+    const { rules } = this.#options;
+    const { tx, sender } = item;
     this.gasUsed += result.blockGasUsed;
     this.blobGasUsed += result.blobGasUsed;
     const receipt = createReceipt({
@@ -211,7 +263,7 @@ export class BlockBuilder {
     this.transactions.push(item);
     this.receipts.push(receipt);
     this.#bodySize += transactionBodyItem(item.encoded, tx.type).length;
-    return { receipt, result };
+    return receipt;
   }
 
   /**

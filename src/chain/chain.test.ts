@@ -12,7 +12,7 @@ import { signTransaction } from '../tx/sender.js';
 import { encodeTransaction } from '../tx/encode.js';
 import { privateKeyToAddress } from '../tx/keys.js';
 import type { Transaction } from '../tx/types.js';
-import { InvalidTransactionError } from '../tx/types.js';
+import { InvalidTransactionError, feeMarketTransaction } from '../tx/types.js';
 import {
   BlockBuilder,
   BEACON_ROOTS_ADDRESS,
@@ -45,26 +45,16 @@ const OTHER = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8';
 
 function transfer(nonce: bigint, value = 1n, extra: Partial<Transaction> = {}): BlockTransaction {
   const tx = signTransaction(
-    {
-      type: 2,
+    feeMarketTransaction({
       chainId: 31337n,
       nonce,
-      gasPrice: undefined,
       maxPriorityFeePerGas: 1n,
       maxFeePerGas: 10_000_000_000n,
       gasLimit: 21000n,
       to: OTHER,
       value,
-      data: new Uint8Array(0),
-      accessList: [],
-      maxFeePerBlobGas: undefined,
-      blobVersionedHashes: undefined,
-      authorizationList: undefined,
-      v: 0n,
-      r: 0n,
-      s: 0n,
       ...extra,
-    },
+    }),
     KEY,
   );
   const encoded = encodeTransaction(tx);

@@ -18,7 +18,9 @@ import { validateTransaction } from '../tx/validate.js';
 import { InvalidTransactionError } from '../tx/types.js';
 import { EMPTY_OMMERS_HASH, encodeHeader, headerHash, type BlockHeader } from './header.js';
 import { MAX_RLP_BLOCK_SIZE, transactionsRoot, type BlockTransaction } from './block.js';
-import { BlockBuilder, optionsFromHeader } from './builder.js';
+import { optionsFromHeader } from './builder.js';
+import { runBlock } from './run-block.js';
+import type { BlockExecutor } from './executor.js';
 import { StateRootTracker } from './state-root.js';
 import { withdrawalsRoot, blockReward, type Withdrawal } from './withdrawals.js';
 import { InvalidBlockError, invalidBlock } from './block-error.js';
@@ -164,8 +166,12 @@ export class BlockTree {
   #head: TreeBlock;
   readonly genesis: TreeBlock;
 
+  /** Parallel execution of each block's transactions (Block-STM); one by one without. */
+  readonly #executor: BlockExecutor | undefined;
+
   /** Throws when the genesis header's state root is not that of its accounts. */
-  constructor(schedule: ForkSchedule, chainId: bigint, genesis: GenesisBlock) {
+  constructor(schedule: ForkSchedule, chainId: bigint, genesis: GenesisBlock, executor?: BlockExecutor) {
+    this.#executor = executor;
     this.#schedule = schedule;
     this.#chainId = chainId;
     const state = new WorldState();
@@ -244,8 +250,21 @@ export class BlockTree {
     const tracker = new StateRootTracker();
     tracker.rebuild(state);
     if (header.number === this.#schedule.daoForkBlock) applyDaoFork(state);
-    const builder = new BlockBuilder(state, {
-      ...optionsFromHeader(header, parent, rules, this.#chainId, (number) => ancestors.get(number) ?? 0n),
+    // A transaction that breaks a stateless rule fails the block after the ones before it ran
+    // (one of those may fail first, and names the failure).
+    const items: BlockTransaction[] = [];
+    let invalidTx: unknown;
+    for (const t of block.transactions) {
+      try {
+        const validated = validateTransaction(t.tx, rules, { chainId: this.#chainId });
+        items.push({ ...validated, tx: t.tx, sender: validated.sender, hash: t.hash, encoded: t.encoded });
+      } catch (error) {
+        invalidTx = error;
+        break;
+      }
+    }
+    const options = {
+      ...optionsFromHeader(header, parent, rules, this.#chainId, (number: bigint) => ancestors.get(number) ?? 0n),
       difficulty: header.difficulty,
       nonce: header.nonce,
       ommers: block.ommers,
@@ -253,13 +272,12 @@ export class BlockTree {
       withdrawals: block.withdrawals,
       strictRequests: true,
       intermediateRoots: rules.byzantium ? undefined : tracker,
-    });
-    for (const t of block.transactions) {
-      const validated = validateTransaction(t.tx, rules, { chainId: this.#chainId });
-      const item: BlockTransaction = { ...validated, tx: t.tx, sender: validated.sender, hash: t.hash, encoded: t.encoded };
-      builder.add(item);
+    };
+    if (invalidTx !== undefined) {
+      runBlock(state, options, items, tracker, this.#executor);
+      throw invalidTx;
     }
-    const built = builder.finish(tracker, state.takeChangedAddresses()).block.header;
+    const built = runBlock(state, options, items, tracker, this.#executor).block.header;
     this.#checkBody(block, rules);
     compareExecuted(header, built, rules);
     if (!equalBytes(headerHash(built), block.hash)) {

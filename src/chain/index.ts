@@ -16,3 +16,5 @@ export * from './import.js';
 export * from './header-rules.js';
 export * from './fork-schedule.js';
 export * from './dao.js';
+export * from './executor.js';
+export * from './run-block.js';

@@ -11,6 +11,7 @@ commands:
   node        run a local dev chain with JSON-RPC over HTTP and WebSocket
   trace       draw a mined transaction's call tree (as cast run), names from --artifacts
   wasm        tooling for WebAssembly (Stylus) programs: build FILE.ts, deploy-code FILE.wasm
+  bench       bench block: parallel block execution against sequential, in one run
 run "polyvm <command> --help" for a command's options`;
 
 /**
@@ -35,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./trace.js')).traceCommand(rest);
       case 'wasm':
         return await (await import('./wasm.js')).wasmCommand(rest);
+      case 'bench':
+        return await (await import('./bench.js')).benchCommand(rest);
       case undefined:
       case 'help':
       case '--help':

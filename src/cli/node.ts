@@ -46,6 +46,8 @@ Numbers may be given in decimal or as 0x-prefixed hex.
   --disable-code-size-limit  no limit on code size
   --disable-block-gas-limit  blocks take any amount of gas (their limit is 2^63 - 1); not with
                         --gas-limit
+  --parallel [N]        mine with parallel execution (Block-STM) on N worker threads (default
+                        2); the blocks are the same as without
   --trace-workers N     worker threads that run traces, so the node keeps answering meanwhile
                         (default 2; 0: trace on the node's own thread)
   --jit MODE            when EVM code is compiled to JavaScript: auto (once hot, the default),
@@ -110,6 +112,7 @@ const VALUED = [
   'code-size-limit',
   'trace-workers',
   'jit',
+  'parallel',
   'allow-origin',
   'state',
   'state-interval',
@@ -218,7 +221,7 @@ function packageVersion(): string {
 
 export async function nodeCommand(argv: string[]): Promise<number> {
   const headers = takeRepeated(argv, 'fork-header');
-  const args = parseArgs(optionalValue(headers.rest, 'prune-history', '0'), FLAGS, VALUED, SHORT);
+  const args = parseArgs(optionalValue(optionalValue(headers.rest, 'prune-history', '0'), 'parallel', '2'), FLAGS, VALUED, SHORT);
   if (args.options.has('help')) {
     process.stdout.write(USAGE + '\n');
     return 0;
@@ -257,6 +260,7 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     codeSizeLimit: integer(args, 'code-size-limit', 1 << 30),
     traceWorkers: integer(args, 'trace-workers', 64),
     jit: jitOption(stringOption(args, 'jit')),
+    parallel: integer(args, 'parallel', 64),
     disableCodeSizeLimit: args.options.has('disable-code-size-limit'),
     disableTxGasLimitCap: args.options.has('disable-tx-gas-limit-cap'),
     disableBlockGasLimit: args.options.has('disable-block-gas-limit'),

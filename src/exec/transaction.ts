@@ -35,6 +35,12 @@ export interface TransactionOptions {
   allowSenderWithCode?: boolean;
   /** The engine's VMs (its code cache and compiler tier); the shared default when absent. */
   machines?: Machines;
+  /**
+   * Leave the fee to the coinbase out of the state and return it as `coinbaseFee` (parallel
+   * block execution credits it later, so that the coinbase is not a conflict between every
+   * pair of transactions). Only where EIP-161 holds: the caller applies its rules to the coinbase.
+   */
+  deferCoinbaseFee?: boolean;
 }
 
 export interface TransactionResult {
@@ -54,6 +60,8 @@ export interface TransactionResult {
   output: Uint8Array;
   logs: Log[];
   createdAddress: Address | undefined;
+  /** The fee the coinbase receives (credited already, unless `deferCoinbaseFee`). */
+  coinbaseFee: bigint;
 }
 
 function invalid(name: TransactionExceptionName, message: string): never {
@@ -242,7 +250,9 @@ export function runValidatedTransaction(
   const priorityFee = rules.london ? gasPrice - block.baseFee : gasPrice;
   const fee = gasUsed * priorityFee;
   // Before EIP-161 the coinbase is credited (so created) even when the fee is zero.
-  if (fee !== 0n || !rules.eip158) state.addBalance(block.coinbase, fee);
+  if (options.deferCoinbaseFee === true) {
+    if (!rules.eip158) throw new Error('deferCoinbaseFee needs the EIP-161 rules');
+  } else if (fee !== 0n || !rules.eip158) state.addBalance(block.coinbase, fee);
   else if (rules.eip158 && state.accountExists(block.coinbase) && state.isEmpty(block.coinbase)) state.touch(block.coinbase);
 
   const logs = success ? state.logs : [];
@@ -265,5 +275,6 @@ export function runValidatedTransaction(
     output: result.output,
     logs,
     createdAddress: success && isCreate ? target : undefined,
+    coinbaseFee: fee,
   };
 }

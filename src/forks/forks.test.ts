@@ -6,7 +6,7 @@ import { createEvm } from '../create-evm.js';
 import { hexToBytes } from '../primitives/bytes.js';
 import { getPrecompiles } from '../evm/precompiles/index.js';
 import { calldataFloorGas, intrinsicGas, validateTransaction } from '../tx/index.js';
-import type { Transaction } from '../tx/types.js';
+import { feeMarketTransaction, type Transaction } from '../tx/types.js';
 
 const CALLER = '0x1000000000000000000000000000000000000001';
 const TARGET = '0x2000000000000000000000000000000000000002';
@@ -74,26 +74,7 @@ test('precompiles arrive at their fork', () => {
 });
 
 function tx(overrides: Partial<Transaction>): Transaction {
-  return {
-    type: 2,
-    chainId: 1n,
-    nonce: 0n,
-    gasPrice: undefined,
-    maxPriorityFeePerGas: 0n,
-    maxFeePerGas: 1n,
-    gasLimit: 100_000n,
-    to: TARGET,
-    value: 0n,
-    data: new Uint8Array(0),
-    accessList: [],
-    maxFeePerBlobGas: undefined,
-    blobVersionedHashes: undefined,
-    authorizationList: undefined,
-    v: 0n,
-    r: 0n,
-    s: 0n,
-    ...overrides,
-  };
+  return feeMarketTransaction({ chainId: 1n, nonce: 0n, maxFeePerGas: 1n, gasLimit: 100_000n, to: TARGET, ...overrides });
 }
 
 test('EIP-7623 calldata floor from Prague', () => {

@@ -12,6 +12,7 @@ import type { WorldState } from '../state/world-state.js';
 import { Account } from '../state/account.js';
 import { InvalidTransactionError } from '../tx/types.js';
 import { BlockBuilder, type BlockBuilderOptions } from '../chain/builder.js';
+import type { BlockExecutor } from '../chain/executor.js';
 import { createOverlayState } from '../chain/overlay-state.js';
 import type { Block } from '../chain/block.js';
 import type { BlockCommit } from '../chain/commit.js';
@@ -22,7 +23,7 @@ import { nextBaseFee, nextExcessBlobGas, headerBlobBaseFee, INITIAL_BASE_FEE } f
 import type { DevAccount } from './accounts.js';
 import type { BlockIndex } from './block-index.js';
 import type { Clock } from './clock.js';
-import type { TxPool } from './tx-pool.js';
+import type { PooledTransaction, TxPool } from './tx-pool.js';
 import type { ChainObserver, MinedTransactionReport } from './node-log.js';
 
 /** The parts of the chain a miner reads and builds on. */
@@ -66,6 +67,8 @@ export class Miner {
   #intervalTimer: ReturnType<typeof setInterval> | undefined;
   /** Milliseconds between interval-mined blocks (0: off). */
   intervalMs = 0;
+  /** Executes a block's transactions in parallel (`--parallel`); undefined: one by one. */
+  executor: BlockExecutor | undefined;
 
   constructor(parts: MinerParts, settings: MinerSettings) {
     this.#parts = parts;
@@ -161,6 +164,13 @@ export class Miner {
     const reports: MinedTransactionReport[] | undefined = observer?.wantsBlocks ? [] : undefined;
     // Told after the block is committed, so nothing a listener does can reach a half-built block.
     const consoleOutput: { hash: string; lines: string[] }[] = [];
+    if (pool.size > 0 && this.executor !== undefined && max === Infinity) {
+      for (const { item, result, receipt } of this.#mineParallel(builder, this.executor)) {
+        reports?.push({ hash: item.hashHex, result, receipt });
+        if (result.reason !== undefined) logError(`transaction ${item.hashHex}: ${result.error}`);
+        pool.remove(item.hashHex);
+      }
+    }
     if (pool.size > 0) {
       const selection = pool.select(this.nonceOf, builder.baseFee);
       while (builder.transactions.length < max) {
@@ -195,6 +205,26 @@ export class Miner {
     for (const { hash, lines } of consoleOutput) observer!.console(lines, { kind: 'transaction', hash });
     if (reports !== undefined) observer!.mined(commit.block, reports);
     return { block: commit.block, rejected };
+  }
+
+  /**
+   * The pool's transactions in the order one-by-one mining takes them, as long as their gas
+   * limits fit the block whatever they use, run as one parallel batch. Mining then goes on one by
+   * one from where the batch stopped, so the block is the one sequential mining makes. Nothing
+   * runs when the executor declines the batch (a transaction the protocol would reject).
+   */
+  #mineParallel(builder: BlockBuilder, executor: BlockExecutor) {
+    const selection = this.#parts.pool.select(this.nonceOf, builder.baseFee);
+    const batch: PooledTransaction[] = [];
+    let reserved = builder.gasUsed;
+    for (let next = selection.peek(); next !== undefined; next = selection.peek()) {
+      if (reserved + next.tx.gasLimit > builder.context.gasLimit || builder.fits(next) !== undefined) break;
+      reserved += next.tx.gasLimit;
+      batch.push(next);
+      selection.advance(next.sender);
+    }
+    const executed = builder.addParallel(batch, executor) ?? [];
+    return executed.map(({ result, receipt }, i) => ({ item: batch[i]!, result, receipt }));
   }
 
   /** anvil_mine: `count` blocks, each `interval` seconds after the one before (the first after the latest, as Anvil does). */

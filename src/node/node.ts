@@ -37,6 +37,8 @@ import { openFork, type ForkOptions } from './fork/open.js';
 import { remoteHardfork } from './fork/hardfork.js';
 import { forkAware } from './rpc/fork.js';
 import { startServer, type RunningServer, type ServerOptions } from './server.js';
+import { BlockWorkers } from './block-workers.js';
+import { ParallelExecutor } from '../chain/parallel.js';
 import { TracePool } from './trace-pool.js';
 import { ConsoleLogTracer } from '../trace/console-log.js';
 import { consoleLines, minedBlockLines, type ConsoleOrigin } from './node-log.js';
@@ -117,6 +119,12 @@ export interface NodeOptions {
   traceWorkers?: number;
   /** When EVM code is compiled to JavaScript: 'auto' (default, once hot), 'always' or 'never' (docs/compiler.md). */
   jit?: JitMode;
+  /**
+   * Mine with parallel execution (Block-STM) on this many worker threads (`--parallel [N]`);
+   * 0 or absent: one transaction after another. The block is the same either way. Without
+   * worker threads (a browser), blocks are mined one by one. See docs/parallel.md.
+   */
+  parallel?: number;
 }
 
 export interface ForkingOptions {
@@ -245,6 +253,8 @@ export class PolyvmNode extends Emitter {
   #sinkClosers = new Set<() => void>();
   /** The trace workers; undefined: traces run on this thread. */
   readonly #traces: TracePool | undefined;
+  /** The workers that execute mined blocks in parallel (`parallel`); undefined: one by one. */
+  readonly #blockWorkers: BlockWorkers | undefined;
   #servers = new Set<RunningServer>();
   #closed = false;
 
@@ -257,6 +267,7 @@ export class PolyvmNode extends Emitter {
     operatorLog?: (line: string) => void,
     artifacts?: ArtifactIndex,
     traceWorkers = DEFAULT_TRACE_WORKERS,
+    parallel = 0,
   ) {
     super();
     const settings = this.settings;
@@ -268,6 +279,9 @@ export class PolyvmNode extends Emitter {
     this.limits = limits;
     this.filters = new FilterManager(chain);
     this.#traces = TracePool.create(chain, traceWorkers);
+    this.#blockWorkers = BlockWorkers.create(parallel);
+    const workers = this.#blockWorkers;
+    if (workers !== undefined) chain.miner.executor = new ParallelExecutor({ lanes: (job) => workers.lanes(job) });
     this.dispatcher = new Dispatcher(
       ALL_METHODS,
       { chain, settings, limits, filters: this.filters, clientVersion: clientVersion(), traces: this.#traces },
@@ -368,6 +382,7 @@ export class PolyvmNode extends Emitter {
     for (const close of this.#sinkClosers) close();
     this.filters.close();
     await this.#traces?.close();
+    await this.#blockWorkers?.close();
     this.chain.close();
   }
 
@@ -476,7 +491,10 @@ function createNodeOn(options: NodeOptions, remote: ChainFork | undefined, openF
     const traceWorkers = options.traceWorkers ?? DEFAULT_TRACE_WORKERS;
     if (!Number.isSafeInteger(traceWorkers) || traceWorkers < 0 || traceWorkers > 64)
       throw new NodeOptionsError('traceWorkers must be a whole number from 0 to 64');
-    return new PolyvmNode(chain, limits, log, options.artifacts, traceWorkers);
+    const parallel = options.parallel ?? 0;
+    if (!Number.isSafeInteger(parallel) || parallel < 0 || parallel > 64)
+      throw new NodeOptionsError('parallel must be a whole number from 0 to 64');
+    return new PolyvmNode(chain, limits, log, options.artifacts, traceWorkers, parallel);
   } catch (error) {
     store?.close();
     throw error;

@@ -7,6 +7,7 @@ import { Account } from '../state/account.js';
 import { runTransaction } from '../exec/transaction.js';
 import type { BlockContext, TracedEnter, TracedExit, Tracer } from '../host/index.js';
 import type { Transaction } from '../tx/index.js';
+import { feeMarketTransaction } from '../tx/types.js';
 import { createTracer, TracerConfigError, UnknownTracerError } from './index.js';
 import { createStructLogger } from './struct-logger.js';
 import { word } from './json.js';
@@ -69,25 +70,14 @@ const block: BlockContext = {
   blockHash: () => 0n,
 };
 
-const tx: Transaction = {
-  type: 2,
+const tx: Transaction = feeMarketTransaction({
   chainId: 1n,
   nonce: 0n,
   maxPriorityFeePerGas: 1n,
   maxFeePerGas: 100n,
   gasLimit: 1_000_000n,
   to: A,
-  value: 0n,
-  data: new Uint8Array(0),
-  accessList: [],
-  gasPrice: undefined,
-  maxFeePerBlobGas: undefined,
-  blobVersionedHashes: undefined,
-  authorizationList: undefined,
-  v: 0n,
-  r: 0n,
-  s: 0n,
-};
+});
 
 test('a tracer sees enter and exit for each call, revert, precompile, create, refused call and self-destruct', () => {
   const events: string[] = [];

@@ -6,28 +6,18 @@ import { KnownSigners, signHashPublicKey } from './signers.js';
 import { privateKeyToAddress } from './keys.js';
 import { recoverSender, signTransaction } from './sender.js';
 import { getRules } from '../forks/index.js';
-import type { Transaction } from './types.js';
+import { feeMarketTransaction, type Transaction } from './types.js';
 import { bigintToFixedBytes, hexToBytes } from '../primitives/bytes.js';
 
-const UNSIGNED: Transaction = {
+const UNSIGNED: Transaction = feeMarketTransaction({
   type: 0,
   chainId: undefined,
   nonce: 0n,
-  gasPrice: undefined,
   maxPriorityFeePerGas: undefined,
   maxFeePerGas: undefined,
   gasLimit: 21_000n,
   to: null,
-  value: 0n,
-  data: new Uint8Array(0),
-  accessList: [],
-  maxFeePerBlobGas: undefined,
-  blobVersionedHashes: undefined,
-  authorizationList: undefined,
-  v: 0n,
-  r: 0n,
-  s: 0n,
-};
+});
 
 /** Deterministic pseudo-random 32-byte strings: sha256 of a label and a counter. */
 const bytes32 = (label: string, i: number) => sha256(new TextEncoder().encode(`${label}/${i}`));

@@ -60,3 +60,28 @@ export class InvalidTransactionError extends Error {
     super(`${code}: ${message}`);
   }
 }
+
+/**
+ * An EIP-1559 transaction with no signature yet (v, r, s zero), no access list, blobs or
+ * authorizations: the given fields over those defaults.
+ */
+export function feeMarketTransaction(
+  fields: Pick<Transaction, 'chainId' | 'nonce' | 'gasLimit' | 'to'> & Partial<Transaction>,
+): Transaction {
+  return {
+    type: 2,
+    gasPrice: undefined,
+    maxPriorityFeePerGas: 0n,
+    maxFeePerGas: 0n,
+    value: 0n,
+    data: new Uint8Array(0),
+    accessList: [],
+    maxFeePerBlobGas: undefined,
+    blobVersionedHashes: undefined,
+    authorizationList: undefined,
+    v: 0n,
+    r: 0n,
+    s: 0n,
+    ...fields,
+  };
+}

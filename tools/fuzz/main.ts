@@ -17,13 +17,15 @@ import { formatFinding } from './report.js';
 import { fuzzEvm, type CaseSelection, type EvmFuzzStats } from './runner.js';
 import type { JitMode } from '../../dist/evm/code-cache.js';
 import { fuzzTiers, type TierFinding, type TierFuzzStats } from './tiers.js';
+import { fuzzBlocks, type BlockFuzzStats } from './block.js';
 import { checkWasmCase, formatWasmFinding, fuzzWasm, type WasmFinding, type WasmFuzzStats } from './wasm.js';
 
 const USAGE = `usage: npm run fuzz -- [options]
   --seed N          the run's seed (default: chosen from the clock and printed)
   --cases N         cases per mode (default 1000 unless --seconds is given)
   --seconds N       stop after N seconds (per mode when both run)
-  --mode M          evm, decode, wasm, tiers, both (evm and decode; the default) or all four
+  --mode M          evm, decode, wasm, tiers, both (evm and decode; the default) or all four;
+                    or block (parallel block execution against sequential: tools/fuzz/block.ts)
                     tiers: each EVM case on polyvm's interpreter and in compiled code
                     (every frame compiled), which must agree exactly
                     wasm: random Stylus programs (valid, broken, damaged containers)
@@ -50,7 +52,7 @@ interface Options {
   seed: number;
   cases: number | undefined;
   seconds: number | undefined;
-  mode: 'evm' | 'decode' | 'wasm' | 'tiers' | 'both' | 'all';
+  mode: 'evm' | 'decode' | 'wasm' | 'tiers' | 'both' | 'all' | 'block';
   jit: JitMode;
   forks: ForkName[] | undefined;
   generators: string[] | undefined;
@@ -112,8 +114,8 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--mode': {
         const m = value();
-        if (m !== 'evm' && m !== 'decode' && m !== 'wasm' && m !== 'tiers' && m !== 'both' && m !== 'all')
-          throw new UsageError('--mode is evm, decode, wasm, tiers, both or all');
+        if (m !== 'evm' && m !== 'decode' && m !== 'wasm' && m !== 'tiers' && m !== 'both' && m !== 'all' && m !== 'block')
+          throw new UsageError('--mode is evm, decode, wasm, tiers, both, all or block');
         options.mode = m;
         break;
       }
@@ -213,21 +215,23 @@ async function main(): Promise<number> {
     `fuzz: seed ${options.seed}${options.cases !== undefined ? `, ${options.cases} cases` : ''}${options.seconds !== undefined ? `, ${options.seconds} s` : ''} per mode, mode ${options.mode}`,
   );
   let problems = 0;
-  const summary: { seed: number; evm?: EvmFuzzStats; decode?: unknown; wasm?: WasmFuzzStats; tiers?: TierFuzzStats } = {
+  const summary: {
+    seed: number;
+    evm?: EvmFuzzStats;
+    decode?: unknown;
+    wasm?: WasmFuzzStats;
+    tiers?: TierFuzzStats;
+    block?: BlockFuzzStats;
+  } = {
     seed: options.seed,
   };
   const runs = (mode: 'evm' | 'decode' | 'wasm' | 'tiers') =>
     options.mode === mode || options.mode === 'all' || (options.mode === 'both' && (mode === 'evm' || mode === 'decode'));
 
-  const selection: CaseSelection = {
-    seed: options.seed,
-    cases: options.cases,
-    seconds: options.seconds,
-    start: options.start,
-    forks: options.forks,
-    generators: options.generators,
-    shrink: options.shrink,
-  };
+  // What every mode's run takes: the seed and how many cases, from which; the EVM modes also
+  // choose forks and generators.
+  const span = { seed: options.seed, cases: options.cases, seconds: options.seconds, start: options.start };
+  const selection: CaseSelection = { ...span, forks: options.forks, generators: options.generators, shrink: options.shrink };
   /** Prints a finding and saves it under the findings folder. */
   const report = (name: string, finding: unknown, text: string) => {
     const path = saveFinding(options.findings, name, finding, text);
@@ -235,14 +239,14 @@ async function main(): Promise<number> {
     say(`${text}\nsaved ${path}\n`);
   };
   /** A progress line: rewritten on a terminal, else once a minute with --progress. */
-  const progress = <S extends { elapsedMs: number; start: number; cases: number }>(line: (s: S) => string) => {
+  const progress = <S extends { elapsedMs: number; start?: number; cases: number }>(line: (s: S) => string) => {
     let lastLogged = 0;
     return (s: S) => {
       const text = line(s);
       if (interactive) process.stderr.write(`\r\x1b[K${text}`);
       else if (options.progress && s.elapsedMs - lastLogged >= 60_000) {
         lastLogged = s.elapsedMs;
-        process.stderr.write(`${new Date().toISOString()} ${text} (next case ${s.start + s.cases})\n`);
+        process.stderr.write(`${new Date().toISOString()} ${text} (next case ${(s.start ?? options.start) + s.cases})\n`);
       }
     };
   };
@@ -274,10 +278,7 @@ async function main(): Promise<number> {
   if (runs('decode')) {
     const findings: DecodeFinding[] = [];
     const stats = await fuzzDecoding({
-      seed: options.seed,
-      cases: options.cases,
-      seconds: options.seconds,
-      start: options.start,
+      ...span,
       onFinding: (f) => {
         findings.push(f);
         if (findings.length <= 20) {
@@ -295,10 +296,7 @@ async function main(): Promise<number> {
   }
   if (runs('wasm')) {
     const stats = await fuzzWasm({
-      seed: options.seed,
-      cases: options.cases,
-      seconds: options.seconds,
-      start: options.start,
+      ...span,
       jobs: options.caseTimeout > 0 ? options.jobs : 0,
       caseTimeoutSeconds: options.caseTimeout,
       onFinding: (f) => report(`wasm-${f.kind}-${f.seed}-${f.index}`, f, formatWasmFinding(f)),
@@ -339,6 +337,28 @@ async function main(): Promise<number> {
     );
     for (const [kind, { count, first }] of Object.entries(stats.kinds)) say(`  ${count}× ${kind} (first: case ${first})`);
   }
+  if (options.mode === 'block') {
+    const stats = await fuzzBlocks({
+      ...span,
+      onFinding: (f) =>
+        report(
+          `block-${f.seed}-${f.index}`,
+          f,
+          `BLOCK (seed ${f.seed}, case ${f.index}, ${f.fork}, ${f.transactions} transactions, conflict ${f.conflict.toFixed(3)}, kinds ${f.kinds.join(',')}, lanes ${f.lanes}):\n  ${f.problems.slice(0, 20).join('\n  ')}`,
+        ),
+      onProgress: progress(
+        (s: BlockFuzzStats) =>
+          `block: ${s.cases} blocks (${(s.cases / (s.elapsedMs / 1000)).toFixed(1)}/s), ${s.transactions} transactions, ${s.aborts} aborts, ${s.findings} findings`,
+      ),
+    });
+    if (interactive) process.stderr.write('\r\x1b[K');
+    summary.block = stats;
+    problems += stats.findings;
+    say(
+      `block: ${stats.cases} blocks (${stats.transactions} transactions, ${stats.onWorkers} on worker threads) in ${(stats.elapsedMs / 1000).toFixed(1)} s: ` +
+        `${stats.findings} differences; ${stats.executions} executions, ${stats.aborts} aborts, ${stats.blocked} blocked on an estimate`,
+    );
+  }
   if (options.record) {
     const path = recordRun(new URL('../../fuzz/runs/', import.meta.url).pathname, options, summary);
     say(`recorded ${path}`);
@@ -353,11 +373,12 @@ async function main(): Promise<number> {
  * timeouts, excluded cases by peer bug, findings). The README's totals are the sum of these.
  */
 function recordRun(dir: string, options: Options, summary: Record<string, unknown>): string {
-  const { evm, decode, wasm, tiers } = summary as {
+  const { evm, decode, wasm, tiers, block } = summary as {
     evm?: EvmFuzzStats;
     decode?: { cases: number; findings?: unknown[] };
     wasm?: WasmFuzzStats;
     tiers?: TierFuzzStats;
+    block?: BlockFuzzStats;
   };
   const record = {
     date: new Date().toISOString(),
@@ -388,6 +409,7 @@ function recordRun(dir: string, options: Options, summary: Record<string, unknow
       crashes: tiers.crashes,
       compiledRegions: tiers.compiledRegions,
     },
+    block: block && { cases: block.cases, transactions: block.transactions, findings: block.findings, aborts: block.aborts },
   };
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${record.date.slice(0, 10)}-seed${options.seed}-${options.mode}.json`);

@@ -27,16 +27,17 @@ interface RunRecord {
   decode?: { cases: number; findings: number };
   wasm?: { cases: number; findings: number };
   tiers?: { cases: number; diverged: number; crashes: number };
+  block?: { cases: number; findings: number };
 }
 
 test('the README fuzzing totals add up from the run records in fuzz/runs/', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   assert.ok(files.length > 0, 'no run records in fuzz/runs/');
-  const totals = { evm: 0, tiers: 0, decode: 0, wasm: 0, findings: 0 };
+  const totals = { evm: 0, tiers: 0, decode: 0, wasm: 0, block: 0, findings: 0 };
   for (const file of files) {
     const r = JSON.parse(readFileSync(join(dir, file), 'utf8')) as RunRecord;
     for (const key of ['date', 'seed', 'mode', 'generatorVersion'] as const) assert.ok(r[key] !== undefined, `${file}: no ${key}`);
-    assert.ok(r.evm || r.decode || r.wasm || r.tiers, `${file}: no results`);
+    assert.ok(r.evm || r.decode || r.wasm || r.tiers || r.block, `${file}: no results`);
     if (r.evm) {
       totals.evm += r.evm.cases;
       totals.findings += r.evm.diverged + r.evm.polyvmCrashes + r.evm.peerCrashes;
@@ -53,16 +54,28 @@ test('the README fuzzing totals add up from the run records in fuzz/runs/', () =
       totals.tiers += r.tiers.cases;
       totals.findings += r.tiers.diverged + r.tiers.crashes;
     }
+    if (r.block) {
+      totals.block += r.block.cases;
+      totals.findings += r.block.findings;
+    }
   }
   const readme = readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
   const claim =
-    /Recorded runs \(`fuzz\/runs\/`, (\d+) files?\): ([\d,]+) differential, ([\d,]+) compiler-tier, ([\d,]+) decoding and ([\d,]+) WebAssembly cases, ([\d,]+) unexplained findings/.exec(
+    /Recorded runs \(`fuzz\/runs\/`, (\d+) files?\): ([\d,]+) differential, ([\d,]+) compiler-tier, ([\d,]+) decoding, ([\d,]+) WebAssembly and ([\d,]+) parallel-block cases, ([\d,]+) unexplained findings/.exec(
       readme,
     );
   assert.ok(claim, 'the README does not state the recorded totals');
   const n = (text: string) => Number(text.replace(/,/g, ''));
   assert.deepEqual(
-    { files: n(claim[1]!), evm: n(claim[2]!), tiers: n(claim[3]!), decode: n(claim[4]!), wasm: n(claim[5]!), findings: n(claim[6]!) },
+    {
+      files: n(claim[1]!),
+      evm: n(claim[2]!),
+      tiers: n(claim[3]!),
+      decode: n(claim[4]!),
+      wasm: n(claim[5]!),
+      block: n(claim[6]!),
+      findings: n(claim[7]!),
+    },
     { files: files.length, ...totals },
   );
 });

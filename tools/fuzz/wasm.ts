@@ -17,7 +17,7 @@ import { activateCode } from '../../dist/wasm/program.js';
 import { bigintToFixedBytes, bytesToHex, concatBytes, equalBytes, hexToBytes } from '../../dist/primitives/bytes.js';
 import { CALL, DELEGATECALL, STATICCALL, evmCaller } from '../../dist/wasm/testing/programs.js';
 import type { Address } from '../../dist/primitives/address.js';
-import type { Transaction } from '../../dist/tx/types.js';
+import { feeMarketTransaction } from '../../dist/tx/types.js';
 import { CALLERS, CREATED, EOA, generateWasmCase, PLACED, TARGET, type TargetKind, type WasmCase } from './wasm-generate.js';
 
 export type WasmFindingKind =
@@ -129,25 +129,8 @@ export function runWasmCase(c: WasmCase, options: RunOptions = {}): CaseRun {
     const root = () => bytesToHex(evm.stateRoot());
     let nonce = 0n;
     const transaction = (to: Address | null, data: Uint8Array, gasLimit: bigint, value: bigint) => {
-      const tx: Transaction = {
-        type: 2,
-        chainId: CHAIN_ID,
-        nonce: nonce++,
-        gasPrice: undefined,
-        maxPriorityFeePerGas: 0n,
-        maxFeePerGas: 0n,
-        gasLimit,
-        to,
-        value,
-        data,
-        accessList: [],
-        maxFeePerBlobGas: undefined,
-        blobVersionedHashes: undefined,
-        authorizationList: undefined,
-        v: 0n,
-        r: 0n,
-        s: 0n,
-      };
+      const tx = feeMarketTransaction({ chainId: CHAIN_ID, nonce: nonce++, gasLimit, to, value, data });
+
       return evm.runTx(tx, EOA);
     };
 

@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getRules } from '../forks/index.js';
+import { bytesToHex } from '../primitives/bytes.js';
+import { InvalidTransactionError } from '../tx/types.js';
+import { ParallelExecutor } from './parallel.js';
+import { ALL_KINDS, COINBASE_READER, generateBlock, type TxKind } from './stm/generator.js';
+import { blockDifferences, runGenerated } from './stm/compare.js';
+import type { StmStats } from './stm/scheduler.js';
+
+/** Runs the block both ways; asserts the parallel run happened and equals the sequential one. */
+function assertSame(
+  seed: number,
+  fork: string,
+  options: { transactions: number; conflict: number; lanes: number; kinds?: readonly TxKind[] },
+) {
+  const rules = getRules(fork);
+  const block = generateBlock({ seed, transactions: options.transactions, conflict: options.conflict, kinds: options.kinds });
+  const sequential = runGenerated(block, rules);
+  let report: { stats?: StmStats; declined?: string } | undefined;
+  const executor = new ParallelExecutor({ localLanes: options.lanes, seed, bail: false, report: (r) => (report = r) });
+  const parallel = runGenerated(block, rules, executor);
+  assert.equal(report?.declined, undefined, `seed ${seed}: declined`);
+  assert.deepEqual(blockDifferences(sequential, parallel), [], `seed ${seed} ${fork} conflict ${options.conflict} lanes ${options.lanes}`);
+  return { sequential, stats: report!.stats! };
+}
+
+test('parallel execution equals sequential on 240 generated blocks (every kind, conflict 0 to 1, 1 to 8 lanes, 3 forks)', () => {
+  let aborts = 0;
+  let blocked = 0;
+  let failures = 0;
+  for (let seed = 1; seed <= 240; seed++) {
+    const fork = ['Shanghai', 'Cancun', 'Osaka'][seed % 3]!;
+    const { sequential, stats } = assertSame(seed, fork, {
+      transactions: 20 + (seed % 50),
+      conflict: (seed % 9) / 8,
+      lanes: 1 + (seed % 8),
+    });
+    aborts += stats.aborts;
+    blocked += stats.blocked;
+    failures += sequential.results.filter((r) => !r.success).length;
+  }
+  // The blocks did exercise conflicts, dependencies and failing transactions.
+  assert.ok(aborts > 100, `aborts ${aborts}`);
+  assert.ok(blocked > 100, `blocked ${blocked}`);
+  assert.ok(failures > 100, `failures ${failures}`);
+});
+
+test('each kind alone, fully conflicting, equals sequential', () => {
+  for (const kind of ALL_KINDS) {
+    for (const seed of [3, 4]) assertSame(seed, 'Osaka', { transactions: 40, conflict: 1, lanes: 4, kinds: [kind] });
+  }
+});
+
+test('a transaction reading the coinbase sees every fee before it, though fees are applied lazily', () => {
+  const { sequential } = assertSame(8, 'Osaka', { transactions: 40, conflict: 0, lanes: 6, kinds: ['transfer', 'coinbase-reader'] });
+  // Equal state roots: each reader stored the coinbase balance it saw, as sequential execution does.
+  const readers = sequential.block.transactions.filter((t) => t.tx.to === COINBASE_READER);
+  assert.ok(readers.length > 5, `${readers.length} readers`);
+});
+
+test('independent transfers run without an abort; a counter every transaction bumps conflicts', () => {
+  assert.equal(assertSame(5, 'Osaka', { transactions: 64, conflict: 0, lanes: 4, kinds: ['transfer'] }).stats.aborts, 0);
+  const counter = assertSame(5, 'Osaka', { transactions: 64, conflict: 1, lanes: 4, kinds: ['counter'] }).stats;
+  assert.ok(counter.aborts + counter.blocked > 30, JSON.stringify(counter));
+});
+
+test('a small batch, or one before EIP-161, runs one by one (declined), same result', () => {
+  const reasons: (string | undefined)[] = [];
+  const executor = new ParallelExecutor({ report: (r) => reasons.push(r.declined) });
+  const small = generateBlock({ seed: 1, transactions: 5, conflict: 0.5 });
+  assert.deepEqual(blockDifferences(runGenerated(small, getRules('Osaka')), runGenerated(small, getRules('Osaka'), executor)), []);
+  const old = generateBlock({ seed: 2, transactions: 40, conflict: 0.5, kinds: ['transfer', 'erc20'] });
+  for (const t of old.transactions)
+    Object.assign(t.tx, { type: 0, gasPrice: 100n, maxFeePerGas: undefined, maxPriorityFeePerGas: undefined, chainId: undefined });
+  assert.deepEqual(blockDifferences(runGenerated(old, getRules('Homestead')), runGenerated(old, getRules('Homestead'), executor)), []);
+  assert.deepEqual(reasons, ['a small batch', 'rules before EIP-161']);
+});
+
+test('a block with a transaction the protocol rejects fails as sequential execution fails', () => {
+  const block = generateBlock({ seed: 9, transactions: 30, conflict: 0.3, kinds: ['transfer', 'erc20'] });
+  // A nonce from the future: invalid whatever the order.
+  const bad = block.transactions[17]!;
+  bad.tx = { ...bad.tx, nonce: bad.tx.nonce + 5n };
+  const rules = getRules('Osaka');
+  const error = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (e) {
+      assert.ok(e instanceof InvalidTransactionError);
+      return e.message;
+    }
+    return 'no error';
+  };
+  const sequential = error(() => runGenerated(block, rules));
+  assert.match(sequential, /NONCE_MISMATCH_TOO_HIGH/);
+  assert.equal(
+    error(() => runGenerated(block, rules, new ParallelExecutor({ localLanes: 4 }))),
+    sequential,
+  );
+});
+
+test('the same block gives the same block hash whatever the lanes and their order', () => {
+  const block = generateBlock({ seed: 11, transactions: 80, conflict: 0.6 });
+  const rules = getRules('Osaka');
+  const hashes = new Set<string>();
+  for (let seed = 1; seed <= 12; seed++)
+    hashes.add(
+      bytesToHex(runGenerated(block, rules, new ParallelExecutor({ localLanes: 1 + seed, seed, bail: seed % 2 === 0 })).block.hash),
+    );
+  hashes.add(bytesToHex(runGenerated(block, rules).block.hash));
+  assert.equal(hashes.size, 1);
+});
+
+test('on a block where conflicts outweigh parallelism, the executor stops early: a prefix in parallel, the rest one by one, same result', () => {
+  const rules = getRules('Osaka');
+  const block = generateBlock({ seed: 21, transactions: 300, conflict: 1, kinds: ['counter'] });
+  let stats: StmStats | undefined;
+  const parallel = runGenerated(block, rules, new ParallelExecutor({ localLanes: 8, seed: 3, report: (r) => (stats = r.stats) }));
+  assert.deepEqual(blockDifferences(runGenerated(block, rules), parallel), []);
+  assert.ok(stats!.committed !== undefined && stats!.committed < 300, JSON.stringify(stats));
+  // It gave up soon: not many more executions than the threshold plus the lanes.
+  assert.ok(stats!.executions < 48 + 8 + 1, JSON.stringify(stats));
+  // Independent transfers never stop early.
+  const transfers = generateBlock({ seed: 21, transactions: 300, conflict: 0, kinds: ['transfer'] });
+  runGenerated(transfers, rules, new ParallelExecutor({ localLanes: 8, seed: 3, report: (r) => (stats = r.stats) }));
+  assert.equal(stats!.committed, undefined);
+  assert.equal(stats!.executions, 300);
+});

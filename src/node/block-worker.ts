@@ -1,0 +1,141 @@
+/**
+ * A block worker's thread (started by `block-workers.ts`): for each batch it is sent, it holds
+ * the batch's pre-block state and a replica of the coordinator's multi-version memory, kept
+ * current by the writes and ESTIMATE marks the coordinator broadcasts, and runs the tasks it is
+ * given with `executeTask`, the code that runs them on the coordinator's thread. Each outcome is
+ * posted back on its port, and a shared counter is bumped to wake the coordinator.
+ */
+import type { Address } from '../primitives/address.js';
+import { nodeBuiltin, nodeOnly } from '../primitives/node-require.js';
+import type { Rules } from '../forks/index.js';
+import type { BlockContext } from '../host/index.js';
+import { Account } from '../state/account.js';
+import { WorldState } from '../state/world-state.js';
+import { KECCAK256_EMPTY } from '../primitives/hash.js';
+import { validateTransaction, type ValidatedTransaction } from '../tx/validate.js';
+import type { Transaction } from '../tx/types.js';
+import { MultiVersionMemory } from '../chain/stm/memory.js';
+import { executeTask } from '../chain/stm/task.js';
+import type { ToWorker, Snapshot } from './block-workers.js';
+
+type WorkerThreads = typeof import('node:worker_threads');
+
+const threads = nodeOnly(nodeBuiltin<WorkerThreads>('node:worker_threads'), 'a block worker');
+const { port, signal, wake } = threads.workerData as {
+  port: import('node:worker_threads').MessagePort;
+  signal: Int32Array;
+  wake: Int32Array;
+};
+
+interface Batch {
+  id: number;
+  memory: MultiVersionMemory;
+  base: WorldState;
+  transactions: (ValidatedTransaction & { impersonated?: boolean })[];
+  block: BlockContext;
+  rules: Rules;
+  gasUsed: bigint;
+}
+
+let batch: Batch | undefined;
+
+function loadState(snapshot: Snapshot): WorldState {
+  const state = new WorldState();
+  const accounts: Account[] = [];
+  for (let i = 0; i < snapshot.addresses.length; i++) {
+    const account = new Account();
+    account.nonce = snapshot.nonces[i]!;
+    account.balance = snapshot.balances[i]!;
+    const c = snapshot.code[i]!;
+    if (c >= 0) account.setCode(snapshot.codes[c]!, snapshot.codeHashes[c]!);
+    accounts.push(account);
+    state.putAccount(snapshot.addresses[i] as Address, account);
+  }
+  for (let k = 0; k < snapshot.slots.length; k++) accounts[snapshot.slotOwners[k]!]!.storage.set(snapshot.slots[k]!, snapshot.values[k]!);
+  return state;
+}
+
+/** Outcomes not posted yet: they go in groups (each post costs), and before the worker sleeps. */
+let answers: unknown[] = [];
+const ANSWERS_AT_ONCE = 8;
+
+function post(): void {
+  if (answers.length === 0) return;
+  port.postMessage(answers);
+  answers = [];
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+
+/** Handles one message; false after `end`. */
+function handle(message: ToWorker): boolean {
+  switch (message.t) {
+    case 'batch': {
+      const { hashes, ...fields } = message.block;
+      const block: BlockContext = { ...fields, blockHash: (n: bigint) => hashes.get(n) ?? 0n };
+      const transactions = message.transactions.map(([tx, sender, impersonated]) => ({
+        ...validateTransaction(tx as Transaction, message.rules, { chainId: block.chainId, sender: sender as Address }),
+        impersonated,
+      }));
+      batch = {
+        id: message.id,
+        memory: new MultiVersionMemory(transactions.length, block.coinbase, KECCAK256_EMPTY),
+        base: loadState(message.snapshot),
+        transactions,
+        block,
+        rules: message.rules,
+        gasUsed: message.gasUsed,
+      };
+      break;
+    }
+    case 'rec':
+      if (batch?.id === message.id) batch.memory.record(message.tx, message.version, message.writes);
+      break;
+    case 'est':
+      if (batch?.id === message.id) batch.memory.markEstimate(message.tx);
+      break;
+    case 'run': {
+      if (batch?.id !== message.id) break;
+      const { memory, transactions, block, rules, gasUsed } = batch;
+      let outcome;
+      try {
+        outcome = executeTask(memory, batch.base, transactions[message.tx]!, message.tx, { block, rules, gasUsed });
+      } catch (error) {
+        outcome = { kind: 'unsupported' as const, message: `worker: ${(error as Error)?.stack ?? String(error)}` };
+      }
+      // Its own writes count at once for the next task queued here (the coordinator records the same).
+      if (outcome.kind === 'done') memory.record(message.tx, message.version, outcome.writes);
+      answers.push({ id: message.id, tx: message.tx, version: message.version, outcome });
+      if (answers.length >= ANSWERS_AT_ONCE) post();
+      return true;
+    }
+    case 'end':
+      batch = undefined;
+      if (message.id < 0) return false;
+      break;
+  }
+  return true;
+}
+
+// The worker's whole life: take everything the coordinator posted (synchronously: writes and
+// marks apply at once, tasks queue), run one task, and again; sleep when there is nothing (the
+// coordinator bumps `wake` after each post).
+const tasks: Extract<ToWorker, { t: 'run' }>[] = [];
+for (let running = true; running;) {
+  const seen = Atomics.load(wake, 0);
+  let received = threads.receiveMessageOnPort(port) as { message: ToWorker[] } | undefined;
+  while (received !== undefined) {
+    for (const message of received.message) {
+      if (message.t === 'run') tasks.push(message);
+      else if (!handle(message)) running = false;
+    }
+    received = threads.receiveMessageOnPort(port) as { message: ToWorker[] } | undefined;
+  }
+  const task = tasks.shift();
+  if (task !== undefined) handle(task);
+  else {
+    post();
+    if (running) Atomics.wait(wake, 0, seen);
+  }
+}
+port.close();

@@ -1,27 +1,31 @@
 #!/usr/bin/env node
-// `npm run bench:compare -- --base DIR [--filter REGEX] [--rounds N] [--json]`: the benchmark cases
+// `npm run bench:compare -- --base DIR [--filter REGEX] [--rounds N] [--jit MODE] [--json]`: the benchmark cases
 // of `npm run bench` on two builds of polyvm in one process, alternating: this checkout's dist/ and
 // the dist/ of another checkout (DIR: e.g. a `git worktree` of an earlier commit, built). Reports
 // milliseconds per execution for each and the change (this / base), so a refactor can show that
 // no case got slower. Both builds run the same cases on the same pre-states; their gas must agree.
+// A build whose engines own a code cache (`createEvm({ codeCache })`) gets one per case, shared by
+// its runs, as a build with module-wide caches shares its own; `--jit` sets that cache's tier.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createEvm } from '../dist/index.js';
+import { CodeCache, JIT_MODES } from '../dist/evm/code-cache.js';
 import { loadBenchCases } from './cases.mjs';
 
-const USAGE = 'usage: npm run bench:compare -- --base DIR [--filter REGEX] [--rounds N] [--json]';
+const USAGE = 'usage: npm run bench:compare -- --base DIR [--filter REGEX] [--rounds N] [--jit auto|always|never] [--json]';
 
 function parseOptions(argv) {
-  const options = { base: undefined, filter: undefined, rounds: 9, json: false };
+  const options = { base: undefined, filter: undefined, rounds: 9, json: false, jit: 'auto' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--base') options.base = argv[++i];
     else if (arg === '--filter') options.filter = new RegExp(argv[++i] ?? '');
     else if (arg === '--rounds') options.rounds = Number(argv[++i]);
     else if (arg === '--json') options.json = true;
+    else if (arg === '--jit') options.jit = argv[++i];
     else {
       process.stderr.write(`bench:compare: unknown option ${arg}\n${USAGE}\n`);
       process.exit(2);
@@ -29,6 +33,10 @@ function parseOptions(argv) {
   }
   if (!options.base) {
     process.stderr.write(`bench:compare: --base DIR is required\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (!JIT_MODES.includes(options.jit)) {
+    process.stderr.write(`bench:compare: --jit must be one of ${JIT_MODES.join(', ')}, got ${options.jit}\n`);
     process.exit(2);
   }
   if (!Number.isInteger(options.rounds) || options.rounds < 1) {
@@ -56,18 +64,24 @@ async function main() {
   const options = parseOptions(process.argv.slice(2));
   const baseDir = resolve(options.base);
   const base = await import(pathToFileURL(`${baseDir}/dist/index.js`).href);
+  // The base's own code cache class, when it has one.
+  const BaseCache = await import(pathToFileURL(`${baseDir}/dist/evm/code-cache.js`).href).then(
+    (m) => m.CodeCache,
+    () => undefined,
+  );
   const builds = [
-    ['base', base.createEvm],
-    ['this', createEvm],
+    ['base', base.createEvm, BaseCache],
+    ['this', createEvm, CodeCache],
   ];
   const interactive = process.stderr.isTTY && !options.json;
   const cases = loadBenchCases().filter((c) => !options.filter || options.filter.test(c.name));
   const rows = [];
   for (const [i, c] of cases.entries()) {
-    const timers = builds.map(([name, create]) => {
+    const timers = builds.map(([name, create, Cache]) => {
       let gasUsed;
+      const codeCache = Cache === undefined ? undefined : new Cache({ jit: options.jit });
       const once = () => {
-        const evm = create({ fork: c.fork, block: c.block });
+        const evm = create({ fork: c.fork, block: c.block, codeCache });
         for (const [address, account] of c.pre) evm.setAccount(address, account);
         const t0 = performance.now();
         const result = evm.runCall({
@@ -113,6 +127,7 @@ async function main() {
     base: { dir: baseDir, commit: commitOf(baseDir) },
     this: { commit: commitOf(resolve(new URL('..', import.meta.url).pathname)) },
     rounds: options.rounds,
+    jit: options.jit,
     rows,
   };
   if (options.json) {

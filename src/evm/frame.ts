@@ -112,8 +112,9 @@ export class Frame implements VmFrame, TracedFrame {
     const jit = entry.jit;
     const tracer = this.env.tracer;
     if (jit === 'never' || (tracer !== undefined && tracer.framesOnly !== true)) return interpret(this);
-    const compiled = entry.compiled(getOpcodeTable(this.env.rules));
-    if (compiled === undefined) return interpret(this);
+    const table = getOpcodeTable(this.env.rules);
+    const compiled = entry.compiled(table);
+    if (compiled === undefined) return interpret(this, Infinity, table);
     return compiled.run(this, jit === 'always');
   }
 

@@ -9,19 +9,23 @@ import type { Frame } from './frame.js';
 import { STACK_LIMIT, refillGas } from './frame.js';
 import { Status } from '../host/status.js';
 import { getOpcodeTable, type OpcodeTable } from './table.js';
+import type { BlockAnalysis } from './blocks.js';
 
 /**
  * Runs `f` from its pc. With a `blockBudget`, returns with the frame still `Running` at the start
  * of a block once that many blocks have run (the tier-up to compiled code, code-cache.ts).
  */
-export function interpret(f: Frame, blockBudget = Infinity): Status {
-  const table = getOpcodeTable(f.env.rules);
+export function interpret(
+  f: Frame,
+  blockBudget = Infinity,
+  table: OpcodeTable = getOpcodeTable(f.env.rules),
+  blocks: BlockAnalysis = f.entry.blocks(table),
+): Status {
   f.status = Status.Running;
   f.request = undefined;
   if (f.env.tracer !== undefined && f.env.tracer.framesOnly !== true) return interpretTraced(f, table);
   const { handlers } = table;
   const code = f.code;
-  const blocks = f.entry.blocks(table);
   let budget = blockBudget;
   const { gas: blockGas, length: blockLength, minStack, maxGrowth } = blocks;
   const codeLength = code.length;

@@ -107,7 +107,11 @@ export function readMemory(f: Frame, offset: number, size: number): Uint8Array {
 }
 
 export function readWord(f: Frame, offset: number): bigint {
-  const v = f.memoryView;
+  return wordAt(f.memoryView, offset);
+}
+
+/** The 32-byte big-endian word at `offset` of a view (memory, call data). */
+export function wordAt(v: DataView, offset: number): bigint {
   return (
     (v.getBigUint64(offset) << 192n) |
     (v.getBigUint64(offset + 8) << 128n) |

@@ -15,7 +15,7 @@ import { Differential, type Finding } from './differential.js';
 import { DEFAULT_FORKS, GENERATORS } from './generators/index.js';
 import { formatFinding } from './report.js';
 import { fuzzEvm, type CaseSelection, type EvmFuzzStats } from './runner.js';
-import type { JitMode } from '../../dist/evm/code-cache.js';
+import { JIT_MODES, type JitMode } from '../../dist/evm/code-cache.js';
 import { fuzzTiers, type TierFinding, type TierFuzzStats } from './tiers.js';
 import { fuzzBlocks, type BlockFuzzStats } from './block.js';
 import { checkWasmCase, formatWasmFinding, fuzzWasm, type WasmFinding, type WasmFuzzStats } from './wasm.js';
@@ -120,9 +120,9 @@ function parseOptions(argv: string[]): Options {
         break;
       }
       case '--jit': {
-        const j = value();
-        if (j !== 'auto' && j !== 'always' && j !== 'never') throw new UsageError('--jit is auto, always or never');
-        options.jit = j;
+        const j = value() ?? '';
+        if (!(JIT_MODES as readonly string[]).includes(j)) throw new UsageError(`--jit is one of ${JIT_MODES.join(', ')}`);
+        options.jit = j as JitMode;
         break;
       }
       case '--fork':

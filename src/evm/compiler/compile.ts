@@ -145,7 +145,7 @@ export class CompiledCode {
     if (!always && (this.calls < rule.minCalls || this.heat < rule.hotGas)) {
       for (;;) {
         const gas = f.gas;
-        const status = interpret(f, rule.sampleBlocks);
+        const status = interpret(f, rule.sampleBlocks, this.table, this.blocks);
         this.heat += gas - f.gas;
         if (status !== Status.Running) return status;
         if (this.calls >= rule.minCalls && this.heat >= rule.hotGas) break;
@@ -174,7 +174,7 @@ export class CompiledCode {
       }
       // A declined region: the interpreter, a few blocks at a time (one with `always`, so that
       // every compiled region is entered).
-      const status = interpret(f, always ? 1 : rule.sampleBlocks);
+      const status = interpret(f, always ? 1 : rule.sampleBlocks, this.table, this.blocks);
       if (status !== Status.Running) return status;
       b = f.pc < n ? index[f.pc]! : -2;
     }

@@ -2,7 +2,7 @@
 import { bytesToBigint } from '../../primitives/bytes.js';
 import { keccak256 } from '../../primitives/hash.js';
 import type { Frame } from '../frame.js';
-import { copyCost, copyToMemory, useGas, useMemory } from '../memory.js';
+import { copyCost, copyToMemory, useGas, useMemory, wordAt } from '../memory.js';
 import { Status } from '../../host/status.js';
 import { accountAccessCost, addressToWord, toAddress, toSmall } from './helpers.js';
 import type { OpcodeDeclaration } from './types.js';
@@ -16,21 +16,11 @@ function calldataWord(f: Frame, offset: bigint): bigint {
   const data = f.message.data;
   if (offset >= BigInt(data.length)) return 0n;
   const o = Number(offset);
-  let view: DataView;
-  let at: number;
-  if (o + 32 <= data.length) {
-    view = new DataView(data.buffer, data.byteOffset + o, 32);
-    at = 0;
-  } else {
-    // The word runs past the end of the data: read it from a zero-padded copy.
-    const padded = new Uint8Array(32);
-    padded.set(data.subarray(o));
-    view = new DataView(padded.buffer);
-    at = 0;
-  }
-  return (
-    (view.getBigUint64(at) << 192n) | (view.getBigUint64(at + 8) << 128n) | (view.getBigUint64(at + 16) << 64n) | view.getBigUint64(at + 24)
-  );
+  if (o + 32 <= data.length) return wordAt(new DataView(data.buffer, data.byteOffset + o, 32), 0);
+  // The word runs past the end of the data: read it from a zero-padded copy.
+  const padded = new Uint8Array(32);
+  padded.set(data.subarray(o));
+  return wordAt(new DataView(padded.buffer), 0);
 }
 
 const address = (f: Frame) => addressToWord(f.message.address);

@@ -12,7 +12,11 @@ import { rlpDecode as rlpDecodeForTest, rlpEncode } from '../primitives/rlp.js';
 import { bytesToHex } from '../primitives/bytes.js';
 import { EMPTY_OMMERS_HASH, ZERO_NONCE, encodeHeader, headerHash, type BlockHeader } from './header.js';
 import { powDifficulty, validateHeader } from './header-rules.js';
-import { BlockTree, decodeBlock, importErrorCode } from './import.js';
+import { BlockTree, decodeBlock, importErrorCode, importErrorCodes } from './import.js';
+import { privateKeyToAddress } from '../tx/keys.js';
+import { signTransaction } from '../tx/sender.js';
+import { encodeTransaction, transactionHash } from '../tx/encode.js';
+import { feeMarketTransaction, type Transaction } from '../tx/types.js';
 import { ForkSchedule, withBlobParameters } from './fork-schedule.js';
 import { BlockBuilder } from './builder.js';
 import { StateRootTracker } from './state-root.js';
@@ -205,17 +209,15 @@ test('fork schedules: by block, by timestamp, by total difficulty; BPO blob para
   assert.equal(OSAKA.maxBlobGasPerBlock, 9n * 131_072n, 'the base rules are unchanged');
 });
 
-test('a chain built with BlockBuilder imports; after the merge the latest valid block is the head; a tampered block is refused', () => {
-  const rules = CANCUN;
-  const schedule = new ForkSchedule([{ name: 'Cancun', rules }]);
-  const rich = '0x00000000000000000000000000000000000000aa';
-  const pre = () => {
+/** A Cancun genesis (base fee 1 gwei) holding one funded account, and a tree on it. */
+function cancunChain(schedule: ForkSchedule, address: string, balance: bigint): { genesis: BlockHeader; tree: BlockTree } {
+  const pre = (): [string, Account][] => {
     const a = new Account();
-    a.balance = 10n ** 18n;
-    return [[rich, a]] as [string, Account][];
+    a.balance = balance;
+    return [[address, a]];
   };
   const genesisState = new WorldState();
-  for (const [address, account] of pre()) genesisState.putAccount(address, account);
+  for (const [a, account] of pre()) genesisState.putAccount(a, account);
   const tracker = new StateRootTracker();
   tracker.rebuild(genesisState);
   const genesis = header({
@@ -226,7 +228,13 @@ test('a chain built with BlockBuilder imports; after the merge the latest valid 
     excessBlobGas: 0n,
     parentBeaconBlockRoot: new Uint8Array(32),
   });
-  const tree = new BlockTree(schedule, 1n, { header: genesis, accounts: pre() });
+  return { genesis, tree: new BlockTree(schedule, 1n, { header: genesis, accounts: pre() }) };
+}
+
+test('a chain built with BlockBuilder imports; after the merge the latest valid block is the head; a tampered block is refused', () => {
+  const rules = CANCUN;
+  const schedule = new ForkSchedule([{ name: 'Cancun', rules }]);
+  const { genesis, tree } = cancunChain(schedule, '0x00000000000000000000000000000000000000aa', 10n ** 18n);
   // Blocks built on a parent's state, each with a different coinbase so that siblings differ.
   const build = (parent: { header: BlockHeader; hash: Uint8Array }, coinbaseByte: number) => {
     const state = tree.stateAfter(tree.get(bytesToHex(parent.hash))!);
@@ -312,4 +320,38 @@ test('Osaka (EIP-7934): a block whose RLP exceeds 8 MiB is refused before anythi
     rejection(() => tree.importRlp(under)),
     'BlockException.RLP_BLOCK_LIMIT_EXCEEDED',
   );
+});
+
+test('a transaction breaking several rules names them all: the stateless one first, then those against the block and the sender', () => {
+  const key = new Uint8Array(32).fill(7);
+  const poor = privateKeyToAddress(key);
+  const { genesis, tree } = cancunChain(new ForkSchedule([{ name: 'Cancun', rules: CANCUN }]), poor, 1000n);
+  // An empty parent: the base fee falls by an eighth.
+  const child = { ...genesis, parentHash: headerHash(genesis), number: 1n, timestamp: 12n, baseFeePerGas: 875_000_000n };
+  const withTransaction = (fields: Pick<Transaction, 'gasLimit'> & Partial<Transaction>) => {
+    const tx = signTransaction(feeMarketTransaction({ chainId: 1n, nonce: 0n, to: poor, ...fields }), key);
+    return encodeBlock(child, [{ tx, sender: poor, hash: transactionHash(tx), encoded: encodeTransaction(tx) }]);
+  };
+  const codes = (rlp: Uint8Array) => {
+    try {
+      tree.importRlp(rlp);
+    } catch (e) {
+      return importErrorCodes(e);
+    }
+    return 'accepted';
+  };
+  // Below the intrinsic gas, a fee cap below the base fee, and more than the sender holds.
+  assert.deepEqual(codes(withTransaction({ gasLimit: 20_000n, maxFeePerGas: 1n })), [
+    'TransactionException.INTRINSIC_GAS_TOO_LOW',
+    'TransactionException.INSUFFICIENT_MAX_FEE_PER_GAS',
+    'TransactionException.INSUFFICIENT_ACCOUNT_FUNDS',
+  ]);
+  // A zero fee cap costs nothing: the balance suffices and is not named.
+  assert.deepEqual(codes(withTransaction({ gasLimit: 20_000n, maxFeePerGas: 0n, maxPriorityFeePerGas: 0n })), [
+    'TransactionException.INTRINSIC_GAS_TOO_LOW',
+    'TransactionException.INSUFFICIENT_MAX_FEE_PER_GAS',
+  ]);
+  // A rule against the state alone is the first and only reason.
+  assert.deepEqual(codes(withTransaction({ gasLimit: 21_000n, maxFeePerGas: 1n })), ['TransactionException.INSUFFICIENT_MAX_FEE_PER_GAS']);
+  assert.equal(tree.head.header.number, 0n, 'rejected blocks change nothing');
 });

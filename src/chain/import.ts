@@ -15,10 +15,12 @@ import { WorldState } from '../state/world-state.js';
 import { EMPTY_TRIE_ROOT } from '../state/trie.js';
 import { decodeTransaction } from '../tx/decode.js';
 import { validateTransaction } from '../tx/validate.js';
-import { InvalidTransactionError } from '../tx/types.js';
+import { InvalidTransactionError, type Transaction } from '../tx/types.js';
+import { recoverSender } from '../tx/sender.js';
+import { checkAgainstBlockAndSender } from '../exec/transaction.js';
 import { EMPTY_OMMERS_HASH, encodeHeader, headerHash, type BlockHeader } from './header.js';
 import { MAX_RLP_BLOCK_SIZE, transactionsRoot, type BlockTransaction } from './block.js';
-import { optionsFromHeader } from './builder.js';
+import { BlockBuilder, optionsFromHeader } from './builder.js';
 import { runBlock } from './run-block.js';
 import type { BlockExecutor } from './executor.js';
 import { StateRootTracker } from './state-root.js';
@@ -274,7 +276,11 @@ export class BlockTree {
       intermediateRoots: rules.byzantium ? undefined : tracker,
     };
     if (invalidTx !== undefined) {
-      runBlock(state, options, items, tracker, this.#executor);
+      const builder = new BlockBuilder(state, options);
+      builder.addAll(items, this.#executor);
+      const failed = block.transactions[items.length]!.tx;
+      if (invalidTx instanceof InvalidTransactionError)
+        invalidTx.alsoBroken = stateRulesBroken(state, builder, failed, rules, this.#chainId);
       throw invalidTx;
     }
     const built = runBlock(state, options, items, tracker, this.#executor).block.header;
@@ -396,4 +402,41 @@ function compareExecuted(header: BlockHeader, built: BlockHeader, rules: Rules):
 export function importErrorCode(error: unknown): string | undefined {
   if (error instanceof InvalidBlockError || error instanceof InvalidTransactionError) return error.code;
   return undefined;
+}
+
+/**
+ * Every reason an import failure names: its code, then, for a transaction, the other rules it
+ * breaks. The specification checks a transaction's stateless rules (intrinsic gas, ...) before
+ * its fees and balance, geth the other way round, and fixtures filled by one name its first.
+ */
+export function importErrorCodes(error: unknown): string[] | undefined {
+  const code = importErrorCode(error);
+  if (code === undefined) return undefined;
+  return error instanceof InvalidTransactionError ? [code, ...error.alsoBroken] : [code];
+}
+
+/**
+ * The rules against the block and the sender's account that `tx`, which broke a stateless rule,
+ * also breaks at its place in the block (where `builder` stands). None when its sender cannot be
+ * recovered.
+ */
+function stateRulesBroken(state: WorldState, builder: BlockBuilder, tx: Transaction, rules: Rules, chainId: bigint): string[] {
+  let sender: Address;
+  try {
+    sender = recoverSender(tx, rules);
+  } catch {
+    return [];
+  }
+  if (tx.type !== 0 && tx.chainId !== chainId) return [];
+  const broken: string[] = [];
+  checkAgainstBlockAndSender(
+    state,
+    tx,
+    sender,
+    builder.context,
+    rules,
+    { blockGasUsed: builder.gasUsed, blockBlobGasUsed: builder.blobGasUsed },
+    (name) => broken.push(`TransactionException.${name}`),
+  );
+  return broken;
 }

@@ -68,6 +68,84 @@ function invalid(name: TransactionExceptionName, message: string): never {
   throw invalidTransaction(name, message);
 }
 
+/** What the checks against the block and the sender's account compute for execution. */
+export interface SenderCheck {
+  /** The price per gas the sender pays (EIP-1559: base fee plus the priority fee, capped). */
+  gasPrice: bigint;
+  blobGasUsed: bigint;
+  /** The sender's nonce before the transaction. */
+  nonce: bigint;
+}
+
+/**
+ * The rules that need the block and the sender's account: block gas and blob gas left, the fee
+ * caps against the base fees, the balance against the maximum cost, the nonce, and EIP-3607.
+ * Each broken rule goes to `fail`, in the specification's order; the default throws the first.
+ * A caller that passes a `fail` which returns learns every rule the transaction breaks (block
+ * import does, to name all the reasons an invalid transaction is invalid).
+ */
+export function checkAgainstBlockAndSender(
+  state: JournaledHost,
+  tx: Transaction,
+  sender: Address,
+  block: BlockContext,
+  rules: Rules,
+  options: TransactionOptions = {},
+  fail: (name: TransactionExceptionName, message: string) => void = invalid,
+): SenderCheck {
+  const blockGasUsed = options.blockGasUsed ?? 0n;
+  if (tx.gasLimit > block.gasLimit - blockGasUsed) {
+    fail('GAS_ALLOWANCE_EXCEEDED', `gas limit ${tx.gasLimit} exceeds the block's remaining gas ${block.gasLimit - blockGasUsed}`);
+  }
+  const isFeeMarket = tx.type >= 2;
+  let gasPrice: bigint;
+  let maxGasPrice: bigint;
+  if (isFeeMarket) {
+    const maxFee = tx.maxFeePerGas!;
+    const priority = tx.maxPriorityFeePerGas!;
+    if (maxFee < block.baseFee) fail('INSUFFICIENT_MAX_FEE_PER_GAS', `max fee per gas ${maxFee} is below the base fee ${block.baseFee}`);
+    if (priority > maxFee) fail('PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS', `priority fee ${priority} exceeds max fee ${maxFee}`);
+    gasPrice = priority + block.baseFee < maxFee ? priority + block.baseFee : maxFee;
+    maxGasPrice = maxFee;
+  } else {
+    gasPrice = tx.gasPrice!;
+    if (rules.london && gasPrice < block.baseFee)
+      fail('INSUFFICIENT_MAX_FEE_PER_GAS', `gas price ${gasPrice} is below the base fee ${block.baseFee}`);
+    maxGasPrice = gasPrice;
+  }
+
+  let blobGasUsed = 0n;
+  let maxBlobFee = 0n;
+  if (tx.type === 3) {
+    blobGasUsed = GAS_PER_BLOB * BigInt(tx.blobVersionedHashes!.length);
+    if (tx.maxFeePerBlobGas! < block.blobBaseFee) {
+      fail(
+        'INSUFFICIENT_MAX_FEE_PER_BLOB_GAS',
+        `max fee per blob gas ${tx.maxFeePerBlobGas} is below the blob base fee ${block.blobBaseFee}`,
+      );
+    }
+    if ((options.blockBlobGasUsed ?? 0n) + blobGasUsed > rules.maxBlobGasPerBlock) {
+      fail('TYPE_3_TX_BLOB_COUNT_EXCEEDED', `blob gas ${blobGasUsed} exceeds the block's maximum ${rules.maxBlobGasPerBlock}`);
+    }
+    maxBlobFee = blobGasUsed * tx.maxFeePerBlobGas!;
+  }
+
+  const balance = state.getBalance(sender);
+  const nonce = state.getNonce(sender);
+  const maxCost = tx.gasLimit * maxGasPrice + maxBlobFee + tx.value;
+  if (balance < maxCost) fail('INSUFFICIENT_ACCOUNT_FUNDS', `sender balance ${balance} is below the maximum cost ${maxCost}`);
+  if (tx.nonce !== nonce) {
+    fail(tx.nonce < nonce ? 'NONCE_MISMATCH_TOO_LOW' : 'NONCE_MISMATCH_TOO_HIGH', `transaction nonce ${tx.nonce}, account nonce ${nonce}`);
+  }
+  if (nonce >= MAX_NONCE) fail('NONCE_IS_MAX', 'sender nonce is at its maximum');
+  // EIP-3607: the sender must not have code (EIP-7702: a delegation designator is allowed).
+  const senderCode = state.getCode(sender);
+  if (senderCode.length > 0 && !options.allowSenderWithCode && !(rules.prague && isDelegation(senderCode))) {
+    fail('SENDER_NOT_EOA', `sender ${sender} has code`);
+  }
+  return { gasPrice, blobGasUsed, nonce };
+}
+
 /**
  * Runs `tx` from `sender` against `state`: the stateless rules first (`validateTransaction`),
  * then `runValidatedTransaction`. The sender is given; a signed transaction's is recovered by
@@ -97,61 +175,7 @@ export function runValidatedTransaction(
   options: TransactionOptions = {},
 ): TransactionResult {
   const { tx, sender } = validated;
-
-  // ---- checks against the block and the sender's account ----
-  const blockGasUsed = options.blockGasUsed ?? 0n;
-  if (tx.gasLimit > block.gasLimit - blockGasUsed) {
-    invalid('GAS_ALLOWANCE_EXCEEDED', `gas limit ${tx.gasLimit} exceeds the block's remaining gas ${block.gasLimit - blockGasUsed}`);
-  }
-  const isFeeMarket = tx.type >= 2;
-  let gasPrice: bigint;
-  let maxGasPrice: bigint;
-  if (isFeeMarket) {
-    const maxFee = tx.maxFeePerGas!;
-    const priority = tx.maxPriorityFeePerGas!;
-    if (maxFee < block.baseFee) invalid('INSUFFICIENT_MAX_FEE_PER_GAS', `max fee per gas ${maxFee} is below the base fee ${block.baseFee}`);
-    if (priority > maxFee) invalid('PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS', `priority fee ${priority} exceeds max fee ${maxFee}`);
-    gasPrice = priority + block.baseFee < maxFee ? priority + block.baseFee : maxFee;
-    maxGasPrice = maxFee;
-  } else {
-    gasPrice = tx.gasPrice!;
-    if (rules.london && gasPrice < block.baseFee)
-      invalid('INSUFFICIENT_MAX_FEE_PER_GAS', `gas price ${gasPrice} is below the base fee ${block.baseFee}`);
-    maxGasPrice = gasPrice;
-  }
-
-  let blobGasUsed = 0n;
-  let maxBlobFee = 0n;
-  if (tx.type === 3) {
-    blobGasUsed = GAS_PER_BLOB * BigInt(tx.blobVersionedHashes!.length);
-    if (tx.maxFeePerBlobGas! < block.blobBaseFee) {
-      invalid(
-        'INSUFFICIENT_MAX_FEE_PER_BLOB_GAS',
-        `max fee per blob gas ${tx.maxFeePerBlobGas} is below the blob base fee ${block.blobBaseFee}`,
-      );
-    }
-    if ((options.blockBlobGasUsed ?? 0n) + blobGasUsed > rules.maxBlobGasPerBlock) {
-      invalid('TYPE_3_TX_BLOB_COUNT_EXCEEDED', `blob gas ${blobGasUsed} exceeds the block's maximum ${rules.maxBlobGasPerBlock}`);
-    }
-    maxBlobFee = blobGasUsed * tx.maxFeePerBlobGas!;
-  }
-
-  const balance = state.getBalance(sender);
-  const nonce = state.getNonce(sender);
-  const maxCost = tx.gasLimit * maxGasPrice + maxBlobFee + tx.value;
-  if (balance < maxCost) invalid('INSUFFICIENT_ACCOUNT_FUNDS', `sender balance ${balance} is below the maximum cost ${maxCost}`);
-  if (tx.nonce !== nonce) {
-    invalid(
-      tx.nonce < nonce ? 'NONCE_MISMATCH_TOO_LOW' : 'NONCE_MISMATCH_TOO_HIGH',
-      `transaction nonce ${tx.nonce}, account nonce ${nonce}`,
-    );
-  }
-  if (nonce >= MAX_NONCE) invalid('NONCE_IS_MAX', 'sender nonce is at its maximum');
-  // EIP-3607: the sender must not have code (EIP-7702: a delegation designator is allowed).
-  const senderCode = state.getCode(sender);
-  if (senderCode.length > 0 && !options.allowSenderWithCode && !(rules.prague && isDelegation(senderCode))) {
-    invalid('SENDER_NOT_EOA', `sender ${sender} has code`);
-  }
+  const { gasPrice, blobGasUsed, nonce } = checkAgainstBlockAndSender(state, tx, sender, block, rules, options);
 
   // ---- execution ----
   const tracer = options.tracer;

@@ -53,6 +53,11 @@ export interface Transaction {
  */
 export class InvalidTransactionError extends Error {
   override name = 'InvalidTransactionError';
+  /**
+   * Other rules the transaction breaks besides the first (`code`), where the caller looked for
+   * them: clients check the rules in different orders, so a fixture may name any of them.
+   */
+  alsoBroken: readonly string[] = [];
   constructor(
     readonly code: string,
     message: string,

@@ -5,11 +5,12 @@
  * stack, gas, memory), so control passes between them there.
  *
  * Tier-up (`'auto'`): the interpreter runs `sampleBlocks` blocks at a time and the code is
- * credited with the gas they used; once it has `hotGas`, from its `minCalls`-th frame on, the code
- * is hot and each region is compiled when a frame enters it (with `'always'`, from the start).
- * So only code that runs a lot costs compile time and V8's optimising time: a single call,
- * however long, stays interpreted, because V8 takes longer to optimise generated code than such a
- * call lasts on this kind of machine (docs/compiler.md). Regions never entered are never compiled.
+ * credited with the gas they used; once it has `hotGas`, from its `minCalls`-th frame on (or
+ * `soloGas` in any number of frames), the code is hot and each region is compiled when a frame
+ * enters it (with `'always'`, from the start). So only code that runs a lot costs compile time
+ * and V8's optimising time: a single call stays interpreted unless it is very long, because V8
+ * takes longer to optimise generated code than most calls last on this kind of machine
+ * (docs/compiler.md). Regions never entered are never compiled.
  *
  * Code generation may be forbidden (a browser page whose content security policy has no
  * 'unsafe-eval'): the first refusal is remembered and the interpreter runs everything from then on.
@@ -24,19 +25,26 @@ import { interpret } from '../interpreter.js';
 import { Status } from '../../host/status.js';
 import { DEFAULT_LIMITS, generateRegion, planRegions, type CodegenLimits, type RegionPlan } from './codegen.js';
 
-/** When code is hot: `hotGas` spent interpreting it (counted every `sampleBlocks` blocks), and `minCalls` frames started. */
+/**
+ * When code is hot: `hotGas` spent interpreting it (counted every `sampleBlocks` blocks) and
+ * `minCalls` frames started, or `soloGas` spent interpreting it whatever the number of frames.
+ */
 export interface TierUpRule {
   readonly sampleBlocks: number;
   readonly hotGas: number;
   readonly minCalls: number;
+  readonly soloGas: number;
 }
 
 /**
  * Code is hot after a million gas of interpreting (a few milliseconds), from its second call on:
  * generated code is slower than the interpreter until V8 has optimised it, which takes thousands
- * of runs of it, so compiling code that runs less than that loses time (docs/compiler.md).
+ * of runs of it, so compiling code that runs less than that loses time (docs/compiler.md). A
+ * single call gets hot after 200 million gas (about a second interpreted, more than any
+ * benchmark's call: snailtracer's is 166 million): what remains of such a call is long enough for
+ * V8 to optimise what it compiles.
  */
-export const DEFAULT_TIER_UP: TierUpRule = { sampleBlocks: 64, hotGas: 1_000_000, minCalls: 2 };
+export const DEFAULT_TIER_UP: TierUpRule = { sampleBlocks: 64, hotGas: 1_000_000, minCalls: 2, soloGas: 200_000_000 };
 
 /** A compiled region: runs from block `b`; returns the block to continue at, or -1 (halted or suspended). */
 export type RegionFunction = (f: Frame, b: number) => number;
@@ -132,6 +140,10 @@ export class CompiledCode {
     return fn;
   }
 
+  private isHot(rule: TierUpRule): boolean {
+    return this.heat >= rule.soloGas || (this.calls >= rule.minCalls && this.heat >= rule.hotGas);
+  }
+
   /**
    * Runs `f` until it halts or suspends: in the interpreter while the code is not hot (counting
    * the gas it spends), then in compiled regions, compiling each on first entry (from the start
@@ -142,13 +154,13 @@ export class CompiledCode {
     f.request = undefined;
     const rule = this.tierUp;
     if (f.pc === 0) this.calls++;
-    if (!always && (this.calls < rule.minCalls || this.heat < rule.hotGas)) {
+    if (!always && !this.isHot(rule)) {
       for (;;) {
         const gas = f.gas;
         const status = interpret(f, rule.sampleBlocks, this.table, this.blocks);
         this.heat += gas - f.gas;
         if (status !== Status.Running) return status;
-        if (this.calls >= rule.minCalls && this.heat >= rule.hotGas) break;
+        if (this.isHot(rule)) break;
       }
     }
     const { plan, functions } = this.regions();

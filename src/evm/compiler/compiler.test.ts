@@ -172,7 +172,7 @@ test('a loop that calls another contract suspends and resumes inside compiled co
   assert.equal(evm.state.getStorage(OTHER, 0n), 5n);
 });
 
-test("'auto' compiles a loop's region from the code's second call, once it has run enough, and nothing else", () => {
+test("'auto' compiles a loop's region from the code's second call once it has run enough, or within a call that runs very long, and nothing else", () => {
   // The default rule: a million gas spent in a region, and a second call. 20,000 iterations of 55 gas.
   const hot = evmWith('auto', sumLoop(20_000));
   const call = () => bytesToHex(hot.runCall({ caller: CALLER, to: TARGET, gas: 30_000_000n }).output);
@@ -184,9 +184,20 @@ test("'auto' compiles a loop's region from the code's second call, once it has r
   for (let i = 0; i < 5; i++) short.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n });
   assert.equal(short.codeCache.stats.compilations, 0, 'a loop that ran 275,000 gas in all was compiled');
   // An engine's own rule: eager.
-  const eager = evmWith(new CodeCache({ jit: 'auto', tierUp: { sampleBlocks: 16, hotGas: 20_000, minCalls: 1 } }), sumLoop(1000));
+  const eager = evmWith(
+    new CodeCache({ jit: 'auto', tierUp: { sampleBlocks: 16, hotGas: 20_000, minCalls: 1, soloGas: Infinity } }),
+    sumLoop(1000),
+  );
   eager.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n });
   assert.equal(eager.codeCache.stats.compilations, 1);
+  // A single call that runs `soloGas` is compiled in its course, and computes the same.
+  const solo = { sampleBlocks: 16, hotGas: 1_000_000, minCalls: 2, soloGas: 500_000 };
+  const long = evmWith(new CodeCache({ jit: 'auto', tierUp: solo }), sumLoop(20_000));
+  assert.equal(bytesToHex(long.runCall({ caller: CALLER, to: TARGET, gas: 30_000_000n }).output), word((20_000n * 20_001n) / 2n));
+  assert.equal(long.codeCache.stats.compilations, 1, 'a call past soloGas was not compiled');
+  const shorter = evmWith(new CodeCache({ jit: 'auto', tierUp: solo }), sumLoop(5000));
+  shorter.runCall({ caller: CALLER, to: TARGET, gas: 30_000_000n });
+  assert.equal(shorter.codeCache.stats.compilations, 0, 'a call of 275,000 gas was compiled');
 });
 
 test('with a step tracer the interpreter runs, never compiled code', () => {

@@ -25,7 +25,11 @@ export interface BatchOutcome {
    * executor stopped, conflicts making it slower than one by one), the rest left to the caller.
    */
   results: TransactionResult[];
-  /** Writes the changes of the transactions in `results` to `state` (the state the batch ran on), as one-by-one execution leaves it. */
+  /**
+   * Writes the changes of the transactions in `results` to `state` (the state the batch ran on),
+   * as one-by-one execution leaves it; nothing, for an executor that wrote them while executing
+   * (it then never declines a batch it started on).
+   */
   apply(state: WorldState): void;
 }
 

@@ -7,17 +7,19 @@
  * programs, blob transactions, a transaction the protocol rejects) is declined, and the builder
  * runs it one by one, as it would without this executor.
  */
-import type { Address } from '../primitives/address.js';
 import { KECCAK256_EMPTY } from '../primitives/hash.js';
-import { Account } from '../state/account.js';
 import type { WorldState } from '../state/world-state.js';
 import type { StateReader } from '../state/reader.js';
 import type { TransactionResult } from '../exec/transaction.js';
 import type { ValidatedBlockTransaction } from './block.js';
 import type { BatchOutcome, BatchSetting, BlockExecutor } from './executor.js';
-import { MultiVersionMemory, creditFee, toAccountValue, type WriteSet } from './stm/memory.js';
+import { MultiVersionMemory, toAccountValue } from './stm/memory.js';
 import { runScheduler, type Lanes, type StmStats } from './stm/scheduler.js';
 import { executeTask, type TaskOutcome, type TaskSetting } from './stm/task.js';
+import { applyWrites } from './stm/apply.js';
+import { runSplit, type Parts } from './stm/split.js';
+
+export { applyWrites };
 
 /** Below this many transactions a batch runs one by one: lanes cost more than they give. */
 export const DEFAULT_MIN_PARALLEL = 16;
@@ -34,6 +36,14 @@ export interface LaneJob {
 }
 
 export interface ParallelOptions {
+  /**
+   * Makes the parts for a batch run split (`stm/split.ts`: the coordinator runs the first part
+   * directly on the state, the parts the rest, each on the pre-block state); takes precedence
+   * over `lanes`. Undefined, or a batch it gives no parts for: Block-STM on `lanes`.
+   */
+  parts?: (job: LaneJob) => Parts | undefined;
+  /** The coordinator's share of a split batch; default `1 / (1 + 0.8 * parts)`. */
+  share?: number;
   /** Makes the lanes for a batch; undefined: this thread only (`LocalLanes`). */
   lanes?: (job: LaneJob) => Lanes | undefined;
   /** Lanes on this thread (default 2). */
@@ -111,7 +121,7 @@ export class ParallelExecutor implements BlockExecutor {
     const baseCoinbase = () => toAccountValue(base.readAccount(block.coinbase));
     // A probe first: the block's first transactions on this thread's lanes. Where they conflict
     // too much, the batch is declined before worker threads are given anything.
-    if (this.#options.bail !== false && this.#options.lanes !== undefined && transactions.length > PROBE * 4) {
+    if (this.#options.bail !== false && (this.#options.lanes ?? this.#options.parts) !== undefined && transactions.length > PROBE * 4) {
       const probe = transactions.slice(0, PROBE);
       const memory = new MultiVersionMemory(probe.length, block.coinbase, KECCAK256_EMPTY);
       const job: LaneJob = { memory, base: state, transactions: probe, setting: { block, rules, gasUsed: setting.gasUsed } };
@@ -124,6 +134,14 @@ export class ParallelExecutor implements BlockExecutor {
     }
     const memory = new MultiVersionMemory(transactions.length, block.coinbase, KECCAK256_EMPTY);
     const job: LaneJob = { memory, base: state, transactions, setting: { block, rules, gasUsed: setting.gasUsed } };
+    const parts = this.#options.parts?.(job);
+    if (parts !== undefined) {
+      // The state changes as the batch runs: the results are of what was applied, and there is nothing left to apply.
+      const share = this.#options.share ?? 1 / (1 + 0.8 * parts.count);
+      const { results, stats } = runSplit(state, transactions, parts, { ...setting, share });
+      this.#options.report?.({ transactions: transactions.length, stats });
+      return { results, apply: () => {} };
+    }
     const lanes: Lanes = this.#options.lanes?.(job) ?? new LocalLanes(job, this.#options.localLanes ?? 2, this.#options.seed ?? 1);
     let outcome;
     try {
@@ -159,44 +177,4 @@ export class ParallelExecutor implements BlockExecutor {
     if (transactions.some((t) => t.tx.type === 3)) return 'blob transactions';
     return undefined;
   }
-}
-
-/** Writes each transaction's changes to `state` in block order, through its ordinary (journaled) methods. */
-export function applyWrites(state: WorldState, writes: readonly WriteSet[], coinbase: Address): void {
-  for (const w of writes) {
-    const resets = new Set(w.resets);
-    for (const [address, value] of w.accounts) {
-      if (value === null) {
-        state.deleteAccount(address);
-      } else if (resets.has(address)) {
-        state.putAccount(address, Account.fromFields(value));
-      } else {
-        state.setNonce(address, value.nonce);
-        state.setBalance(address, value.balance);
-        if (!sameBytes(state.getCodeHash(address), value.codeHash)) state.setCode(address, value.code);
-      }
-    }
-    for (const address of resets) {
-      // Reset without a new value for the account: its fields stayed, its storage went.
-      if (!w.accounts.some(([a]) => a === address)) {
-        const account = state.getAccount(address);
-        if (account === undefined) state.deleteAccount(address);
-        else state.putAccount(address, Account.fromFields(account));
-      }
-    }
-    for (const [address, slot, value] of w.storage) state.setStorage(address, slot, value);
-    if (w.coinbaseFee !== undefined) {
-      const credited = creditFee(toAccountValue(state.getAccount(coinbase)), w.coinbaseFee, KECCAK256_EMPTY);
-      if (credited === null) {
-        if (state.accountExists(coinbase)) state.deleteAccount(coinbase);
-      } else state.setBalance(coinbase, credited.balance);
-    }
-  }
-  state.clearTransaction();
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

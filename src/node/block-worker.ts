@@ -14,8 +14,9 @@ import { WorldState } from '../state/world-state.js';
 import { KECCAK256_EMPTY } from '../primitives/hash.js';
 import { validateTransaction, type ValidatedTransaction } from '../tx/validate.js';
 import type { Transaction } from '../tx/types.js';
-import { MultiVersionMemory } from '../chain/stm/memory.js';
+import { MultiVersionMemory, VERSION_SPAN } from '../chain/stm/memory.js';
 import { executeTask } from '../chain/stm/task.js';
+import { runPartTask } from '../chain/stm/split.js';
 import type { ToWorker, Snapshot } from './block-workers.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -58,6 +59,8 @@ function loadState(snapshot: Snapshot): WorldState {
 /** Outcomes not posted yet: they go in groups (each post costs), and before the worker sleeps. */
 let answers: unknown[] = [];
 const ANSWERS_AT_ONCE = 8;
+/** A part's answers are taken after the coordinator's own part: larger groups, fewer posts. */
+const PART_ANSWERS_AT_ONCE = 64;
 
 function post(): void {
   if (answers.length === 0) return;
@@ -109,6 +112,28 @@ function handle(message: ToWorker): boolean {
       if (answers.length >= ANSWERS_AT_ONCE) post();
       return true;
     }
+    case 'part': {
+      // Its transactions in order, on the pre-block state and the part's own writes.
+      if (batch?.id !== message.id) break;
+      const { memory, transactions, block, rules, gasUsed } = batch;
+      for (let tx = message.from; tx < message.to; tx++) {
+        let outcome;
+        try {
+          outcome = runPartTask(memory, batch.base, transactions, tx, { block, rules, gasUsed });
+        } catch (error) {
+          outcome = { kind: 'unsupported' as const, message: `worker: ${(error as Error)?.stack ?? String(error)}` };
+        }
+        answers.push({ id: message.id, tx, version: tx * VERSION_SPAN, outcome });
+        if (answers.length >= PART_ANSWERS_AT_ONCE) {
+          post();
+          // An end (the coordinator gave up on the workers' answers) stops the part.
+          drain();
+          if (batch?.id !== message.id) break;
+        }
+      }
+      post();
+      return true;
+    }
     case 'end':
       batch = undefined;
       if (message.id < 0) return false;
@@ -117,20 +142,26 @@ function handle(message: ToWorker): boolean {
   return true;
 }
 
-// The worker's whole life: take everything the coordinator posted (synchronously: writes and
-// marks apply at once, tasks queue), run one task, and again; sleep when there is nothing (the
-// coordinator bumps `wake` after each post).
-const tasks: Extract<ToWorker, { t: 'run' }>[] = [];
-for (let running = true; running;) {
-  const seen = Atomics.load(wake, 0);
+const tasks: Extract<ToWorker, { t: 'run' | 'part' }>[] = [];
+let running = true;
+
+/** Takes everything the coordinator posted (synchronously: writes and marks apply at once, tasks and parts queue). */
+function drain(): void {
   let received = threads.receiveMessageOnPort(port) as { message: ToWorker[] } | undefined;
   while (received !== undefined) {
     for (const message of received.message) {
-      if (message.t === 'run') tasks.push(message);
+      if (message.t === 'run' || message.t === 'part') tasks.push(message);
       else if (!handle(message)) running = false;
     }
     received = threads.receiveMessageOnPort(port) as { message: ToWorker[] } | undefined;
   }
+}
+
+// The worker's whole life: take what was posted, run one task, and again; sleep when there is
+// nothing (the coordinator bumps `wake` after each post).
+while (running) {
+  const seen = Atomics.load(wake, 0);
+  drain();
   const task = tasks.shift();
   if (task !== undefined) handle(task);
   else {

@@ -25,6 +25,7 @@ import type { Transaction } from '../tx/types.js';
 import { VERSION_SPAN, type WriteSet } from '../chain/stm/memory.js';
 import type { Lanes } from '../chain/stm/scheduler.js';
 import { executeTask, type TaskOutcome } from '../chain/stm/task.js';
+import type { Parts } from '../chain/stm/split.js';
 import type { LaneJob } from '../chain/parallel.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -100,6 +101,8 @@ export type ToWorker =
       gasUsed: bigint;
     }
   | { t: 'run'; id: number; tx: number; version: number }
+  /** Run transactions [from, to) in order, by value (`chain/stm/split.ts`). */
+  | { t: 'part'; id: number; from: number; to: number }
   | { t: 'rec'; id: number; tx: number; version: number; writes: WriteSet }
   | { t: 'est'; id: number; tx: number }
   | { t: 'end'; id: number };
@@ -176,6 +179,23 @@ export class BlockWorkers {
    * current (each recorded write set posted to each worker) and spreads every task over them.
    */
   lanes(job: LaneJob, mode: 'chunks' | 'replicas' = 'chunks'): Lanes {
+    const id = this.#send(job);
+    return mode === 'chunks'
+      ? new ChunkLanes(this.#threads, this.#slots, this.#signal, id, job)
+      : new WorkerLanes(this.#threads, this.#slots, this.#signal, id, job);
+  }
+
+  /**
+   * Parts for one batch run split (`chain/stm/split.ts`, the default of the parallel executor
+   * here): worker k runs the k-th of the ranges it is given, in order, on the pre-block state.
+   */
+  parts(job: LaneJob): Parts {
+    const id = this.#send(job);
+    return new WorkerParts(this.#threads, this.#slots, this.#signal, id);
+  }
+
+  /** Spawns the workers if need be and posts them a batch: its pre-block state and transactions. */
+  #send(job: LaneJob): number {
     this.#spawn();
     const id = ++this.#batch;
     const { base, transactions, setting } = job;
@@ -198,9 +218,7 @@ export class BlockWorkers {
       slot.outbox = [message];
       flush(slot);
     }
-    return mode === 'chunks'
-      ? new ChunkLanes(this.#threads, this.#slots, this.#signal, id, job)
-      : new WorkerLanes(this.#threads, this.#slots, this.#signal, id, job);
+    return id;
   }
 
   /** Ends the workers. */
@@ -374,5 +392,62 @@ class ChunkLanes extends BatchLanes {
     const version = this.#local.get(lowest)!;
     this.#local.delete(lowest);
     return { tx: lowest, version };
+  }
+}
+
+/** Parts on the workers: each runs one range in order and answers in order; the coordinator takes the answers in block order. */
+class WorkerParts implements Parts {
+  readonly count: number;
+  readonly #threads: WorkerThreads;
+  readonly #slots: Slot[];
+  readonly #signal: Int32Array;
+  readonly #id: number;
+  /** The worker of each range, by its first transaction. */
+  #ranges: { from: number; to: number; slot: Slot }[] = [];
+  #ended = false;
+
+  constructor(threads: WorkerThreads, slots: Slot[], signal: Int32Array, id: number) {
+    this.#threads = threads;
+    this.#slots = slots;
+    this.#signal = signal;
+    this.#id = id;
+    this.count = slots.length;
+  }
+
+  start(ranges: readonly (readonly [number, number])[]): void {
+    ranges.forEach(([from, to], k) => {
+      const slot = this.#slots[k]!;
+      slot.outbox.push({ t: 'part', id: this.#id, from, to });
+      flush(slot);
+      this.#ranges.push({ from, to, slot });
+    });
+  }
+
+  take(tx: number): TaskOutcome {
+    const range = this.#ranges.find((r) => tx >= r.from && tx < r.to);
+    if (range === undefined) throw new Error(`block workers: transaction ${tx} is in no part`);
+    const slot = range.slot;
+    for (;;) {
+      const seen = Atomics.load(this.#signal, 0);
+      while (slot.inbox.length > 0) {
+        const answer = slot.inbox.shift()!;
+        if (answer.tx === tx) return answer.outcome;
+      }
+      const received = this.#threads.receiveMessageOnPort(slot.port) as { message: FromWorker[] } | undefined;
+      if (received !== undefined) {
+        for (const answer of received.message) if (answer.id === this.#id) slot.inbox.push(answer);
+        continue;
+      }
+      if (Atomics.wait(this.#signal, 0, seen, 30_000) === 'timed-out') throw new Error('block workers: no answer for 30 s');
+    }
+  }
+
+  finish(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const slot of this.#slots) {
+      slot.outbox.push({ t: 'end', id: this.#id });
+      flush(slot);
+    }
   }
 }

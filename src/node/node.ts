@@ -281,7 +281,7 @@ export class PolyvmNode extends Emitter {
     this.#traces = TracePool.create(chain, traceWorkers);
     this.#blockWorkers = BlockWorkers.create(parallel);
     const workers = this.#blockWorkers;
-    if (workers !== undefined) chain.miner.executor = new ParallelExecutor({ lanes: (job) => workers.lanes(job) });
+    if (workers !== undefined) chain.miner.executor = new ParallelExecutor({ parts: (job) => workers.parts(job) });
     this.dispatcher = new Dispatcher(
       ALL_METHODS,
       { chain, settings, limits, filters: this.filters, clientVersion: clientVersion(), traces: this.#traces },

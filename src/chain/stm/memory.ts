@@ -44,6 +44,17 @@ export interface ReadSet {
   coinbase?: AccountValue;
 }
 
+/**
+ * What one run of a transaction read through the `StateReader` interface, by value: every
+ * account (null: none), slot and EIP-7610 storage check, as the run saw them. A run is exactly
+ * that of sequential execution when each of these still reads the same on the real state.
+ */
+export interface ValueReads {
+  accounts: [Address, AccountValue][];
+  slots: [Address, bigint, bigint][];
+  hasStorage: [Address, boolean][];
+}
+
 export const accountKey = (address: Address): string => 'a' + address;
 export const slotKey = (address: Address, slot: bigint): string => 's' + address + slot.toString(16);
 export const resetKey = (address: Address): string => 'r' + address;
@@ -249,14 +260,19 @@ export class VersionedView implements StateReader {
   /** The account each address had when first read, to tell a real write from a rewrite. */
   readonly accountsRead = new Map<Address, AccountValue>();
 
+  /**
+   * With `values`, what is read is recorded there by value (for validation against a state)
+   * instead of by location and version (for validation against the memory).
+   */
   constructor(
     private readonly memory: MultiVersionMemory,
     private readonly base: StateReader,
     private readonly tx: number,
+    readonly values?: ValueReads,
   ) {}
 
   #note(key: string, version: number): void {
-    if (this.#seen.has(key)) return;
+    if (this.values !== undefined || this.#seen.has(key)) return;
     this.#seen.add(key);
     this.reads.keys.push(key);
     this.reads.versions.push(version);
@@ -276,6 +292,7 @@ export class VersionedView implements StateReader {
       value = version === BASE_VERSION ? toAccountValue(this.base.readAccount(address)) : (written as AccountValue);
     }
     this.accountsRead.set(address, value);
+    this.values?.accounts.push([address, value]);
     return value ?? undefined;
   }
 
@@ -285,15 +302,20 @@ export class VersionedView implements StateReader {
     const key = slotKey(address, slot);
     const written = this.memory.read(key, this.tx);
     this.#note(key, written.version);
-    if (written.version !== BASE_VERSION && written.version >= reset.version) return written.value as bigint;
-    if (reset.version !== BASE_VERSION) return 0n;
-    return this.base.readStorage(address, slot);
+    let value: bigint;
+    if (written.version !== BASE_VERSION && written.version >= reset.version) value = written.value as bigint;
+    else if (reset.version !== BASE_VERSION) value = 0n;
+    else value = this.base.readStorage(address, slot);
+    this.values?.slots.push([address, slot, value]);
+    return value;
   }
 
   hasStorage(address: Address): boolean {
     const written = this.memory.read(writtenKey(address), this.tx);
     this.#note(writtenKey(address), written.version);
     if (written.version !== BASE_VERSION) throw new Unsupported(`storage of ${address} written in the block, then checked for emptiness`);
-    return this.base.hasStorage(address);
+    const value = this.base.hasStorage(address);
+    this.values?.hasStorage.push([address, value]);
+    return value;
   }
 }

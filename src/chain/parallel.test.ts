@@ -4,6 +4,7 @@ import { getRules } from '../forks/index.js';
 import { bytesToHex } from '../primitives/bytes.js';
 import { InvalidTransactionError } from '../tx/types.js';
 import { ParallelExecutor } from './parallel.js';
+import { LocalParts } from './stm/split.js';
 import { ALL_KINDS, COINBASE_READER, generateBlock, type TxKind } from './stm/generator.js';
 import { blockDifferences, runGenerated } from './stm/compare.js';
 import type { StmStats } from './stm/scheduler.js';
@@ -126,4 +127,114 @@ test('on a block where conflicts outweigh parallelism, the executor stops early:
   runGenerated(transfers, rules, new ParallelExecutor({ localLanes: 8, seed: 3, report: (r) => (stats = r.stats) }));
   assert.equal(stats!.committed, undefined);
   assert.equal(stats!.executions, 300);
+});
+
+/** A split executor whose parts run on this thread (`LocalParts`), through the encoding workers use. */
+function splitExecutor(parts: number, share: number, report?: (r: { stats?: StmStats; declined?: string }) => void): ParallelExecutor {
+  return new ParallelExecutor({
+    parts: (job) => new LocalParts(parts, job.base, job.transactions, job.setting),
+    share,
+    bail: false,
+    report,
+  });
+}
+
+test('split execution equals sequential on 240 generated blocks (every kind, conflict 0 to 1, 1 to 3 parts, 3 forks)', () => {
+  let committed = 0;
+  let again = 0;
+  for (let seed = 1; seed <= 240; seed++) {
+    const fork = ['Shanghai', 'Cancun', 'Osaka'][seed % 3]!;
+    const rules = getRules(fork);
+    const block = generateBlock({ seed, transactions: 20 + ((seed * 7) % 150), conflict: (seed % 9) / 8 });
+    let report: { stats?: StmStats; declined?: string } | undefined;
+    const parts = 1 + (seed % 3);
+    const share = [0.1, 0.3, 0.5, 0.8][seed % 4]!;
+    const parallel = runGenerated(
+      block,
+      rules,
+      splitExecutor(parts, share, (r) => (report = r)),
+    );
+    assert.equal(report?.declined, undefined, `seed ${seed}: declined`);
+    assert.deepEqual(blockDifferences(runGenerated(block, rules), parallel), [], `seed ${seed} ${fork} parts ${parts} share ${share}`);
+    const own = Math.round(block.transactions.length * share);
+    // Each transaction of the parts was committed from them or run again.
+    committed += block.transactions.length - own - report!.stats!.aborts;
+    again += report!.stats!.aborts;
+  }
+  // Both happened, many times.
+  assert.ok(committed > 3000, `committed ${committed}`);
+  assert.ok(again > 100, `run again ${again}`);
+});
+
+test('split execution commits every independent transaction from its part, and none of a block on one counter', () => {
+  const rules = getRules('Osaka');
+  for (const kinds of [['transfer'], ['erc20'], ['compute']] as TxKind[][]) {
+    const block = generateBlock({ seed: 5, transactions: 300, conflict: 0, kinds });
+    let stats: StmStats | undefined;
+    const parallel = runGenerated(
+      block,
+      rules,
+      splitExecutor(2, 0.3, (r) => (stats = r.stats)),
+    );
+    assert.deepEqual(blockDifferences(runGenerated(block, rules), parallel), []);
+    assert.equal(stats!.aborts, 0, kinds.join());
+    assert.equal(stats!.executions, 300);
+  }
+  const counter = generateBlock({ seed: 5, transactions: 300, conflict: 1, kinds: ['counter'] });
+  let stats: StmStats | undefined;
+  const parallel = runGenerated(
+    counter,
+    rules,
+    splitExecutor(1, 0.5, (r) => (stats = r.stats)),
+  );
+  assert.deepEqual(blockDifferences(runGenerated(counter, rules), parallel), []);
+  // The first of each range of the part read the counter the coordinator changed: the rest of the range ran again directly.
+  assert.equal(stats!.aborts, Math.ceil(150 / 64));
+  assert.equal(stats!.executions, 300 + 150);
+});
+
+test('split execution: coinbase readers and payments to the coinbase end a range, creations and self-destructs commit', () => {
+  const rules = getRules('Cancun');
+  for (const kinds of [
+    ['transfer', 'coinbase-reader'],
+    ['erc20', 'pay-coinbase'],
+    ['create', 'call-created', 'selfdestruct', 'revert'],
+  ] as TxKind[][]) {
+    for (const seed of [2, 3]) {
+      const block = generateBlock({ seed, transactions: 200, conflict: 0, kinds });
+      let stats: StmStats | undefined;
+      const parallel = runGenerated(
+        block,
+        rules,
+        splitExecutor(2, 0.25, (r) => (stats = r.stats)),
+      );
+      assert.deepEqual(blockDifferences(runGenerated(block, rules), parallel), [], `${kinds.join()} seed ${seed}`);
+      assert.ok(stats!.aborts < 150, JSON.stringify(stats));
+    }
+  }
+});
+
+test('split execution: a transaction the protocol rejects fails as sequential execution fails, in either part', () => {
+  const rules = getRules('Osaka');
+  for (const index of [10, 70]) {
+    const block = generateBlock({ seed: 9, transactions: 100, conflict: 0.3, kinds: ['transfer', 'erc20'] });
+    const bad = block.transactions[index]!;
+    bad.tx = { ...bad.tx, nonce: bad.tx.nonce + 5n };
+    const error = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (e) {
+        assert.ok(e instanceof InvalidTransactionError);
+        return e.message;
+      }
+      return 'no error';
+    };
+    const sequential = error(() => runGenerated(block, rules));
+    assert.match(sequential, /NONCE_MISMATCH_TOO_HIGH/);
+    assert.equal(
+      error(() => runGenerated(block, rules, splitExecutor(1, 0.5))),
+      sequential,
+      `transaction ${index}`,
+    );
+  }
 });

@@ -128,7 +128,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     for (const workers of workerCounts) {
       const pool = BlockWorkers.create(workers);
       if (pool === undefined) throw new UsageError('no worker threads here');
-      const executor = new ParallelExecutor({ lanes: (job) => pool.lanes(job) });
+      const executor = new ParallelExecutor({ parts: (job) => pool.parts(job) });
       try {
         // One untimed run of each warms the code and starts the workers.
         timedRun(block, undefined);

@@ -14,9 +14,10 @@ import { WorldState } from '../state/world-state.js';
 import { KECCAK256_EMPTY } from '../primitives/hash.js';
 import { validateTransaction, type ValidatedTransaction } from '../tx/validate.js';
 import type { Transaction } from '../tx/types.js';
-import { MultiVersionMemory, VERSION_SPAN } from '../chain/stm/memory.js';
+import { MultiVersionMemory } from '../chain/stm/memory.js';
 import { executeTask } from '../chain/stm/task.js';
-import { runPartTask } from '../chain/stm/split.js';
+import { runPart } from '../chain/stm/split.js';
+import { OutcomeEncoder } from '../chain/stm/wire.js';
 import type { ToWorker, Snapshot } from './block-workers.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -70,16 +71,29 @@ function post(): void {
   Atomics.notify(signal, 0);
 }
 
+/** A part's answers not posted yet, encoded (`chain/stm/wire.ts`): they go as one string. */
+const partAnswers = new OutcomeEncoder();
+
+function postPart(id: number): void {
+  if (partAnswers.size === 0) return;
+  answers.push({ id, part: partAnswers.take() });
+  post();
+}
+
 /** Handles one message; false after `end`. */
 function handle(message: ToWorker): boolean {
   switch (message.t) {
     case 'batch': {
       const { hashes, ...fields } = message.block;
       const block: BlockContext = { ...fields, blockHash: (n: bigint) => hashes.get(n) ?? 0n };
-      const transactions = message.transactions.map(([tx, sender, impersonated]) => ({
-        ...validateTransaction(tx as Transaction, message.rules, { chainId: block.chainId, sender: sender as Address }),
-        impersonated,
-      }));
+      // Indexed as in the batch: those below `first` were not sent.
+      const transactions: (ValidatedTransaction & { impersonated?: boolean })[] = new Array(message.first);
+      for (const [tx, sender, impersonated] of message.transactions) {
+        transactions.push({
+          ...validateTransaction(tx as Transaction, message.rules, { chainId: block.chainId, sender: sender as Address }),
+          impersonated,
+        });
+      }
       batch = {
         id: message.id,
         memory: new MultiVersionMemory(transactions.length, block.coinbase, KECCAK256_EMPTY),
@@ -115,23 +129,23 @@ function handle(message: ToWorker): boolean {
     case 'part': {
       // Its transactions in order, on the pre-block state and the part's own writes.
       if (batch?.id !== message.id) break;
-      const { memory, transactions, block, rules, gasUsed } = batch;
-      for (let tx = message.from; tx < message.to; tx++) {
-        let outcome;
-        try {
-          outcome = runPartTask(memory, batch.base, transactions, tx, { block, rules, gasUsed });
-        } catch (error) {
-          outcome = { kind: 'unsupported' as const, message: `worker: ${(error as Error)?.stack ?? String(error)}` };
-        }
-        answers.push({ id: message.id, tx, version: tx * VERSION_SPAN, outcome });
-        if (answers.length >= PART_ANSWERS_AT_ONCE) {
-          post();
-          // An end (the coordinator gave up on the workers' answers) stops the part.
+      const { transactions, block, rules, gasUsed } = batch;
+      let next = message.from;
+      try {
+        runPart(batch.base, transactions, message.from, message.to, { block, rules, gasUsed }, (tx, outcome) => {
+          partAnswers.add(tx, outcome);
+          next = tx + 1;
+          if (partAnswers.size < PART_ANSWERS_AT_ONCE) return true;
+          postPart(message.id);
+          // An end (the batch is over) stops the part.
           drain();
-          if (batch?.id !== message.id) break;
-        }
+          return batch?.id === message.id;
+        });
+      } catch (error) {
+        // Not a result anyone can use: the coordinator runs the rest of the part itself.
+        partAnswers.add(next, { kind: 'stop', reason: `worker: ${(error as Error)?.stack ?? String(error)}` });
       }
-      post();
+      postPart(message.id);
       return true;
     }
     case 'end':

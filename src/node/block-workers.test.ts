@@ -40,6 +40,40 @@ test('Block-STM on worker threads gives the sequential result, block after block
   }
 });
 
+test('split execution on worker threads gives the sequential result, block after block, whatever the conflict', async () => {
+  const pool = BlockWorkers.create(2)!;
+  try {
+    let committed = 0;
+    let again = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const fork = ['Osaka', 'Shanghai', 'Cancun'][seed % 3]!;
+      // Some large blocks: many ranges and groups of answers per worker.
+      const transactions = seed % 5 === 0 ? 1500 : 40 + seed * 7;
+      const block = generateBlock({ seed, transactions, conflict: (seed % 5) / 4 });
+      const rules = getRules(fork);
+      let stats: StmStats | undefined;
+      let declined: string | undefined;
+      const share = [0.2, 0.5, 0.05][seed % 3]!;
+      const executor = new ParallelExecutor({
+        parts: (job) => pool.parts(job),
+        share,
+        bail: false,
+        report: (r) => ((stats = r.stats), (declined = r.declined)),
+      });
+      const sequential = runGenerated(block, rules);
+      const parallel = runGenerated(block, rules, executor);
+      assert.equal(declined, undefined, `seed ${seed}`);
+      assert.deepEqual(blockDifferences(sequential, parallel), [], `seed ${seed}`);
+      committed += transactions - Math.round(transactions * share) - stats!.aborts;
+      again += stats!.aborts;
+    }
+    assert.ok(committed > 3000, `committed ${committed}`);
+    assert.ok(again > 10, `run again ${again}`);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('no worker pool without a size', () => {
   assert.equal(BlockWorkers.create(0), undefined);
 });

@@ -25,7 +25,8 @@ import type { Transaction } from '../tx/types.js';
 import { VERSION_SPAN, type WriteSet } from '../chain/stm/memory.js';
 import type { Lanes } from '../chain/stm/scheduler.js';
 import { executeTask, type TaskOutcome } from '../chain/stm/task.js';
-import type { Parts } from '../chain/stm/split.js';
+import type { PartOutcome, Parts } from '../chain/stm/split.js';
+import { decodeOutcomes } from '../chain/stm/wire.js';
 import type { LaneJob } from '../chain/parallel.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -97,6 +98,8 @@ export type ToWorker =
       snapshot: Snapshot;
       rules: Rules;
       block: Omit<BlockContext, 'blockHash'> & { hashes: Map<bigint, bigint> };
+      /** The index of the first transaction sent; those below are not sent. */
+      first: number;
       transactions: [Transaction, string, boolean | undefined][];
       gasUsed: bigint;
     }
@@ -114,6 +117,12 @@ interface FromWorker {
   outcome: TaskOutcome;
 }
 
+/** A group of a part's answers (`chain/stm/wire.ts`). */
+interface PartAnswers {
+  id: number;
+  part: string;
+}
+
 interface Slot {
   worker: Worker;
   port: MessagePort;
@@ -125,6 +134,8 @@ interface Slot {
   pending: number;
   /** Outcomes received and not taken yet. */
   inbox: FromWorker[];
+  /** A part's answers received and not taken yet, in order. */
+  parts: { tx: number; outcome: PartOutcome }[];
 }
 
 /** Tasks a worker is given ahead, so it never waits for the coordinator between two. */
@@ -167,7 +178,7 @@ export class BlockWorkers {
       });
       worker.unref();
       port1.unref();
-      this.#slots.push({ worker, port: port1, wake, outbox: [], pending: 0, inbox: [] });
+      this.#slots.push({ worker, port: port1, wake, outbox: [], pending: 0, inbox: [], parts: [] });
     }
   }
 
@@ -190,12 +201,15 @@ export class BlockWorkers {
    * here): worker k runs the k-th of the ranges it is given, in order, on the pre-block state.
    */
   parts(job: LaneJob): Parts {
-    const id = this.#send(job);
-    return new WorkerParts(this.#threads, this.#slots, this.#signal, id);
+    this.#spawn();
+    return new WorkerParts(this.#threads, this.#slots, this.#signal, (first) => this.#send(job, first));
   }
 
-  /** Spawns the workers if need be and posts them a batch: its pre-block state and transactions. */
-  #send(job: LaneJob): number {
+  /**
+   * Posts the workers a batch: its pre-block state and its transactions from `first` on (those
+   * below are not theirs to run).
+   */
+  #send(job: LaneJob, first = 0): number {
     this.#spawn();
     const id = ++this.#batch;
     const { base, transactions, setting } = job;
@@ -209,12 +223,14 @@ export class BlockWorkers {
       snapshot,
       rules: setting.rules,
       block: { ...fields, hashes },
-      transactions: transactions.map((t) => [t.tx, t.sender, t.impersonated]),
+      first,
+      transactions: transactions.slice(first).map((t) => [t.tx, t.sender, t.impersonated]),
       gasUsed: setting.gasUsed,
     };
     for (const slot of this.#slots) {
       slot.pending = 0;
       slot.inbox = [];
+      slot.parts = [];
       slot.outbox = [message];
       flush(slot);
     }
@@ -401,41 +417,48 @@ class WorkerParts implements Parts {
   readonly #threads: WorkerThreads;
   readonly #slots: Slot[];
   readonly #signal: Int32Array;
-  readonly #id: number;
-  /** The worker of each range, by its first transaction. */
-  #ranges: { from: number; to: number; slot: Slot }[] = [];
+  readonly #send: (first: number) => number;
+  #id = -1;
+  /** The worker running each transaction, by index in the batch. */
+  #slotOf = new Map<number, Slot>();
   #ended = false;
 
-  constructor(threads: WorkerThreads, slots: Slot[], signal: Int32Array, id: number) {
+  constructor(threads: WorkerThreads, slots: Slot[], signal: Int32Array, send: (first: number) => number) {
     this.#threads = threads;
     this.#slots = slots;
     this.#signal = signal;
-    this.#id = id;
+    this.#send = send;
     this.count = slots.length;
   }
 
-  start(ranges: readonly (readonly [number, number])[]): void {
-    ranges.forEach(([from, to], k) => {
-      const slot = this.#slots[k]!;
+  /** Sends the batch (the transactions from the first range's on) and the ranges. */
+  start(ranges: readonly (readonly [part: number, from: number, to: number])[]): void {
+    if (ranges.length === 0) return;
+    this.#id = this.#send(Math.min(...ranges.map(([, from]) => from)));
+    for (const [part, from, to] of ranges) {
+      const slot = this.#slots[part]!;
       slot.outbox.push({ t: 'part', id: this.#id, from, to });
-      flush(slot);
-      this.#ranges.push({ from, to, slot });
-    });
+      for (let tx = from; tx < to; tx++) this.#slotOf.set(tx, slot);
+    }
+    for (const slot of this.#slots) flush(slot);
   }
 
-  take(tx: number): TaskOutcome {
-    const range = this.#ranges.find((r) => tx >= r.from && tx < r.to);
-    if (range === undefined) throw new Error(`block workers: transaction ${tx} is in no part`);
-    const slot = range.slot;
+  take(tx: number): PartOutcome {
+    const slot = this.#slotOf.get(tx);
+    if (slot === undefined) throw new Error(`block workers: transaction ${tx} is in no part`);
     for (;;) {
       const seen = Atomics.load(this.#signal, 0);
-      while (slot.inbox.length > 0) {
-        const answer = slot.inbox.shift()!;
+      // Answers come in order: those before `tx` were taken already.
+      while (slot.parts.length > 0) {
+        const answer = slot.parts.shift()!;
         if (answer.tx === tx) return answer.outcome;
       }
-      const received = this.#threads.receiveMessageOnPort(slot.port) as { message: FromWorker[] } | undefined;
+      const received = this.#threads.receiveMessageOnPort(slot.port) as { message: PartAnswers[] } | undefined;
       if (received !== undefined) {
-        for (const answer of received.message) if (answer.id === this.#id) slot.inbox.push(answer);
+        for (const group of received.message) {
+          if (group.id !== this.#id) continue;
+          for (const answer of decodeOutcomes(group.part)) slot.parts.push(answer);
+        }
         continue;
       }
       if (Atomics.wait(this.#signal, 0, seen, 30_000) === 'timed-out') throw new Error('block workers: no answer for 30 s');
@@ -443,7 +466,7 @@ class WorkerParts implements Parts {
   }
 
   finish(): void {
-    if (this.#ended) return;
+    if (this.#ended || this.#id < 0) return;
     this.#ended = true;
     for (const slot of this.#slots) {
       slot.outbox.push({ t: 'end', id: this.#id });

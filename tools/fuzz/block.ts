@@ -4,13 +4,16 @@
  * subset of the transaction kinds, a fork) run one by one and in parallel with a random number
  * of lanes completing in a random order (the case's seed); every tenth case runs on two worker
  * threads instead; three cases in ten may stop early on conflicts (a prefix in parallel, the rest
- * one by one). Any difference (roots, gas, receipts, logs, refunds, created addresses) is a
- * finding, as is a batch the executor declined.
+ * one by one); half the cases run split instead (`chain/stm/split.ts`: the coordinator runs a
+ * random share itself, one to three parts or the two workers the rest). Any difference (roots,
+ * gas, receipts, logs, refunds, created addresses) is a finding, as is a batch the executor
+ * declined.
  */
 import { getRules, type ForkName } from '../../dist/forks/index.js';
 import { ParallelExecutor, seededRandom } from '../../dist/chain/parallel.js';
 import { ALL_KINDS, generateBlock, type TxKind } from '../../dist/chain/stm/generator.js';
 import { blockDifferences, runGenerated } from '../../dist/chain/stm/compare.js';
+import { LocalParts } from '../../dist/chain/stm/split.js';
 import type { StmStats } from '../../dist/chain/stm/scheduler.js';
 import { BlockWorkers } from '../../dist/node/block-workers.js';
 
@@ -26,6 +29,11 @@ export interface BlockCase {
   lanes: number | 'workers';
   /** Whether the executor may stop early on conflicts (a prefix in parallel, the rest one by one). */
   bail: boolean;
+  /**
+   * Split execution (`chain/stm/split.ts`) instead of Block-STM's lanes: the coordinator's share
+   * of the block; the parts are the lanes (on this thread) or the two workers.
+   */
+  split?: number;
 }
 
 export interface BlockFinding extends BlockCase {
@@ -59,6 +67,8 @@ export function blockCase(seed: number, index: number): BlockCase {
     kinds,
     lanes: index % 10 === 9 ? 'workers' : 1 + int(8),
     bail: random() < 0.3,
+    // Drawn last: the cases of earlier runs are unchanged but for this.
+    split: random() < 0.5 ? [0.05, 0.2, 0.5, 0.8][int(4)] : undefined,
   };
 }
 
@@ -69,7 +79,15 @@ export function checkBlockCase(c: BlockCase, workers: BlockWorkers | undefined):
   const sequential = runGenerated(block, rules);
   let stats: StmStats | undefined;
   let declined: string | undefined;
+  const { split, lanes } = c;
   const executor = new ParallelExecutor({
+    parts:
+      split === undefined
+        ? undefined
+        : lanes === 'workers'
+          ? workers && ((job) => workers.parts(job))
+          : (job) => new LocalParts(Math.min(lanes, 3), job.base, job.transactions, job.setting),
+    share: split,
     localLanes: c.lanes === 'workers' ? 1 : c.lanes,
     seed: c.seed + c.index,
     bail: c.bail,

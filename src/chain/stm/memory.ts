@@ -23,6 +23,8 @@ export const BASE_VERSION = -1;
 
 /** An account's fields as a write records them; null: no account (deleted). */
 export type AccountValue = { nonce: bigint; balance: bigint; code: Uint8Array; codeHash: Uint8Array } | null;
+/** What an account compares by: its fields, code by its hash; null: no account. */
+export type AccountHead = { nonce: bigint; balance: bigint; codeHash: Uint8Array } | null;
 
 /** What one incarnation of a transaction wrote (structured-cloneable, for worker threads). */
 export interface WriteSet {
@@ -45,12 +47,11 @@ export interface ReadSet {
 }
 
 /**
- * What one run of a transaction read through the `StateReader` interface, by value: every
- * account (null: none), slot and EIP-7610 storage check, as the run saw them. A run is exactly
- * that of sequential execution when each of these still reads the same on the real state.
+ * What a run of a transaction read through the `StateReader` interface, by value: accounts
+ * (null: none), slots and EIP-7610 storage checks (split execution, `split.ts`).
  */
 export interface ValueReads {
-  accounts: [Address, AccountValue][];
+  accounts: [Address, AccountHead][];
   slots: [Address, bigint, bigint][];
   hasStorage: [Address, boolean][];
 }
@@ -80,7 +81,7 @@ export class Blocked extends Error {
 /** A read the parallel executor does not model exactly; the batch runs one by one instead. */
 export class Unsupported extends Error {}
 
-export function sameAccount(a: AccountValue | undefined, b: AccountValue | undefined): boolean {
+export function sameAccount(a: AccountHead | undefined, b: AccountHead | undefined): boolean {
   if (a === undefined || a === null || b === undefined || b === null) return (a ?? null) === (b ?? null);
   return a.nonce === b.nonce && a.balance === b.balance && equalBytes(a.codeHash, b.codeHash);
 }
@@ -260,19 +261,14 @@ export class VersionedView implements StateReader {
   /** The account each address had when first read, to tell a real write from a rewrite. */
   readonly accountsRead = new Map<Address, AccountValue>();
 
-  /**
-   * With `values`, what is read is recorded there by value (for validation against a state)
-   * instead of by location and version (for validation against the memory).
-   */
   constructor(
     private readonly memory: MultiVersionMemory,
     private readonly base: StateReader,
     private readonly tx: number,
-    readonly values?: ValueReads,
   ) {}
 
   #note(key: string, version: number): void {
-    if (this.values !== undefined || this.#seen.has(key)) return;
+    if (this.#seen.has(key)) return;
     this.#seen.add(key);
     this.reads.keys.push(key);
     this.reads.versions.push(version);
@@ -292,7 +288,6 @@ export class VersionedView implements StateReader {
       value = version === BASE_VERSION ? toAccountValue(this.base.readAccount(address)) : (written as AccountValue);
     }
     this.accountsRead.set(address, value);
-    this.values?.accounts.push([address, value]);
     return value ?? undefined;
   }
 
@@ -302,20 +297,15 @@ export class VersionedView implements StateReader {
     const key = slotKey(address, slot);
     const written = this.memory.read(key, this.tx);
     this.#note(key, written.version);
-    let value: bigint;
-    if (written.version !== BASE_VERSION && written.version >= reset.version) value = written.value as bigint;
-    else if (reset.version !== BASE_VERSION) value = 0n;
-    else value = this.base.readStorage(address, slot);
-    this.values?.slots.push([address, slot, value]);
-    return value;
+    if (written.version !== BASE_VERSION && written.version >= reset.version) return written.value as bigint;
+    if (reset.version !== BASE_VERSION) return 0n;
+    return this.base.readStorage(address, slot);
   }
 
   hasStorage(address: Address): boolean {
     const written = this.memory.read(writtenKey(address), this.tx);
     this.#note(writtenKey(address), written.version);
     if (written.version !== BASE_VERSION) throw new Unsupported(`storage of ${address} written in the block, then checked for emptiness`);
-    const value = this.base.hasStorage(address);
-    this.values?.hasStorage.push([address, value]);
-    return value;
+    return this.base.hasStorage(address);
   }
 }

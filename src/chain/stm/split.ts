@@ -13,54 +13,162 @@
  */
 import type { Rules } from '../../forks/index.js';
 import type { BlockContext } from '../../host/index.js';
-import type { WorldState } from '../../state/world-state.js';
-import type { StateReader } from '../../state/reader.js';
+import type { Address } from '../../primitives/address.js';
+import { WorldState } from '../../state/world-state.js';
+import { ReaderStorage } from '../../state/reader-storage.js';
+import type { AccountFields, StateReader } from '../../state/reader.js';
 import { InvalidTransactionError } from '../../tx/types.js';
 import { runValidatedTransaction, type TransactionResult } from '../../exec/transaction.js';
-import { KECCAK256_EMPTY } from '../../primitives/hash.js';
 import type { ValidatedBlockTransaction } from '../block.js';
 import type { ValidatedTransaction } from '../../tx/validate.js';
-import { MultiVersionMemory, sameAccount, toAccountValue, VERSION_SPAN, type ValueReads } from './memory.js';
-import { executeTask, type TaskOutcome, type TaskSetting } from './task.js';
-import { applyWrites } from './apply.js';
+import { sameAccount, toAccountValue, type ValueReads, type WriteSet } from './memory.js';
+import type { TaskSetting } from './task.js';
+import { applyWriteSet, creditCoinbase } from './apply.js';
+import { decodeOutcomes, OutcomeEncoder } from './wire.js';
 import type { StmStats } from './scheduler.js';
+
+/** What a part says of one of its transactions. */
+export type PartOutcome =
+  /** Its result and writes, and what it was the first of its part to read, by value. */
+  | { kind: 'done'; result: TransactionResult; writes: WriteSet; values: ValueReads }
+  /** The part stopped here (the coinbase read, a transaction the protocol rejects): no more answers. */
+  | { kind: 'stop'; reason: string };
 
 /** Runs the later parts of a batch (on worker threads, or on this thread for the proofs). */
 export interface Parts {
-  /** How many parts it runs (the coordinator's own part comes before them). */
+  /** How many parts it runs at once (the coordinator's own part comes before them). */
   readonly count: number;
-  /** Starts running each range [from, to) of the batch, in order, on the pre-block state. */
-  start(ranges: readonly (readonly [number, number])[]): void;
-  /** The outcome of transaction `tx` in its part (waits for it). Taken in block order. */
-  take(tx: number): TaskOutcome;
+  /**
+   * Starts running each range [from, to) of the batch, in order, each on the pre-block state
+   * and its own writes; `part` (below `count`) says which of the parts runs it.
+   */
+  start(ranges: readonly (readonly [part: number, from: number, to: number])[]): void;
+  /** The outcome of transaction `tx` in its part (waits for it); taken in order, never after a `stop`. */
+  take(tx: number): PartOutcome;
   /** The batch is over: what is still to run need not. */
   finish(): void;
 }
 
+/** The part read the coinbase, whose fees it leaves out: it stops there. */
+class CoinbaseRead extends Error {}
+
 /**
- * A part's transactions, in order, on `base` and the part's own writes: the code a worker runs
- * for each part it is given. `memory` holds the part's writes (one per part).
+ * A `StateReader` over the pre-block state that notes the first read of each location, by value,
+ * for the transaction running (`values`, renewed for each).
  */
-export function runPartTask(
-  memory: MultiVersionMemory,
+class FirstReads implements StateReader {
+  values: ValueReads = { accounts: [], slots: [], hasStorage: [] };
+  readonly #accounts = new Set<Address>();
+  readonly #slots = new Map<Address, Set<bigint>>();
+  readonly #hasStorage = new Set<Address>();
+
+  constructor(
+    private readonly base: StateReader,
+    private readonly coinbase: Address,
+  ) {}
+
+  readAccount(address: Address): AccountFields | undefined {
+    if (address === this.coinbase) throw new CoinbaseRead('reads the coinbase');
+    const fields = this.base.readAccount(address);
+    if (!this.#accounts.has(address)) {
+      this.#accounts.add(address);
+      this.values.accounts.push([
+        address,
+        fields === undefined ? null : { nonce: fields.nonce, balance: fields.balance, codeHash: fields.codeHash },
+      ]);
+    }
+    return fields;
+  }
+
+  readStorage(address: Address, slot: bigint): bigint {
+    const value = this.base.readStorage(address, slot);
+    let slots = this.#slots.get(address);
+    if (slots === undefined) this.#slots.set(address, (slots = new Set()));
+    if (!slots.has(slot)) {
+      slots.add(slot);
+      this.values.slots.push([address, slot, value]);
+    }
+    return value;
+  }
+
+  hasStorage(address: Address): boolean {
+    const value = this.base.hasStorage(address);
+    if (!this.#hasStorage.has(address)) {
+      this.#hasStorage.add(address);
+      this.values.hasStorage.push([address, value]);
+    }
+    return value;
+  }
+}
+
+/** What the transaction just run changed in `state`: the accounts it changed, their written slots, storage replaced. */
+function takeWrites(state: WorldState): WriteSet {
+  const writes: WriteSet = { accounts: [], storage: [], resets: [], storageWritten: [], coinbaseFee: undefined };
+  for (const address of state.takeChangedAddresses()) {
+    const account = state.getAccount(address);
+    writes.accounts.push([address, toAccountValue(account)]);
+    if (account === undefined) {
+      writes.resets.push(address);
+      continue;
+    }
+    const storage = account.storage;
+    if (storage instanceof ReaderStorage && !storage.cleared) {
+      for (const slot of storage.dirty) writes.storage.push([address, slot, storage.get(slot) ?? 0n]);
+      storage.resetTracking();
+    } else {
+      // Created (or re-created) in the part: its storage is all here.
+      writes.resets.push(address);
+      for (const [slot, value] of storage.entries()) writes.storage.push([address, slot, value]);
+    }
+  }
+  return writes;
+}
+
+/**
+ * Runs the transactions [from, to) in order, directly on one journaled state over `base` (the
+ * pre-block state), the coinbase's fees left out, and tells `answer` each one's outcome; stops
+ * where `answer` returns false (the batch is over), or after a `stop`. The code a worker runs.
+ */
+export function runPart(
   base: StateReader,
   transactions: readonly (ValidatedTransaction & { impersonated?: boolean })[],
-  tx: number,
+  from: number,
+  to: number,
   setting: TaskSetting,
-): TaskOutcome {
-  const outcome = executeTask(memory, base, transactions[tx]!, tx, setting, true);
-  // Its writes count at once for the next transaction of the part.
-  if (outcome.kind === 'done') memory.record(tx, tx * VERSION_SPAN, outcome.writes);
-  return outcome;
+  answer: (tx: number, outcome: PartOutcome) => boolean,
+): void {
+  const { block, rules, gasUsed } = setting;
+  const reads = new FirstReads(base, block.coinbase);
+  const state = new WorldState(reads);
+  for (let tx = from; tx < to; tx++) {
+    reads.values = { accounts: [], slots: [], hasStorage: [] };
+    const item = transactions[tx]!;
+    let outcome: PartOutcome;
+    try {
+      const result = runValidatedTransaction(state, item, block, rules, {
+        blockGasUsed: gasUsed,
+        allowSenderWithCode: item.impersonated === true,
+        deferCoinbaseFee: true,
+      });
+      const writes = takeWrites(state);
+      writes.coinbaseFee = result.coinbaseFee;
+      outcome = { kind: 'done', result, writes, values: reads.values };
+    } catch (error) {
+      if (!(error instanceof CoinbaseRead || error instanceof InvalidTransactionError)) throw error;
+      outcome = { kind: 'stop', reason: error.message };
+    }
+    if (!answer(tx, outcome) || outcome.kind === 'stop') return;
+  }
 }
 
 /**
  * Parts run on this thread when started, on the state as it is then (the pre-block state): the
- * same outcomes as worker threads give, without their speed. For browsers' tests and the proofs.
+ * same outcomes as worker threads give, through the same encoding, without their speed. For the
+ * proofs, and where there are no threads.
  */
 export class LocalParts implements Parts {
   readonly count: number;
-  readonly #outcomes = new Map<number, TaskOutcome>();
+  readonly #outcomes = new Map<number, PartOutcome>();
 
   constructor(
     count: number,
@@ -71,15 +179,15 @@ export class LocalParts implements Parts {
     this.count = count;
   }
 
-  start(ranges: readonly (readonly [number, number])[]): void {
-    const { block } = this.setting;
-    for (const [from, to] of ranges) {
-      const memory = new MultiVersionMemory(this.transactions.length, block.coinbase, KECCAK256_EMPTY);
-      for (let tx = from; tx < to; tx++) this.#outcomes.set(tx, runPartTask(memory, this.base, this.transactions, tx, this.setting));
+  start(ranges: readonly (readonly [part: number, from: number, to: number])[]): void {
+    for (const [, from, to] of ranges) {
+      const encoder = new OutcomeEncoder();
+      runPart(this.base, this.transactions, from, to, this.setting, (tx, outcome) => (encoder.add(tx, outcome), true));
+      for (const answer of decodeOutcomes(encoder.take())) this.#outcomes.set(answer.tx, answer.outcome);
     }
   }
 
-  take(tx: number): TaskOutcome {
+  take(tx: number): PartOutcome {
     const outcome = this.#outcomes.get(tx);
     if (outcome === undefined) throw new Error(`LocalParts.take: transaction ${tx} was not run`);
     this.#outcomes.delete(tx);
@@ -99,6 +207,9 @@ export function readsHold(state: WorldState, values: ValueReads): boolean {
   return true;
 }
 
+/** The most transactions a part runs on one state: it starts afresh on the pre-block state after. */
+const RANGE = 64;
+
 export interface SplitSetting {
   block: BlockContext;
   rules: Rules;
@@ -107,11 +218,6 @@ export interface SplitSetting {
   gasUsed: bigint;
   /** The share of the batch the coordinator runs itself (0 to 1). */
   share: number;
-  /**
-   * When more than this many of the later transactions were executed again, and more than half
-   * of those taken, the rest runs directly without waiting for the workers (default 32).
-   */
-  giveUpAfter?: number;
 }
 
 export interface SplitOutcome {
@@ -134,24 +240,37 @@ export function runSplit(
   const { block, rules, print } = setting;
   const n = transactions.length;
   const stats: StmStats = { executions: 0, aborts: 0, blocked: 0 };
-  let own = n;
+  // Where each transaction's outcome comes from: -1 the coordinator, else the part's first transaction.
+  const partOf = new Int32Array(n).fill(-1);
   if (parts !== undefined && parts.count > 0) {
-    own = Math.min(n, Math.max(1, Math.round(n * setting.share)));
-    const ranges: [number, number][] = [];
+    const own = Math.min(n, Math.max(1, Math.round(n * setting.share)));
+    const ranges: [number, number, number][] = [];
     const rest = n - own;
     for (let k = 0; k < parts.count; k++) {
       const from = own + Math.floor((rest * k) / parts.count);
       const to = own + Math.floor((rest * (k + 1)) / parts.count);
-      if (to > from) ranges.push([from, to]);
+      // Short ranges: a transaction that cannot be committed costs the rest of its range only.
+      for (let start = from; start < to; start += RANGE) ranges.push([k, start, Math.min(to, start + RANGE)]);
     }
+    for (const [, from, to] of ranges) partOf.fill(from, from, to);
     parts.start(ranges);
     stats.executions += rest;
   }
   const results: TransactionResult[] = [];
   let gasUsed = setting.gasUsed;
+  // Fees of committed transactions not credited yet: credited as one sum before anything reads
+  // or writes the coinbase (the same account as crediting each in turn).
+  const coinbase = block.coinbase;
+  let fees: bigint | undefined;
+  const creditFees = (): void => {
+    if (fees !== undefined) creditCoinbase(state, coinbase, fees);
+    fees = undefined;
+  };
   const direct = (i: number): TransactionResult | undefined => {
     const item = transactions[i]!;
     stats.executions++;
+    creditFees();
+    state.clearTransaction();
     try {
       return runValidatedTransaction(state, item, block, rules, {
         blockGasUsed: gasUsed,
@@ -163,28 +282,27 @@ export function runSplit(
       throw error;
     }
   };
-  let taking = parts !== undefined;
-  const giveUpAfter = setting.giveUpAfter ?? 32;
+  /**
+   * A range whose transaction could not be committed: it ran the rest on its own writes, which
+   * may now differ from the real ones, and it records first reads only; the rest of it runs
+   * directly (and is not taken).
+   */
+  let failed = -1;
   try {
     for (let i = 0; i < n; i++) {
       let result: TransactionResult | undefined;
-      if (i >= own && taking) {
+      const part = partOf[i]!;
+      if (part >= 0 && part !== failed) {
         const outcome = parts!.take(i);
-        if (
-          outcome.kind === 'done' &&
-          outcome.values !== undefined &&
-          transactions[i]!.tx.gasLimit <= block.gasLimit - gasUsed &&
-          readsHold(state, outcome.values)
-        ) {
-          applyWrites(state, [outcome.writes], block.coinbase);
+        if (outcome.kind === 'done' && transactions[i]!.tx.gasLimit <= block.gasLimit - gasUsed && readsHold(state, outcome.values)) {
+          const { writes } = outcome;
+          if (writes.accounts.some(([a]) => a === coinbase)) creditFees();
+          applyWriteSet(state, writes);
+          if (writes.coinbaseFee !== undefined) fees = (fees ?? 0n) + writes.coinbaseFee;
           result = outcome.result;
         } else {
           stats.aborts++;
-          if (stats.aborts > giveUpAfter && stats.aborts * 2 > i - own + 1) {
-            // Conflicts everywhere: the workers' answers are not worth taking.
-            taking = false;
-            parts!.finish();
-          }
+          failed = part;
         }
       }
       if (result === undefined) {
@@ -194,8 +312,10 @@ export function runSplit(
       gasUsed += result.blockGasUsed;
       results.push(result);
     }
+    creditFees();
+    state.clearTransaction();
   } finally {
-    if (taking) parts!.finish();
+    parts?.finish();
   }
   return { results, stats };
 }

@@ -21,7 +21,6 @@ import {
   toAccountValue,
   type MultiVersionMemory,
   type ReadSet,
-  type ValueReads,
   type WriteSet,
 } from './memory.js';
 
@@ -33,44 +32,29 @@ export interface TaskSetting {
 }
 
 export type TaskOutcome =
-  /** `values`: what it read by value, when asked for (`executeTask`'s `byValue`). */
-  | { kind: 'done'; reads: ReadSet; writes: WriteSet; result: TransactionResult; values?: ValueReads }
+  | { kind: 'done'; reads: ReadSet; writes: WriteSet; result: TransactionResult }
   /** The protocol rejected the transaction on what it read (which may yet change). */
   | { kind: 'invalid'; reads: ReadSet; message: string }
   /** A read met an ESTIMATE of transaction `on`. */
   | { kind: 'blocked'; on: number }
   | { kind: 'unsupported'; message: string };
 
-type Ran = {
-  kind: 'done';
-  reads: ReadSet;
-  writes: WriteSet;
-  result: TransactionResult;
-  values: ValueReads | undefined;
-  wroteCoinbase: boolean;
-};
+type Ran = { kind: 'done'; reads: ReadSet; writes: WriteSet; result: TransactionResult; wroteCoinbase: boolean };
 
-/**
- * Executes transaction `index` on the memory's view for it; with `byValue`, what it read is
- * recorded by value (`ValueReads`) rather than by location and version.
- */
+/** Executes transaction `index` on the memory's view for it. */
 export function executeTask(
   memory: MultiVersionMemory,
   base: StateReader,
   validated: ValidatedTransaction & { impersonated?: boolean },
   index: number,
   setting: TaskSetting,
-  byValue = false,
 ): TaskOutcome {
   try {
-    let outcome = run(memory, base, validated, index, setting, true, byValue);
+    let outcome = run(memory, base, validated, index, setting, true);
     // A transaction that wrote the coinbase itself (a value sent to it, a self-destruct) runs
     // again with its fee credited in place, which reads the coinbase exactly.
-    if (outcome.kind === 'done' && outcome.wroteCoinbase) outcome = run(memory, base, validated, index, setting, false, byValue);
-    if (outcome.kind === 'done') {
-      const { reads, writes, result, values } = outcome;
-      return values === undefined ? { kind: 'done', reads, writes, result } : { kind: 'done', reads, writes, result, values };
-    }
+    if (outcome.kind === 'done' && outcome.wroteCoinbase) outcome = run(memory, base, validated, index, setting, false);
+    if (outcome.kind === 'done') return { kind: 'done', reads: outcome.reads, writes: outcome.writes, result: outcome.result };
     return outcome;
   } catch (error) {
     if (error instanceof Blocked) return { kind: 'blocked', on: error.tx };
@@ -86,9 +70,8 @@ function run(
   index: number,
   setting: TaskSetting,
   defer: boolean,
-  byValue: boolean,
 ): Ran | Exclude<TaskOutcome, { kind: 'done' }> {
-  const view = new VersionedView(memory, base, index, byValue ? { accounts: [], slots: [], hasStorage: [] } : undefined);
+  const view = new VersionedView(memory, base, index);
   const state = new WorldState(view);
   let result: TransactionResult;
   try {
@@ -106,7 +89,7 @@ function run(
   const writes = writeSet(state, view, changed);
   const wroteCoinbase = defer && writes.accounts.some(([address]) => address === coinbase);
   writes.coinbaseFee = defer ? result.coinbaseFee : undefined;
-  return { kind: 'done', reads: view.reads, writes, result, values: view.values, wroteCoinbase };
+  return { kind: 'done', reads: view.reads, writes, result, wroteCoinbase };
 }
 
 /** What the transaction changed: accounts whose fields differ from what it read, slots, resets. */

@@ -78,10 +78,10 @@ test('a small batch, or one before EIP-161, runs one by one (declined), same res
   assert.deepEqual(reasons, ['a small batch', 'rules before EIP-161']);
 });
 
-test('a block with a transaction the protocol rejects fails as sequential execution fails', () => {
-  const block = generateBlock({ seed: 9, transactions: 30, conflict: 0.3, kinds: ['transfer', 'erc20'] });
-  // A nonce from the future: invalid whatever the order.
-  const bad = block.transactions[17]!;
+/** A block whose transaction `index` has a nonce from the future (invalid whatever the order) fails through `executor` as sequential execution fails. */
+function assertFailsAsSequential(transactions: number, index: number, executor: ParallelExecutor): void {
+  const block = generateBlock({ seed: 9, transactions, conflict: 0.3, kinds: ['transfer', 'erc20'] });
+  const bad = block.transactions[index]!;
   bad.tx = { ...bad.tx, nonce: bad.tx.nonce + 5n };
   const rules = getRules('Osaka');
   const error = (run: () => unknown): string => {
@@ -96,9 +96,14 @@ test('a block with a transaction the protocol rejects fails as sequential execut
   const sequential = error(() => runGenerated(block, rules));
   assert.match(sequential, /NONCE_MISMATCH_TOO_HIGH/);
   assert.equal(
-    error(() => runGenerated(block, rules, new ParallelExecutor({ localLanes: 4 }))),
+    error(() => runGenerated(block, rules, executor)),
     sequential,
+    `transaction ${index}`,
   );
+}
+
+test('a block with a transaction the protocol rejects fails as sequential execution fails', () => {
+  assertFailsAsSequential(30, 17, new ParallelExecutor({ localLanes: 4 }));
 });
 
 test('the same block gives the same block hash whatever the lanes and their order', () => {
@@ -215,26 +220,6 @@ test('split execution: coinbase readers and payments to the coinbase end a range
 });
 
 test('split execution: a transaction the protocol rejects fails as sequential execution fails, in either part', () => {
-  const rules = getRules('Osaka');
-  for (const index of [10, 70]) {
-    const block = generateBlock({ seed: 9, transactions: 100, conflict: 0.3, kinds: ['transfer', 'erc20'] });
-    const bad = block.transactions[index]!;
-    bad.tx = { ...bad.tx, nonce: bad.tx.nonce + 5n };
-    const error = (run: () => unknown): string => {
-      try {
-        run();
-      } catch (e) {
-        assert.ok(e instanceof InvalidTransactionError);
-        return e.message;
-      }
-      return 'no error';
-    };
-    const sequential = error(() => runGenerated(block, rules));
-    assert.match(sequential, /NONCE_MISMATCH_TOO_HIGH/);
-    assert.equal(
-      error(() => runGenerated(block, rules, splitExecutor(1, 0.5))),
-      sequential,
-      `transaction ${index}`,
-    );
-  }
+  // In the coordinator's part, then in the part's.
+  for (const index of [10, 70]) assertFailsAsSequential(100, index, splitExecutor(1, 0.5));
 });

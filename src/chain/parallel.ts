@@ -3,9 +3,11 @@
  * transactions optimistically on lanes, validates what each read, re-executes on conflict and
  * hands back the results and writes sequential execution would give. Lanes are this thread's
  * (browser-safe; `LocalLanes`, also the tests' stand-in for racing threads) or worker threads
- * (`src/node/block-workers.ts`). A batch it does not cover (small, before EIP-161, WebAssembly
- * programs, blob transactions, a transaction the protocol rejects) is declined, and the builder
- * runs it one by one, as it would without this executor.
+ * (`src/node/block-workers.ts`); or, with `parts`, the batch runs split (`stm/split.ts`): the
+ * coordinator runs its first share directly and commits the later parts, run by workers, where
+ * their reads hold. A batch it does not cover (small, before EIP-161, WebAssembly programs, blob
+ * transactions, a transaction the protocol rejects) is declined, and the builder runs it one by
+ * one, as it would without this executor.
  */
 import { KECCAK256_EMPTY } from '../primitives/hash.js';
 import type { WorldState } from '../state/world-state.js';
@@ -42,7 +44,7 @@ export interface ParallelOptions {
    * over `lanes`. Undefined, or a batch it gives no parts for: Block-STM on `lanes`.
    */
   parts?: (job: LaneJob) => Parts | undefined;
-  /** The coordinator's share of a split batch; default `1 / (1 + 0.8 * parts)`. */
+  /** The coordinator's share of a split batch; default `1 / (1 + 1.25 * parts)` (it also commits the parts' transactions). */
   share?: number;
   /** Makes the lanes for a batch; undefined: this thread only (`LocalLanes`). */
   lanes?: (job: LaneJob) => Lanes | undefined;
@@ -137,7 +139,7 @@ export class ParallelExecutor implements BlockExecutor {
     const parts = this.#options.parts?.(job);
     if (parts !== undefined) {
       // The state changes as the batch runs: the results are of what was applied, and there is nothing left to apply.
-      const share = this.#options.share ?? 1 / (1 + 0.8 * parts.count);
+      const share = this.#options.share ?? 1 / (1 + 1.25 * parts.count);
       const { results, stats } = runSplit(state, transactions, parts, { ...setting, share });
       this.#options.report?.({ transactions: transactions.length, stats });
       return { results, apply: () => {} };

@@ -13,7 +13,9 @@
  * - `replicas`: each recorded write set and ESTIMATE mark is posted to every worker, whose memory
  *   then lags the coordinator's by the messages in flight; tasks go to the least busy worker.
  * Either way a stale read only costs a failed validation and a re-execution: the result is the
- * scheduler's, the same as sequential execution's. SharedArrayBuffer was the alternative for the
+ * scheduler's, the same as sequential execution's. `parts(job)` gives split execution's parts
+ * instead (`chain/stm/split.ts`, what the node and the benchmark use): each worker runs ranges of
+ * the later transactions on the pre-block state and answers in groups encoded by `stm/wire.ts`. SharedArrayBuffer was the alternative for the
  * memory; see docs/parallel.md for why it was not built.
  */
 import type { MessagePort, Worker } from 'node:worker_threads';

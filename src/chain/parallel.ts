@@ -44,7 +44,7 @@ export interface ParallelOptions {
    * over `lanes`. Undefined, or a batch it gives no parts for: Block-STM on `lanes`.
    */
   parts?: (job: LaneJob) => Parts | undefined;
-  /** The coordinator's share of a split batch; default `1 / (1 + 1.25 * parts)` (it also commits the parts' transactions). */
+  /** The coordinator's share of a split batch; default `1 / (1 + 2.5 * parts)` (it also commits the parts' transactions). */
   share?: number;
   /** Makes the lanes for a batch; undefined: this thread only (`LocalLanes`). */
   lanes?: (job: LaneJob) => Lanes | undefined;
@@ -139,7 +139,7 @@ export class ParallelExecutor implements BlockExecutor {
     const parts = this.#options.parts?.(job);
     if (parts !== undefined) {
       // The state changes as the batch runs: the results are of what was applied, and there is nothing left to apply.
-      const share = this.#options.share ?? 1 / (1 + 1.25 * parts.count);
+      const share = this.#options.share ?? 1 / (1 + 2.5 * parts.count);
       const { results, stats } = runSplit(state, transactions, parts, { ...setting, share });
       this.#options.report?.({ transactions: transactions.length, stats });
       return { results, apply: () => {} };

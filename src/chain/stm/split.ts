@@ -288,6 +288,7 @@ export function runSplit(
    * directly (and is not taken).
    */
   let failed = -1;
+  let applied = 0;
   try {
     for (let i = 0; i < n; i++) {
       let result: TransactionResult | undefined;
@@ -300,6 +301,8 @@ export function runSplit(
           applyWriteSet(state, writes);
           if (writes.coinbaseFee !== undefined) fees = (fees ?? 0n) + writes.coinbaseFee;
           result = outcome.result;
+          // The journal and the originals of the slots written grow with every write set applied (large maps cost).
+          if (++applied % RANGE === 0) state.clearTransaction();
         } else {
           stats.aborts++;
           failed = part;

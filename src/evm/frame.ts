@@ -21,6 +21,7 @@ import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { interpret } from './interpreter.js';
 import { getOpcodeTable } from './table.js';
 import { CodeCache, type CodeCacheChoice, type CodeEntry } from './code-cache.js';
+import type { PushValues } from './analysis.js';
 
 export const STACK_LIMIT = 1024;
 
@@ -85,7 +86,7 @@ export class Frame implements VmFrame, TracedFrame {
    */
   failedCharge = 0;
   readonly jumpDestinations: Uint8Array;
-  readonly pushValues: bigint[];
+  readonly pushValues: PushValues;
 
   constructor(
     readonly message: Message,

@@ -450,6 +450,7 @@ export class DevChain {
     this.clock.reset();
     this.miner.nextBaseFeeOverride = undefined;
     this.keys.impersonated.clear();
+    this.keys.signatures.clear();
     if (opened !== undefined) {
       // A fork named here brings its chain id; the fork the node started with, the node's.
       if (fork !== undefined) this.#chainId = opened.chainId;

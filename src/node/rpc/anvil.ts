@@ -269,6 +269,7 @@ const autoImpersonate: Method = (ctx, params) => {
 export const anvilMethods: MethodTable = {
   anvil_setBalance: setBalance,
   hardhat_setBalance: setBalance,
+  tenderly_setBalance: setBalance,
   anvil_setCode: setCode,
   hardhat_setCode: setCode,
   anvil_setNonce: setNonce,

@@ -61,3 +61,35 @@ test('eth_config follows the fork: Osaka adds P256VERIFY, Cancun has one system 
   assert.equal(Object.keys(c.precompiles).length, 10);
   await assert.rejects(cancun.request({ method: 'eth_config', params: [1] }), /param/i);
 });
+
+test("Anvil's other names: Tenderly's balance methods, eth_signTypedData_v3, and the proof-of-work methods refused", async () => {
+  const who = '0x00000000000000000000000000000000000000aa';
+  assert.equal(await osaka.request({ method: 'tenderly_setBalance', params: [who, '0x10'] }), null);
+  await osaka.request({ method: 'tenderly_addBalance', params: [who, '0x5'] });
+  assert.equal(await osaka.request({ method: 'eth_getBalance', params: [who, 'latest'] }), '0x15');
+  const typed = {
+    types: {
+      EIP712Domain: [{ name: 'name', type: 'string' }],
+      Mail: [
+        { name: 'to', type: 'address' },
+        { name: 'contents', type: 'string' },
+      ],
+    },
+    primaryType: 'Mail',
+    domain: { name: 'polyvm' },
+    message: { to: who, contents: 'hello' },
+  };
+  const signer = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
+  const v4 = await osaka.request({ method: 'eth_signTypedData_v4', params: [signer, JSON.stringify(typed)] });
+  const v3 = await osaka.request({ method: 'eth_signTypedData_v3', params: [signer, JSON.stringify(typed)] });
+  assert.match(String(v3), /^0x[0-9a-f]{130}$/);
+  assert.equal(v3, v4);
+  for (const method of ['eth_getWork', 'eth_submitWork', 'eth_submitHashrate']) {
+    const params = {
+      eth_getWork: [],
+      eth_submitWork: ['0x0000000000000001', `0x${'11'.repeat(32)}`, `0x${'22'.repeat(32)}`],
+      eth_submitHashrate: ['0x1', `0x${'33'.repeat(32)}`],
+    }[method];
+    await assert.rejects(osaka.request({ method, params }), (e: { code?: number }) => e.code === -32004);
+  }
+});

@@ -1,6 +1,7 @@
 /**
  * eth_config (EIP-7910): the configuration of the fork in force, as Anvil answers it. A dev chain
  * runs one fork from its first block, so `next` and `last` are null and the activation time is 0.
+ * And the proof-of-work methods, which such a chain has no use for.
  */
 import { bigintToHex as q } from '../../primitives/bytes.js';
 import { crc32 } from '../../primitives/crc32.js';
@@ -13,7 +14,8 @@ import {
   HISTORY_STORAGE_ADDRESS,
   WITHDRAWAL_REQUEST_ADDRESS,
 } from '../../chain/system-contracts.js';
-import type { MethodTable } from './context.js';
+import type { Method, MethodTable } from './context.js';
+import { RpcError, invalidParams } from './errors.js';
 import type { Json } from './format.js';
 import * as p from './params.js';
 
@@ -79,7 +81,37 @@ export function genesisForkId(genesisHash: Uint8Array): string {
   return '0x' + crc32(genesisHash).toString(16).padStart(8, '0');
 }
 
+/** EIP-1474's code for a method the node knows but does not support. */
+const METHOD_NOT_SUPPORTED = -32004;
+
+/** The proof-of-work methods: their parameters are checked, then refused, as Anvil refuses them. */
+function noProofOfWork(check: (list: unknown[]) => void, min: number, max: number): Method {
+  return (_ctx, params) => {
+    check(p.expectParams(params, min, max));
+    throw new RpcError(METHOD_NOT_SUPPORTED, 'not supported: this chain is not mined by proof of work');
+  };
+}
+
 export const configMethods: MethodTable = {
+  eth_getWork: noProofOfWork(() => {}, 0, 0),
+  eth_submitWork: noProofOfWork(
+    (list) => {
+      const nonce = p.data(list[0], p.where(0, 'nonce'));
+      if (nonce.length !== 8) throw invalidParams(`parameter 1 (nonce): expected 8 bytes, got ${nonce.length}`);
+      p.hash(list[1], p.where(1, 'powHash'));
+      p.hash(list[2], p.where(2, 'mixDigest'));
+    },
+    3,
+    3,
+  ),
+  eth_submitHashrate: noProofOfWork(
+    (list) => {
+      p.quantity(list[0], p.where(0, 'hashrate'));
+      p.hash(list[1], p.where(1, 'id'));
+    },
+    2,
+    2,
+  ),
   eth_config: (ctx, params) => {
     p.expectParams(params, 0, 0);
     const chain = ctx.chain;

@@ -199,5 +199,7 @@ export const ethSendMethods: MethodTable = {
     return signature(ctx, address, personalMessageHash(message));
   },
   eth_signTypedData_v4: typedDataSignature,
+  // Version 3 is version 4 without arrays and recursive types: the same hash for what it allows.
+  eth_signTypedData_v3: typedDataSignature,
   eth_signTypedData: typedDataSignature,
 };

@@ -9,7 +9,7 @@
  */
 import { getRules, type ForkName } from '../../dist/forks/index.js';
 import { ParallelExecutor, seededRandom } from '../../dist/chain/parallel.js';
-import { ALL_KINDS, generateBlock, type TxKind } from '../../dist/chain/stm/generator.js';
+import { ALL_KINDS, SET_CODE_KINDS, generateBlock, type TxKind } from '../../dist/chain/stm/generator.js';
 import { blockDifferences, runGenerated } from '../../dist/chain/stm/compare.js';
 import type { StmStats } from '../../dist/chain/stm/scheduler.js';
 import { BlockWorkers } from '../../dist/node/block-workers.js';
@@ -50,7 +50,7 @@ export function blockCase(seed: number, index: number): BlockCase {
   const int = (n: number) => Math.floor(random() * n);
   let kinds = ALL_KINDS.filter(() => random() < 0.5);
   if (kinds.length === 0) kinds = [ALL_KINDS[int(ALL_KINDS.length)]!];
-  return {
+  const c: BlockCase = {
     seed,
     index,
     fork: FORKS[int(FORKS.length)]!,
@@ -60,6 +60,10 @@ export function blockCase(seed: number, index: number): BlockCase {
     lanes: index % 10 === 9 ? 'workers' : 1 + int(8),
     bail: random() < 0.3,
   };
+  // From Prague, half the cases also send EIP-7702 set-code transactions (drawn last, so the
+  // fields above are those earlier runs of a seed drew).
+  if (getRules(c.fork).prague && random() < 0.5) c.kinds = [...kinds, ...SET_CODE_KINDS];
+  return c;
 }
 
 /** Runs one case; the problems found (none: parallel equals sequential). */

@@ -15,6 +15,7 @@ import type { Rules } from '../forks/index.js';
 import { WorldState } from '../state/world-state.js';
 import type { Account } from '../state/account.js';
 import type { Block, ValidatedBlockTransaction } from '../chain/block.js';
+import type { BlockHeader } from '../chain/header.js';
 import type { ChainCommit } from '../chain/commit.js';
 import { blockContextFromHeader } from '../chain/block-context.js';
 import { StateRootTracker } from '../chain/state-root.js';
@@ -355,9 +356,18 @@ export class DevChain {
 
   /** The context of a block for calls: the latest block's, or the next one's ('pending'). */
   blockContext(block: Block, pending: boolean): BlockContext {
-    const header = pending ? this.miner.pendingHeader(block) : block.header;
-    return blockContextFromHeader(header, this.rules, this.chainId, this.blocks.blockHash);
+    if (pending) return blockContextFromHeader(this.miner.pendingHeader(block), this.rules, this.chainId, this.blocks.blockHash);
+    // A mined block's context changes only with the chain id: kept for the block calls last asked
+    // about (most calls ask about the latest), rather than derived again for every call. Shared,
+    // so never changed: a call with other values makes its own (simulate.ts, applyBlockOverrides).
+    const kept = this.#keptContext;
+    if (kept !== undefined && kept.header === block.header && kept.context.chainId === this.chainId) return kept.context;
+    const context = blockContextFromHeader(block.header, this.rules, this.chainId, this.blocks.blockHash);
+    this.#keptContext = { header: block.header, context };
+    return context;
   }
+
+  #keptContext: { header: BlockHeader; context: BlockContext } | undefined;
 
   // ---- events ----
 

@@ -114,6 +114,8 @@ export function serveFast(socket: Socket, fast: FastPath): void {
     socket.removeListener('data', onData);
     socket.removeListener('error', onError);
     socket.removeListener('end', onEnd);
+    socket.removeListener('timeout', onIdle);
+    socket.setTimeout(0);
     const rest = size > 0 ? joined() : undefined;
     chunks = [];
     size = 0;
@@ -123,8 +125,15 @@ export function serveFast(socket: Socket, fast: FastPath): void {
   const send = (reply: string | undefined): void => {
     if (socket.destroyed) return;
     const tail = `${currentDateLine()}${keepAlive}`;
-    if (reply === undefined) socket.write(`HTTP/1.1 204 No Content\r\n${fast.headerLines}${tail}`);
-    else socket.write(`HTTP/1.1 200 OK\r\n${fast.headerLines}content-length: ${Buffer.byteLength(reply)}\r\n${tail}${reply}`);
+    const written =
+      reply === undefined
+        ? socket.write(`HTTP/1.1 204 No Content\r\n${fast.headerLines}${tail}`)
+        : socket.write(`HTTP/1.1 200 OK\r\n${fast.headerLines}content-length: ${Buffer.byteLength(reply)}\r\n${tail}${reply}`);
+    // A client that sends without reading its answers: read no more until they are taken.
+    if (!written && !socket.isPaused()) {
+      socket.pause();
+      socket.once('drain', () => socket.resume());
+    }
   };
 
   /** Answers every complete request received, in order, until one must wait or go elsewhere. */
@@ -162,13 +171,18 @@ export function serveFast(socket: Socket, fast: FastPath): void {
         if (returned) {
           // Answered after a wait: carry on with what came meanwhile.
           waiting = false;
+          socket.setTimeout(fast.keepAliveMs);
           serve();
           if (ended && !waiting) socket.end();
         }
       });
       returned = true;
-      // Still unanswered (a worker has it): the next request waits its turn.
-      if (!answered) waiting = true;
+      // Still unanswered (a worker has it): the next request waits its turn, and the connection
+      // is not idle meanwhile, however long the answer takes.
+      if (!answered) {
+        waiting = true;
+        socket.setTimeout(0);
+      }
     }
   };
 
@@ -185,6 +199,11 @@ export function serveFast(socket: Socket, fast: FastPath): void {
     ended = true;
     if (!waiting) socket.end();
   };
+  // An idle connection is closed after a while, as node:http closes its own.
+  const onIdle = (): void => {
+    socket.destroy();
+  };
+  socket.setTimeout(fast.keepAliveMs, onIdle);
   socket.on('data', onData);
   socket.on('error', onError);
   socket.on('end', onEnd);

@@ -3,12 +3,14 @@
  * limit, malformed JSON and bad requests get standard JSON-RPC errors; the server never lets a
  * request throw.
  *
+ * The port is a node:net server's: the common request (a keep-alive POST) is read and answered
+ * by http-fast.ts, every other request and connection is node:http's (handed over with its bytes).
+ *
  * node:http is loaded when a server starts, so the in-memory node bundles for a browser, and ws
  * on the first WebSocket upgrade.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { nodeBuiltin, nodeModule, nodeOnly } from '../primitives/node-require.js';
@@ -134,9 +136,6 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
   const { createServer: createNetServer } = nodeOnly(nodeBuiltin<typeof import('node:net')>('node:net'), feature);
   /** Connections still on the fast path (node:http tracks the others). */
   const fastSockets = new Set<Socket>();
-  const idle = function (this: Socket): void {
-    this.destroy();
-  };
   const fast: FastPath = {
     answer: (body, send) => reply(() => dispatcher.handleMessage(body, undefined), send),
     headerLines: Object.entries(JSON_HEADERS)
@@ -146,8 +145,6 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
     keepAliveMs: KEEP_ALIVE_MS,
     handOff(socket, pending) {
       fastSockets.delete(socket);
-      socket.setTimeout(0);
-      socket.removeListener('timeout', idle);
       if (pending !== undefined) socket.unshift(pending);
       server.emit('connection', socket);
     },
@@ -156,8 +153,6 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
   const listener = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     fastSockets.add(socket);
     socket.once('close', () => fastSockets.delete(socket));
-    // An idle keep-alive connection is closed after a while, as node:http closes its own.
-    socket.setTimeout(KEEP_ALIVE_MS, idle);
     serveFast(socket, fast);
   });
   // node:http tracks its connections (timeouts, closeAllConnections) from its 'listening' event;

@@ -1,8 +1,10 @@
 /**
  * eth_call's answers on the latest block, kept until the chain changes (`DevChain.version`): the
  * same call asked again (a dapp polling a balance, a test reading a getter in a loop) is answered
- * without running it again. Only where running it has no other effect to repeat: not while
- * console.log output is shown, not for WebAssembly programs (they may print), and only successes.
+ * without running it again. Only where running it has no other effect to repeat: not a call that
+ * showed console.log lines (eth.ts), not for WebAssembly programs (they may print), and only
+ * successes. Whether console output is wanted is part of the key: an answer kept while it was
+ * not wanted says nothing about what the call would show.
  */
 import type { Block } from '../../chain/block.js';
 import type { DevChain } from '../dev-chain.js';
@@ -44,15 +46,16 @@ class CallResults {
 const kept = new WeakMap<DevChain, CallResults>();
 
 /**
- * The key of an eth_call whose answer may be kept: its parameters as sent, for a call on the
- * latest block; undefined for any other (pending: its time moves; earlier blocks are rare) and
- * while running a call does more than answer (console output shown, programs that print).
+ * The key of an eth_call whose answer may be kept: its parameters as sent, and whether console
+ * output is wanted, for a call on the latest block; undefined for any other (pending: its time
+ * moves; earlier blocks are rare) and on a chain of WebAssembly programs (they may print).
  */
 export function keptCallKey(chain: DevChain, params: readonly unknown[]): string | undefined {
   const block = params[1];
   if (block !== undefined && block !== null && block !== 'latest') return undefined;
-  if (chain.rules.wasm || chain.observer?.consoleTracer() !== undefined) return undefined;
-  const key = JSON.stringify([params[0], params.slice(2)]);
+  if (chain.rules.wasm) return undefined;
+  const console = chain.observer?.consoleTracer() !== undefined;
+  const key = JSON.stringify([console, params[0], params.slice(2)]);
   return key.length > MAX_KEY_LENGTH ? undefined : key;
 }
 

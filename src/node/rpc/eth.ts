@@ -5,7 +5,14 @@ import { KECCAK256_EMPTY } from '../../primitives/hash.js';
 import type { Block } from '../../chain/block.js';
 import { effectiveGasPrice } from '../../chain/builder.js';
 import { headerBlobBaseFee, nextBaseFee, nextExcessBlobGas } from '../../chain/fees.js';
-import { call, createAccessList, estimateGas, type BlockOverrides, type SimulationInput, type StateOverride } from './simulate.js';
+import {
+  callShowingConsole,
+  createAccessList,
+  estimateGas,
+  type BlockOverrides,
+  type SimulationInput,
+  type StateOverride,
+} from './simulate.js';
 import { queryLogs, type LogCriteria } from './filters.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
 import { findBlock, requireBlock, requireLatestState, requireState, type Method, type MethodTable, type RpcContext } from './context.js';
@@ -277,8 +284,10 @@ export const ethMethods: MethodTable = {
     const key = keptCallKey(ctx.chain, list);
     const kept = key === undefined ? undefined : keptCallAnswer(ctx.chain, key);
     if (kept !== undefined) return kept;
-    const answer = bytesToHex(call(ctx.chain, simulationInput(ctx, list, true)));
-    if (key !== undefined) keepCallAnswer(ctx.chain, key, answer);
+    const { output, showed } = callShowingConsole(ctx.chain, simulationInput(ctx, list, true));
+    const answer = bytesToHex(output);
+    // A call that showed console.log lines shows them each time: it runs each time.
+    if (key !== undefined && !showed) keepCallAnswer(ctx.chain, key, answer);
     return answer;
   },
   eth_estimateGas: (ctx, params) => q(estimateGas(ctx.chain, simulationInput(ctx, p.expectParams(params, 1, 3), false))),

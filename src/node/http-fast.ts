@@ -28,7 +28,8 @@ export interface FastPath {
 
 /** node:http's default limit on a request's head (--max-http-header-size). */
 const MAX_HEAD = 16 * 1024;
-const HEAD_END = Buffer.from('\r\n\r\n');
+/** The end of a request's head. A string: this module is loaded in a browser too, where no Buffer is. */
+const HEAD_END = '\r\n\r\n';
 
 /** The Date header, as node:http sends it, made at most once a second. */
 let dateLine = '';

@@ -18,6 +18,7 @@ import type { Block, ValidatedBlockTransaction } from '../chain/block.js';
 import type { BlockHeader } from '../chain/header.js';
 import type { ChainCommit } from '../chain/commit.js';
 import { blockContextFromHeader } from '../chain/block-context.js';
+import { systemContracts } from '../chain/system-contracts.js';
 import { StateRootTracker } from '../chain/state-root.js';
 import type { BlockContext } from '../host/index.js';
 import { StateHistory } from './state-history.js';
@@ -36,6 +37,8 @@ import type { StateReader } from '../state/reader.js';
 import { ForkedChainError } from './errors.js';
 
 export { StoreMismatchError } from './store.js';
+
+const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
 export type { MineResult } from './miner.js';
 
 export interface DevChainOptions {
@@ -571,7 +574,15 @@ export class DevChain {
     this.#version++;
     this.#fork = fork;
     this.state.rebase(fork.state);
-    fork.state.prefetch?.(this.options.accounts.map((a) => a.address));
+    // In the one request the dev accounts take: the accounts every block and most calls read
+    // (the system contracts, the coinbase, the zero address eth_call sends from by default),
+    // rather than one request each on the first block and the first call.
+    fork.state.prefetch?.([
+      ...this.options.accounts.map((a) => a.address),
+      ...systemContracts(this.rules).map((c) => c.address),
+      this.miner.coinbase,
+      ZERO_ADDRESS,
+    ]);
     for (const account of this.options.accounts) this.state.setBalance(account.address, this.options.balance);
     this.state.clearTransaction();
     this.tracker.rebuild(this.state);

@@ -79,6 +79,8 @@ test('eth_call: the same call with other overrides or another sender is answered
     assert.equal(words(await request('eth_call', [{ to: PROBE }]))[1], 0n);
     // A failing call stays an error each time it is asked.
     for (let i = 0; i < 2; i++) await assert.rejects(request('eth_call', [{ to: PROBE, value: '0x1' }, 'latest']));
+    // Parameters that JSON cannot hold get the same invalid-params error as before any answer was kept.
+    await assert.rejects(request('eth_call', [{ to: PROBE, value: 1n }, 'latest']), { code: -32602 });
   } finally {
     await node.close();
   }

@@ -55,7 +55,13 @@ export function keptCallKey(chain: DevChain, params: readonly unknown[]): string
   if (block !== undefined && block !== null && block !== 'latest') return undefined;
   if (chain.rules.wasm) return undefined;
   const console = chain.observer?.consoleTracer() !== undefined;
-  const key = JSON.stringify([console, params[0], params.slice(2)]);
+  let key: string;
+  try {
+    key = JSON.stringify([console, params[0], params.slice(2)]);
+  } catch {
+    // Parameters JSON cannot hold (a bigint from an in-process caller): asked as they are, each time.
+    return undefined;
+  }
   return key.length > MAX_KEY_LENGTH ? undefined : key;
 }
 

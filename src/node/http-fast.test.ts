@@ -144,6 +144,12 @@ test('fast path: what it does not take goes to node:http, and the connection goe
   assert.equal(JSON.parse((await closing.next()).body).id, 4);
   await closing.closed;
 
+  // No Host header: node:http's 400, as before.
+  const hostless = await open();
+  hostless.write(post(chainId(5)).replace('host: x\r\n', ''));
+  assert.equal((await hostless.next()).status, 400);
+  hostless.socket.destroy();
+
   // A body over the limit: node:http's 413.
   const large = await open();
   large.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${node.limits.maxBodyBytes + 1}\r\n\r\n`);
@@ -154,19 +160,20 @@ test('fast path: what it does not take goes to node:http, and the connection goe
 test('fastBodyLength: only a plain HTTP/1.1 POST with one Content-Length', () => {
   const head = (lines: string[]) => lines.join('\r\n');
   assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: 12', 'Host: x'])), 12);
-  assert.equal(fastBodyLength(head(['POST /rpc HTTP/1.1', 'content-length:0', 'connection: Keep-Alive'])), 0);
+  assert.equal(fastBodyLength(head(['POST /rpc HTTP/1.1', 'content-length:0', 'host:x', 'connection: Keep-Alive'])), 0);
   assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x'])), -1);
-  assert.equal(fastBodyLength(head(['GET / HTTP/1.1', 'Content-Length: 1'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.0', 'Content-Length: 1'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: 1', 'Content-Length: 1'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: -1'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: 1x'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: 1', 'Transfer-Encoding: chunked'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: 1', 'Expect: 100-continue'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: 1', 'Upgrade: websocket'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: 1', 'Connection: close'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length : 1'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: 1', ' folded'])), -1);
-  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'no colon'])), -1);
-  assert.equal(fastBodyLength(head(['POST  HTTP/1.1', 'Content-Length: 1'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Content-Length: 12'])), -1);
+  assert.equal(fastBodyLength(head(['GET / HTTP/1.1', 'Host: x', 'Content-Length: 1'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.0', 'Host: x', 'Content-Length: 1'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'Content-Length: 1', 'Content-Length: 1'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'Content-Length: -1'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'Content-Length: 1x'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'Content-Length: 1', 'Transfer-Encoding: chunked'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'Content-Length: 1', 'Expect: 100-continue'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'Content-Length: 1', 'Upgrade: websocket'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'Content-Length: 1', 'Connection: close'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'Content-Length : 1'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'Content-Length: 1', ' folded'])), -1);
+  assert.equal(fastBodyLength(head(['POST / HTTP/1.1', 'Host: x', 'no colon'])), -1);
+  assert.equal(fastBodyLength(head(['POST  HTTP/1.1', 'Host: x', 'Content-Length: 1'])), -1);
 });

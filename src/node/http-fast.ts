@@ -46,7 +46,7 @@ function currentDateLine(): string {
 
 /**
  * The body length of a request head this path answers, or -1 when node:http should take the
- * request: a POST over HTTP/1.1 with one Content-Length and none of the headers above.
+ * request: a POST over HTTP/1.1 with a Host, one Content-Length and none of the headers above.
  */
 export function fastBodyLength(head: string): number {
   const firstEnd = head.indexOf('\r\n');
@@ -55,6 +55,8 @@ export function fastBodyLength(head: string): number {
   const target = requestLine.slice(5, -9);
   if (target.length === 0 || target.includes(' ')) return -1;
   let length = -1;
+  // HTTP/1.1 requires a Host header; node:http refuses a request without one (400).
+  let host = false;
   let at = firstEnd;
   while (at >= 0) {
     const start = at + 2;
@@ -72,6 +74,9 @@ export function fastBodyLength(head: string): number {
         length = Number(value);
         break;
       }
+      case 'host':
+        host = true;
+        break;
       case 'transfer-encoding':
       case 'expect':
       case 'upgrade':
@@ -88,7 +93,7 @@ export function fastBodyLength(head: string): number {
         break;
     }
   }
-  return length;
+  return host ? length : -1;
 }
 
 /** Serves a new connection: requests on the fast path for as long as they qualify. */

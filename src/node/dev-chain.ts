@@ -15,8 +15,10 @@ import type { Rules } from '../forks/index.js';
 import { WorldState } from '../state/world-state.js';
 import type { Account } from '../state/account.js';
 import type { Block, ValidatedBlockTransaction } from '../chain/block.js';
+import type { BlockHeader } from '../chain/header.js';
 import type { ChainCommit } from '../chain/commit.js';
 import { blockContextFromHeader } from '../chain/block-context.js';
+import { systemContracts } from '../chain/system-contracts.js';
 import { StateRootTracker } from '../chain/state-root.js';
 import type { BlockContext } from '../host/index.js';
 import { StateHistory } from './state-history.js';
@@ -35,6 +37,8 @@ import type { StateReader } from '../state/reader.js';
 import { ForkedChainError } from './errors.js';
 
 export { StoreMismatchError } from './store.js';
+
+const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
 export type { MineResult } from './miner.js';
 
 export interface DevChainOptions {
@@ -150,6 +154,8 @@ export class DevChain {
   #fork: ChainFork | undefined;
   /** Counts rewrites of the chain's past: a pinned state is valid while this stays as it was. */
   #epoch = 0;
+  /** See `version`. */
+  #version = 0;
   /** For each block whose state a pinned state needs the history to keep, how many pins. */
   readonly #pins = new Map<number, number>();
   readonly #commits = new Listeners<ChainCommit>();
@@ -201,6 +207,7 @@ export class DevChain {
         () => state.saveAccounts(),
         (saved) => {
           this.#epoch++;
+          this.#version++;
           state.restoreAccounts(saved);
           state.clearTransaction();
           this.tracker.rebuild(state);
@@ -238,6 +245,16 @@ export class DevChain {
   setChainId(chainId: bigint): void {
     if (this.#persistence !== undefined) throw new ChainIdFixedError(this.options.chainId);
     this.#chainId = chainId;
+    this.#version++;
+  }
+
+  /**
+   * A number that changes whenever anything an eth_call's answer depends on may have changed:
+   * each commit (a mined block, a dev method's change to the state), each rewrite of the state
+   * or the chain (revert, rollback, reset, load), the chain id. Equal numbers: the same answers.
+   */
+  get version(): number {
+    return this.#version;
   }
 
   // ---- reading the chain ----
@@ -355,9 +372,18 @@ export class DevChain {
 
   /** The context of a block for calls: the latest block's, or the next one's ('pending'). */
   blockContext(block: Block, pending: boolean): BlockContext {
-    const header = pending ? this.miner.pendingHeader(block) : block.header;
-    return blockContextFromHeader(header, this.rules, this.chainId, this.blocks.blockHash);
+    if (pending) return blockContextFromHeader(this.miner.pendingHeader(block), this.rules, this.chainId, this.blocks.blockHash);
+    // A mined block's context changes only with the chain id: kept for the block calls last asked
+    // about (most calls ask about the latest), rather than derived again for every call. Shared,
+    // so never changed: a call with other values makes its own (simulate.ts, applyBlockOverrides).
+    const kept = this.#keptContext;
+    if (kept !== undefined && kept.header === block.header && kept.context.chainId === this.chainId) return kept.context;
+    const context = blockContextFromHeader(block.header, this.rules, this.chainId, this.blocks.blockHash);
+    this.#keptContext = { header: block.header, context };
+    return context;
   }
+
+  #keptContext: { header: BlockHeader; context: BlockContext } | undefined;
 
   // ---- events ----
 
@@ -514,6 +540,7 @@ export class DevChain {
     this.#history.record(commit.stateBlock, commit.changes, block === undefined);
     if (block !== undefined) this.#history.prune(commit.stateBlock, this.#keep(commit.stateBlock));
     this.#persistence?.write(commit);
+    this.#version++;
     if (block !== undefined && this.pool.size > 0) this.pool.prune(this.nonceOf);
     this.#commits.emit(commit);
   }
@@ -528,6 +555,7 @@ export class DevChain {
 
   #replaceState(accounts: Map<Address, Account>): void {
     this.#epoch++;
+    this.#version++;
     this.state.replaceAccounts(accounts);
     this.state.clearTransaction();
     this.tracker.rebuild(this.state);
@@ -543,9 +571,18 @@ export class DevChain {
    */
   #startFork(fork: ChainFork): void {
     this.#epoch++;
+    this.#version++;
     this.#fork = fork;
     this.state.rebase(fork.state);
-    fork.state.prefetch?.(this.options.accounts.map((a) => a.address));
+    // In the one request the dev accounts take: the accounts every block and most calls read
+    // (the system contracts, the coinbase, the zero address eth_call sends from by default),
+    // rather than one request each on the first block and the first call.
+    fork.state.prefetch?.([
+      ...this.options.accounts.map((a) => a.address),
+      ...systemContracts(this.rules).map((c) => c.address),
+      this.miner.coinbase,
+      ZERO_ADDRESS,
+    ]);
     for (const account of this.options.accounts) this.state.setBalance(account.address, this.options.balance);
     this.state.clearTransaction();
     this.tracker.rebuild(this.state);
@@ -557,6 +594,7 @@ export class DevChain {
 
   #createGenesis(): void {
     this.#epoch++;
+    this.#version++;
     const { options } = this;
     const genesis = buildGenesis(this.state, this.tracker, {
       rules: this.rules,

@@ -154,8 +154,6 @@ export class DevChain {
   #fork: ChainFork | undefined;
   /** Counts rewrites of the chain's past: a pinned state is valid while this stays as it was. */
   #epoch = 0;
-  /** See `version`. */
-  #version = 0;
   /** For each block whose state a pinned state needs the history to keep, how many pins. */
   readonly #pins = new Map<number, number>();
   readonly #commits = new Listeners<ChainCommit>();
@@ -207,7 +205,6 @@ export class DevChain {
         () => state.saveAccounts(),
         (saved) => {
           this.#epoch++;
-          this.#version++;
           state.restoreAccounts(saved);
           state.clearTransaction();
           this.tracker.rebuild(state);
@@ -245,16 +242,6 @@ export class DevChain {
   setChainId(chainId: bigint): void {
     if (this.#persistence !== undefined) throw new ChainIdFixedError(this.options.chainId);
     this.#chainId = chainId;
-    this.#version++;
-  }
-
-  /**
-   * A number that changes whenever anything an eth_call's answer depends on may have changed:
-   * each commit (a mined block, a dev method's change to the state), each rewrite of the state
-   * or the chain (revert, rollback, reset, load), the chain id. Equal numbers: the same answers.
-   */
-  get version(): number {
-    return this.#version;
   }
 
   // ---- reading the chain ----
@@ -540,7 +527,6 @@ export class DevChain {
     this.#history.record(commit.stateBlock, commit.changes, block === undefined);
     if (block !== undefined) this.#history.prune(commit.stateBlock, this.#keep(commit.stateBlock));
     this.#persistence?.write(commit);
-    this.#version++;
     if (block !== undefined && this.pool.size > 0) this.pool.prune(this.nonceOf);
     this.#commits.emit(commit);
   }
@@ -555,7 +541,6 @@ export class DevChain {
 
   #replaceState(accounts: Map<Address, Account>): void {
     this.#epoch++;
-    this.#version++;
     this.state.replaceAccounts(accounts);
     this.state.clearTransaction();
     this.tracker.rebuild(this.state);
@@ -571,7 +556,6 @@ export class DevChain {
    */
   #startFork(fork: ChainFork): void {
     this.#epoch++;
-    this.#version++;
     this.#fork = fork;
     this.state.rebase(fork.state);
     // In the one request the dev accounts take: the accounts every block and most calls read
@@ -594,7 +578,6 @@ export class DevChain {
 
   #createGenesis(): void {
     this.#epoch++;
-    this.#version++;
     const { options } = this;
     const genesis = buildGenesis(this.state, this.tracker, {
       rules: this.rules,

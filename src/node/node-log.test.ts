@@ -210,7 +210,7 @@ test('createNode: console.log of each overload as events, for mined transactions
     const output = await rpc('eth_call', [{ to: address, data: data('peek', [1n]) }, 'latest']);
     assert.equal(BigInt(output as string), 43n);
     assert.deepEqual(events, [['peek 1', { kind: 'call' }]]);
-    // Asked again, it shows its lines again (a call's answer may be kept, not its output).
+    // Asked again, it runs again and shows its lines again.
     assert.equal(await rpc('eth_call', [{ to: address, data: data('peek', [1n]) }, 'latest']), output);
     assert.deepEqual(events, [
       ['peek 1', { kind: 'call' }],

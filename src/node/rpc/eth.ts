@@ -5,21 +5,13 @@ import { KECCAK256_EMPTY } from '../../primitives/hash.js';
 import type { Block } from '../../chain/block.js';
 import { effectiveGasPrice } from '../../chain/builder.js';
 import { headerBlobBaseFee, nextBaseFee, nextExcessBlobGas } from '../../chain/fees.js';
-import {
-  callShowingConsole,
-  createAccessList,
-  estimateGas,
-  type BlockOverrides,
-  type SimulationInput,
-  type StateOverride,
-} from './simulate.js';
+import { call, createAccessList, estimateGas, type BlockOverrides, type SimulationInput, type StateOverride } from './simulate.js';
 import { queryLogs, type LogCriteria } from './filters.js';
 import { RpcError, SERVER_ERROR, invalidParams } from './errors.js';
 import { findBlock, requireBlock, requireLatestState, requireState, type Method, type MethodTable, type RpcContext } from './context.js';
 import { formatBlock, formatReceipt, formatTransaction, firstLogIndexes, word, type Json } from './format.js';
 import * as p from './params.js';
 import { transactionRequest } from './tx-request.js';
-import { keepCallAnswer, keptCallAnswer, keptCallKey } from './call-results.js';
 
 /** The tip the node suggests (eth_maxPriorityFeePerGas), as Anvil and Hardhat do: 1 gwei. */
 export const DEFAULT_PRIORITY_FEE = 1_000_000_000n;
@@ -279,17 +271,7 @@ export const ethMethods: MethodTable = {
     return q(pending ? ctx.chain.pendingNonce(address) : state.getNonce(address));
   },
 
-  eth_call: (ctx, params) => {
-    const list = p.expectParams(params, 1, 4);
-    const key = keptCallKey(ctx.chain, list);
-    const kept = key === undefined ? undefined : keptCallAnswer(ctx.chain, key);
-    if (kept !== undefined) return kept;
-    const { output, showed } = callShowingConsole(ctx.chain, simulationInput(ctx, list, true));
-    const answer = bytesToHex(output);
-    // A call that showed console.log lines shows them each time: it runs each time.
-    if (key !== undefined && !showed) keepCallAnswer(ctx.chain, key, answer);
-    return answer;
-  },
+  eth_call: (ctx, params) => bytesToHex(call(ctx.chain, simulationInput(ctx, p.expectParams(params, 1, 4), true))),
   eth_estimateGas: (ctx, params) => q(estimateGas(ctx.chain, simulationInput(ctx, p.expectParams(params, 1, 3), false))),
   eth_createAccessList: (ctx, params) => {
     const result = createAccessList(ctx.chain, simulationInput(ctx, p.expectParams(params, 1, 3), false));

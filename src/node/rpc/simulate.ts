@@ -217,22 +217,16 @@ export function revertReason(output: Uint8Array): string | undefined {
 
 /** eth_call: the output, or an error for a failed execution. */
 export function call(chain: DevChain, input: SimulationInput): Uint8Array {
-  return callShowingConsole(chain, input).output;
-}
-
-/** eth_call's run: the output (or an error for a failed execution), and whether it showed console.log lines. */
-export function callShowingConsole(chain: DevChain, input: SimulationInput): { output: Uint8Array; showed: boolean } {
   const prepared = prepare(chain, input);
   // console.log output of a call is shown (as Anvil and Hardhat do); gas estimation's probes stay quiet.
   const tracer = chain.observer?.consoleTracer();
   const result = execute(chain, prepared, prepared.tx.gasLimit, tracer);
-  const showed = tracer !== undefined && tracer.lines.length > 0;
-  if (showed) chain.observer!.console(tracer.lines, { kind: 'call' });
+  if (tracer !== undefined && tracer.lines.length > 0) chain.observer!.console(tracer.lines, { kind: 'call' });
   if (!result.success) throw executionError(result);
   // A call without `to` runs init code: it answers what the init code returned (the code it
   // deployed), as geth and Anvil do.
-  if (result.createdAddress !== undefined) return { output: prepared.state.getCode(result.createdAddress), showed };
-  return { output: result.output, showed };
+  if (result.createdAddress !== undefined) return prepared.state.getCode(result.createdAddress);
+  return result.output;
 }
 
 /**

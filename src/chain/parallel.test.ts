@@ -5,7 +5,7 @@ import { bytesToHex } from '../primitives/bytes.js';
 import { InvalidTransactionError } from '../tx/types.js';
 import { ParallelExecutor } from './parallel.js';
 import { LocalParts } from './stm/split.js';
-import { ALL_KINDS, COINBASE_READER, generateBlock, type TxKind } from './stm/generator.js';
+import { ALL_KINDS, COINBASE_READER, SET_CODE_KINDS, generateBlock, type TxKind } from './stm/generator.js';
 import { blockDifferences, runGenerated } from './stm/compare.js';
 import type { StmStats } from './stm/scheduler.js';
 
@@ -26,7 +26,7 @@ function assertSame(
   return { sequential, stats: report!.stats! };
 }
 
-test('parallel execution equals sequential on 240 generated blocks (every kind, conflict 0 to 1, 1 to 8 lanes, 3 forks)', () => {
+test('parallel execution equals sequential on 240 generated blocks (every kind, EIP-7702 ones at Osaka, conflict 0 to 1, 1 to 8 lanes, 3 forks)', () => {
   let aborts = 0;
   let blocked = 0;
   let failures = 0;
@@ -36,6 +36,8 @@ test('parallel execution equals sequential on 240 generated blocks (every kind, 
       transactions: 20 + (seed % 50),
       conflict: (seed % 9) / 8,
       lanes: 1 + (seed % 8),
+      // EIP-7702's set-code transactions from Prague on.
+      kinds: fork === 'Osaka' ? [...ALL_KINDS, ...SET_CODE_KINDS] : undefined,
     });
     aborts += stats.aborts;
     blocked += stats.blocked;
@@ -51,6 +53,21 @@ test('each kind alone, fully conflicting, equals sequential', () => {
   for (const kind of ALL_KINDS) {
     for (const seed of [3, 4]) assertSame(seed, 'Osaka', { transactions: 40, conflict: 1, lanes: 4, kinds: [kind] });
   }
+});
+
+test('EIP-7702: authorities delegated, re-delegated, cleared and called in one block, conflicting or not, equal sequential', () => {
+  let delegated = 0;
+  for (const seed of [11, 12, 13, 14, 15, 16]) {
+    const fork = seed % 2 === 0 ? 'Prague' : 'Osaka';
+    const kinds = [...SET_CODE_KINDS, 'transfer', 'counter'] as const;
+    const { sequential } = assertSame(seed, fork, { transactions: 48, conflict: (seed % 3) / 2, lanes: 4, kinds });
+    // Plain calls of an authority (no authorization of their own) that cost more than a transfer
+    // ran the code it was delegated to.
+    delegated += sequential.block.transactions.filter(
+      (t, i) => t.tx.type === 2 && t.tx.data.length === 0 && t.tx.gasLimit === 100_000n && sequential.results[i]!.gasUsed > 21_000n,
+    ).length;
+  }
+  assert.ok(delegated > 10, `${delegated} calls ran delegated code`);
 });
 
 test('a transaction reading the coinbase sees every fee before it, though fees are applied lazily', () => {
@@ -144,13 +161,14 @@ function splitExecutor(parts: number, share: number, report?: (r: { stats?: StmS
   });
 }
 
-test('split execution equals sequential on 240 generated blocks (every kind, conflict 0 to 1, 1 to 3 parts, 3 forks)', () => {
+test('split execution equals sequential on 240 generated blocks (every kind, EIP-7702 ones at Osaka, conflict 0 to 1, 1 to 3 parts, 3 forks)', () => {
   let committed = 0;
   let again = 0;
   for (let seed = 1; seed <= 240; seed++) {
     const fork = ['Shanghai', 'Cancun', 'Osaka'][seed % 3]!;
     const rules = getRules(fork);
-    const block = generateBlock({ seed, transactions: 20 + ((seed * 7) % 150), conflict: (seed % 9) / 8 });
+    const kinds = fork === 'Osaka' ? [...ALL_KINDS, ...SET_CODE_KINDS] : undefined;
+    const block = generateBlock({ seed, transactions: 20 + ((seed * 7) % 150), conflict: (seed % 9) / 8, kinds });
     let report: { stats?: StmStats; declined?: string } | undefined;
     const parts = 1 + (seed % 3);
     const share = [0.1, 0.3, 0.5, 0.8][seed % 4]!;
@@ -198,9 +216,10 @@ test('split execution commits every independent transaction from its part, and n
   assert.equal(stats!.executions, 300 + 150);
 });
 
-test('split execution: coinbase readers and payments to the coinbase end a range, creations and self-destructs commit', () => {
-  const rules = getRules('Cancun');
+test('split execution: coinbase readers and payments to the coinbase end a range, creations, self-destructs and EIP-7702 delegations commit', () => {
+  const rules = getRules('Osaka');
   for (const kinds of [
+    [...SET_CODE_KINDS, 'transfer', 'counter'],
     ['transfer', 'coinbase-reader'],
     ['erc20', 'pay-coinbase'],
     ['create', 'call-created', 'selfdestruct', 'revert'],

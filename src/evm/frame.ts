@@ -21,6 +21,8 @@ import { EMPTY_BYTES } from '../primitives/bytes.js';
 import { interpret } from './interpreter.js';
 import { getOpcodeTable } from './table.js';
 import { CodeCache, type CodeCacheChoice, type CodeEntry } from './code-cache.js';
+import type { PushValues } from './analysis.js';
+import { releaseMemory } from './memory.js';
 
 export const STACK_LIMIT = 1024;
 
@@ -85,7 +87,7 @@ export class Frame implements VmFrame, TracedFrame {
    */
   failedCharge = 0;
   readonly jumpDestinations: Uint8Array;
-  readonly pushValues: bigint[];
+  readonly pushValues: PushValues;
 
   constructor(
     readonly message: Message,
@@ -200,9 +202,10 @@ export class Frame implements VmFrame, TracedFrame {
     }
   }
 
-  /** Gives the stack back for reuse; the frame must not run again. */
+  /** Gives the stack and memory back for reuse; the frame must not run again. */
   release(): void {
     if (stackPool.length < STACK_POOL_LIMIT) stackPool.push(this.stack);
+    releaseMemory(this);
   }
 }
 

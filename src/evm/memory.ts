@@ -33,10 +33,40 @@ export function expansionCost(f: Frame, end: number): number {
   return memoryCost(words) - memoryCost(f.memorySize / 32);
 }
 
+/**
+ * Memories of finished frames, zeroed, for the next frames to start with: most calls use a little
+ * memory, and a new ArrayBuffer per call costs more than its zeroing. Small ones only.
+ */
+const memoryPool: { bytes: Uint8Array; view: DataView }[] = [];
+const MEMORY_POOL_LIMIT = 64;
+const POOLED_MEMORY_MAX = 64 * 1024;
+
+/**
+ * Hands a finished frame's memory to the pool (zeroed: memory grows into zeros) and leaves the
+ * frame without memory. Only for a frame that will not run again, whose memory nothing holds
+ * (outputs and return data are copies, see readMemory).
+ */
+export function releaseMemory(f: Frame): void {
+  const bytes = f.memory;
+  if (bytes.length === 0 || bytes.length > POOLED_MEMORY_MAX || memoryPool.length >= MEMORY_POOL_LIMIT) return;
+  bytes.fill(0, 0, f.memorySize);
+  memoryPool.push({ bytes, view: f.memoryView });
+  f.memory = EMPTY_BYTES;
+  f.memoryView = EMPTY_VIEW;
+  f.memorySize = 0;
+}
+
+const EMPTY_VIEW = new DataView(EMPTY_BYTES.buffer);
+
 /** Grows the active memory to cover `end` bytes; the caller has charged for it. */
 export function growMemory(f: Frame, end: number): void {
   if (end <= f.memorySize) return;
   const size = Math.ceil(end / 32) * 32;
+  if (f.memory.length === 0 && memoryPool.length > 0 && size <= memoryPool[memoryPool.length - 1]!.bytes.length) {
+    const pooled = memoryPool.pop()!;
+    f.memory = pooled.bytes;
+    f.memoryView = pooled.view;
+  }
   if (size > f.memory.length) {
     let capacity = Math.max(f.memory.length * 2, 1024);
     while (capacity < size) capacity *= 2;

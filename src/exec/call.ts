@@ -40,7 +40,7 @@ export function runCallOnState(state: JournaledHost, params: CallParameters, blo
   if (rules.berlin) {
     state.warmAddress(params.caller);
     state.warmAddress(params.to);
-    for (const address of getPrecompiles(rules).keys()) state.warmAddress(address);
+    state.warmForTransaction(getPrecompiles(rules));
   }
   const loop = new FrameLoop(
     state,

@@ -204,7 +204,7 @@ export function runValidatedTransaction(
   // EIP-2929: the sender, the target, the precompiles and the access list start warm.
   if (rules.berlin) {
     state.warmAddress(sender);
-    for (const address of getPrecompiles(rules).keys()) state.warmAddress(address);
+    state.warmForTransaction(getPrecompiles(rules));
     for (const entry of tx.accessList) {
       state.warmAddress(entry.address);
       for (const key of entry.storageKeys) state.warmSlot(entry.address, key);

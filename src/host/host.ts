@@ -46,6 +46,11 @@ export interface Host {
  * transfers, nonces, code deposit, contract creation, and the transaction's end.
  */
 export interface JournaledHost extends Host {
+  /**
+   * EIP-2929: the keys of `addresses` (the precompiles) are warm until the transaction ends. Done
+   * before any checkpoint, so nothing ever undoes it: the map is kept, not copied into the set.
+   */
+  warmForTransaction(addresses: ReadonlyMap<Address, unknown>): void;
   /** A mark in the journal; `revert` undoes every change made after it. */
   checkpoint(): number;
   revert(checkpoint: number): void;

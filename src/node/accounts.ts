@@ -8,7 +8,8 @@ import { validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { HDKey } from '@scure/bip32';
 import type { Address } from '../primitives/address.js';
-import { hexToBytes } from '../primitives/bytes.js';
+import { bytesToBigint, hexToBytes } from '../primitives/bytes.js';
+import type { Transaction } from '../tx/types.js';
 import { privateKeyToAddress } from '../tx/keys.js';
 import { KnownSigners } from '../tx/signers.js';
 import { nodeBuiltin } from '../primitives/node-require.js';
@@ -82,6 +83,10 @@ export function deriveFromMnemonic(mnemonic: string, count: number, path = DEFAU
 }
 
 /** Who may send from an address: the dev accounts with their keys, and impersonated addresses. */
+function signatureKey(r: bigint, s: bigint, yParity: bigint): string {
+  return `${r.toString(16)}:${s.toString(16)}:${yParity}`;
+}
+
 export class DevKeys {
   readonly accounts: DevAccount[];
   /** The dev accounts' public keys, for a fast check of who signed a raw transaction. */
@@ -90,6 +95,11 @@ export class DevKeys {
   readonly impersonated = new Set<Address>();
   /** Every address sends without a key (anvil_autoImpersonateAccount). */
   autoImpersonate = false;
+  /**
+   * Signatures that stand for an address (anvil_impersonateSignature): a raw transaction signed
+   * with one is sent by that address, unrecovered. Keyed by r, s and the y-parity.
+   */
+  readonly signatures = new Map<string, Address>();
   readonly #byAddress = new Map<Address, DevAccount>();
 
   constructor(accounts: DevAccount[]) {
@@ -107,6 +117,24 @@ export class DevKeys {
 
   privateKeyOf(address: Address): Uint8Array | undefined {
     return this.#byAddress.get(address)?.privateKey;
+  }
+
+  /** anvil_impersonateSignature: 65 bytes r ‖ s ‖ v (v 0/1 or 27/28) now stand for `address`. */
+  impersonateSignature(signature: Uint8Array, address: Address): void {
+    if (signature.length !== 65) throw new RangeError(`a signature has 65 bytes (r, s, v), not ${signature.length}`);
+    const v = signature[64]!;
+    if (v !== 0 && v !== 1 && v !== 27 && v !== 28) throw new RangeError(`v = ${v}: expected 0, 1, 27 or 28`);
+    const r = bytesToBigint(signature.subarray(0, 32));
+    const s = bytesToBigint(signature.subarray(32, 64));
+    this.signatures.set(signatureKey(r, s, BigInt(v >= 27 ? v - 27 : v)), address);
+  }
+
+  /** The address a transaction's signature stands for, when it was impersonated. */
+  impersonatedSigner(tx: Pick<Transaction, 'type' | 'v' | 'r' | 's'>): Address | undefined {
+    if (this.signatures.size === 0) return undefined;
+    // Legacy v is 27/28, or 35/36 + 2·chainId (EIP-155): its parity is the y-parity's.
+    const yParity = tx.type !== 0 ? tx.v : tx.v >= 35n ? (tx.v - 35n) & 1n : tx.v - 27n;
+    return this.signatures.get(signatureKey(tx.r, tx.s, yParity));
   }
 
   /** Whether `address` may send without a key. */

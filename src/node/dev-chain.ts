@@ -15,8 +15,10 @@ import type { Rules } from '../forks/index.js';
 import { WorldState } from '../state/world-state.js';
 import type { Account } from '../state/account.js';
 import type { Block, ValidatedBlockTransaction } from '../chain/block.js';
+import type { BlockHeader } from '../chain/header.js';
 import type { ChainCommit } from '../chain/commit.js';
 import { blockContextFromHeader } from '../chain/block-context.js';
+import { systemContracts } from '../chain/system-contracts.js';
 import { StateRootTracker } from '../chain/state-root.js';
 import type { BlockContext } from '../host/index.js';
 import { StateHistory } from './state-history.js';
@@ -35,6 +37,8 @@ import type { StateReader } from '../state/reader.js';
 import { ForkedChainError } from './errors.js';
 
 export { StoreMismatchError } from './store.js';
+
+const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
 export type { MineResult } from './miner.js';
 
 export interface DevChainOptions {
@@ -355,9 +359,18 @@ export class DevChain {
 
   /** The context of a block for calls: the latest block's, or the next one's ('pending'). */
   blockContext(block: Block, pending: boolean): BlockContext {
-    const header = pending ? this.miner.pendingHeader(block) : block.header;
-    return blockContextFromHeader(header, this.rules, this.chainId, this.blocks.blockHash);
+    if (pending) return blockContextFromHeader(this.miner.pendingHeader(block), this.rules, this.chainId, this.blocks.blockHash);
+    // A mined block's context changes only with the chain id: kept for the block calls last asked
+    // about (most calls ask about the latest), rather than derived again for every call. Shared,
+    // so never changed: a call with other values makes its own (simulate.ts, applyBlockOverrides).
+    const kept = this.#keptContext;
+    if (kept !== undefined && kept.header === block.header && kept.context.chainId === this.chainId) return kept.context;
+    const context = blockContextFromHeader(block.header, this.rules, this.chainId, this.blocks.blockHash);
+    this.#keptContext = { header: block.header, context };
+    return context;
   }
+
+  #keptContext: { header: BlockHeader; context: BlockContext } | undefined;
 
   // ---- events ----
 
@@ -450,6 +463,7 @@ export class DevChain {
     this.clock.reset();
     this.miner.nextBaseFeeOverride = undefined;
     this.keys.impersonated.clear();
+    this.keys.signatures.clear();
     if (opened !== undefined) {
       // A fork named here brings its chain id; the fork the node started with, the node's.
       if (fork !== undefined) this.#chainId = opened.chainId;
@@ -544,7 +558,15 @@ export class DevChain {
     this.#epoch++;
     this.#fork = fork;
     this.state.rebase(fork.state);
-    fork.state.prefetch?.(this.options.accounts.map((a) => a.address));
+    // In the one request the dev accounts take: the accounts every block and most calls read
+    // (the system contracts, the coinbase, the zero address eth_call sends from by default),
+    // rather than one request each on the first block and the first call.
+    fork.state.prefetch?.([
+      ...this.options.accounts.map((a) => a.address),
+      ...systemContracts(this.rules).map((c) => c.address),
+      this.miner.coinbase,
+      ZERO_ADDRESS,
+    ]);
     for (const account of this.options.accounts) this.state.setBalance(account.address, this.options.balance);
     this.state.clearTransaction();
     this.tracker.rebuild(this.state);

@@ -210,6 +210,19 @@ test('createNode: console.log of each overload as events, for mined transactions
     const output = await rpc('eth_call', [{ to: address, data: data('peek', [1n]) }, 'latest']);
     assert.equal(BigInt(output as string), 43n);
     assert.deepEqual(events, [['peek 1', { kind: 'call' }]]);
+    // Asked again, it runs again and shows its lines again.
+    assert.equal(await rpc('eth_call', [{ to: address, data: data('peek', [1n]) }, 'latest']), output);
+    assert.deepEqual(events, [
+      ['peek 1', { kind: 'call' }],
+      ['peek 1', { kind: 'call' }],
+    ]);
+    // Asked first with no one listening, then with a listener: the lines are shown.
+    node.removeAllListeners('console');
+    const quietAnswer = await rpc('eth_call', [{ to: address, data: data('peek', [3n]) }, 'latest']);
+    node.on('console', (line: string, origin: unknown) => events.push([line, origin]));
+    assert.equal(await rpc('eth_call', [{ to: address, data: data('peek', [3n]) }, 'latest']), quietAnswer);
+    assert.deepEqual(events.slice(2), [['peek 3', { kind: 'call' }]]);
+    events.length = 1;
     // The console address keeps no code and no state; the node's log is off by default.
     assert.equal(await rpc('eth_getCode', [CONSOLE_ADDRESS, 'latest']), '0x');
     assert.equal(await rpc('eth_getTransactionCount', [CONSOLE_ADDRESS, 'latest']), '0x0');

@@ -20,6 +20,7 @@ import { ethMethods } from './rpc/eth.js';
 import { ethSendMethods } from './rpc/eth-send.js';
 import { netMethods } from './rpc/net.js';
 import { web3Methods } from './rpc/web3.js';
+import { configMethods } from './rpc/config.js';
 import { txpoolMethods } from './rpc/txpool.js';
 import { anvilMethods } from './rpc/anvil.js';
 import { anvilNodeMethods } from './rpc/anvil-node.js';
@@ -227,6 +228,7 @@ export const ALL_METHODS: MethodTable = forkAware({
   ...ethSendMethods,
   ...netMethods,
   ...web3Methods,
+  ...configMethods,
   ...txpoolMethods,
   ...anvilMethods,
   ...anvilNodeMethods,

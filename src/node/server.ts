@@ -3,11 +3,14 @@
  * limit, malformed JSON and bad requests get standard JSON-RPC errors; the server never lets a
  * request throw.
  *
+ * The port is a node:net server's: the common request (a keep-alive POST) is read and answered
+ * by http-fast.ts, every other request and connection is node:http's (handed over with its bytes).
+ *
  * node:http is loaded when a server starts, so the in-memory node bundles for a browser, and ws
  * on the first WebSocket upgrade.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { nodeBuiltin, nodeModule, nodeOnly } from '../primitives/node-require.js';
@@ -15,6 +18,7 @@ import type { PolyvmNode } from './node.js';
 import type { SubscriptionSink } from './rpc/context.js';
 import { INVALID_REQUEST, PARSE_ERROR } from './rpc/errors.js';
 import { isPromise, type MaybePromise } from './rpc/dispatch.js';
+import { serveFast, type FastPath } from './http-fast.js';
 
 export interface RunningServer {
   url: string;
@@ -38,6 +42,9 @@ function headersFor(origin: string | undefined): { json: Record<string, string>;
     },
   };
 }
+
+/** How long an idle keep-alive connection stays open. */
+const KEEP_ALIVE_MS = 60_000;
 
 function errorBody(code: number, message: string): string {
   return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } });
@@ -124,7 +131,33 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
     req.on('error', () => res.destroy());
   };
 
-  const server = createServer({ keepAliveTimeout: 60_000 }, handleHttp);
+  // node:http serves what the fast path (http-fast.ts) hands it; the port is the net server's.
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS }, handleHttp);
+  const { createServer: createNetServer } = nodeOnly(nodeBuiltin<typeof import('node:net')>('node:net'), feature);
+  /** Connections still on the fast path (node:http tracks the others). */
+  const fastSockets = new Set<Socket>();
+  const fast: FastPath = {
+    answer: (body, send) => reply(() => dispatcher.handleMessage(body, undefined), send),
+    headerLines: Object.entries(JSON_HEADERS)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join(''),
+    maxBody,
+    keepAliveMs: KEEP_ALIVE_MS,
+    handOff(socket, pending) {
+      fastSockets.delete(socket);
+      if (pending !== undefined) socket.unshift(pending);
+      server.emit('connection', socket);
+    },
+  };
+  // As node:http's own: half-open connections allowed (it answers, then closes), no Nagle delay.
+  const listener = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    fastSockets.add(socket);
+    socket.once('close', () => fastSockets.delete(socket));
+    serveFast(socket, fast);
+  });
+  // node:http tracks its connections (timeouts, closeAllConnections) from its 'listening' event;
+  // it never listens itself.
+  server.emit('listening');
   const sockets = new Set<WebSocket>();
   // ws is loaded on the first WebSocket upgrade, or when the node has warmed up (PolyvmNode.warmUp).
   let wss: WebSocketServer | undefined;
@@ -185,12 +218,13 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
   };
 
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8545, host, () => {
-      server.off('error', reject);
+    listener.once('error', reject);
+    listener.listen(options.port ?? 8545, host, () => {
+      listener.off('error', reject);
       // Errors of a listening server are its connections' (each handled where it arises).
+      listener.on('error', () => {});
       server.on('error', () => {});
-      const address = server.address() as AddressInfo;
+      const address = listener.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       resolve({
         url: `http://${shownHost}:${address.port}`,
@@ -201,8 +235,11 @@ export function startServer(node: PolyvmNode, options: ServerOptions): Promise<R
           new Promise<void>((done) => {
             for (const socket of sockets) socket.terminate();
             wss?.close();
+            for (const socket of fastSockets) socket.destroy();
             server.closeAllConnections?.();
-            server.close(() => done());
+            // node:http never listened: its close only stops its connection tracking.
+            server.close(() => {});
+            listener.close(() => done());
           }),
       });
     });

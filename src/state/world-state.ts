@@ -28,6 +28,8 @@ export class WorldState implements JournaledHost, StateReader {
 
   private journal: JournalEntry[] = [];
   private warmAddresses = new Set<Address>();
+  /** Warm for the whole transaction, without a journal entry each (see warmForTransaction). */
+  private warmForTx: ReadonlyMap<Address, unknown> | undefined = undefined;
   private warmSlots = new Map<Address, Set<bigint>>();
   private transient = new Map<Address, Map<bigint, bigint>>();
   private originals = new Map<Account, Map<bigint, bigint>>();
@@ -298,15 +300,19 @@ export class WorldState implements JournaledHost, StateReader {
 
   // ---- EIP-2929 access sets ----
 
+  warmForTransaction(addresses: ReadonlyMap<Address, unknown>): void {
+    this.warmForTx = addresses;
+  }
+
   warmAddress(address: Address): boolean {
-    if (this.warmAddresses.has(address)) return false;
+    if (this.warmAddresses.has(address) || (this.warmForTx !== undefined && this.warmForTx.has(address))) return false;
     this.warmAddresses.add(address);
     this.journal.push({ kind: Change.WarmAddress, address });
     return true;
   }
 
   isWarmAddress(address: Address): boolean {
-    return this.warmAddresses.has(address);
+    return this.warmAddresses.has(address) || (this.warmForTx !== undefined && this.warmForTx.has(address));
   }
 
   warmSlot(address: Address, slot: bigint): boolean {
@@ -477,6 +483,7 @@ export class WorldState implements JournaledHost, StateReader {
   clearTransaction(): void {
     this.journal = [];
     this.warmAddresses.clear();
+    this.warmForTx = undefined;
     this.warmSlots.clear();
     this.transient.clear();
     this.originals.clear();

@@ -2,7 +2,7 @@
  * Conformance: the official state tests, run through the CLI's own `statetest --json`, checked
  * by suite-check.ts against what the fixture files declare and the committed KNOWN_FAILURES.json
  * (a vector that did not run fails, a new failure fails, a listed failure that passes or no
- * longer runs fails). Prints the counts per suite and fork, and the vectors slower than 10 s.
+ * longer runs fails). Prints the counts per suite and fork, and each run's ten slowest vectors.
  * Every suite runs twice: on the interpreter alone (`--jit never`) and with every frame in
  * compiled code (`--jit always`), so both tiers are held to the fixtures.
  */
@@ -14,8 +14,8 @@ import { join, relative } from 'node:path';
 import { checkSuite, fixtureDir, jsonFiles, readKnownFailures, root, type Declared, type Outcome } from './suite-check.js';
 
 const knownFailures = readKnownFailures();
-/** Vectors slower than this are listed in the test's output. */
-const SLOW_MS = 10_000;
+/** How many of each run's slowest vectors the test's output lists, with their times. */
+const SLOWEST = 10;
 
 interface Result {
   name: string;
@@ -49,7 +49,7 @@ function declaredVectors(dir: string): Declared[] {
 
 function runSuite(suite: string, path: string, jit: 'never' | 'always'): void {
   const dir = fixtureDir(path);
-  const args = ['statetest', '--json', '--jit', jit, '--slow', String(SLOW_MS), dir];
+  const args = ['statetest', '--json', '--jit', jit, dir];
   const run = spawnSync(process.execPath, [join(root, 'bin/polyvm.js'), ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -58,8 +58,10 @@ function runSuite(suite: string, path: string, jit: 'never' | 'always'): void {
   assert.match(lastLine, /^\d+ passed, \d+ failed$/, `statetest did not finish: ${run.stderr.slice(-2000)}`);
   const errorLines = run.stderr.split('\n').filter((l) => l.startsWith('error:'));
   assert.deepEqual(errorLines, [], 'fixture or engine errors');
-  for (const line of run.stderr.split('\n').filter((l) => l.startsWith('slow '))) console.log(`${suite} (--jit ${jit}): ${line}`);
   const results = JSON.parse(run.stdout) as Result[];
+  for (const r of [...results].sort((a, b) => b.ms - a.ms).slice(0, SLOWEST)) {
+    console.log(`${suite} (--jit ${jit}) slowest: ${r.ms} ms ${vectorId(relative(dir, r.file), r.name, r.fork, r.index)}`);
+  }
   const outcomes: Outcome[] = results.map((r) => ({
     id: vectorId(relative(dir, r.file), r.name, r.fork, r.index),
     fork: r.fork,

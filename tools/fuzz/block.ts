@@ -11,7 +11,7 @@
  */
 import { getRules, type ForkName } from '../../dist/forks/index.js';
 import { ParallelExecutor, seededRandom } from '../../dist/chain/parallel.js';
-import { ALL_KINDS, generateBlock, type TxKind } from '../../dist/chain/stm/generator.js';
+import { ALL_KINDS, SET_CODE_KINDS, generateBlock, type TxKind } from '../../dist/chain/stm/generator.js';
 import { blockDifferences, runGenerated } from '../../dist/chain/stm/compare.js';
 import { LocalParts } from '../../dist/chain/stm/split.js';
 import type { StmStats } from '../../dist/chain/stm/scheduler.js';
@@ -58,7 +58,7 @@ export function blockCase(seed: number, index: number): BlockCase {
   const int = (n: number) => Math.floor(random() * n);
   let kinds = ALL_KINDS.filter(() => random() < 0.5);
   if (kinds.length === 0) kinds = [ALL_KINDS[int(ALL_KINDS.length)]!];
-  return {
+  const c: BlockCase = {
     seed,
     index,
     fork: FORKS[int(FORKS.length)]!,
@@ -67,9 +67,13 @@ export function blockCase(seed: number, index: number): BlockCase {
     kinds,
     lanes: index % 10 === 9 ? 'workers' : 1 + int(8),
     bail: random() < 0.3,
-    // Drawn last: the cases of earlier runs are unchanged but for this.
-    split: random() < 0.5 ? [0.05, 0.2, 0.5, 0.8][int(4)] : undefined,
   };
+  // From Prague, half the cases also send EIP-7702 set-code transactions (drawn last, so the
+  // fields above are those earlier runs of a seed drew).
+  if (getRules(c.fork).prague && random() < 0.5) c.kinds = [...kinds, ...SET_CODE_KINDS];
+  // Half run split (drawn after everything earlier runs drew: their cases are unchanged but for this).
+  if (random() < 0.5) c.split = [0.05, 0.2, 0.5, 0.8][int(4)];
+  return c;
 }
 
 /** Runs one case; the problems found (none: parallel equals sequential). */

@@ -9,7 +9,7 @@
  * (two reserves, `amountIn` in, `out = r1 * in / (r0 + in)`, a log), a counter, a contract that
  * stores the coinbase's balance, one that self-destructs to its caller, one that always reverts,
  * one that hashes a word many times (heavy transactions), and creations of a counter (which later
- * transactions of the block call).
+ * transactions of the block call). From Prague, EIP-7702 authorities delegating to the counter.
  */
 import type { Address } from '../../primitives/address.js';
 import { bigintToAddress, createAddress } from '../../primitives/address.js';
@@ -18,7 +18,9 @@ import { keccak256 } from '../../primitives/hash.js';
 import { addressToBigint } from '../../primitives/address.js';
 import { Account } from '../../state/account.js';
 import { encodeTransaction } from '../../tx/encode.js';
-import { feeMarketTransaction } from '../../tx/types.js';
+import { feeMarketTransaction, type Authorization } from '../../tx/types.js';
+import { signAuthorization } from '../../tx/sender.js';
+import { privateKeyToAddress } from '../../tx/keys.js';
 import type { BlockTransaction } from '../block.js';
 import { seededRandom } from '../parallel.js';
 
@@ -33,7 +35,9 @@ export type TxKind =
   | 'coinbase-reader'
   | 'pay-coinbase'
   | 'counter'
-  | 'compute';
+  | 'compute'
+  | 'delegate'
+  | 'call-delegated';
 
 export const ALL_KINDS: readonly TxKind[] = [
   'transfer',
@@ -48,6 +52,18 @@ export const ALL_KINDS: readonly TxKind[] = [
   'counter',
   'compute',
 ];
+
+/**
+ * EIP-7702 kinds (Prague on): `delegate` sends a set-code transaction whose authorization (signed
+ * by one of a few authority keys, now and then with a stale nonce, which is skipped) delegates
+ * the authority to the counter, or clears its delegation, and calls the authority; `call-delegated`
+ * calls an authority, delegated or not.
+ */
+export const SET_CODE_KINDS: readonly TxKind[] = ['delegate', 'call-delegated'];
+
+/** The authorities' keys: fixed, so their addresses are too. */
+const AUTHORITY_KEYS = Array.from({ length: 6 }, (_, k) => keccak256(new TextEncoder().encode(`polyvm stm authority ${k}`)));
+const AUTHORITIES = AUTHORITY_KEYS.map((key) => privateKeyToAddress(key));
 
 export interface GeneratorOptions {
   seed: number;
@@ -150,6 +166,16 @@ export function generateBlock(options: GeneratorOptions): GeneratedBlock {
     pre.set(coinbase, a);
   }
 
+  // Some authorities hold ether and have sent before (a nonce above zero); the others do not exist.
+  const authorityNonces = AUTHORITIES.map((address, k) => {
+    if (k % 2 === 1) return 0n;
+    const a = new Account();
+    a.balance = 10n ** 18n;
+    a.nonce = BigInt(k);
+    pre.set(address, a);
+    return a.nonce;
+  });
+
   const hot = (): boolean => random() < options.conflict;
   const nonces = new Map<Address, bigint>();
   const created: Address[] = [];
@@ -165,6 +191,7 @@ export function generateBlock(options: GeneratorOptions): GeneratedBlock {
     let value = 0n;
     let data: Uint8Array = EMPTY_BYTES;
     let gasLimit = 200_000n;
+    let authorizationList: Authorization[] | undefined;
     switch (kind) {
       case 'transfer': {
         // Sometimes to an address that holds nothing yet (it is created).
@@ -216,6 +243,23 @@ export function generateBlock(options: GeneratorOptions): GeneratedBlock {
         data = word(BigInt(1500 + int(1000)));
         gasLimit = 400_000n;
         break;
+      case 'delegate': {
+        const k = hot() ? int(2) : int(AUTHORITIES.length);
+        const stale = random() < 0.1;
+        const nonce = authorityNonces[k]! - (stale && authorityNonces[k]! > 0n ? 1n : 0n);
+        // Valid authorizations bump the authority's nonce, in block order.
+        if (!stale || authorityNonces[k] === 0n) authorityNonces[k] = authorityNonces[k]! + 1n;
+        const target = random() < 0.2 ? bigintToAddress(0n) : COUNTER;
+        authorizationList = [signAuthorization({ chainId, address: target, nonce }, AUTHORITY_KEYS[k]!)];
+        to = AUTHORITIES[k]!;
+        gasLimit = 100_000n;
+        break;
+      }
+      case 'call-delegated':
+        to = AUTHORITIES[hot() ? int(2) : int(AUTHORITIES.length)]!;
+        value = BigInt(int(2));
+        gasLimit = 100_000n;
+        break;
     }
     nonces.set(sender, nonce + 1n);
     const tx = feeMarketTransaction({
@@ -227,6 +271,7 @@ export function generateBlock(options: GeneratorOptions): GeneratedBlock {
       to,
       value,
       data,
+      ...(authorizationList === undefined ? {} : { type: 4 as const, authorizationList }),
     });
     const encoded = encodeTransaction(tx);
     transactions.push({ tx, sender, hash: keccak256(encoded), encoded });

@@ -18,7 +18,7 @@
  */
 import type { OpcodeTable } from '../table.js';
 import type { BlockAnalysis } from '../blocks.js';
-import { pushValue, type CodeAnalysis } from '../analysis.js';
+import { cachedPush, pushValue, type CodeAnalysis } from '../analysis.js';
 import { IMMEDIATE_SIZE, JUMPDEST } from '../opcodes/index.js';
 import { STACK_LIMIT } from '../frame.js';
 import { Status } from '../../host/status.js';
@@ -289,7 +289,7 @@ function generateBlock(
       runHandler(op, pc);
       ended = true;
     } else if (op >= 0x5f && op <= 0x7f) {
-      push(constant(op === 0x5f ? 0n : (analysis.pushValues[pc] ?? pushValue(analysis.pushValues, code, pc, op - 0x5f))));
+      push(constant(op === 0x5f ? 0n : (cachedPush(analysis.pushValues, pc) ?? pushValue(analysis.pushValues, code, pc, op - 0x5f))));
     } else if (op >= 0x80 && op <= 0x8f) {
       const source = at(h - (op - 0x7f));
       push({ ...source, origin: undefined });

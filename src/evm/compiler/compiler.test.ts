@@ -284,3 +284,28 @@ test('the code cache: keyed by code hash, bounded, one per engine', () => {
   const two = createEvm({ jit: 'always' });
   assert.notEqual(one.codeCache, two.codeCache);
 });
+
+test('PUSH values on a page of the code past 4 kB, decoded on the first pass and read back on the second, on both tiers', () => {
+  // PUSH32 a, then 5,100 bytes of PUSH1 0 POP, then twice: PUSH2 0xabcd ADD, PUSH32 c ADD.
+  const a = (1n << 255n) + 5n;
+  const c = 0x1122334455667788990011223344556677889900112233445566778899001122n;
+  const hex = (n: bigint, bytes: number) => n.toString(16).padStart(bytes * 2, '0');
+  const head = '7f' + hex(a, 32) + '600050'.repeat(1700);
+  const loop = head.length / 2; // pc of the next JUMPDEST
+  const body =
+    '5b' + // loop: JUMPDEST
+    '61abcd01' + // PUSH2 0xabcd ADD
+    '7f' +
+    hex(c, 32) +
+    '01' + // PUSH32 c ADD
+    '600054' + // PUSH1 0 SLOAD (the pass counter)
+    '80600101600055' + // DUP1 PUSH1 1 ADD PUSH1 0 SSTORE
+    '15' +
+    '61' +
+    hex(BigInt(loop), 2) +
+    '57' + // ISZERO PUSH2 loop JUMPI: a second pass
+    '60005260206000f3'; // PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+  const expected = (a + 2n * (0xabcdn + c)) & ((1n << 256n) - 1n);
+  const result = both('0x' + head + body, { gas: 1_000_000n });
+  assert.equal(result.output, word(expected));
+});

@@ -11,14 +11,25 @@ function pushN(n: number): OpcodeDeclaration {
     gas: 3,
     since: 'Frontier',
     immediate: n,
-    handler: (f) => {
-      // Decoded the first time this PUSH runs, then read from the analysis.
-      const pc = f.pc - 1;
-      f.stack[f.sp++] = f.pushValues[pc] ?? pushValue(f.pushValues, f.code, pc, n);
-      f.pc += n;
-    },
+    handler:
+      n === 1
+        ? (f) => {
+            // One byte: a table of the 256 values, no decoding to keep (past the end of code, 0).
+            f.stack[f.sp++] = BYTE_WORDS[f.code[f.pc] ?? 0]!;
+            f.pc += 1;
+          }
+        : (f) => {
+            // Decoded the first time this PUSH runs, then read from the analysis.
+            const pc = f.pc - 1;
+            const page = f.pushValues[pc >> 11]; // PUSH_PAGE_BITS
+            f.stack[f.sp++] = (page === undefined ? undefined : page[pc & 2047]) ?? pushValue(f.pushValues, f.code, pc, n);
+            f.pc += n;
+          },
   };
 }
+
+/** The words 0..255, made once. */
+const BYTE_WORDS = Array.from({ length: 256 }, (_, i) => BigInt(i));
 
 function dupN(n: number): OpcodeDeclaration {
   return {

@@ -136,6 +136,8 @@ export const anvilNodeMethods: MethodTable = {
   anvil_getIntervalMining: getIntervalMining,
   anvil_addBalance: addBalance,
   hardhat_addBalance: addBalance,
+  // Tenderly's names, which Anvil answers too.
+  tenderly_addBalance: addBalance,
   anvil_dropAllTransactions: dropAllTransactions,
   hardhat_dropAllTransactions: dropAllTransactions,
   anvil_removePoolTransactions: removePoolTransactions,

@@ -61,6 +61,19 @@ const impersonate: Method = (ctx, params) => {
   return null;
 };
 
+const impersonateSignature: Method = (ctx, params) => {
+  const list = p.expectParams(params, 2, 2);
+  const signature = p.data(list[0], p.where(0, 'signature'));
+  const address = p.address(list[1], p.where(1, 'address'));
+  try {
+    ctx.chain.keys.impersonateSignature(signature, address);
+  } catch (error) {
+    if (error instanceof RangeError) throw invalidParams(`parameter 1 (signature): ${error.message}`);
+    throw error;
+  }
+  return null;
+};
+
 const stopImpersonating: Method = (ctx, params) => {
   const list = p.expectParams(params, 1, 1);
   ctx.chain.keys.impersonated.delete(p.address(list[0], p.where(0, 'address')));
@@ -256,6 +269,7 @@ const autoImpersonate: Method = (ctx, params) => {
 export const anvilMethods: MethodTable = {
   anvil_setBalance: setBalance,
   hardhat_setBalance: setBalance,
+  tenderly_setBalance: setBalance,
   anvil_setCode: setCode,
   hardhat_setCode: setCode,
   anvil_setNonce: setNonce,
@@ -264,6 +278,7 @@ export const anvilMethods: MethodTable = {
   anvil_setStorageAt: setStorageAt,
   hardhat_setStorageAt: setStorageAt,
   anvil_impersonateAccount: impersonate,
+  anvil_impersonateSignature: impersonateSignature,
   hardhat_impersonateAccount: impersonate,
   anvil_stopImpersonatingAccount: stopImpersonating,
   hardhat_stopImpersonatingAccount: stopImpersonating,

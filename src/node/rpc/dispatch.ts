@@ -56,6 +56,17 @@ export class Dispatcher {
   /** Told of each request's method before it runs (the node's log); unset, nothing is done. */
   onRequest: ((method: string) => void) | undefined;
 
+  /**
+   * The context of a request without a subscription sink (every HTTP request): made once, not
+   * copied per request (methods only read their context).
+   */
+  #withoutSink: RpcContext | undefined;
+
+  #contextFor(sink: SubscriptionSink | undefined): RpcContext {
+    if (sink !== undefined) return { ...this.context, sink };
+    return (this.#withoutSink ??= { ...this.context, sink: undefined });
+  }
+
   /** Runs one method; throws RpcError, or returns a promise that rejects with one. */
   call(method: string, params: unknown, sink: SubscriptionSink | undefined): unknown {
     const handler = Object.prototype.hasOwnProperty.call(this.methods, method) ? this.methods[method] : undefined;
@@ -65,7 +76,7 @@ export class Dispatcher {
     }
     if (this.onRequest !== undefined) this.onRequest(method);
     try {
-      const result = handler({ ...this.context, sink }, params);
+      const result = handler(this.#contextFor(sink), params);
       if (isPromise(result)) return result.catch((error: unknown) => this.#fail(error, method));
       return result;
     } catch (error) {

@@ -179,7 +179,9 @@ export const ethSendMethods: MethodTable = {
   eth_sendRawTransaction: (ctx, params) => {
     const list = p.expectParams(params, 1, 1);
     const { tx, encoded, blobs } = decodeRawTransaction(p.data(list[0], p.where(0, 'transaction'), ctx.limits.maxBodyBytes));
-    const hash = submit(ctx.chain, { ...validated(ctx.chain, tx), hash: keccak256(encoded), encoded });
+    // A signature anvil_impersonateSignature registered sends for its address, unrecovered.
+    const sender = ctx.chain.keys.impersonatedSigner(tx);
+    const hash = submit(ctx.chain, { ...validated(ctx.chain, tx, sender), hash: keccak256(encoded), encoded });
     // Kept for anvil_getBlobByHash (Anvil keeps them too); a dev chain sends few blobs.
     blobs?.forEach((blob, i) => ctx.chain.blobs.set(bytesToHex(tx.blobVersionedHashes![i]!), blob));
     return hash;
@@ -197,5 +199,7 @@ export const ethSendMethods: MethodTable = {
     return signature(ctx, address, personalMessageHash(message));
   },
   eth_signTypedData_v4: typedDataSignature,
+  // Version 3 is version 4 without arrays and recursive types: the same hash for what it allows.
+  eth_signTypedData_v3: typedDataSignature,
   eth_signTypedData: typedDataSignature,
 };

@@ -1,7 +1,8 @@
 /**
  * Issue 17's third proof: the GeneralStateTests transactions of one fork packed into blocks, each
- * block executed one by one and through Block-STM (this thread's lanes, in a seeded random
- * completion order), which must agree in everything `blockDifferences` compares.
+ * block executed one by one and in parallel (Block-STM on this thread's lanes in a seeded random
+ * completion order, or split execution with its parts on this thread), which must agree in
+ * everything `blockDifferences` compares.
  *
  * Every valid vector of the fork (each data, gas and value index a test lists) becomes one
  * transaction, sent by the test's sender with consecutive nonces, with enough ether added for all
@@ -29,6 +30,7 @@ import { bytesToBigint, hexToBytes } from '../../dist/primitives/bytes.js';
 import { bytesToAddress } from '../../dist/primitives/address.js';
 import { keccak256 } from '../../dist/primitives/hash.js';
 import { ParallelExecutor } from '../../dist/chain/parallel.js';
+import { LocalParts } from '../../dist/chain/stm/split.js';
 import { blockDifferences, runGenerated } from '../../dist/chain/stm/compare.js';
 import type { GeneratedBlock } from '../../dist/chain/stm/generator.js';
 import type { RunBlockResult } from '../../dist/chain/run-block.js';
@@ -142,13 +144,29 @@ function run(block: GeneratedBlock, fork: string, executor?: ParallelExecutor): 
   }
 }
 
-/** Runs one packed block both ways and compares. */
-export function compareBlock(packing: Packing, fork: string, seed: number): PackedOutcome {
+/** The parallel executors a packed block is checked with. */
+export type ParallelMode = 'lanes' | 'split';
+
+/**
+ * Block-STM on this thread's lanes (a seeded random completion order), or split execution with
+ * its parts on this thread (through the encoding worker threads use).
+ */
+function executor(mode: ParallelMode, seed: number, report: (r: { declined?: string }) => void): ParallelExecutor {
+  const common = { seed, minTransactions: 2, bail: false, report };
+  if (mode === 'lanes') return new ParallelExecutor({ ...common, localLanes: 4 });
+  return new ParallelExecutor({ ...common, share: 0.3, parts: (job) => new LocalParts(2, job.base, job.transactions, job.setting) });
+}
+
+/** Runs one packed block one by one and in parallel (`mode`), and compares. */
+export function compareBlock(packing: Packing, fork: string, seed: number, mode: ParallelMode = 'lanes'): PackedOutcome {
   const { block } = packing;
   const sequential = run(block, fork);
   let declined: string | undefined;
-  const executor = new ParallelExecutor({ localLanes: 4, seed, minTransactions: 2, bail: false, report: (r) => (declined = r.declined) });
-  const parallel = run(block, fork, executor);
+  const parallel = run(
+    block,
+    fork,
+    executor(mode, seed, (r) => (declined = r.declined)),
+  );
   const outcome: PackedOutcome = {
     tests: packing.first === packing.last ? packing.first : `${packing.first} … ${packing.last}`,
     transactions: block.transactions.length,

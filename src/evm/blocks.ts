@@ -26,17 +26,31 @@ export class BlockAnalysis {
   readonly minStack: Int32Array;
   /** Largest stack height the block may leave above its entry height, at any point. */
   readonly maxGrowth: Int32Array;
+  /** At each analysed block's first offset: the offset just past its last instruction. */
+  readonly end: Int32Array;
+  /**
+   * The code as the interpreter dispatches on it: the code's bytes, except where two instructions
+   * in a row of a block fuse into one (FUSED). Written as blocks are analysed; the bytes of blocks
+   * not analysed yet are the code's.
+   */
+  readonly ops: Uint8Array;
+  /** At a fused pair: its operand (PUSH_JUMP's checked destination, SWAP_POP's n). */
+  readonly operand: Int32Array;
   private completed = false;
 
   constructor(
     private readonly code: Uint8Array,
     private readonly table: OpcodeTable,
+    private readonly jumpDestinations: Uint8Array,
   ) {
     const n = code.length;
     this.gas = new Float64Array(n);
     this.length = new Int32Array(n);
     this.minStack = new Int32Array(n);
     this.maxGrowth = new Int32Array(n);
+    this.end = new Int32Array(n);
+    this.ops = code.slice();
+    this.operand = new Int32Array(n);
   }
 
   /** Analyses the block that starts at `start` (a block start, inside the code); returns its length. */
@@ -57,8 +71,31 @@ export class BlockAnalysis {
     let height = 0; // relative to entry
     let need = 0;
     let growth = 0;
+    const ops = this.ops;
+    let previous = -1; // the previous instruction in this block, and where it was
+    let previousAt = 0;
+    let pushed = 0; // what it pushed when it was a PUSH of up to 3 bytes
     do {
       const op = code[pc]!;
+      // Fused pairs (FUSED): the first instruction's byte in `ops` says what the pair does. The
+      // code's own bytes of those values are undefined opcodes: INVALID in `ops`, which halts the
+      // same way (the halt's reason names the code's byte).
+      if (op >= PUSH_JUMP && op <= SWAP_POP) ops[pc] = 0xfe;
+      else if (op === 0x56 || op === 0x57) {
+        if (previous >= 0x5f && previous <= 0x62 && this.jumpDestinations[pushed] === 1) {
+          ops[previousAt] = op === 0x56 ? PUSH_JUMP : PUSH_JUMPI;
+          this.operand[previousAt] = pushed;
+        } else if (op === 0x56 && previous === 0x50) ops[previousAt] = POP_JUMP;
+      } else if (op === 0x50 && previous >= 0x90 && previous <= 0x9f) {
+        ops[previousAt] = SWAP_POP;
+        this.operand[previousAt] = previous - 0x8f;
+      }
+      previous = op;
+      previousAt = pc;
+      if (op >= 0x5f && op <= 0x62) {
+        pushed = 0;
+        for (let i = 1; i <= op - 0x5f; i++) pushed = pushed * 256 + (pc + i < n ? code[pc + i]! : 0);
+      }
       const inputs = minStackOf[op]!;
       const pushes = STACK_LIMIT - maxStackOf[op]!; // max(0, outputs - inputs)
       blockGas += staticGas[op]!;
@@ -73,6 +110,7 @@ export class BlockAnalysis {
     this.length[start] = count;
     this.minStack[start] = need;
     this.maxGrowth[start] = growth;
+    this.end[start] = pc;
     return count;
   }
 
@@ -91,7 +129,23 @@ export class BlockAnalysis {
   }
 }
 
+/**
+ * Pairs of instructions the interpreter runs as one (Solidity's commonest), at opcodes no fork
+ * defines. The second instruction of a pair is never a block start (its predecessor neither jumps
+ * nor halts, and it is not a JUMPDEST), so the pair always runs whole, under its block's checks.
+ * - PUSH_JUMP, PUSH_JUMPI: a PUSH of a valid JUMPDEST, then JUMP or JUMPI; the stack ends as
+ *   the two would leave it (PUSH_JUMPI pops only the condition).
+ * - POP_JUMP: a POP, then a JUMP (a function's return).
+ * - SWAP_POP: SWAPn (n the operand), then POP.
+ */
+export const PUSH_JUMP = 0x0c;
+export const PUSH_JUMPI = 0x0d;
+export const POP_JUMP = 0x0e;
+export const SWAP_POP = 0x0f;
+/** The fused opcodes (table.test checks no fork defines them). */
+export const FUSED: readonly number[] = [PUSH_JUMP, PUSH_JUMPI, POP_JUMP, SWAP_POP];
+
 /** The blocks of `code` under one fork's table, none analysed yet. */
-export function analyzeBlocks(code: Uint8Array, table: OpcodeTable): BlockAnalysis {
-  return new BlockAnalysis(code, table);
+export function analyzeBlocks(code: Uint8Array, table: OpcodeTable, jumpDestinations: Uint8Array): BlockAnalysis {
+  return new BlockAnalysis(code, table, jumpDestinations);
 }

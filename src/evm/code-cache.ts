@@ -63,7 +63,7 @@ export class CodeEntry {
   private tier(table: OpcodeTable): Tier {
     let tier = this.tiers.get(table);
     if (tier === undefined) {
-      tier = { blocks: analyzeBlocks(this.code, table), compiled: undefined };
+      tier = { blocks: analyzeBlocks(this.code, table, this.analysis.jumpDestinations), compiled: undefined };
       this.tiers.set(table, tier);
     }
     return tier;

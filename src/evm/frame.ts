@@ -22,7 +22,7 @@ import { interpret } from './interpreter.js';
 import { getOpcodeTable } from './table.js';
 import { CodeCache, type CodeCacheChoice, type CodeEntry } from './code-cache.js';
 import type { PushValues } from './analysis.js';
-import { releaseMemory } from './memory.js';
+import { forgetWords, NO_WORDS, releaseMemory } from './memory.js';
 
 export const STACK_LIMIT = 1024;
 
@@ -74,6 +74,8 @@ export class Frame implements VmFrame, TracedFrame {
   memory: Uint8Array = EMPTY_BYTES;
   /** A view of `memory` for word reads and writes; replaced whenever memory grows. */
   memoryView: DataView = new DataView(EMPTY_BYTES.buffer);
+  /** Memory's words as bigints where known (memory.ts, WORD_CACHE_WORDS). */
+  memoryWords: (bigint | undefined)[] = NO_WORDS;
   /** Active memory in bytes, always a multiple of 32. */
   memorySize = 0;
   returnData: Uint8Array = EMPTY_BYTES;
@@ -128,7 +130,10 @@ export class Frame implements VmFrame, TracedFrame {
     if (request.kind === 'call') {
       this.returnData = result.output;
       const n = Math.min(request.outSize, result.output.length);
-      if (n > 0) this.memory.set(result.output.subarray(0, n), request.outOffset);
+      if (n > 0) {
+        this.memory.set(result.output.subarray(0, n), request.outOffset);
+        forgetWords(this, request.outOffset, request.outOffset + n);
+      }
       this.stack[this.sp++] = ok ? 1n : 0n;
     } else {
       this.returnData = ok ? EMPTY_BYTES : result.output;

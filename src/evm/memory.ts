@@ -37,7 +37,7 @@ export function expansionCost(f: Frame, end: number): number {
  * Memories of finished frames, zeroed, for the next frames to start with: most calls use a little
  * memory, and a new ArrayBuffer per call costs more than its zeroing. Small ones only.
  */
-const memoryPool: { bytes: Uint8Array; view: DataView }[] = [];
+const memoryPool: { bytes: Uint8Array; view: DataView; words: (bigint | undefined)[] }[] = [];
 const MEMORY_POOL_LIMIT = 64;
 const POOLED_MEMORY_MAX = 64 * 1024;
 
@@ -50,13 +50,36 @@ export function releaseMemory(f: Frame): void {
   const bytes = f.memory;
   if (bytes.length === 0 || bytes.length > POOLED_MEMORY_MAX || memoryPool.length >= MEMORY_POOL_LIMIT) return;
   bytes.fill(0, 0, f.memorySize);
-  memoryPool.push({ bytes, view: f.memoryView });
+  const words = f.memoryWords;
+  words.fill(undefined, 0, Math.min(words.length, f.memorySize >> 5));
+  memoryPool.push({ bytes, view: f.memoryView, words });
   f.memory = EMPTY_BYTES;
   f.memoryView = EMPTY_VIEW;
+  f.memoryWords = NO_WORDS;
   f.memorySize = 0;
 }
 
 const EMPTY_VIEW = new DataView(EMPTY_BYTES.buffer);
+
+/**
+ * Words of memory as bigints, by word index, for the first WORD_CACHE_WORDS words: what an
+ * aligned MSTORE wrote or an aligned MLOAD read, until a write to any of its bytes forgets it.
+ * Solidity reads back most of what it stores (the free-memory pointer at 0x40, arguments, structs),
+ * and a word rebuilt from bytes costs several bigints. Every writer of memory other than
+ * `writeWord` must call `forgetWords` for the bytes it writes.
+ */
+export const WORD_CACHE_WORDS = 1 << 20;
+/** A frame's words before it has memory: empty, so nothing is ever stored in it. */
+export const NO_WORDS: (bigint | undefined)[] = [];
+
+/** Forgets the cached words that overlap bytes [start, end) of `f`'s memory. */
+export function forgetWords(f: Frame, start: number, end: number): void {
+  const words = f.memoryWords;
+  const first = start >> 5;
+  if (first >= words.length || end <= start) return;
+  const last = Math.min(words.length, (end + 31) >> 5);
+  for (let i = first; i < last; i++) words[i] = undefined;
+}
 
 /** Grows the active memory to cover `end` bytes; the caller has charged for it. */
 export function growMemory(f: Frame, end: number): void {
@@ -66,6 +89,7 @@ export function growMemory(f: Frame, end: number): void {
     const pooled = memoryPool.pop()!;
     f.memory = pooled.bytes;
     f.memoryView = pooled.view;
+    f.memoryWords = pooled.words;
   }
   if (size > f.memory.length) {
     let capacity = Math.max(f.memory.length * 2, 1024);
@@ -74,6 +98,10 @@ export function growMemory(f: Frame, end: number): void {
     grown.set(f.memory.subarray(0, f.memorySize));
     f.memory = grown;
     f.memoryView = new DataView(grown.buffer);
+    // The cached words stay true of the copy; room for the new ones (holes read as undefined).
+    const wordCount = Math.min(capacity >> 5, WORD_CACHE_WORDS);
+    if (f.memoryWords === NO_WORDS) f.memoryWords = new Array<bigint | undefined>(wordCount);
+    else if (f.memoryWords.length < wordCount) f.memoryWords.length = wordCount;
   }
   f.memorySize = size;
 }
@@ -124,6 +152,7 @@ export function words(size: number): number {
 /** Copies `length` bytes of `source` from `sourceOffset` into memory, padding with zeros past its end. */
 export function copyToMemory(f: Frame, memoryOffset: number, source: Uint8Array, sourceOffset: bigint, length: number): void {
   if (length === 0) return;
+  forgetWords(f, memoryOffset, memoryOffset + length);
   const mem = f.memory;
   const start = sourceOffset > BigInt(source.length) ? source.length : Number(sourceOffset);
   const available = Math.min(length, source.length - start);
@@ -137,6 +166,17 @@ export function readMemory(f: Frame, offset: number, size: number): Uint8Array {
 }
 
 export function readWord(f: Frame, offset: number): bigint {
+  if ((offset & 31) === 0) {
+    const words = f.memoryWords;
+    const index = offset >> 5;
+    if (index < words.length) {
+      const known = words[index];
+      if (known !== undefined) return known;
+      const word = wordAt(f.memoryView, offset);
+      words[index] = word;
+      return word;
+    }
+  }
   return wordAt(f.memoryView, offset);
 }
 
@@ -151,6 +191,15 @@ export function wordAt(v: DataView, offset: number): bigint {
 }
 
 export function writeWord(f: Frame, offset: number, value: bigint): void {
+  const words = f.memoryWords;
+  const index = offset >> 5;
+  if (index < words.length) {
+    if ((offset & 31) === 0) words[index] = value;
+    else {
+      words[index] = undefined;
+      if (index + 1 < words.length) words[index + 1] = undefined;
+    }
+  }
   const v = f.memoryView;
   if (value <= 0xffffffffn) {
     // Small values are the common case (offsets, lengths, booleans): no 64-bit splits.

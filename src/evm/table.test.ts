@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { FORK_ORDER, forkIndex, getRules, type ForkName, type Rules } from '../forks/index.js';
 import { IMMEDIATE_SIZE, JUMPDEST, OPCODES } from './opcodes/index.js';
 import { getOpcodeTable } from './table.js';
+import { INLINED_OPCODES } from './interpreter.js';
+import { FUSED } from './blocks.js';
 import { Frame } from './frame.js';
 import { CodeCache } from './code-cache.js';
 import type { Environment, Message } from '../host/index.js';
@@ -165,6 +167,20 @@ test('blocks end after every jump, halt and look at the gas left, and nowhere el
       const ends = HALTS_OR_JUMPS.includes(op.name) || OBSERVES_GAS.includes(op.name);
       assert.equal(table.endsBlock[op.code], ends ? 1 : 0, `${fork}: ${op.name}`);
     }
+  }
+});
+
+test("the interpreter's inlined opcodes are Frontier's, in every fork; its fused ones are no fork's", () => {
+  // interpret() runs these without the table, so no fork may lack them or give them another handler.
+  const frontier = new Map(available('Frontier').map((op) => [op.code, op]));
+  for (const fork of FORK_ORDER) {
+    const table = getOpcodeTable(getRules(fork));
+    for (const code of INLINED_OPCODES) {
+      const op = frontier.get(code);
+      assert.ok(op !== undefined, `0x${code.toString(16)} is not a Frontier opcode`);
+      assert.equal(table.handlers[code], op.handler, `${fork}: ${op.name}`);
+    }
+    for (const code of FUSED) assert.equal(table.handlers[code], table.invalid, `${fork}: 0x${code.toString(16)} is an opcode`);
   }
 });
 

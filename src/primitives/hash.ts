@@ -46,9 +46,18 @@ export function keccak256(data: Uint8Array): Uint8Array {
   return keccak(data);
 }
 
-export const sha256: Digest = nativeOr('sha256', (data) => nobleSha256(data));
+/**
+ * `nativeOr`, chosen on the first call: loading node:crypto at start-up cost a dev node's first
+ * answer tens of milliseconds, for digests most sessions never take.
+ */
+function chosenOnFirstUse(algorithm: string, pure: Digest): Digest {
+  let chosen: Digest | undefined;
+  return (data) => (chosen ??= nativeOr(algorithm, pure))(data);
+}
 
-export const ripemd160: Digest = nativeOr('ripemd160', (data) => nobleRipemd160(data));
+export const sha256: Digest = chosenOnFirstUse('sha256', (data) => nobleSha256(data));
+
+export const ripemd160: Digest = chosenOnFirstUse('ripemd160', (data) => nobleRipemd160(data));
 
 /** keccak256 of the empty string: the code hash of an account without code. */
 export const KECCAK256_EMPTY = keccak256(EMPTY_BYTES);

@@ -211,12 +211,13 @@ test('with a step tracer the interpreter runs, never compiled code', () => {
 /** Compiles every region of `code` as 'always' would, and returns the total source size. */
 function compileAll(code: Uint8Array): { source: string; declined: number } {
   const table = getOpcodeTable(getRules('Osaka'));
-  const blocks = analyzeBlocks(code, table);
+  const analysis = analyzeCode(code);
+  const blocks = analyzeBlocks(code, table, analysis.jumpDestinations);
   const plan = planRegions(code, blocks);
   let source = '';
   let declined = 0;
   for (let r = 0; r < plan.regions; r++) {
-    const text = generateRegion(code, table, blocks, analyzeCode(code), plan, r);
+    const text = generateRegion(code, table, blocks, analysis, plan, r);
     if (text === undefined) declined++;
     else source += text;
   }

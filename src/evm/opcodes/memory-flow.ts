@@ -1,6 +1,6 @@
 /** Memory, transient storage and control flow: 0x51-0x53, 0x56-0x5e. */
 import type { OpcodeDeclaration } from './types.js';
-import { copyCost, readWord, useMemory, writeWord } from '../memory.js';
+import { copyCost, forgetWords, readWord, useMemory, writeWord } from '../memory.js';
 import { totalGas, type Frame } from '../frame.js';
 import { Status } from '../../host/status.js';
 import { toSmall, writeProtected } from './helpers.js';
@@ -53,7 +53,9 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
       const offset = f.stack[--f.sp]!;
       const value = f.stack[--f.sp]!;
       if (!useMemory(f, offset, 1n)) return;
-      f.memory[Number(offset)] = Number(value & 0xffn);
+      const at = Number(offset);
+      f.memory[at] = Number(value & 0xffn);
+      forgetWords(f, at, at + 1);
     },
   },
   {
@@ -158,7 +160,9 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
       if (size === 0n) return;
       const n = Number(size);
       const s = Number(source);
-      f.memory.copyWithin(toSmall(destination, 0), s, s + n);
+      const d = toSmall(destination, 0);
+      f.memory.copyWithin(d, s, s + n);
+      forgetWords(f, d, d + n);
     },
   },
 ];

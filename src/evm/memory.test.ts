@@ -1,0 +1,86 @@
+/**
+ * Memory's word cache (memory.ts): a word an aligned MSTORE wrote or an MLOAD read is kept as a
+ * bigint; every other write to its bytes must make the next MLOAD see the bytes. Each case writes a
+ * word, overwrites some of its bytes another way, and reads it back, on both tiers; the expected
+ * words are written out by hand.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEvm } from '../create-evm.js';
+import { hexToBytes, bytesToHex } from '../primitives/bytes.js';
+
+const CALLER = '0x00000000000000000000000000000000000000c0';
+const TARGET = '0x00000000000000000000000000000000000000aa';
+const ECHO = '0x00000000000000000000000000000000000000bb';
+
+const hex = (n: number | bigint, bytes: number) => n.toString(16).padStart(bytes * 2, '0');
+const push = (n: number | bigint, bytes = 32) => hex(0x5f + bytes, 1) + hex(n, bytes);
+const MSTORE = '52';
+const MLOAD = '51';
+const A = 0x1111111111111111111111111111111111111111111111111111111111111111n;
+const B = 0x2222222222222222222222222222222222222222222222222222222222222222n;
+/** Returns the word at `offset`: MLOAD, store at 0x1000 (past the cases' words), return it. */
+const returnWordAt = (offset: number) => push(offset, 3) + MLOAD + push(0x1000, 2) + MSTORE + '6020' + push(0x1000, 2) + 'f3';
+/** Stores A at `offset` and reads it back (so it is cached either way). */
+const storeA = (offset: number) => push(A) + push(offset, 3) + MSTORE + push(offset, 3) + MLOAD + '50';
+
+function word(code: string, data = ''): string {
+  const results = (['never', 'always'] as const).map((jit) => {
+    const evm = createEvm({ fork: 'Osaka', jit });
+    evm.setAccount(CALLER, { balance: 10n ** 18n });
+    evm.setAccount(TARGET, { code: hexToBytes(code) });
+    // Returns its call data.
+    evm.setAccount(ECHO, { code: hexToBytes('366000600037366000f3') });
+    const r = evm.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n, data: hexToBytes('0x' + data) });
+    assert.equal(r.success, true, `${jit}: ${r.error}`);
+    return bytesToHex(r.output);
+  });
+  assert.equal(results[1], results[0], 'the tiers disagree');
+  return results[0]!.slice(2);
+}
+
+const a = hex(A, 32);
+
+test('an aligned word stored then read back', () => {
+  assert.equal(word(storeA(0x40) + returnWordAt(0x40)), a);
+});
+
+test('MSTORE8 into a cached word', () => {
+  assert.equal(word(storeA(0x40) + '60ff' + push(0x45, 2) + '53' + returnWordAt(0x40)), '1111111111ff' + '11'.repeat(26));
+});
+
+test('an unaligned MSTORE across two cached words', () => {
+  const code = storeA(0x40) + storeA(0x60) + push(B) + push(0x50, 2) + MSTORE;
+  assert.equal(word(code + returnWordAt(0x40)), '11'.repeat(16) + '22'.repeat(16));
+  assert.equal(word(code + returnWordAt(0x60)), '22'.repeat(16) + '11'.repeat(16));
+});
+
+test('MCOPY, CALLDATACOPY, CODECOPY and RETURNDATACOPY over a cached word', () => {
+  // MCOPY 4 bytes of zeros (from 0x200, never written) to 0x48.
+  assert.equal(
+    word(storeA(0x40) + '6004' + push(0x200, 2) + push(0x48, 2) + '5e' + returnWordAt(0x40)),
+    '11'.repeat(8) + '00'.repeat(4) + '11'.repeat(20),
+  );
+  // CALLDATACOPY of 2 bytes (0xabcd) to 0x5e.
+  assert.equal(word(storeA(0x40) + '6002' + '6000' + push(0x5e, 2) + '37' + returnWordAt(0x40), 'abcd'), '11'.repeat(30) + 'abcd');
+  // CODECOPY of the code's first byte (PUSH32, 0x7f) to 0x40.
+  assert.equal(word(storeA(0x40) + '6001' + '6000' + push(0x40, 2) + '39' + returnWordAt(0x40)), '7f' + '11'.repeat(31));
+});
+
+test("a call's output written over a cached word, and RETURNDATACOPY", () => {
+  // CALL ECHO with 32 bytes of B as input, output to 0x40 (a cached A).
+  const storeB = push(B) + push(0x100, 2) + MSTORE;
+  const call = '6020' + push(0x40, 2) + '6020' + push(0x100, 2) + '6000' + push(BigInt(ECHO), 20) + '5a' + 'f1' + '50';
+  assert.equal(word(storeA(0x40) + storeB + call + returnWordAt(0x40)), hex(B, 32));
+  // RETURNDATACOPY the echoed word over another cached A.
+  const copy = '6020' + '6000' + push(0x80, 2) + '3e';
+  assert.equal(word(storeA(0x40) + storeA(0x80) + storeB + call + copy + returnWordAt(0x80)), hex(B, 32));
+});
+
+test('a word in memory grown many times over, and a word read before anything was stored', () => {
+  // 128 KiB in: memory (and its words) grew from 1 KiB by doubling.
+  const far = 0x20040;
+  assert.equal(word(storeA(far) + '60ff' + push(far + 31, 3) + '53' + returnWordAt(far)), '11'.repeat(31) + 'ff');
+  // A read of zeros is cached too; a later MSTORE8 must still show.
+  assert.equal(word(push(0x40, 2) + MLOAD + '50' + '6007' + push(0x40, 2) + '53' + returnWordAt(0x40)), '07' + '00'.repeat(31));
+});

@@ -78,7 +78,7 @@ test("a call's output written over a cached word, and RETURNDATACOPY", () => {
 });
 
 test('a word in memory grown many times over, and a word read before anything was stored', () => {
-  // 128 KiB in: memory (and its words) grew from 1 KiB by doubling.
+  // 128 KiB in, just past the words kept as bigints: memory (and those words) grew from 1 KiB by doubling.
   const far = 0x20040;
   assert.equal(word(storeA(far) + '60ff' + push(far + 31, 3) + '53' + returnWordAt(far)), '11'.repeat(31) + 'ff');
   // A read of zeros is cached too; a later MSTORE8 must still show.

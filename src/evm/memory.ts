@@ -68,7 +68,7 @@ const EMPTY_VIEW = new DataView(EMPTY_BYTES.buffer);
  * and a word rebuilt from bytes costs several bigints. Every writer of memory other than
  * `writeWord` must call `forgetWords` for the bytes it writes.
  */
-export const WORD_CACHE_WORDS = 1 << 20;
+export const WORD_CACHE_WORDS = 4096;
 /** A frame's words before it has memory: empty, so nothing is ever stored in it. */
 export const NO_WORDS: (bigint | undefined)[] = [];
 
@@ -100,8 +100,13 @@ export function growMemory(f: Frame, end: number): void {
     f.memoryView = new DataView(grown.buffer);
     // The cached words stay true of the copy; room for the new ones (holes read as undefined).
     const wordCount = Math.min(capacity >> 5, WORD_CACHE_WORDS);
-    if (f.memoryWords === NO_WORDS) f.memoryWords = new Array<bigint | undefined>(wordCount);
-    else if (f.memoryWords.length < wordCount) f.memoryWords.length = wordCount;
+    const words = f.memoryWords;
+    if (words.length < wordCount) {
+      // A new array rather than a longer length, which can leave V8 a slow (dictionary) array.
+      const more = new Array<bigint | undefined>(wordCount);
+      for (let i = 0; i < words.length; i++) more[i] = words[i];
+      f.memoryWords = more;
+    }
   }
   f.memorySize = size;
 }

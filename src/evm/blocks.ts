@@ -34,7 +34,7 @@ export class BlockAnalysis {
    * not analysed yet are the code's.
    */
   readonly ops: Uint8Array;
-  /** At a fused pair: its operand (PUSH_JUMP's checked destination, SWAP_POP's n). */
+  /** At a fused pair: its operand (PUSH_JUMP's checked destination, SWAP_POP's n, ...: FUSED). */
   readonly operand: Int32Array;
   private completed = false;
 
@@ -80,7 +80,7 @@ export class BlockAnalysis {
       // Fused pairs (FUSED): the first instruction's byte in `ops` says what the pair does. The
       // code's own bytes of those values are undefined opcodes: INVALID in `ops`, which halts the
       // same way (the halt's reason names the code's byte).
-      if (op >= PUSH_JUMP && op <= SWAP_POP) ops[pc] = 0xfe;
+      if (IS_FUSED[op] === 1) ops[pc] = 0xfe;
       else if (op === 0x56 || op === 0x57) {
         if (previous >= 0x5f && previous <= 0x62 && this.jumpDestinations[pushed] === 1) {
           ops[previousAt] = op === 0x56 ? PUSH_JUMP : PUSH_JUMPI;
@@ -89,6 +89,12 @@ export class BlockAnalysis {
       } else if (op === 0x50 && previous >= 0x90 && previous <= 0x9f) {
         ops[previousAt] = SWAP_POP;
         this.operand[previousAt] = previous - 0x8f;
+      } else if (op >= 0x90 && op <= 0x9f && previous >= 0x90 && previous <= 0x9f) {
+        ops[previousAt] = SWAP_SWAP;
+        this.operand[previousAt] = (previous - 0x8f) | ((op - 0x8f) << 8);
+      } else if (op >= 0x80 && op <= 0x8f && previous === 0x60) {
+        ops[previousAt] = PUSH1_DUP;
+        this.operand[previousAt] = op - 0x7f;
       }
       previous = op;
       previousAt = pc;
@@ -137,13 +143,19 @@ export class BlockAnalysis {
  *   the two would leave it (PUSH_JUMPI pops only the condition).
  * - POP_JUMP: a POP, then a JUMP (a function's return).
  * - SWAP_POP: SWAPn (n the operand), then POP.
+ * - SWAP_SWAP: SWAPn then SWAPm (the operand n | m << 8).
+ * - PUSH1_DUP: PUSH1 then DUPn (n the operand).
  */
 export const PUSH_JUMP = 0x0c;
 export const PUSH_JUMPI = 0x0d;
 export const POP_JUMP = 0x0e;
 export const SWAP_POP = 0x0f;
+export const SWAP_SWAP = 0x21;
+export const PUSH1_DUP = 0x22;
 /** The fused opcodes (table.test checks no fork defines them). */
-export const FUSED: readonly number[] = [PUSH_JUMP, PUSH_JUMPI, POP_JUMP, SWAP_POP];
+export const FUSED: readonly number[] = [PUSH_JUMP, PUSH_JUMPI, POP_JUMP, SWAP_POP, SWAP_SWAP, PUSH1_DUP];
+const IS_FUSED = new Uint8Array(256);
+for (const op of FUSED) IS_FUSED[op] = 1;
 
 /** The blocks of `code` under one fork's table, none analysed yet. */
 export function analyzeBlocks(code: Uint8Array, table: OpcodeTable, jumpDestinations: Uint8Array): BlockAnalysis {

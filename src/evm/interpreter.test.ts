@@ -50,6 +50,19 @@ test('SWAPn then POP (fused) leaves the stack as the two instructions do, for ev
   }
 });
 
+test('SWAPn then SWAPm, and PUSH1 then DUPn (fused), for every n and m', () => {
+  const seventeen = Array.from({ length: 17 }, (_, v) => push1(v + 1)).join('');
+  for (let n = 1; n <= 16; n++) {
+    for (let m = 1; m <= 16; m++) same(seventeen + hex(0x8f + n) + hex(0x8f + m) + returnTop(16));
+    const r = same(seventeen + push1(0xab) + hex(0x7f + n) + returnTop(16));
+    // The top is what DUPn copied: 0xab itself for DUP1, else the value n-1 below it (17 - n + 2).
+    assert.equal(parseInt(r.output.slice(2, 66), 16), n === 1 ? 0xab : 19 - n, `PUSH1 DUP${n}`);
+  }
+  // SWAP2 then SWAP1 on [1, 2, 3]: [3, 2, 1], then [3, 1, 2].
+  const r = same(push1(1) + push1(2) + push1(3) + '91' + '90' + returnTop(3));
+  assert.equal(r.output, '0x' + [2, 1, 3].map((v) => hex(v, 32)).join(''));
+});
+
 test('PUSH then JUMP or JUMPI (fused): taken, not taken, and to a byte that is no JUMPDEST', () => {
   // 0: PUSH1 5, 2: JUMP, 3: INVALID, 4: INVALID, 5: JUMPDEST, ...
   assert.equal(same(push1(5) + '56' + 'fefe' + '5b' + push1(42) + returnTop(1)).success, true);
@@ -100,8 +113,8 @@ test('a loop of fused and inlined instructions, and running out of gas at each p
   for (let gas = 21_000n + 10n; gas < full.gasUsed; gas += 97n) same(code, gas);
 });
 
-test("the code's own bytes 0x0c-0x0f, the fused pairs' numbers, halt as undefined opcodes", () => {
-  for (const byte of ['0c', '0d', '0e', '0f']) {
+test("the code's own bytes of the fused pairs' numbers halt as undefined opcodes", () => {
+  for (const byte of ['0c', '0d', '0e', '0f', '21', '22']) {
     for (const code of [byte, push1(1) + push1(2) + byte + '00', '5b' + push1(0) + push1(0) + byte]) {
       const r = same(code);
       assert.equal(r.success, false, code);

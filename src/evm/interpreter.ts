@@ -74,7 +74,8 @@ export function interpret(
     while (pc < end) {
       const op = ops[pc++]!;
       // Every case label is a number literal, so the switch compiles to a jump table (an imported
-      // constant as a label makes it a chain of comparisons); 0x0c-0x0f are blocks.ts's fused pairs.
+      // constant as a label makes it a chain of comparisons); 0x0c-0x0f, 0x21 and 0x22 are blocks.ts's
+      // fused pairs.
       // The commonest instructions run here, without a call. Each is a Frontier opcode no fork
       // changed (INLINED_OPCODES; table.test checks every fork has them), and none can fail once
       // the block's gas and stack bounds are checked, except a jump to a bad destination.
@@ -143,6 +144,28 @@ export function interpret(
           pc++;
           continue;
         }
+        case 0x21: {
+          // SWAP_SWAP: SWAPn then SWAPm.
+          const operands = operand[pc - 1]!;
+          const top = sp - 1;
+          const first = top - (operands & 0xff);
+          const second = top - (operands >> 8);
+          const t = stack[top]!;
+          stack[top] = stack[first]!;
+          stack[first] = t;
+          const u = stack[top]!;
+          stack[top] = stack[second]!;
+          stack[second] = u;
+          pc++;
+          continue;
+        }
+        case 0x22:
+          // PUSH1_DUP: PUSH1 then DUPn (the DUP byte follows the immediate, which is in the code).
+          stack[sp] = BYTE_WORDS[code[pc]!]!;
+          stack[sp + 1] = stack[sp + 1 - operand[pc - 1]!]!;
+          sp += 2;
+          pc += 2;
+          continue;
         case 0x0e: {
           // POP_JUMP: POP, then JUMP.
           sp -= 2;

@@ -7,14 +7,11 @@ import { toSmall, writeProtected } from './helpers.js';
 
 /** Moves pc to a JUMPDEST; anywhere else is an exceptional halt. */
 function jump(f: Frame, dest: bigint): void {
-  // One conversion: a destination too large for a double's exact range reads as past every
-  // JUMPDEST (the interpreter's inline JUMP checks the same way).
-  const at = Number(dest);
-  if (!(f.jumpDestinations[at] === 1)) {
+  if (dest > 0xffffffffn || f.jumpDestinations[Number(dest)] !== 1) {
     f.status = Status.InvalidJump;
     return;
   }
-  f.pc = at;
+  f.pc = Number(dest);
 }
 
 export const memoryFlowOpcodes: OpcodeDeclaration[] = [

@@ -6,6 +6,7 @@
 // no case got slower. Both builds run the same cases on the same pre-states; their gas must agree.
 // A build whose engines own a code cache (`createEvm({ codeCache })`) gets one per case, shared by
 // its runs, as a build with module-wide caches shares its own; `--jit` sets that cache's tier.
+// `--cold` gives every run a fresh engine and cache instead (the cold column of `npm run bench`).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,16 +16,17 @@ import { createEvm } from '../dist/index.js';
 import { CodeCache, JIT_MODES } from '../dist/evm/code-cache.js';
 import { loadBenchCases } from './cases.mjs';
 
-const USAGE = 'usage: npm run bench:compare -- --base DIR [--filter REGEX] [--rounds N] [--jit auto|always|never] [--json]';
+const USAGE = 'usage: npm run bench:compare -- --base DIR [--filter REGEX] [--rounds N] [--jit auto|always|never] [--cold] [--json]';
 
 function parseOptions(argv) {
-  const options = { base: undefined, filter: undefined, rounds: 9, json: false, jit: 'auto' };
+  const options = { base: undefined, filter: undefined, rounds: 9, json: false, jit: 'auto', cold: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--base') options.base = argv[++i];
     else if (arg === '--filter') options.filter = new RegExp(argv[++i] ?? '');
     else if (arg === '--rounds') options.rounds = Number(argv[++i]);
     else if (arg === '--json') options.json = true;
+    else if (arg === '--cold') options.cold = true;
     else if (arg === '--jit') options.jit = argv[++i];
     else {
       process.stderr.write(`bench:compare: unknown option ${arg}\n${USAGE}\n`);
@@ -79,8 +81,9 @@ async function main() {
   for (const [i, c] of cases.entries()) {
     const timers = builds.map(([name, create, Cache]) => {
       let gasUsed;
-      const codeCache = Cache === undefined ? undefined : new Cache({ jit: options.jit });
+      const shared = Cache === undefined || options.cold ? undefined : new Cache({ jit: options.jit });
       const once = () => {
+        const codeCache = options.cold && Cache !== undefined ? new Cache({ jit: options.jit }) : shared;
         const evm = create({ fork: c.fork, block: c.block, codeCache });
         for (const [address, account] of c.pre) evm.setAccount(address, account);
         const t0 = performance.now();
@@ -128,6 +131,7 @@ async function main() {
     this: { commit: commitOf(resolve(new URL('..', import.meta.url).pathname)) },
     rounds: options.rounds,
     jit: options.jit,
+    cold: options.cold,
     rows,
   };
   if (options.json) {

@@ -18,16 +18,22 @@ import type { OpcodeTable } from './table.js';
  * that pass (the compiler needs every block). Kept per code hash by the engine's code cache.
  */
 export class BlockAnalysis {
-  /** At each analysed block's first offset: the block's summed static gas (0 elsewhere). */
-  readonly gas: Float64Array;
-  /** At each analysed block's first offset: how many instructions it holds (0 elsewhere, or not yet analysed). */
-  readonly length: Int32Array;
-  /** Stack height needed at entry. */
-  readonly minStack: Int32Array;
-  /** Largest stack height the block may leave above its entry height, at any point. */
-  readonly maxGrowth: Int32Array;
-  /** At each analysed block's first offset: the offset just past its last instruction. */
-  readonly end: Int32Array;
+  /**
+   * At each analysed block's first offset: where its numbers start in `info` (a multiple of
+   * BLOCK_INFO, never 0); 0 elsewhere, or not analysed yet.
+   */
+  readonly block: Int32Array;
+  /**
+   * BLOCK_INFO numbers per analysed block, from its `block` index: the offset just past its last
+   * instruction (END), its summed static gas (GAS), the stack height needed at entry (MIN_STACK),
+   * the largest height it may leave above its entry height at any point (MAX_GROWTH), and how many
+   * instructions it holds (COUNT). The first BLOCK_INFO are unused, so index 0 means "not analysed".
+   * Replaced by a longer copy when it fills up: read it again after `analyseAt`. 32-bit integers are
+   * exact: a block's gas stays below 2^31 because blocks hold at most MAX_BLOCK_INSTRUCTIONS.
+   */
+  info: Int32Array;
+  /** How much of `info` holds blocks. */
+  private used = BLOCK_INFO;
   /**
    * The code as the interpreter dispatches on it: the code's bytes, except where two instructions
    * in a row of a block fuse into one (FUSED). Written as blocks are analysed; the bytes of blocks
@@ -35,7 +41,7 @@ export class BlockAnalysis {
    */
   readonly ops: Uint8Array;
   /** At a fused pair: its operand (PUSH_JUMP's checked destination, SWAP_POP's n, ...: FUSED). */
-  readonly operand: Int32Array;
+  readonly operand: Uint16Array;
   private completed = false;
 
   constructor(
@@ -43,17 +49,43 @@ export class BlockAnalysis {
     private readonly table: OpcodeTable,
     private readonly jumpDestinations: Uint8Array,
   ) {
+    // The arrays indexed by offset share one buffer: each typed array past 64 bytes gets its own
+    // backing store, which costs microseconds here, and a cold call pays for every one. Per-block
+    // numbers go in a plain array that grows with the blocks that run (most of a code does not).
+    // `info` starts with room for a block per 8 bytes of code (typical contracts run one per 10-20)
+    // and is copied into a longer one if that fills up.
     const n = code.length;
-    this.gas = new Float64Array(n);
-    this.length = new Int32Array(n);
-    this.minStack = new Int32Array(n);
-    this.maxGrowth = new Int32Array(n);
-    this.end = new Int32Array(n);
-    this.ops = code.slice();
-    this.operand = new Int32Array(n);
+    const infoLength = (2 + (n >> 3)) * BLOCK_INFO;
+    const buffer = new ArrayBuffer(4 * n + 4 * infoLength + 3 * n);
+    this.block = new Int32Array(buffer, 0, n);
+    this.info = new Int32Array(buffer, 4 * n, infoLength);
+    this.operand = new Uint16Array(buffer, 4 * n + 4 * infoLength, n);
+    this.ops = new Uint8Array(buffer, 4 * n + 4 * infoLength + 2 * n, n);
+    this.ops.set(code);
   }
 
-  /** Analyses the block that starts at `start` (a block start, inside the code); returns its length. */
+  /** The analysed block at `start`'s summed static gas. */
+  gasAt(start: number): number {
+    return this.info[this.block[start]! + GAS]!;
+  }
+
+  /** The analysed block at `start`'s instruction count; 0 when `start` starts no analysed block. */
+  countAt(start: number): number {
+    const b = this.block[start]!;
+    return b === 0 ? 0 : this.info[b + COUNT]!;
+  }
+
+  /** The stack height the analysed block at `start` needs at entry. */
+  minStackAt(start: number): number {
+    return this.info[this.block[start]! + MIN_STACK]!;
+  }
+
+  /** The largest height the analysed block at `start` may leave above its entry height. */
+  maxGrowthAt(start: number): number {
+    return this.info[this.block[start]! + MAX_GROWTH]!;
+  }
+
+  /** Analyses the block that starts at `start` (a block start, inside the code); returns its `block` index. */
   analyseAt(start: number): number {
     const code = this.code;
     const table = this.table;
@@ -82,7 +114,8 @@ export class BlockAnalysis {
       // same way (the halt's reason names the code's byte).
       if (IS_FUSED[op] === 1) ops[pc] = 0xfe;
       else if (op === 0x56 || op === 0x57) {
-        if (previous >= 0x5f && previous <= 0x62 && this.jumpDestinations[pushed] === 1) {
+        // A destination past 0xffff (only in initcode that long) is not fused: the operand is 16 bits.
+        if (previous >= 0x5f && previous <= 0x62 && pushed <= 0xffff && this.jumpDestinations[pushed] === 1) {
           ops[previousAt] = op === 0x56 ? PUSH_JUMP : PUSH_JUMPI;
           this.operand[previousAt] = pushed;
         } else if (op === 0x56 && previous === 0x50) ops[previousAt] = POP_JUMP;
@@ -110,14 +143,23 @@ export class BlockAnalysis {
       height += stackChange[op]!;
       count++;
       pc += 1 + immediate[op]!;
-      if (endsBlock[op] === 1) break;
+      if (endsBlock[op] === 1 || count === MAX_BLOCK_INSTRUCTIONS) break;
     } while (pc < n && code[pc] !== jumpdest);
-    this.gas[start] = blockGas;
-    this.length[start] = count;
-    this.minStack[start] = need;
-    this.maxGrowth[start] = growth;
-    this.end[start] = pc;
-    return count;
+    const index = this.used;
+    this.used += BLOCK_INFO;
+    let info = this.info;
+    if (this.used > info.length) {
+      info = new Int32Array(info.length * 2);
+      info.set(this.info);
+      this.info = info;
+    }
+    info[index + END] = pc;
+    info[index + GAS] = blockGas;
+    info[index + MIN_STACK] = need;
+    info[index + MAX_GROWTH] = growth;
+    info[index + COUNT] = count;
+    this.block[start] = index;
+    return index;
   }
 
   /** Analyses every block not analysed yet. */
@@ -126,7 +168,8 @@ export class BlockAnalysis {
     const n = this.code.length;
     let pc = 0;
     while (pc < n) {
-      const count = this.length[pc] || this.analyseAt(pc);
+      if (this.block[pc] === 0) this.analyseAt(pc);
+      const count = this.countAt(pc);
       // Step over the block's instructions to the next block's start.
       for (let i = 0; i < count; i++) pc += 1 + IMMEDIATE_SIZE[this.code[pc]!]!;
     }
@@ -146,6 +189,21 @@ export class BlockAnalysis {
  * - SWAP_SWAP: SWAPn then SWAPm (the operand n | m << 8).
  * - PUSH1_DUP: PUSH1 then DUPn (n the operand).
  */
+/**
+ * The most instructions in one block: a straight run longer than this (only in initcode of over
+ * 64 kB) is cut into blocks of this many, so that a block's static gas (at most 32,000 per
+ * instruction: table.test) stays below 2^31 and fits `info`.
+ */
+export const MAX_BLOCK_INSTRUCTIONS = 1 << 16;
+
+/** The numbers of a block in `BlockAnalysis.info`, from its index. */
+export const BLOCK_INFO = 5;
+export const END = 0;
+export const GAS = 1;
+export const MIN_STACK = 2;
+export const MAX_GROWTH = 3;
+export const COUNT = 4;
+
 export const PUSH_JUMP = 0x0c;
 export const PUSH_JUMPI = 0x0d;
 export const POP_JUMP = 0x0e;

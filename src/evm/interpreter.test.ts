@@ -131,3 +131,18 @@ test('stack underflow and overflow in a block of inlined instructions', () => {
   assert.equal(same(push1(1).repeat(1025) + '00').success, false);
   assert.equal(same(push1(1).repeat(1024) + '80').success, false);
 });
+
+test('a straight run longer than a block may be is cut into blocks, and runs out of gas the same at the cut', () => {
+  // 70,000 instructions without a jump (ADDRESS, POP): blocks.ts cuts them after 65,536.
+  const code = '3050'.repeat(35_000) + '00';
+  const full = same(code, 1_000_000n);
+  assert.equal(full.success, true);
+  // 2 + 2 per instruction pair (a message call: no intrinsic gas).
+  assert.equal(full.gasUsed, 35_000n * 4n);
+  // Gas for the first block and a little of the second; for exactly the first; for one less.
+  for (const left of [65_536n * 2n + 10n, 65_536n * 2n, 65_536n * 2n - 1n]) {
+    const r = same(code, left);
+    assert.equal(r.success, false);
+    assert.match(r.error ?? '', /out of gas/);
+  }
+});

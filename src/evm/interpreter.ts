@@ -32,7 +32,8 @@ export function interpret(
   const jumpDestinations = f.jumpDestinations;
   const pushValues = f.pushValues;
   let budget = blockBudget;
-  const { gas: blockGas, end: blockEnd, minStack, maxGrowth, ops, operand } = blocks;
+  const { block: blockIndex, ops, operand } = blocks;
+  let info = blocks.info;
   const codeLength = code.length;
   // pc, sp and gas live in locals; the frame gets them back before any handler runs and at the end.
   let pc = f.pc;
@@ -46,17 +47,19 @@ export function interpret(
     // Every pc reached here starts a block (pc 0, a JUMPDEST, or the instruction after a block's
     // end, a call's included), analysed the first time it runs.
     if (--budget < 0) break;
-    let end = blockEnd[pc]!;
-    if (end === 0) {
-      blocks.analyseAt(pc);
-      end = blockEnd[pc]!;
+    let b = blockIndex[pc]!;
+    if (b === 0) {
+      b = blocks.analyseAt(pc);
+      info = blocks.info; // a longer copy when it filled up
     }
-    const gas = blockGas[pc]!;
-    if (sp < minStack[pc]!) {
+    // The block's numbers (blocks.ts: END, GAS, MIN_STACK, MAX_GROWTH at b + 0..3).
+    const end = info[b]!;
+    const gas = info[b + 1]!;
+    if (sp < info[b + 2]!) {
       f.status = Status.StackUnderflow;
       break;
     }
-    if (sp + maxGrowth[pc]! > STACK_LIMIT) {
+    if (sp + info[b + 3]! > STACK_LIMIT) {
       f.status = Status.StackOverflow;
       break;
     }

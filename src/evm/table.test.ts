@@ -9,7 +9,7 @@ import { FORK_ORDER, forkIndex, getRules, type ForkName, type Rules } from '../f
 import { IMMEDIATE_SIZE, JUMPDEST, OPCODES } from './opcodes/index.js';
 import { getOpcodeTable } from './table.js';
 import { INLINED_OPCODES } from './interpreter.js';
-import { FUSED } from './blocks.js';
+import { FUSED, MAX_BLOCK_INSTRUCTIONS } from './blocks.js';
 import { Frame } from './frame.js';
 import { CodeCache } from './code-cache.js';
 import type { Environment, Message } from '../host/index.js';
@@ -181,6 +181,16 @@ test("the interpreter's inlined opcodes are Frontier's, in every fork; its fused
       assert.equal(table.handlers[code], op.handler, `${fork}: ${op.name}`);
     }
     for (const code of FUSED) assert.equal(table.handlers[code], table.invalid, `${fork}: 0x${code.toString(16)} is an opcode`);
+  }
+});
+
+test("a block's static gas fits the analysis' 32-bit integers in every fork", () => {
+  // blocks.ts keeps a block's summed static gas in an Int32Array and cuts blocks at
+  // MAX_BLOCK_INSTRUCTIONS: that is exact only while no instruction's static gas is too large.
+  for (const fork of FORK_ORDER) {
+    const table = getOpcodeTable(getRules(fork));
+    const largest = Math.max(...table.staticGas);
+    assert.ok(largest * MAX_BLOCK_INSTRUCTIONS <= 2 ** 31 - 1, `${fork}: static gas ${largest}`);
   }
 });
 

@@ -95,7 +95,7 @@ export function planRegions(code: Uint8Array, blocks: BlockAnalysis, limits: Cod
   const regionStart: number[] = [];
   let regionPc = -Infinity;
   for (let pc = 0; pc < n; pc++) {
-    if (blocks.length[pc]! > 0) {
+    if (blocks.countAt(pc) > 0) {
       if (pc - regionPc >= limits.regionBytes) {
         regionStart.push(starts.length);
         regionPc = pc;
@@ -138,7 +138,7 @@ export function generateRegion(
   // Blocks of one instruction (runs of JUMPDESTs) leave compiled code only the checks every block
   // pays anyway, and V8 was seen not to optimise such regions at all: they stay interpreted.
   let instructions = 0;
-  for (let b = lo; b < hi; b++) instructions += blocks.length[plan.starts[b]!]!;
+  for (let b = lo; b < hi; b++) instructions += blocks.countAt(plan.starts[b]!);
   if (hi - lo >= 16 && instructions < limits.minBlockLength * (hi - lo)) return undefined;
   const budget = Math.min(limits.sourcePerByte * Math.max(bytes, 16), limits.regionSource);
   const out: string[] = [
@@ -185,9 +185,9 @@ function generateBlock(
   const items = new Map<number, Item>();
   let h = 0;
 
-  const need = blocks.minStack[start]!;
-  const growth = blocks.maxGrowth[start]!;
-  const gas = blocks.gas[start]!;
+  const need = blocks.minStackAt(start);
+  const growth = blocks.maxGrowthAt(start);
+  const gas = blocks.gasAt(start);
   /** Leaves the frame halted with `status` at `pc` (the status may already be set). */
   const halt = (pc: number, status: Status): string => `return fail(f, sp, ${pc}, ${status});`;
   if (need > 0) lines.push(`if (sp < ${need}) ${halt(start, Status.StackUnderflow)}`);
@@ -279,7 +279,7 @@ function generateBlock(
   };
 
   let pc = start;
-  const count = blocks.length[start]!;
+  const count = blocks.countAt(start);
   let ended = false;
   for (let i = 0; i < count; i++) {
     const op = code[pc]!;

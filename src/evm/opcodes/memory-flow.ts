@@ -7,11 +7,14 @@ import { toSmall, writeProtected } from './helpers.js';
 
 /** Moves pc to a JUMPDEST; anywhere else is an exceptional halt. */
 function jump(f: Frame, dest: bigint): void {
-  if (dest > 0xffffffffn || f.jumpDestinations[Number(dest)] !== 1) {
+  // One conversion: a destination too large for a double's exact range reads as past every
+  // JUMPDEST (the interpreter's inline JUMP checks the same way).
+  const at = Number(dest);
+  if (!(f.jumpDestinations[at] === 1)) {
     f.status = Status.InvalidJump;
     return;
   }
-  f.pc = Number(dest);
+  f.pc = at;
 }
 
 export const memoryFlowOpcodes: OpcodeDeclaration[] = [

@@ -90,6 +90,8 @@ export class Frame implements VmFrame, TracedFrame {
   failedCharge = 0;
   readonly jumpDestinations: Uint8Array;
   readonly pushValues: PushValues;
+  /** A view of the call data for CALLDATALOAD, made on its first use. */
+  callDataView: DataView | undefined = undefined;
 
   constructor(
     readonly message: Message,

@@ -84,3 +84,33 @@ test('a word in memory grown many times over, and a word read before anything wa
   // A read of zeros is cached too; a later MSTORE8 must still show.
   assert.equal(word(push(0x40, 2) + MLOAD + '50' + '6007' + push(0x40, 2) + '53' + returnWordAt(0x40)), '07' + '00'.repeat(31));
 });
+
+test('words read from bytes (unaligned MLOAD, CALLDATALOAD) at the edges of the small-value path', () => {
+  // memory.ts's wordAt reads a word whose first 24 bytes are zero and whose value is below 2^53 as
+  // one number; everything else through four 64-bit parts. Each value is written as bytes (by
+  // CALLDATACOPY, so no word is cached), read back unaligned and from call data, and compared.
+  const values = [
+    0n,
+    1n,
+    0xffffffffn,
+    2n ** 53n - 1n,
+    2n ** 53n,
+    2n ** 53n + 1n,
+    2n ** 64n - 1n,
+    2n ** 64n,
+    2n ** 64n + 5n,
+    2n ** 96n + 7n,
+    2n ** 160n - 1n,
+    2n ** 192n + 3n,
+    2n ** 255n,
+    2n ** 256n - 1n,
+  ];
+  for (const value of values) {
+    const data = hex(value, 32);
+    // CALLDATACOPY(5, 0, 32), then the unaligned word at 5.
+    assert.equal(word('6020' + '6000' + '6005' + '37' + returnWordAt(5), data), data, `MLOAD of ${value}`);
+    // CALLDATALOAD at 3 of (3 bytes, the word): the word.
+    const load = '6003' + '35' + push(0x1000, 2) + MSTORE + '6020' + push(0x1000, 2) + 'f3';
+    assert.equal(word(load, 'abcdef' + data), data, `CALLDATALOAD of ${value}`);
+  }
+});

@@ -143,7 +143,7 @@ export function generateRegion(
   const budget = Math.min(limits.sourcePerByte * Math.max(bytes, 16), limits.regionSource);
   const out: string[] = [
     '"use strict";',
-    'const { H, P, R, index, jd, refill, fail, useMemory, readWord, writeWord } = rt;',
+    'const { H, P, R, index, jd, refill, fail, useWord, readWord, writeWord } = rt;',
     'return function region(f, b) {',
     'const s = f.stack;',
     'let sp = f.sp;',
@@ -248,7 +248,7 @@ function generateBlock(
   };
   /** A word access at `offset`: free when inside memory already paid for, else the interpreter's charge. */
   const memoryCheck = (offset: Item, pc: number): string => {
-    const charge = `!useMemory(f, ${value(offset)}, 32n)`;
+    const charge = `useWord(f, ${value(offset)}) < 0`;
     const fail = halt(pc + 1, Status.OutOfGas);
     if (offset.value !== undefined) {
       if (offset.value > 0xffffffffn) return `if (${charge}) ${fail}`;

@@ -20,7 +20,7 @@ import { refillGas } from '../frame.js';
 import type { OpcodeTable } from '../table.js';
 import type { BlockAnalysis } from '../blocks.js';
 import type { CodeAnalysis } from '../analysis.js';
-import { readWord, useMemory, writeWord } from '../memory.js';
+import { readWord, useWord, writeWord } from '../memory.js';
 import { interpret } from '../interpreter.js';
 import { Status } from '../../host/status.js';
 import { DEFAULT_LIMITS, generateRegion, planRegions, type CodegenLimits, type RegionPlan } from './codegen.js';
@@ -106,7 +106,7 @@ export class CompiledCode {
         jd: this.analysis.jumpDestinations,
         refill: refillGas,
         fail,
-        useMemory,
+        useWord,
         readWord,
         writeWord,
       };

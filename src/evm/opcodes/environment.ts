@@ -16,7 +16,7 @@ function calldataWord(f: Frame, offset: bigint): bigint {
   const data = f.message.data;
   if (offset >= BigInt(data.length)) return 0n;
   const o = Number(offset);
-  if (o + 32 <= data.length) return wordAt(new DataView(data.buffer, data.byteOffset + o, 32), 0);
+  if (o + 32 <= data.length) return wordAt((f.callDataView ??= new DataView(data.buffer, data.byteOffset, data.length)), o);
   // The word runs past the end of the data: read it from a zero-padded copy.
   const padded = new Uint8Array(32);
   padded.set(data.subarray(o));

@@ -1,6 +1,6 @@
 /** Memory, transient storage and control flow: 0x51-0x53, 0x56-0x5e. */
 import type { OpcodeDeclaration } from './types.js';
-import { copyCost, forgetWords, readWord, useMemory, writeWord } from '../memory.js';
+import { copyCost, forgetWords, readWord, useMemory, useWord, writeWord } from '../memory.js';
 import { totalGas, type Frame } from '../frame.js';
 import { Status } from '../../host/status.js';
 import { toSmall, writeProtected } from './helpers.js';
@@ -26,9 +26,9 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     gas: 3,
     since: 'Frontier',
     handler: (f) => {
-      const offset = f.stack[f.sp - 1]!;
-      if (!useMemory(f, offset, 32n)) return;
-      f.stack[f.sp - 1] = readWord(f, Number(offset));
+      const at = useWord(f, f.stack[f.sp - 1]!);
+      if (at < 0) return;
+      f.stack[f.sp - 1] = readWord(f, at);
     },
   },
   {
@@ -41,8 +41,9 @@ export const memoryFlowOpcodes: OpcodeDeclaration[] = [
     handler: (f) => {
       const offset = f.stack[--f.sp]!;
       const value = f.stack[--f.sp]!;
-      if (!useMemory(f, offset, 32n)) return;
-      writeWord(f, Number(offset), value);
+      const at = useWord(f, offset);
+      if (at < 0) return;
+      writeWord(f, at, value);
     },
   },
   {

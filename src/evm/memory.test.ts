@@ -114,3 +114,22 @@ test('words read from bytes (unaligned MLOAD, CALLDATALOAD) at the edges of the 
     assert.equal(word(load, 'abcdef' + data), data, `CALLDATALOAD of ${value}`);
   }
 });
+
+test('a large memory given back by one call is all zeros, words included, in the next call that grows as far', () => {
+  // The first call leaves A in a cached word (0x40) and at 0x40000, in memory past the small pool's
+  // size; the second grows its memory as far (MLOAD at 0x40000) and reads both places.
+  const dirty = push(A) + push(0x40, 3) + MSTORE + push(0x40, 3) + MLOAD + '50' + push(A) + push(0x40000, 3) + MSTORE + '00';
+  const grow = push(0x40000, 3) + MLOAD + '50';
+  for (const jit of ['never', 'always'] as const) {
+    const evm = createEvm({ fork: 'Osaka', jit });
+    evm.setAccount(CALLER, { balance: 10n ** 18n });
+    for (const offset of [0x40, 0x40000, 0x40020]) {
+      evm.setAccount(TARGET, { code: hexToBytes(dirty) });
+      assert.equal(evm.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n }).success, true);
+      evm.setAccount(TARGET, { code: hexToBytes(grow + returnWordAt(offset)) });
+      const r = evm.runCall({ caller: CALLER, to: TARGET, gas: 1_000_000n });
+      assert.equal(r.success, true, `${jit}: ${r.error}`);
+      assert.equal(bytesToHex(r.output), '0x' + '00'.repeat(32), `${jit}: the word at ${offset}`);
+    }
+  }
+});

@@ -1,6 +1,7 @@
 /**
  * What the EVM keeps per contract code: the jump-destination and PUSH analysis, the basic blocks
- * per fork, and the compiled form once the code is hot. One cache per engine (each `createEvm`,
+ * per fork, and the compiled form once the code is hot; and, beside it, the stacks and memories
+ * finished frames give back (memory.ts's FramePool). One cache per engine (each `createEvm`,
  * dev chain or statetest worker makes its own), keyed by a hash of the code and bounded (least
  * recently used dropped first), so two engines never share an entry and changed code never meets
  * a stale one; a front map by the code array's identity makes repeated calls skip the hashing.
@@ -16,6 +17,7 @@ import type { OpcodeTable } from './table.js';
 import { CompiledCode, compilerAvailable, type CompileStats, type TierUpRule } from './compiler/compile.js';
 import type { CodegenLimits } from './compiler/codegen.js';
 import { equalBytes } from '../primitives/bytes.js';
+import { FramePool } from './memory.js';
 
 /** When EVM code is compiled to JavaScript: never, on first call, or once hot. */
 export type JitMode = 'always' | 'never' | 'auto';
@@ -60,6 +62,11 @@ export class CodeEntry {
     return this.cache.jit;
   }
 
+  /** The engine's stacks and memories for frames to reuse. */
+  get pool(): FramePool {
+    return this.cache.framePool;
+  }
+
   private tier(table: OpcodeTable): Tier {
     let tier = this.tiers.get(table);
     if (tier === undefined) {
@@ -89,6 +96,8 @@ export class CodeCache {
   private readonly tierUp: TierUpRule | undefined;
   private readonly byHash = new Map<string, CodeEntry>();
   private byCode = new WeakMap<Uint8Array, CodeEntry>();
+  /** Stacks and memories of finished frames (memory.ts): the engine's, like its code. */
+  readonly framePool = new FramePool();
   readonly stats: CodeCacheStats = { analyses: 0, compilations: 0, declined: 0, compileMs: 0, sourceSize: 0 };
 
   constructor(options: CodeCacheOptions = {}) {

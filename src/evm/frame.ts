@@ -22,13 +22,9 @@ import { interpret } from './interpreter.js';
 import { getOpcodeTable } from './table.js';
 import { CodeCache, type CodeCacheChoice, type CodeEntry } from './code-cache.js';
 import type { PushValues } from './analysis.js';
-import { forgetWords, NO_WORDS, releaseMemory } from './memory.js';
+import { forgetWords, NO_WORDS, releaseMemory, type FramePool } from './memory.js';
 
 export const STACK_LIMIT = 1024;
-
-/** Stacks of finished frames, reused: a call then allocates no 1024-entry array. */
-const stackPool: bigint[][] = [];
-const STACK_POOL_LIMIT = 64;
 
 /** All the gas a frame has left, exactly. */
 export function totalGas(f: Frame): bigint {
@@ -69,7 +65,7 @@ export class Frame implements VmFrame, TracedFrame {
   pc = 0;
   gas: number;
   reserve: bigint;
-  readonly stack: bigint[] = stackPool.pop() ?? new Array<bigint>(STACK_LIMIT).fill(0n);
+  readonly stack: bigint[];
   sp = 0;
   memory: Uint8Array = EMPTY_BYTES;
   /** A view of `memory` for word reads and writes; replaced whenever memory grows. */
@@ -90,6 +86,8 @@ export class Frame implements VmFrame, TracedFrame {
   failedCharge = 0;
   readonly jumpDestinations: Uint8Array;
   readonly pushValues: PushValues;
+  /** The engine's stacks and memories to reuse (memory.ts). */
+  readonly pool: FramePool;
   /** A view of the call data for CALLDATALOAD, made on its first use. */
   callDataView: DataView | undefined = undefined;
 
@@ -101,6 +99,8 @@ export class Frame implements VmFrame, TracedFrame {
   ) {
     this.gas = message.gas;
     this.reserve = message.reserve ?? 0n;
+    this.pool = entry.pool;
+    this.stack = this.pool.stack();
     this.jumpDestinations = entry.analysis.jumpDestinations;
     this.pushValues = entry.analysis.pushValues;
   }
@@ -211,7 +211,7 @@ export class Frame implements VmFrame, TracedFrame {
 
   /** Gives the stack and memory back for reuse; the frame must not run again. */
   release(): void {
-    if (stackPool.length < STACK_POOL_LIMIT) stackPool.push(this.stack);
+    this.pool.releaseStack(this.stack);
     releaseMemory(this);
   }
 }

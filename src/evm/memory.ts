@@ -33,39 +33,69 @@ export function expansionCost(f: Frame, end: number): number {
   return memoryCost(words) - memoryCost(f.memorySize / 32);
 }
 
-/**
- * Memories of finished frames, zeroed, for the next frames to start with: most calls use a little
- * memory, and a new ArrayBuffer per call costs more than its zeroing. Small ones only.
- */
-const memoryPool: PooledMemory[] = [];
-const MEMORY_POOL_LIMIT = 64;
-const POOLED_MEMORY_MAX = 64 * 1024;
 interface PooledMemory {
   bytes: Uint8Array;
   view: DataView;
   words: (bigint | undefined)[];
 }
-/**
- * Large memories (up to LARGE_MEMORY_MAX) of finished frames, zeroed, for a frame whose memory
- * outgrows its own. The first write to each page of a new buffer costs the system a page fault:
- * about 25 ms for 8 MB on the machine of the benchmarks, a third of snailtracer's whole run, and
- * each doubling pays it again. A zeroed buffer that was used before has its pages already; zeroing
- * it costs a tenth of that. At most two are kept, so an engine holds at most 64 MB this way.
- */
-const largePool: PooledMemory[] = [];
+const MEMORY_POOL_LIMIT = 64;
+const POOLED_MEMORY_MAX = 64 * 1024;
 const LARGE_POOL_LIMIT = 2;
 const LARGE_MEMORY_MAX = 32 * 1024 * 1024;
+const STACK_POOL_LIMIT = 64;
 
 /**
- * Hands a finished frame's memory to the pool (zeroed: memory grows into zeros) and leaves the
- * frame without memory. Only for a frame that will not run again, whose memory nothing holds
- * (outputs and return data are copies, see readMemory).
+ * What finished frames give back for the next ones, owned by one engine (its code cache), so a
+ * fresh engine starts with nothing, as the benchmarks' cold column needs:
+ * - stacks, so a call allocates no 1024-entry array;
+ * - small memories (up to 64 kB, 64 of them), zeroed: most calls use a little memory, and a new
+ *   ArrayBuffer per call costs more than its zeroing;
+ * - large memories (up to 32 MB, two of them), zeroed, for a frame whose memory outgrows its own.
+ *   The first write to each page of a new buffer costs the system a page fault: about 25 ms for
+ *   8 MB on the benchmarks' machine, a third of snailtracer's run, paid again at each doubling.
+ *   A buffer used before has its pages; zeroing it costs a tenth of that. An engine holds at most
+ *   64 MB this way.
+ */
+export class FramePool {
+  readonly stacks: bigint[][] = [];
+  readonly small: PooledMemory[] = [];
+  readonly large: PooledMemory[] = [];
+
+  /** A stack for a new frame (its entries are whatever the last frame left: sp starts at 0). */
+  stack(): bigint[] {
+    return this.stacks.pop() ?? new Array<bigint>(1024).fill(0n);
+  }
+
+  /** Takes back a finished frame's stack. */
+  releaseStack(stack: bigint[]): void {
+    if (this.stacks.length < STACK_POOL_LIMIT) this.stacks.push(stack);
+  }
+
+  /** A zeroed large memory of at least `size` bytes, if one is held. */
+  takeLarge(size: number): PooledMemory | undefined {
+    const large = this.large;
+    for (let i = 0; i < large.length; i++) {
+      const pooled = large[i]!;
+      if (pooled.bytes.length >= size) {
+        large.splice(i, 1);
+        return pooled;
+      }
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Hands a finished frame's memory to its engine's pool (zeroed: memory grows into zeros) and
+ * leaves the frame without memory. Only for a frame that will not run again, whose memory nothing
+ * holds (outputs and return data are copies, see readMemory).
  */
 export function releaseMemory(f: Frame): void {
   const bytes = f.memory;
   if (bytes.length === 0 || bytes.length > LARGE_MEMORY_MAX) return;
-  const pool = bytes.length > POOLED_MEMORY_MAX ? largePool : memoryPool;
-  if (pool.length >= (pool === largePool ? LARGE_POOL_LIMIT : MEMORY_POOL_LIMIT)) return;
+  const large = bytes.length > POOLED_MEMORY_MAX;
+  const pool = large ? f.pool.large : f.pool.small;
+  if (pool.length >= (large ? LARGE_POOL_LIMIT : MEMORY_POOL_LIMIT)) return;
   bytes.fill(0, 0, f.memorySize);
   const words = f.memoryWords;
   words.fill(undefined, 0, Math.min(words.length, f.memorySize >> 5));
@@ -102,14 +132,15 @@ export function forgetWords(f: Frame, start: number, end: number): void {
 export function growMemory(f: Frame, end: number): void {
   if (end <= f.memorySize) return;
   const size = Math.ceil(end / 32) * 32;
-  if (f.memory.length === 0 && memoryPool.length > 0 && size <= memoryPool[memoryPool.length - 1]!.bytes.length) {
-    const pooled = memoryPool.pop()!;
+  const small = f.pool.small;
+  if (f.memory.length === 0 && small.length > 0 && size <= small[small.length - 1]!.bytes.length) {
+    const pooled = small.pop()!;
     f.memory = pooled.bytes;
     f.memoryView = pooled.view;
     f.memoryWords = pooled.words;
   }
   if (size > f.memory.length) {
-    const large = size > POOLED_MEMORY_MAX ? takeLarge(size) : undefined;
+    const large = size > POOLED_MEMORY_MAX ? f.pool.takeLarge(size) : undefined;
     let grown: Uint8Array;
     if (large !== undefined) grown = large.bytes;
     else {
@@ -131,18 +162,6 @@ export function growMemory(f: Frame, end: number): void {
     }
   }
   f.memorySize = size;
-}
-
-/** A zeroed large memory of at least `size` bytes from the pool, if it holds one. */
-function takeLarge(size: number): PooledMemory | undefined {
-  for (let i = 0; i < largePool.length; i++) {
-    const pooled = largePool[i]!;
-    if (pooled.bytes.length >= size) {
-      largePool.splice(i, 1);
-      return pooled;
-    }
-  }
-  return undefined;
 }
 
 /** Charges `extra` gas plus the expansion for the range, then grows memory. False when out of gas. */

@@ -18,6 +18,7 @@ import { CompiledCode, compilerAvailable, type CompileStats, type TierUpRule } f
 import type { CodegenLimits } from './compiler/codegen.js';
 import { equalBytes } from '../primitives/bytes.js';
 import { FramePool } from './memory.js';
+import { HashCache } from './hash-cache.js';
 
 /** When EVM code is compiled to JavaScript: never, on first call, or once hot. */
 export type JitMode = 'always' | 'never' | 'auto';
@@ -67,6 +68,11 @@ export class CodeEntry {
     return this.cache.framePool;
   }
 
+  /** The engine's last KECCAK256 results (hash-cache.ts). */
+  get hashes(): HashCache {
+    return (this.cache.hashCache ??= new HashCache());
+  }
+
   private tier(table: OpcodeTable): Tier {
     let tier = this.tiers.get(table);
     if (tier === undefined) {
@@ -98,6 +104,8 @@ export class CodeCache {
   private byCode = new WeakMap<Uint8Array, CodeEntry>();
   /** Stacks and memories of finished frames (memory.ts): the engine's, like its code. */
   readonly framePool = new FramePool();
+  /** @internal The last KECCAK256 results, made on the first hash (CodeEntry.hashes). */
+  hashCache: HashCache | undefined = undefined;
   readonly stats: CodeCacheStats = { analyses: 0, compilations: 0, declined: 0, compileMs: 0, sourceSize: 0 };
 
   constructor(options: CodeCacheOptions = {}) {

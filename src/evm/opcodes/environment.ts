@@ -45,7 +45,7 @@ export const environmentOpcodes: OpcodeDeclaration[] = [
       if (!useMemory(f, offset, size, copyCost(size, f.env.rules.gasKeccakWord))) return;
       const o = Number(offset);
       const data = size === 0n ? new Uint8Array(0) : f.memory.subarray(o, o + Number(size));
-      f.stack[f.sp - 1] = bytesToBigint(keccak256(data));
+      f.stack[f.sp - 1] = f.entry.hashes.keccakWord(data);
     },
   },
   { code: 0x30, name: 'ADDRESS', inputs: 0, outputs: 1, gas: 2, since: 'Frontier', read: address, handler: (f) => push(f, address(f)) },

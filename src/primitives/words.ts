@@ -117,13 +117,16 @@ export function gt(a: bigint, b: bigint): bigint {
   return a > b ? 1n : 0n;
 }
 
-// Two's complement order: flipping the sign bit maps signed order onto unsigned order.
+/**
+ * Two's complement order without a new bigint: a word below 2^255 is not negative; between words
+ * of the same sign, signed order is unsigned order, and a negative word is below any other.
+ */
 export function slt(a: bigint, b: bigint): bigint {
-  return (a ^ SIGN_BIT) < (b ^ SIGN_BIT) ? 1n : 0n;
+  return (a < SIGN_BIT ? b < SIGN_BIT && a < b : b < SIGN_BIT || a < b) ? 1n : 0n;
 }
 
 export function sgt(a: bigint, b: bigint): bigint {
-  return (a ^ SIGN_BIT) > (b ^ SIGN_BIT) ? 1n : 0n;
+  return slt(b, a);
 }
 
 export function eq(a: bigint, b: bigint): bigint {

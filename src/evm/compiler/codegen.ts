@@ -84,7 +84,12 @@ const CONDITIONS: Record<number, (a: string, b: string) => string> = {
   0x10: (a, b) => `${a} < ${b}`,
   0x11: (a, b) => `${a} > ${b}`,
   0x14: (a, b) => `${a} === ${b}`,
+  // SLT and SGT as words.ts orders them (the operands are locals or literals: read twice, safely).
+  0x12: (a, b) => signedLess(a, b),
+  0x13: (a, b) => signedLess(b, a),
 };
+const SIGN = `0x${(1n << 255n).toString(16)}n`;
+const signedLess = (a: string, b: string): string => `(${a} < ${SIGN} ? ${b} < ${SIGN} && ${a} < ${b} : ${b} < ${SIGN} || ${a} < ${b})`;
 
 /** Cuts `code` into blocks and regions. */
 export function planRegions(code: Uint8Array, blocks: BlockAnalysis, limits: CodegenLimits = DEFAULT_LIMITS): RegionPlan {

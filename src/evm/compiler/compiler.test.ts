@@ -56,7 +56,10 @@ const OPS: Record<string, number> = {
   SUB: 0x03,
   LT: 0x10,
   GT: 0x11,
+  SLT: 0x12,
+  SGT: 0x13,
   EQ: 0x14,
+  MUL: 0x02,
   ISZERO: 0x15,
   CALLDATALOAD: 0x35,
   POP: 0x50,
@@ -69,6 +72,8 @@ const OPS: Record<string, number> = {
   GAS: 0x5a,
   JUMPDEST: 0x5b,
   DUP1: 0x80,
+  DUP2: 0x81,
+  DUP3: 0x82,
   SWAP1: 0x90,
   SWAP2: 0x91,
   CALL: 0xf1,
@@ -131,6 +136,27 @@ test('comparisons feeding JUMPI (LT, GT, EQ, ISZERO) take the same branches', ()
   const r = both(code);
   assert.equal(r.success, true, r.error);
   assert.equal(r.output, word(15n));
+});
+
+test("SLT and SGT on operands of every pair of signs, as values and as branch conditions, match two's complement order", () => {
+  // The operands come from call data, so the compiled tier cannot fold them. The output word holds
+  // SLT(a, b) + 2 SGT(a, b) as values, and 4 and 8 when the same comparisons take a JUMPI.
+  const code = asm(`0 CALLDATALOAD 32 CALLDATALOAD SWAP1
+    DUP2 DUP2 SLT DUP3 DUP3 SGT 2 MUL ADD
+    DUP3 DUP3 SLT @a JUMPI @x JUMP a: 4 ADD x:
+    DUP3 DUP3 SGT @b JUMPI @y JUMP b: 8 ADD y:
+    0 MSTORE 32 0 RETURN`);
+  const signed = (v: bigint) => BigInt.asIntN(256, v);
+  const edges = [0n, 1n, 2n, (1n << 255n) - 1n, 1n << 255n, (1n << 255n) + 1n, (1n << 256n) - 2n, (1n << 256n) - 1n];
+  for (const a of edges) {
+    for (const b of edges) {
+      const r = both(code, { data: word(a).slice(2) + word(b).slice(2) });
+      assert.equal(r.success, true, r.error);
+      const less = signed(a) < signed(b) ? 1n : 0n;
+      const greater = signed(a) > signed(b) ? 1n : 0n;
+      assert.equal(r.output, word(less + 2n * greater + 4n * less + 8n * greater), `${a} vs ${b}`);
+    }
+  }
 });
 
 test('a dynamic jump to a JUMPDEST from calldata works; to anything else it is an invalid jump', () => {

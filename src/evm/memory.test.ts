@@ -41,40 +41,61 @@ function word(code: string, data = ''): string {
 
 const a = hex(A, 32);
 
+/**
+ * Where the cases put their words: the start of memory; across the last word kept as a bigint and
+ * the first not kept (0x40 + base is word 4,095); further out (word 5,119, and 0x40000).
+ */
+const BASES = [0, 0x1ffa0, 0x9ffa0, 0x40000];
+
 test('an aligned word stored then read back', () => {
-  assert.equal(word(storeA(0x40) + returnWordAt(0x40)), a);
+  for (const b of BASES) assert.equal(word(storeA(b + 0x40) + returnWordAt(b + 0x40)), a);
 });
 
 test('MSTORE8 into a cached word', () => {
-  assert.equal(word(storeA(0x40) + '60ff' + push(0x45, 2) + '53' + returnWordAt(0x40)), '1111111111ff' + '11'.repeat(26));
+  for (const b of BASES)
+    assert.equal(word(storeA(b + 0x40) + '60ff' + push(b + 0x45, 3) + '53' + returnWordAt(b + 0x40)), '1111111111ff' + '11'.repeat(26));
 });
 
 test('an unaligned MSTORE across two cached words', () => {
-  const code = storeA(0x40) + storeA(0x60) + push(B) + push(0x50, 2) + MSTORE;
-  assert.equal(word(code + returnWordAt(0x40)), '11'.repeat(16) + '22'.repeat(16));
-  assert.equal(word(code + returnWordAt(0x60)), '22'.repeat(16) + '11'.repeat(16));
+  for (const b of BASES) {
+    const code = storeA(b + 0x40) + storeA(b + 0x60) + push(B) + push(b + 0x50, 3) + MSTORE;
+    assert.equal(word(code + returnWordAt(b + 0x40)), '11'.repeat(16) + '22'.repeat(16), `base ${b}`);
+    assert.equal(word(code + returnWordAt(b + 0x60)), '22'.repeat(16) + '11'.repeat(16), `base ${b}`);
+  }
 });
 
 test('MCOPY, CALLDATACOPY, CODECOPY and RETURNDATACOPY over a cached word', () => {
-  // MCOPY 4 bytes of zeros (from 0x200, never written) to 0x48.
-  assert.equal(
-    word(storeA(0x40) + '6004' + push(0x200, 2) + push(0x48, 2) + '5e' + returnWordAt(0x40)),
-    '11'.repeat(8) + '00'.repeat(4) + '11'.repeat(20),
-  );
-  // CALLDATACOPY of 2 bytes (0xabcd) to 0x5e.
-  assert.equal(word(storeA(0x40) + '6002' + '6000' + push(0x5e, 2) + '37' + returnWordAt(0x40), 'abcd'), '11'.repeat(30) + 'abcd');
-  // CODECOPY of the code's first byte (PUSH32, 0x7f) to 0x40.
-  assert.equal(word(storeA(0x40) + '6001' + '6000' + push(0x40, 2) + '39' + returnWordAt(0x40)), '7f' + '11'.repeat(31));
+  for (const b of BASES) {
+    // MCOPY 4 bytes of zeros (from 0x200, never written) to 0x48.
+    assert.equal(
+      word(storeA(b + 0x40) + '6004' + push(b + 0x200, 3) + push(b + 0x48, 3) + '5e' + returnWordAt(b + 0x40)),
+      '11'.repeat(8) + '00'.repeat(4) + '11'.repeat(20),
+    );
+    // MCOPY of 0x1000 bytes of zeros over the word and the pages around it.
+    assert.equal(
+      word(storeA(b + 0x40) + push(0x1000, 2) + push(b + 0x2000, 3) + push(b, 3) + '5e' + returnWordAt(b + 0x40)),
+      '00'.repeat(32),
+    );
+    // CALLDATACOPY of 2 bytes (0xabcd) to 0x5e.
+    assert.equal(
+      word(storeA(b + 0x40) + '6002' + '6000' + push(b + 0x5e, 3) + '37' + returnWordAt(b + 0x40), 'abcd'),
+      '11'.repeat(30) + 'abcd',
+    );
+    // CODECOPY of the code's first byte (PUSH32, 0x7f) to 0x40.
+    assert.equal(word(storeA(b + 0x40) + '6001' + '6000' + push(b + 0x40, 3) + '39' + returnWordAt(b + 0x40)), '7f' + '11'.repeat(31));
+  }
 });
 
 test("a call's output written over a cached word, and RETURNDATACOPY", () => {
-  // CALL ECHO with 32 bytes of B as input, output to 0x40 (a cached A).
-  const storeB = push(B) + push(0x100, 2) + MSTORE;
-  const call = '6020' + push(0x40, 2) + '6020' + push(0x100, 2) + '6000' + push(BigInt(ECHO), 20) + '5a' + 'f1' + '50';
-  assert.equal(word(storeA(0x40) + storeB + call + returnWordAt(0x40)), hex(B, 32));
-  // RETURNDATACOPY the echoed word over another cached A.
-  const copy = '6020' + '6000' + push(0x80, 2) + '3e';
-  assert.equal(word(storeA(0x40) + storeA(0x80) + storeB + call + copy + returnWordAt(0x80)), hex(B, 32));
+  for (const b of BASES) {
+    // CALL ECHO with 32 bytes of B as input, output to 0x40 (a cached A).
+    const storeB = push(B) + push(0x100, 2) + MSTORE;
+    const call = '6020' + push(b + 0x40, 3) + '6020' + push(0x100, 2) + '6000' + push(BigInt(ECHO), 20) + '5a' + 'f1' + '50';
+    assert.equal(word(storeA(b + 0x40) + storeB + call + returnWordAt(b + 0x40)), hex(B, 32));
+    // RETURNDATACOPY the echoed word over another cached A.
+    const copy = '6020' + '6000' + push(b + 0x80, 3) + '3e';
+    assert.equal(word(storeA(b + 0x40) + storeA(b + 0x80) + storeB + call + copy + returnWordAt(b + 0x80)), hex(B, 32));
+  }
 });
 
 test('a word in memory grown many times over, and a word read before anything was stored', () => {

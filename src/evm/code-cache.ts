@@ -149,9 +149,29 @@ export class CodeCache {
   }
 }
 
-/** The cache key of a code: its length and a 32-bit FNV-1a hash of its bytes. */
+/**
+ * The cache key of a code: its length and a 32-bit hash of its bytes, four at a time (a byte at a
+ * time was 7% of a cold call's profile). Each 32-bit word is multiplied, rotated and folded into
+ * the state (the shape of MurmurHash3's body); the last one to three bytes go in one word.
+ */
 function codeKey(code: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < code.length; i++) h = Math.imul(h ^ code[i]!, 0x01000193);
-  return `${code.length}:${(h >>> 0).toString(36)}`;
+  const n = code.length;
+  const whole = n & ~3;
+  let h = n;
+  let i = 0;
+  for (; i < whole; i += 4) {
+    let k = code[i]! | (code[i + 1]! << 8) | (code[i + 2]! << 16) | (code[i + 3]! << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let tail = 0;
+  for (let shift = 0; i < n; i++, shift += 8) tail |= code[i]! << shift;
+  h ^= Math.imul(tail, 0xcc9e2d51);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return `${n}:${(h >>> 0).toString(36)}`;
 }

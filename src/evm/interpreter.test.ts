@@ -146,3 +146,24 @@ test('a straight run longer than a block may be is cut into blocks, and runs out
     assert.match(r.error ?? '', /out of gas/);
   }
 });
+
+test('runs of JUMPDESTs charged at once: entered at the start and in the middle, at the end of code, and out of gas inside', () => {
+  // 0: PUSH1 dest, JUMP; 3..: 40 JUMPDESTs; then PUSH1 7, return it.
+  const run = '5b'.repeat(40);
+  for (const dest of [3, 4, 20, 41, 42]) {
+    const code = push1(dest) + '56' + run + push1(7) + returnTop(1);
+    const r = same(code);
+    assert.equal(r.success, true, `into the run at ${dest}`);
+    // The JUMPDESTs from dest on, one gas each, are all charged.
+    assert.equal(r.output.endsWith('07'), true);
+  }
+  // A run at the very end of the code, and one that the code ends inside of (no instruction after).
+  assert.equal(same(push1(1) + run).success, true);
+  // A run inside a loop, with gas running out at every point of it.
+  const loop = push1(5) + '5b' + run + push1(1) + '90' + '03' + '80' + push1(2) + '57' + '00';
+  const full = same(loop);
+  assert.equal(full.success, true);
+  for (let gas = 1n; gas < full.gasUsed; gas += 7n) assert.equal(same(loop, gas).success, false);
+  // Each JUMPDEST costs its gas: a run of 40 more costs 40 more.
+  assert.equal(same(push1(1) + run + run + '00').gasUsed - same(push1(1) + run + '00').gasUsed, 40n);
+});

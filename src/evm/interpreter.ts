@@ -27,6 +27,7 @@ export function interpret(
   f.request = undefined;
   if (f.env.tracer !== undefined && f.env.tracer.framesOnly !== true) return interpretTraced(f, table);
   const { handlers } = table;
+  const jumpdestGas = table.staticGas[0x5b]!;
   const code = f.code;
   const stack = f.stack;
   const jumpDestinations = f.jumpDestinations;
@@ -73,7 +74,29 @@ export function interpret(
     }
     gasLeft -= gas;
     // A block's JUMPDEST does nothing once its gas is charged.
-    if (ops[pc] === 0x5b) pc++;
+    if (ops[pc] === 0x5b) {
+      pc++;
+      if (pc === end && pc < codeLength && ops[pc] === 0x5b) {
+        // A block that is a lone JUMPDEST, followed by more: each JUMPDEST of the run but the last
+        // is such a block, with no stack needs, so their gas is charged at once and the run left
+        // at its last JUMPDEST, which starts a block of its own. Running out of gas inside the run
+        // halts the frame all the same, only a few JUMPDESTs earlier.
+        let last = pc;
+        while (last + 1 < codeLength && ops[last + 1] === 0x5b) last++;
+        const runGas = (last - pc) * jumpdestGas;
+        if (runGas > gasLeft) {
+          f.gas = gasLeft;
+          if (!refillGas(f, runGas)) {
+            f.status = Status.OutOfGas;
+            break;
+          }
+          gasLeft = f.gas;
+        }
+        gasLeft -= runGas;
+        pc = last;
+        continue;
+      }
+    }
     while (pc < end) {
       const op = ops[pc++]!;
       // Every case label is a number literal, so the switch compiles to a jump table (an imported

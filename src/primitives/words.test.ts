@@ -62,6 +62,35 @@ test('SIGNEXTEND extends the sign bit of byte k', () => {
   assert.equal(w.signextend(MAX, 0x80n), 0x80n);
 });
 
+test("SIGNEXTEND matches two's complement narrowing for every byte and the words on each side of its shortcuts", () => {
+  // The reference: read the low k+1 bytes as a signed number, then write it back as a word.
+  const reference = (k: number, x: bigint) => BigInt.asUintN(256, BigInt.asIntN(8 * k + 8, x));
+  for (let k = 0; k < 31; k++) {
+    const sign = 1n << BigInt(8 * k + 7);
+    const low = (sign << 1n) - 1n;
+    const high = MAX ^ low;
+    const xs = [
+      0n,
+      1n,
+      sign - 1n,
+      sign,
+      sign + 1n,
+      low,
+      low + 1n,
+      high - 1n,
+      high,
+      high + 1n,
+      (high | sign) - 1n,
+      high | sign,
+      MAX - 1n,
+      MAX,
+    ];
+    // Mixed high bits, with and without the sign bit.
+    xs.push((1n << 200n) | sign, (1n << 200n) | (sign - 1n), BigInt.asUintN(256, 0x1234n << BigInt(8 * k + 8)));
+    for (const x of xs) assert.equal(w.signextend(BigInt(k), x), reference(k, x), `k ${k}, x 0x${x.toString(16)}`);
+  }
+});
+
 test('BYTE counts from the most significant byte', () => {
   assert.equal(w.byte(0n, 0xffn << 248n), 0xffn);
   assert.equal(w.byte(31n, 0x1234n), 0x34n);

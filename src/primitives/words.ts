@@ -80,13 +80,20 @@ export function exp(base: bigint, exponent: bigint): bigint {
 export function signextend(k: bigint, x: bigint): bigint {
   if (k >= 31n) return x;
   const i = Number(k);
+  // Comparisons first: a word already extended (its high bits all copies of the sign bit) comes
+  // back as it is, with no new bigint. High bits all zero: the sign bit is set iff x >= SIGN;
+  // all ones: iff x >= HIGH | SIGN.
+  if (x <= LOW_MASKS[i]!) return x < SIGN_BITS[i]! ? x : x | HIGH_MASKS[i]!;
+  if (x >= HIGH_MASKS[i]!) return x >= EXTENDED[i]! ? x : x & LOW_MASKS[i]!;
   return (x & SIGN_BITS[i]!) !== 0n ? x | HIGH_MASKS[i]! : x & LOW_MASKS[i]!;
 }
 
-// For SIGNEXTEND with byte k: the sign bit, the bits at and below it, and the bits above it.
+// For SIGNEXTEND with byte k: the sign bit, the bits at and below it, the bits above it, and the
+// smallest word with the sign bit and every bit above it set.
 const SIGN_BITS = Array.from({ length: 31 }, (_, k) => 1n << BigInt(8 * k + 7));
 const LOW_MASKS = Array.from({ length: 31 }, (_, k) => (1n << BigInt(8 * k + 8)) - 1n);
 const HIGH_MASKS = LOW_MASKS.map((mask) => MAX_UINT256 ^ mask);
+const EXTENDED = HIGH_MASKS.map((high, k) => high | SIGN_BITS[k]!);
 
 /** BYTE: the i-th byte counted from the most significant; 0 when i >= 32. */
 export function byte(i: bigint, x: bigint): bigint {

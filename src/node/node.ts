@@ -246,6 +246,11 @@ export const ALL_METHODS: MethodTable = forkAware({
  * Solidity console.log line, of mined transactions (`origin` `{kind: 'transaction', hash}`,
  * after the block is committed) and of eth_call (`{kind: 'call'}`; eth_estimateGas stays quiet).
  */
+/** A timer that does not keep the process alive. */
+function runLater(run: () => void, ms: number): void {
+  setTimeout(run, ms).unref();
+}
+
 export class PolyvmNode extends Emitter {
   readonly chain: DevChain;
   readonly accounts: DevAccount[];
@@ -312,8 +317,28 @@ export class PolyvmNode extends Emitter {
    * requests that came meanwhile are answered, loads the WebSocket server of each listening
    * server (else the first WebSocket connection waits for it). Changes nothing.
    */
+  /**
+   * Warms up once no message has come for `quietMs`: a client's first requests (a wallet's
+   * eth_chainId, a script's first calls) are answered without waiting for the tables. A
+   * transaction signed before then builds them itself, as it would with no warm-up.
+   */
+  warmUpWhenIdle(quietMs = 50, later: (run: () => void, ms: number) => void = runLater): void {
+    let seen = this.dispatcher.messages;
+    const check = (): void => {
+      if (this.#closed) return;
+      if (this.dispatcher.messages === seen) return this.warmUp();
+      seen = this.dispatcher.messages;
+      later(check, quietMs);
+    };
+    later(check, quietMs);
+  }
+
+  /** Whether warmUp has run. */
+  warm = false;
+
   warmUp(): void {
     if (this.#closed) return;
+    this.warm = true;
     signHashPublicKey(new Uint8Array(32).fill(1), new Uint8Array(32).fill(1));
     // A timer: the requests that came during the tables are answered first.
     setTimeout(() => {

@@ -119,8 +119,12 @@ export class Dispatcher {
     }
   }
 
+  /** Messages received so far (the node warms up once they stop coming for a while). */
+  messages = 0;
+
   /** A message as received (one request or a batch); undefined when nothing is to be sent back. */
   handleMessage(text: string, sink: SubscriptionSink | undefined): MaybePromise<string | undefined> {
+    this.messages++;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -53,6 +53,14 @@ test('EXP wraps and handles zero exponents and bases', () => {
   assert.equal(w.exp(MAX, 3n), MAX);
 });
 
+test('ADDMOD on each side of its shortcuts (a sum below n, both terms below n, either not) matches the exact sum reduced', () => {
+  const ns = [1n, 2n, 7n, 1n << 128n, (1n << 255n) + 19n, MAX - 1n, MAX];
+  for (const n of ns) {
+    const xs = [0n, 1n, n - 1n, n, n + 1n, 2n * n - 1n, MAX - 1n, MAX].filter((x) => x >= 0n && x <= MAX);
+    for (const a of xs) for (const b of xs) assert.equal(w.addmod(a, b, n), (a + b) % n, `(${a} + ${b}) mod ${n}`);
+  }
+});
+
 test('SIGNEXTEND extends the sign bit of byte k', () => {
   assert.equal(w.signextend(0n, 0xffn), MAX);
   assert.equal(w.signextend(0n, 0x7fn), 0x7fn);

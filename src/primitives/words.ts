@@ -57,7 +57,11 @@ export function smod(a: bigint, b: bigint): bigint {
 
 /** ADDMOD and MULMOD compute the intermediate exactly (bigints have no 512-bit limit). */
 export function addmod(a: bigint, b: bigint, n: bigint): bigint {
-  return n === 0n ? 0n : (a + b) % n;
+  if (n === 0n) return 0n;
+  const sum = a + b;
+  // Field arithmetic adds reduced values: a sum below 2n needs a subtraction, not a division.
+  if (sum < n) return sum;
+  return a < n && b < n ? sum - n : sum % n;
 }
 
 export function mulmod(a: bigint, b: bigint, n: bigint): bigint {

@@ -49,11 +49,10 @@ export class BlockAnalysis {
     private readonly table: OpcodeTable,
     private readonly jumpDestinations: Uint8Array,
   ) {
-    // The arrays indexed by offset share one buffer: each typed array past 64 bytes gets its own
-    // backing store, which costs microseconds here, and a cold call pays for every one. Per-block
-    // numbers go in a plain array that grows with the blocks that run (most of a code does not).
-    // `info` starts with room for a block per 8 bytes of code (typical contracts run one per 10-20)
-    // and is copied into a longer one if that fills up.
+    // One buffer for the arrays indexed by offset and for `info`: each typed array past 64 bytes
+    // gets its own backing store, which costs microseconds here, and a cold call pays for every
+    // one. `info` starts with room for a block per 8 bytes of code (typical contracts run one per
+    // 10-20) and is copied into a longer one if that fills up.
     const n = code.length;
     const infoLength = (2 + (n >> 3)) * BLOCK_INFO;
     const buffer = new ArrayBuffer(4 * n + 4 * infoLength + 3 * n);
@@ -179,17 +178,6 @@ export class BlockAnalysis {
 }
 
 /**
- * Pairs of instructions the interpreter runs as one (Solidity's commonest), at opcodes no fork
- * defines. The second instruction of a pair is never a block start (its predecessor neither jumps
- * nor halts, and it is not a JUMPDEST), so the pair always runs whole, under its block's checks.
- * - PUSH_JUMP, PUSH_JUMPI: a PUSH of a valid JUMPDEST, then JUMP or JUMPI; the stack ends as
- *   the two would leave it (PUSH_JUMPI pops only the condition).
- * - POP_JUMP: a POP, then a JUMP (a function's return).
- * - SWAP_POP: SWAPn (n the operand), then POP.
- * - SWAP_SWAP: SWAPn then SWAPm (the operand n | m << 8).
- * - PUSH1_DUP: PUSH1 then DUPn (n the operand).
- */
-/**
  * The most instructions in one block: a straight run longer than this (only in initcode of over
  * 64 kB) is cut into blocks of this many, so that a block's static gas (at most 32,000 per
  * instruction: table.test) stays below 2^31 and fits `info`.
@@ -204,6 +192,17 @@ export const MIN_STACK = 2;
 export const MAX_GROWTH = 3;
 export const COUNT = 4;
 
+/**
+ * Pairs of instructions the interpreter runs as one (Solidity's commonest), at opcodes no fork
+ * defines. The second instruction of a pair is never a block start (its predecessor neither jumps
+ * nor halts, and it is not a JUMPDEST), so the pair always runs whole, under its block's checks.
+ * - PUSH_JUMP, PUSH_JUMPI: a PUSH of a valid JUMPDEST, then JUMP or JUMPI; the stack ends as
+ *   the two would leave it (PUSH_JUMPI pops only the condition).
+ * - POP_JUMP: a POP, then a JUMP (a function's return).
+ * - SWAP_POP: SWAPn (n the operand), then POP.
+ * - SWAP_SWAP: SWAPn then SWAPm (the operand n | m << 8).
+ * - PUSH1_DUP: PUSH1 then DUPn (n the operand).
+ */
 export const PUSH_JUMP = 0x0c;
 export const PUSH_JUMPI = 0x0d;
 export const POP_JUMP = 0x0e;
